@@ -1,0 +1,26 @@
+# Quick start: `make demo` then `make test`. Each sets up .venv by itself.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXAMPLE := examples/pho-thale-2566
+OUT := out
+
+.PHONY: demo test bench setup clean
+
+$(BIN)/ita-workbook: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: $(BIN)/ita-workbook
+
+demo: setup
+	$(BIN)/python $(EXAMPLE)/make_departments.py
+	$(BIN)/ita-workbook validate $(EXAMPLE)/departments/*.xlsx --config $(EXAMPLE)/plan.toml
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,128 @@
+"""The official form of แผนปฏิบัติการป้องกันการทุจริต, written down once.
+
+The department template, the reader's header matching, the pandera schema, the master layout and
+the messages all read this module. A new year's form is a change here, not a hunt elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORM_VERSION = "2566.1"
+
+TEXT = "text"  # any text
+QUANTITY = "quantity"  # a number or words such as ทุกครั้งที่ดำเนินการ
+BUDGET = "budget"  # baht >= 0, or no budget
+DIMENSION = "dimension"  # มิติ 1-4
+MARK = "mark"  # a quarter mark
+DEPARTMENT = "department"  # a configured department
+SEQUENCE = "sequence"  # the running number ที่
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the header printed on the form (second header row where there are two)
+    kind: str
+    width: float  # Excel column width on the printed form
+    required: bool = True  # a missing column is an error; an optional one only a warning
+    value_required: bool = True  # an empty cell is `missing-value`
+    group: str | None = None  # the merged header above it on the first header row
+    aliases: tuple[str, ...] = ()  # other headers seen in real files
+    english: str = ""
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+TARGET_GROUP = "เป้าหมายที่ดำเนินงาน"
+PERIOD_GROUP = "ระยะเวลาดำเนินการ"
+THAI_QUARTER_DIGITS = "๑๒๓๔"
+
+
+def _quarter(n: int) -> Column:
+    thai = THAI_QUARTER_DIGITS[n - 1]
+    return Column(
+        key=f"q{n}",
+        header=f"ไตรมาส {thai}",
+        kind=MARK,
+        width=6.5,
+        value_required=False,
+        group=PERIOD_GROUP,
+        aliases=(f"ไตรมาส {n}", f"ไตรมาสที่ {n}", f"ไตรมาสที่ {thai}", f"Q{n}", f"ไตรมาส{n}"),
+        english=f"quarter {n}",
+    )
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("no", "ที่", SEQUENCE, 5, required=False, value_required=False,
+           aliases=("ลำดับ", "ลำดับที่", "ลำดับ ที่"), english="no."),
+    Column("name", "แผนงาน/โครงการ/กิจกรรม", TEXT, 30,
+           aliases=("โครงการ/กิจกรรม", "แผนงาน/โครงการ", "โครงการ", "ชื่อโครงการ", "ชื่อโครงการ/กิจกรรม",
+                    "แผนงาน / โครงการ / กิจกรรม", "โครงการ/กิจกรรม/มาตรการ", "มาตรการ/โครงการ/กิจกรรม"),
+           english="project"),
+    Column("unit", "หน่วยนับ", TEXT, 9, group=TARGET_GROUP, aliases=("หน่วย",), english="unit"),
+    Column("quantity", "ปริมาณงาน", QUANTITY, 9, group=TARGET_GROUP,
+           aliases=("ปริมาณ", "จำนวน", "เป้าหมาย"), english="quantity"),
+    Column("budget", "งบประมาณ", BUDGET, 11,
+           aliases=("งบประมาณ (บาท)", "งบประมาณ(บาท)", "งบประมาณ บาท", "จำนวนเงิน", "งบประมาณที่ใช้"),
+           english="budget"),
+    Column("dimension", "มิติ", DIMENSION, 5, aliases=("มิติที่",), english="dimension"),
+    Column("indicator", "ตัวชี้วัด", TEXT, 30, aliases=("ตัวชี้วัดความสำเร็จ", "ตัวชี้วัด (KPI)", "KPI"),
+           english="indicator"),
+    Column("outcome", "ผลลัพธ์", TEXT, 24, required=False, value_required=False,
+           aliases=("ผลลัพธ์ที่คาดว่าจะได้รับ", "ผลที่คาดว่าจะได้รับ", "ผลลัพท์"), english="outcome"),
+    _quarter(1),
+    _quarter(2),
+    _quarter(3),
+    _quarter(4),
+    Column("department", "หน่วยงานรับผิดชอบ", DEPARTMENT, 14,
+           aliases=("หน่วยงานที่รับผิดชอบ", "ผู้รับผิดชอบ", "หน่วยรับผิดชอบ", "ส่วนราชการที่รับผิดชอบ",
+                    "สำนัก/กอง", "หน่วยงาน"),
+           english="department"),
+)
+
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+QUARTER_KEYS = ("q1", "q2", "q3", "q4")
+# The columns a project carries once read (everything but the running number).
+PROJECT_KEYS = tuple(c.key for c in COLUMNS if c.key != "no")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    number: int
+    name: str
+    old_name: str  # the name used in the 2561-2564 plans, still seen in old files
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(1, "การสร้างวัฒนธรรมสุจริต", "การสร้างสังคมที่ไม่ทนต่อการทุจริต"),
+    Dimension(2, "การบริหารราชการด้วยความโปร่งใส", "การบริหารราชการเพื่อป้องกันการทุจริต"),
+    Dimension(3, "การส่งเสริมบทบาทและการมีส่วนร่วมของภาคประชาชน",
+              "การส่งเสริมบทบาทและการมีส่วนร่วมของภาคประชาชน"),
+    Dimension(4, "การยกระดับกลไกการตรวจสอบการดำเนินงานขององค์กรปกครองส่วนท้องถิ่น",
+              "การเสริมสร้างและปรับปรุงกลไกในการตรวจสอบการปฏิบัติราชการ"),
+)
+
+# Months of each quarter of the fiscal year, which starts 1 October.
+QUARTER_MONTHS = ("ต.ค. – ธ.ค.", "ม.ค. – มี.ค.", "เม.ย. – มิ.ย.", "ก.ค. – ก.ย.")
+
+NO_BUDGET = "ไม่ใช้งบประมาณ"
+
+# Title and footer texts; {placeholders} are filled by the writers (Thai digits already applied).
+TITLE = "แผนปฏิบัติการป้องกันการทุจริต ประจำปี พ.ศ. {year}"
+SUBTITLE = "{organisation}"
+LOCATION = "อำเภอ{district} จังหวัด{province}"
+TOTALS_LABEL = "รวมทั้งสิ้น {count} โครงการ"
+TOTALS_PREFIX = "รวม"  # a row starting with it ends the data
+DATA_AS_OF = "** ข้อมูล ณ วันที่ {date}"
+ISSUER = "ชื่อ - สกุล ผู้ออกรายงาน {issuer}"
+LEGEND_TITLE = "คำอธิบาย"
+LEGEND_LINE = "มิติ {number} {name}"
+DRAFT_MARK = "ฉบับร่าง"
+
+# The hidden sheet of a generated template, so that the reader knows what it holds.
+METADATA_SHEET = "_ita_workbook"
+METADATA_KEYS = ("form_version", "organisation", "fiscal_year", "department", "generated")
+INSTRUCTIONS_SHEET = "คำชี้แจง"

@@ -1,0 +1,200 @@
+"""Problems found in the departments' files: stable codes, Thai and English messages, the report.
+
+Every message starts with what is wrong and ends with what to do, Thai first. The codes are a
+public interface (JSON consumers key on them): add codes, never rename them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: str
+    thai: str
+    english: str
+
+
+# {value} is the value found, {column} the column's Thai header, {detail}/{detail_en} free text.
+CODES: dict[str, Code] = {
+    "unreadable-file": Code(ERROR, "อ่านไฟล์ไม่ได้: {detail}", "Cannot read the file: {detail_en}"),
+    "macros-ignored": Code(WARNING, "ไฟล์มีแมโคร (macro) ซึ่งโปรแกรมไม่เปิดใช้งาน อ่านเฉพาะข้อมูลในตาราง",
+                           "The file holds macros; they were never run, only the table was read"),
+    "wrong-template": Code(ERROR, "แบบฟอร์มนี้เป็นของ{detail} ไม่ใช่ของแผนที่กำลังรวม "
+                                  "ขอแบบฟอร์มที่ถูกต้องจากผู้ประสานงาน",
+                           "This template belongs to {detail_en}, not to the plan being merged; "
+                           "ask the coordinator for the right template"),
+    "old-template": Code(WARNING, "แบบฟอร์มรุ่นเก่า ({value}) ตรวจสอบว่าคอลัมน์ตรงกับแบบฟอร์มปัจจุบัน",
+                         "An older template version ({value}); check its columns match the current form"),
+    "header-not-found": Code(ERROR, "ไม่พบหัวตารางของแบบฟอร์มในไฟล์นี้ (ต้องมีหัวคอลัมน์ เช่น "
+                                    "\"แผนงาน/โครงการ/กิจกรรม\" \"งบประมาณ\" \"มิติ\" ภายใน 30 แถวแรก) "
+                                    "ใช้แบบฟอร์มที่ผู้ประสานงานส่งให้",
+                             "No header of the form found (it needs column headers such as "
+                             "'แผนงาน/โครงการ/กิจกรรม', 'งบประมาณ', 'มิติ' in the first 30 rows); "
+                             "use the template the coordinator sent"),
+    "missing-column": Code(ERROR, "ไม่พบคอลัมน์ \"{column}\" ในหัวตาราง เพิ่มคอลัมน์นี้ตามแบบฟอร์ม",
+                           "Column '{column}' is missing from the header; add it as on the form"),
+    "missing-optional-column": Code(WARNING, "ไม่พบคอลัมน์ \"{column}\" ในหัวตาราง (ไม่บังคับ)",
+                                    "Optional column '{column}' is missing from the header"),
+    "missing-value": Code(ERROR, "ช่อง \"{column}\" ว่าง กรุณากรอกข้อมูล",
+                          "'{column}' is empty; fill it in"),
+    "bad-budget": Code(ERROR, "งบประมาณ \"{value}\" ไม่ถูกต้อง ใส่จำนวนเงินเป็นตัวเลข (เช่น 10,000) "
+                              "หรือ \"ไม่ใช้งบประมาณ\"",
+                       "Budget '{value}' is not valid; enter an amount (e.g. 10,000) or 'ไม่ใช้งบประมาณ'"),
+    "bad-dimension": Code(ERROR, "มิติ \"{value}\" ไม่ถูกต้อง ใส่เลขมิติ 1 ถึง 4",
+                          "Dimension '{value}' is not valid; enter 1 to 4"),
+    "bad-quarter-mark": Code(ERROR, "เครื่องหมายในช่อง \"{column}\" คือ \"{value}\" ซึ่งไม่รู้จัก "
+                                    "ใส่ / ในไตรมาสที่ดำเนินการ หรือเว้นว่าง",
+                             "Unknown mark '{value}' in '{column}'; put / in the quarters the project "
+                             "runs, or leave it blank"),
+    "no-quarter": Code(ERROR, "โครงการนี้ไม่ได้ระบุไตรมาสที่ดำเนินการ ใส่ / อย่างน้อยหนึ่งไตรมาส",
+                       "No quarter is marked for this project; put / in at least one quarter"),
+    "unknown-department": Code(ERROR, "ไม่รู้จักหน่วยงาน \"{value}\"{detail} ใช้ชื่อหน่วยงานตามรายชื่อ",
+                               "Unknown department '{value}'{detail_en}; use a name from the list"),
+    "excel-date": Code(ERROR, "ช่อง \"{column}\" ถูก Excel แปลงเป็นวันที่ ({value}) "
+                              "จัดรูปแบบเซลล์เป็นข้อความหรือตัวเลขแล้วพิมพ์ใหม่",
+                       "Excel turned '{column}' into a date ({value}); format the cell as text or "
+                       "number and type it again"),
+    "formula-without-value": Code(ERROR, "ช่อง \"{column}\" เป็นสูตรที่ยังไม่ได้คำนวณค่า "
+                                         "เปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกใหม่ หรือพิมพ์ค่าแทนสูตร",
+                                  "'{column}' is a formula whose value was never computed; open and "
+                                  "save the file in Excel or LibreOffice, or type the value"),
+    "text-too-long": Code(ERROR, "ข้อความในช่อง \"{column}\" ยาวเกิน {detail} ตัวอักษร ย่อข้อความให้สั้นลง",
+                          "The text in '{column}' is longer than {detail_en} characters; shorten it"),
+    "continuation-row": Code(WARNING, "แถวนี้มีแต่ข้อความต่อจากโครงการด้านบน จึงนำไปรวมกับโครงการนั้น "
+                                      "ตรวจสอบว่าถูกต้อง",
+                             "This row only continues the text of the project above and was joined "
+                             "to it; check that this is right"),
+    "duplicate-project": Code(WARNING, "ชื่อโครงการ \"{value}\" ซ้ำกับ {detail} ตรวจสอบว่าไม่ได้กรอกซ้ำ",
+                              "Project '{value}' also appears at {detail_en}; check it is not entered twice"),
+    "unit-is-number": Code(WARNING, "หน่วยนับ \"{value}\" เป็นตัวเลข ควรเป็นคำ เช่น คน ครั้ง โครงการ "
+                                    "(ตัวเลขควรอยู่ในช่องปริมาณงาน)",
+                           "Unit '{value}' is a number; it should be a word such as คน, ครั้ง "
+                           "(numbers go in ปริมาณงาน)"),
+    "no-projects": Code(WARNING, "ไม่พบโครงการในไฟล์นี้", "No project found in this file"),
+    "total-mismatch": Code(ERROR, "ยอดรวม \"{column}\" ที่ระบุไว้คือ {value} แต่นับจากรายการได้ {detail}",
+                           "The stated total of '{column}' is {value} but the rows add up to {detail_en}"),
+    "totals-not-found": Code(ERROR, "ไม่พบแถวรวม (แถวที่ขึ้นต้นด้วย \"รวม\") ใต้ตาราง",
+                             "No totals row (a row starting with 'รวม') below the table"),
+}
+
+
+@dataclass
+class Problem:
+    code: str
+    path: str | None = None
+    sheet: str | None = None
+    cell: str | None = None  # A1 address, None for a problem of the whole file
+    row: int | None = None
+    column: str | None = None  # the form column's key
+    value: Any = None
+    detail: str = ""
+    detail_en: str = ""
+    severity: str = field(init=False)
+    message: str = field(init=False)
+    message_en: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        from .form import COLUMN_BY_KEY
+
+        spec = CODES[self.code]
+        self.severity = spec.severity
+        column = COLUMN_BY_KEY.get(self.column or "")
+        shown = "" if self.value is None else str(self.value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        words = {"value": shown, "column": column.header if column else (self.column or ""),
+                 "detail": self.detail, "detail_en": self.detail_en or self.detail}
+        self.message = spec.thai.format(**words)
+        self.message_en = spec.english.format(**{**words, "column": column.english if column else words["column"]})
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("detail_en")
+        data.pop("path")
+        if not isinstance(self.value, (str, int, float, bool, type(None))):
+            data["value"] = str(self.value)
+        order = ("severity", "code", "sheet", "cell", "row", "column", "value", "message", "message_en", "detail")
+        return {key: data[key] for key in order}
+
+
+@dataclass
+class FileReport:
+    path: str
+    projects: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    files: list[FileReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # across files
+
+    def all_problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems] + self.problems
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.all_problems())
+
+    @property
+    def warnings(self) -> int:
+        return sum(not p.is_error for p in self.all_problems())
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "files": [{"path": f.path, "projects": f.projects,
+                       "problems": [p.to_json() for p in sorted(f.problems, key=_position)]}
+                      for f in self.files],
+            "problems": [{"path": p.path, **p.to_json()} for p in self.problems],
+            "summary": {"files": len(self.files), "projects": sum(f.projects for f in self.files),
+                        "errors": self.errors, "warnings": self.warnings},
+        }
+
+    def to_json_text(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+
+    def to_text(self) -> str:
+        lines: list[str] = []
+        for f in self.files:
+            lines.append(f"■ {f.path} — {f.projects} โครงการ / projects")
+            if not f.problems:
+                lines.append("  ✓ ไม่พบปัญหา / no problems")
+            for p in sorted(f.problems, key=_position):
+                lines.append(_line(p))
+        if self.problems:
+            lines.append("■ ปัญหาระหว่างไฟล์ / across files")
+            lines.extend(_line(p) for p in self.problems)
+        projects = sum(f.projects for f in self.files)
+        verdict = "ผ่าน / OK" if self.ok else "ไม่ผ่าน / NOT OK"
+        lines.append(f"สรุป: {len(self.files)} ไฟล์, {projects} โครงการ, ข้อผิดพลาด {self.errors}, "
+                     f"คำเตือน {self.warnings} — {verdict}")
+        lines.append(f"Summary: {len(self.files)} files, {projects} projects, {self.errors} errors, "
+                     f"{self.warnings} warnings")
+        return "\n".join(lines)
+
+
+def _position(p: Problem) -> tuple:
+    return (p.sheet or "", p.row or 0, p.cell or "", p.code)
+
+
+def _line(p: Problem) -> str:
+    mark = "✗ ผิด" if p.is_error else "! เตือน"
+    where = " ".join(x for x in (p.path if p.cell is None and p.path else "",
+                                 f"[{p.sheet}!{p.cell}]" if p.cell else (f"[{p.sheet}]" if p.sheet else "")) if x)
+    return f"  {mark} {where} {p.message}\n      ({p.code}) {p.message_en}".replace("  ", " ", 1)

@@ -1,0 +1,90 @@
+"""Thai text, digits and dates: cleaning what clerks type, and writing what the form shows."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import lru_cache
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
+
+# What pythainlp.util.normalize fixes, found cheaply so that clean text skips it: invisible
+# characters, ํ typed for ำ, ๅ, เเ for แ, a tone mark before its vowel, a follow vowel before its tone
+# mark, a mark typed twice, and a mark dangling after a space.
+_NEEDS_THAI_NORMALISE = re.compile(
+    "[\u200b\u200c\u0e4d\u0e45]|\u0e40\u0e40|[\u0e48-\u0e4c][\u0e31\u0e34-\u0e3a\u0e47]"
+    "|[\u0e30\u0e32\u0e33][\u0e48-\u0e4b]|([\u0e30-\u0e3a\u0e47-\u0e4e]) *\\1"
+    "|(?:^|\\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
+)
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
+_ALL_SPACE = re.compile(r"\s+")
+
+THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+               "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+
+
+@lru_cache(maxsize=65536)
+def _normalise_thai(text: str) -> str:
+    from pythainlp.util import normalize  # light (~0.07 s), only paid when Thai marks appear
+
+    return normalize(text)
+
+
+def clean_text(value: str) -> str:
+    """Thai-normalised, trimmed, runs of spaces collapsed; single line breaks kept. Never NFKC."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _NEEDS_THAI_NORMALISE.search(text):
+        # The cache keys on the raw text: the same texts repeat down a column.
+        text = _normalise_thai(text) if len(text) <= 2000 else _normalise_long(text)
+    text = _INVISIBLE.sub("", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _normalise_long(text: str) -> str:
+    return "\n".join(_normalise_thai(line) for line in text.split("\n"))
+
+
+def squeeze(value: str) -> str:
+    """Text with every space removed: for names that clerks break with spaces (กอง ยุทธศาสตร์ฯ)."""
+    return _ALL_SPACE.sub("", clean_text(value))
+
+
+def to_arabic_digits(text: str) -> str:
+    return text.translate(_TO_ARABIC)
+
+
+def to_thai_digits(text: str | int) -> str:
+    return str(text).translate(_TO_THAI)
+
+
+_LATIN_O = re.compile(r"(?<=[\d,.])[oO]|[oO](?=[\d,.])")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def parse_number(text: str) -> float | None:
+    """A number typed as text: Thai or Arabic digits, thousands commas, Latin `o` for a Thai zero.
+
+    Returns None when the text is not a plain number."""
+    raw = squeeze(to_arabic_digits(text))
+    if not raw or not any(ch.isdigit() for ch in raw):
+        return None
+    # A Latin o typed for ๐ between or after digits (๑o,ooo), never a whole word.
+    while (fixed := _LATIN_O.sub("0", raw)) != raw:
+        raw = fixed
+    if not _NUMBER.match(raw):
+        return None
+    return float(raw.replace(",", ""))
+
+
+def thai_number(value: float, decimals: int = 0) -> str:
+    """`140000` → `๑๔๐,๐๐๐` (for text cells only; number cells use a Thai-digit number format)."""
+    return to_thai_digits(f"{value:,.{decimals}f}")
+
+
+def thai_date(day: _dt.date) -> str:
+    """`2023-03-22` → `๒๒ มีนาคม ๒๕๖๖` (Buddhist Era)."""
+    return to_thai_digits(f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}")
