@@ -64,7 +64,7 @@ COLUMNS: tuple[Column, ...] = (
            english="project"),
     Column("unit", "หน่วยนับ", TEXT, 9, group=TARGET_GROUP, aliases=("หน่วย",), english="unit"),
     Column("quantity", "ปริมาณงาน", QUANTITY, 9, group=TARGET_GROUP,
-           aliases=("ปริมาณ", "จำนวน", "เป้าหมาย"), english="quantity"),
+           aliases=("ปริมาณ", "จำนวน"), english="quantity"),
     Column("budget", "งบประมาณ", BUDGET, 11,
            aliases=("งบประมาณ (บาท)", "งบประมาณ(บาท)", "งบประมาณ บาท", "จำนวนเงิน", "งบประมาณที่ใช้"),
            english="budget"),

@@ -1,0 +1,147 @@
+"""One cell → a clean value, or a `CellError` with its problem code. The shape of click's
+`ParamType.convert`: return the value or fail with a reason.
+
+These parse; the rules on the parsed values (a มิติ out of 1-4, a negative budget, no quarter
+marked, an unknown department) are the pandera schema's (schema.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from .form import DIMENSIONS, NO_BUDGET
+from .thai import clean_text, parse_number, squeeze, to_arabic_digits
+
+MAX_TEXT = 5000  # characters in one cell; a real ตัวชี้วัด is a few hundred
+
+_DATES = (dt.date, dt.datetime, dt.time, dt.timedelta)
+
+
+class CellError(Exception):
+    def __init__(self, code: str, detail: str = "", detail_en: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+        self.detail_en = detail_en
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def parse_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, _DATES):
+        value = value.isoformat()
+    text = clean_text(str(value))
+    if len(text) > MAX_TEXT:
+        raise CellError("text-too-long", f"{MAX_TEXT:,}")
+    return text or None
+
+
+def parse_quantity(value: Any) -> float | str | None:
+    if isinstance(value, _DATES):
+        raise CellError("excel-date")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = parse_text(value)
+    if text is None:
+        return None
+    number = parse_number(text)
+    return text if number is None else number
+
+
+_NO_BUDGET_WORDS = {squeeze(w) for w in (NO_BUDGET, "ไม่ใช้งบ", "ไม่มีงบประมาณ", "ไม่ใช้งบประมาณฯ", "ไม่ได้ใช้งบประมาณ",
+                                          "ไม่ใช้งบประมาณ (บาท)", "-", "–", "—", "--")}
+_BAHT = re.compile(r"(บาท|฿|\.-|-)$")
+
+
+def parse_budget(value: Any) -> tuple[float | None, bool]:
+    """(amount, no_budget): (10000.0, False), (None, True) for ไม่ใช้งบประมาณ, (None, False) if empty."""
+    if isinstance(value, _DATES):
+        raise CellError("excel-date")
+    if isinstance(value, bool):
+        raise CellError("bad-budget")
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellError("bad-budget")
+        return float(value), False
+    text = parse_text(value)
+    if text is None:
+        return None, False
+    key = squeeze(text)
+    if key in _NO_BUDGET_WORDS:
+        return None, True
+    while (stripped := _BAHT.sub("", key)) != key and stripped:
+        key = stripped
+    number = parse_number(key)
+    if number is None:
+        raise CellError("bad-budget")
+    return number, False
+
+
+_DIMENSION_PREFIX = re.compile(r"^(มิติที่|มิติ|ที่)")
+_LEADING_NUMBER = re.compile(r"^(\d+)(?:\.0*)?(?!\d)")
+_DIMENSION_NAMES = {squeeze(n): d.number for d in DIMENSIONS for n in (d.name, d.old_name)}
+
+
+def parse_dimension(value: Any) -> int | None:
+    """An integer as found (the schema checks 1-4), or None if empty."""
+    if isinstance(value, _DATES):
+        raise CellError("excel-date")
+    if isinstance(value, bool):
+        raise CellError("bad-dimension")
+    if isinstance(value, (int, float)):
+        if value != value or not float(value).is_integer():
+            raise CellError("bad-dimension")
+        return int(value)
+    text = parse_text(value)
+    if text is None:
+        return None
+    key = _DIMENSION_PREFIX.sub("", to_arabic_digits(squeeze(text)))
+    match = _LEADING_NUMBER.match(key)
+    if match:
+        return int(match.group(1))
+    for name, number in _DIMENSION_NAMES.items():
+        if key.startswith(name):
+            return number
+    raise CellError("bad-dimension")
+
+
+_MARKS = {"/", "／", "\\", "✓", "✔", "√", "☑", "☒", "x", "X", "×", "✗", "✘", "*", "1", "●", "•", "TRUE", "true",
+          "ใช่", "/ /", "//"}
+_NO_MARKS = {"-", "0", "FALSE", "false"}
+
+
+def parse_mark(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, _DATES):
+        raise CellError("bad-quarter-mark")
+    if isinstance(value, (int, float)):
+        if value == 1:
+            return True
+        if value == 0:
+            return False
+        raise CellError("bad-quarter-mark")
+    text = clean_text(str(value))
+    if not text or text in _NO_MARKS:
+        return False
+    if text in _MARKS or squeeze(text) in _MARKS:
+        return True
+    raise CellError("bad-quarter-mark")
+
+
+def parse_department(value: Any) -> str | None:
+    """The department as typed, cleaned; the schema matches it against the configured names."""
+    text = parse_text(value)
+    return None if text is None else text.replace("\n", " ")

@@ -1,0 +1,157 @@
+"""An existing plan's stated totals against its rows.
+
+The `รวม…` row under a plan's table states the number of projects (in its label, `รวมทั้งสิ้น ๔๑
+โครงการ`), the projects of each quarter and often the budget. People count these by hand and get
+them wrong; this recounts them from the rows and reports every stated total that differs, at its cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cells import CellError, parse_budget, parse_mark
+from .form import QUARTER_KEYS
+from .problems import FileReport, Problem, Report
+from .reader import RawCell, RawRow, Table, read_workbook
+from .thai import parse_number, squeeze, to_arabic_digits
+
+_LABEL_COUNT = re.compile(r"(\d[\d,]*)")
+
+
+@dataclass
+class TableCheck:
+    """One table's totals: what its rows add up to, and where it was."""
+    path: str
+    sheet: str
+    projects: int
+    quarters: tuple[int, int, int, int]
+    budget: float
+    has_totals: bool
+
+
+@dataclass
+class CheckResult:
+    report: Report
+    tables: list[TableCheck]
+
+
+def check_files(paths: list[str | Path]) -> CheckResult:
+    report = Report()
+    tables: list[TableCheck] = []
+    for path in paths:
+        file_report, checked = check_file(path)
+        report.files.append(file_report)
+        tables.extend(checked)
+    return CheckResult(report, tables)
+
+
+def check_file(path: str | Path) -> tuple[FileReport, list[TableCheck]]:
+    book = read_workbook(path)
+    file_report = FileReport(book.path, problems=list(book.problems))
+    checked = []
+    for table in book.tables:
+        problems, counted = check_table(book.path, table)
+        file_report.problems.extend(problems)
+        file_report.projects += counted.projects
+        checked.append(counted)
+    return file_report, checked
+
+
+def check_table(path: str, table: Table) -> tuple[list[Problem], TableCheck]:
+    problems: list[Problem] = []
+    quarters = [0, 0, 0, 0]
+    budget = 0.0
+    for row in table.rows:
+        for i, key in enumerate(QUARTER_KEYS):
+            cell = row.cells.get(key)
+            try:
+                quarters[i] += cell is not None and parse_mark(cell.value)
+            except CellError as exc:
+                problems.append(_cell_problem(exc.code, path, row, key, cell))
+        cell = row.cells.get("budget")
+        if cell is not None and not cell.inherited:
+            try:
+                budget += parse_budget(cell.value)[0] or 0.0
+            except CellError as exc:
+                problems.append(_cell_problem(exc.code, path, row, "budget", cell))
+    counted = TableCheck(path, table.sheet, len(table.rows), tuple(quarters), budget, table.totals is not None)
+    if table.totals is None:
+        last = table.rows[-1].row if table.rows else table.header_row
+        problems.append(Problem("totals-not-found", path, sheet=table.sheet, row=last + 1))
+        return problems, counted
+    totals = table.totals
+    problems.extend(_label_count(path, totals, len(table.rows)))
+    for key, count in zip(QUARTER_KEYS, quarters):
+        problems.extend(_compare(path, totals, key, count, _stated_count))
+    problems.extend(_compare(path, totals, "budget", budget, _stated_budget))
+    return problems, counted
+
+
+def _label_count(path: str, totals: RawRow, projects: int) -> list[Problem]:
+    """The count written in the label (`รวมทั้งสิ้น ๔๑ โครงการ`), when it holds one."""
+    match = _LABEL_COUNT.search(to_arabic_digits(squeeze(totals.label)))
+    if not match:
+        return []
+    stated = parse_number(match.group(1))
+    if stated == projects:
+        return []
+    cell = next((c for k in ("no", "name") if (c := totals.cells.get(k)) is not None
+                 and not c.inherited and isinstance(c.value, str) and c.value.strip() == totals.label), None)
+    # The project count is the count of the project column (แผนงาน/โครงการ/กิจกรรม).
+    return [Problem("total-mismatch", path, sheet=totals.sheet, cell=cell.address if cell else None,
+                    row=totals.row, column="name", value=_number(stated or 0), detail=str(projects))]
+
+
+def _compare(path: str, totals: RawRow, key: str, counted: float, parse) -> list[Problem]:
+    cell = totals.cells.get(key)
+    if cell is None or cell.inherited:
+        return []
+    if cell.unevaluated:
+        return [_cell_problem("formula-without-value", path, totals, key, cell)]
+    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+        return []  # nothing stated
+    stated = parse(cell.value)
+    if stated is not None and abs(stated - counted) < 0.005:
+        return []
+    shown = _number(stated) if stated is not None else str(cell.value).strip()
+    return [Problem("total-mismatch", path, sheet=totals.sheet, cell=cell.address, row=totals.row,
+                    column=key, value=shown, detail=_number(counted))]
+
+
+def _stated_count(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    return parse_number(re.sub(r"โครงการ$", "", squeeze(str(value))))
+
+
+def _stated_budget(value: Any) -> float | None:
+    try:
+        return parse_budget(value)[0]
+    except CellError:
+        return None
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _cell_problem(code: str, path: str, row: RawRow, key: str, cell: RawCell | None) -> Problem:
+    return Problem(code, path, sheet=row.sheet, cell=cell.address if cell else None, row=row.row,
+                   column=key, value=None if cell is None else cell.value)
+
+
+def summary_text(tables: list[TableCheck]) -> str:
+    """What the rows add up to, per table, for the person reading the report."""
+    lines = []
+    for t in tables:
+        q = " / ".join(str(n) for n in t.quarters)
+        lines.append(f"■ {t.path} [{t.sheet}] นับจากรายการ: {t.projects} โครงการ, ไตรมาส ๑–๔: {q}, "
+                     f"งบประมาณ {_number(t.budget)} บาท")
+        lines.append(f"  counted from the rows: {t.projects} projects, quarters 1–4: {q}, "
+                     f"budget {_number(t.budget)} baht")
+    return "\n".join(lines)

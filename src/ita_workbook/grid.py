@@ -1,0 +1,227 @@
+"""A workbook's visible sheets as plain grids of values, loaded so that no file can take the process down.
+
+python-calamine reads every format fast, but it allocates a dense grid from the first to the last
+cell: one value at XFD1048576 aborts the process (it tried to allocate 512 GB here). So an xlsx
+sheet's XML is scanned for the cells that hold values before calamine sees it, and the other formats
+(xls, xlsb, ods), whose cell positions are not cheap to scan, are loaded in a child process with a
+memory and CPU limit.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .form import INSTRUCTIONS_SHEET, METADATA_SHEET
+
+MAX_SHEET_CELLS = 4_000_000  # rows x columns of one sheet's used area (calamine: 32 bytes a cell)
+MAX_SHEETS = 250  # visible sheets looked at in one file
+CHILD_MEMORY_BYTES = 1_500 * 2**20
+CHILD_CPU_SECONDS = 60
+
+
+@dataclass
+class Grid:
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based, inclusive
+    unevaluated: set[tuple[int, int]] = field(default_factory=set)  # formula cells with no stored value
+
+
+@dataclass
+class Loaded:
+    grids: list[Grid] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    too_large: list[str] = field(default_factory=list)  # sheets not read: used area over the limit
+    skipped_sheets: int = 0  # visible sheets past MAX_SHEETS
+
+
+class LoadError(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "encrypted", "corrupt", "limit"
+
+
+def load(path: Path, kind: str) -> Loaded:
+    if kind in ("xlsx", "xlsm"):
+        return _load(path, _scan_xlsx(path))
+    return _load_in_child(path)
+
+
+def _load(path: Path, scans: dict[str, _Scan] | None) -> Loaded:
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    loaded = Loaded()
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        raise LoadError("encrypted") from None
+    except (CalamineError, OSError, ValueError) as exc:
+        raise LoadError("corrupt") from exc
+    with workbook:
+        visible = []
+        for meta in workbook.sheets_metadata:
+            if meta.name == METADATA_SHEET:
+                loaded.metadata = _read_metadata(workbook, meta.name, scans)
+            elif meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet and meta.name != INSTRUCTIONS_SHEET:
+                visible.append(meta.name)
+        loaded.skipped_sheets = max(0, len(visible) - MAX_SHEETS)
+        for name in visible[:MAX_SHEETS]:
+            scan = scans.get(name) if scans is not None else None
+            if scan is not None and scan.cells > MAX_SHEET_CELLS:
+                loaded.too_large.append(name)
+                continue
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+            except (CalamineError, ValueError) as exc:
+                raise LoadError("corrupt") from exc
+            if sheet.height * sheet.width > MAX_SHEET_CELLS:
+                loaded.too_large.append(name)
+                continue
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [r for r in (sheet.merged_cell_ranges or []) if _sane_range(r)]
+            loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set()))
+    return loaded
+
+
+def _sane_range(rng: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+    (r0, c0), (r1, c1) = rng
+    return 0 <= r0 <= r1 and 0 <= c0 <= c1
+
+
+def _read_metadata(workbook, name: str, scans) -> dict[str, str]:
+    scan = scans.get(name) if scans is not None else None
+    if scan is not None and scan.cells > 10_000:
+        return {}
+    sheet = workbook.get_sheet_by_name(name)
+    if sheet.height * sheet.width > 10_000:
+        return {}
+    data = {}
+    for row in sheet.to_python(skip_empty_area=False):
+        if len(row) >= 2 and isinstance(row[0], str) and row[0]:
+            data[row[0].strip()] = str(row[1]).strip()
+    return data
+
+
+# --- xlsx: a scan of the sheet XML --------------------------------------------------------------
+
+@dataclass
+class _Scan:
+    cells: int  # rows x columns up to the last cell holding something
+    unevaluated: set[tuple[int, int]]
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?>")
+# A cell with content (not self-closing): its reference. Formatting-only cells are `<c r=".." s=".."/>`.
+_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+_ROW_WITH_CELL = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^>]*>\s*<(?:\w+:)?c[\s>]')
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>((?:(?!</(?:\w+:)?c>).)*?)</(?:\w+:)?c>',
+                           re.S)
+
+
+def _scan_xlsx(path: Path) -> dict[str, _Scan]:
+    """Sheet name → its used area and its formula cells without a value, from the raw XML."""
+    scans: dict[str, _Scan] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            targets = _sheet_targets(zf)
+            for name, target in targets.items():
+                try:
+                    xml = zf.read(target)
+                except KeyError:
+                    continue
+                scans[name] = _scan_sheet(xml)
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError) as exc:
+        raise LoadError("corrupt") from exc
+    return scans
+
+
+def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
+    workbook = zf.read("xl/workbook.xml")
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    by_id = {}
+    for rel in _RELATIONSHIP.findall(rels):
+        attrs = dict(_ATTR.findall(rel))
+        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        by_id[attrs.get(b"Id", b"")] = re.sub(r"[^/]+/\.\./", "", target)
+    targets = {}
+    for tag in _SHEET.findall(workbook):
+        attrs = dict(_ATTR.findall(tag))
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
+        name = _unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+        if rid in by_id:
+            targets[name] = by_id[rid]
+    return targets
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _scan_sheet(xml: bytes) -> _Scan:
+    refs = _FILLED_CELL.findall(xml)
+    max_row = max((int(r) for _, r in refs), default=0)
+    max_row = max([max_row, *(int(r) for r in _ROW_WITH_CELL.findall(xml))])
+    widest = max((c for c, _ in refs), key=lambda c: (len(c), c), default=b"A")
+    unevaluated = set()
+    if b"<f" in xml or b":f" in xml:
+        for col, row, body in _FORMULA_CELL.findall(xml):
+            if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not re.search(rb"<(?:\w+:)?(?:v|is)[\s>]", body):
+                unevaluated.add((int(row) - 1, _column_number(col) - 1))
+    return _Scan(max_row * _column_number(widest), unevaluated)
+
+
+# --- other formats: a child process with limits ---------------------------------------------------
+
+def _load_in_child(path: Path) -> Loaded:
+    try:
+        done = subprocess.run([sys.executable, "-m", "ita_workbook.grid", str(path)], capture_output=True,
+                              timeout=CHILD_CPU_SECONDS * 2, check=False)
+    except subprocess.TimeoutExpired:
+        raise LoadError("limit") from None
+    if done.returncode == 3:
+        raise LoadError(done.stdout.decode(errors="replace").strip() or "corrupt")
+    if done.returncode != 0:
+        raise LoadError("limit")
+    return pickle.loads(done.stdout)
+
+
+def _child_main(path: str) -> int:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
+    try:
+        loaded = _load(Path(path), None)
+    except LoadError as exc:
+        sys.stdout.write(exc.reason)
+        return 3
+    except MemoryError:
+        return 4
+    # Dates and times pickle as they are; only this process's own output is unpickled.
+    sys.stdout.buffer.write(pickle.dumps(loaded))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv[1]))

@@ -1,0 +1,303 @@
+"""A workbook → the rows of its form tables, each value with its cell address.
+
+Finds every visible sheet whose first rows hold the form's header (one or two rows, merged or not),
+spreads vertically merged values over the rows they cover, joins rows that only continue the text of
+the project above, skips blank rows and repeated page headers, and stops a table at its `รวม…` row.
+Never raises for a bad file: what cannot be read becomes a Problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import grid as grids
+from .form import COLUMNS, QUARTER_KEYS, TOTALS_PREFIX
+from .problems import Problem
+from .safety import Unreadable, inspect_file
+from .thai import squeeze, to_arabic_digits
+
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_COLUMNS = 6  # of the form's 13, the project name among them
+CONTINUATION_KEYS = frozenset({"indicator", "outcome"})
+TOTALS_FREE_KEYS = ("unit", "dimension", "indicator", "department")
+
+
+@dataclass
+class RawCell:
+    value: Any
+    address: str
+    inherited: bool = False  # filled from a merged range that starts above
+    unevaluated: bool = False  # a formula whose value was never computed
+
+
+@dataclass
+class RawRow:
+    path: str
+    sheet: str
+    row: int  # 1-based
+    cells: dict[str, RawCell]
+    label: str = ""  # for a totals row: its `รวม…` text
+    continued: list[str] = field(default_factory=list)  # first cell of each row joined into this one
+
+    def value(self, key: str) -> Any:
+        cell = self.cells.get(key)
+        return None if cell is None else cell.value
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int  # 1-based, the last header row
+    columns: dict[str, int]  # column key → 0-based column
+    rows: list[RawRow] = field(default_factory=list)
+    totals: RawRow | None = None
+    missing: list[str] = field(default_factory=list)  # form columns not found in the header
+
+
+@dataclass
+class Workbook:
+    path: str
+    kind: str = ""
+    tables: list[Table] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[RawRow]:
+        return [row for table in self.tables for row in table.rows]
+
+
+def read_workbook(path: str | Path) -> Workbook:
+    path = Path(path)
+    book = Workbook(str(path))
+    try:
+        book.kind = inspect_file(path)
+        loaded = grids.load(path, book.kind)
+    except Unreadable as exc:
+        book.problems.append(_unreadable(book.path, exc.reason, exc.detail, exc.detail_en))
+        return book
+    except grids.LoadError as exc:
+        book.problems.append(_load_problem(book.path, exc.reason))
+        return book
+    book.metadata = loaded.metadata
+    if book.kind == "xlsm":
+        book.problems.append(Problem("macros-ignored", book.path))
+    for name in loaded.too_large:
+        book.problems.append(Problem(
+            "unreadable-file", book.path, sheet=name, value="sheet-too-large",
+            detail=f"แผ่นงาน \"{name}\" มีพื้นที่ข้อมูลใหญ่ผิดปกติ (เกิน {grids.MAX_SHEET_CELLS:,} ช่อง) "
+                   "ลบแถวและคอลัมน์ว่างที่อยู่ไกลออก หรือคัดลอกตารางไปไว้ในไฟล์ใหม่",
+            detail_en=f"sheet '{name}' has an absurdly large used area (over {grids.MAX_SHEET_CELLS:,} cells); "
+                      "delete the far-away cells or copy the table into a new file"))
+    if loaded.skipped_sheets:
+        book.problems.append(Problem(
+            "unreadable-file", book.path, value="too-many-sheets",
+            detail=f"มีแผ่นงานมากเกินไป อ่านเพียง {grids.MAX_SHEETS} แผ่นแรก ไม่ได้อ่านอีก {loaded.skipped_sheets} แผ่น",
+            detail_en=f"too many sheets: only the first {grids.MAX_SHEETS} were read, "
+                      f"{loaded.skipped_sheets} were not"))
+    for sheet in loaded.grids:
+        book.tables.extend(read_tables(book.path, sheet))
+    if not book.tables and not any(p.is_error for p in book.problems):
+        book.problems.append(Problem("header-not-found", book.path))
+    return book
+
+
+def _unreadable(path: str, reason: str, detail: str, detail_en: str) -> Problem:
+    return Problem("unreadable-file", path, value=reason, detail=detail, detail_en=detail_en)
+
+
+def _load_problem(path: str, reason: str) -> Problem:
+    if reason == "encrypted":
+        return _unreadable(path, reason, "ไฟล์ถูกตั้งรหัสผ่านไว้ เปิดไฟล์แล้วลบรหัสผ่าน (ไฟล์ > ข้อมูล > ป้องกันเวิร์กบุ๊ก) "
+                                         "แล้วบันทึกและส่งใหม่",
+                           "the file is password-protected; remove the password (File > Info > Protect "
+                           "Workbook), save and send it again")
+    if reason == "limit":
+        return _unreadable(path, reason, "ไฟล์ใช้หน่วยความจำหรือเวลาเกินขีดจำกัดขณะอ่าน บันทึกเป็น .xlsx ใหม่ "
+                                         "หรือคัดลอกตารางไปไว้ในไฟล์ใหม่",
+                           "reading the file went past the memory or time limit; save it as .xlsx or copy "
+                           "the table into a new file")
+    return _unreadable(path, "corrupt", "ไฟล์เสียหาย อ่านไม่ได้ เปิดในโปรแกรมแล้วบันทึกเป็น .xlsx ใหม่",
+                       "the file is damaged; open it and save it again as .xlsx")
+
+
+# --- header ----------------------------------------------------------------------------------------
+
+def _header_key(value: Any) -> str:
+    if value is None or isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
+        return ""
+    return to_arabic_digits(squeeze(str(value))).lower().rstrip(":*")
+
+
+_ALIASES: dict[str, str] = {}
+for _column in COLUMNS:
+    for _alias in _column.headers:
+        _ALIASES.setdefault(_header_key(_alias), _column.key)
+
+
+_QUALIFIER = re.compile(r"^(\(.*\)|\[.*\]|ปี.*|พ\.ศ.*|\d{4}.*|[-–:].*)$")
+
+
+def _match_header(text: str, exact: bool = False) -> str | None:
+    if not text:
+        return None
+    if text in _ALIASES or exact:
+        return _ALIASES.get(text)
+    # "ไตรมาส1(ต.ค.-ธ.ค.)", "งบประมาณปี2566": an alias followed by a qualifier, never by more words.
+    for alias, key in _ALIASES.items():
+        if text.startswith(alias) and _QUALIFIER.match(text[len(alias):]):
+            return key
+    return None
+
+
+def _match_row(row: list[Any], below: list[Any] | None) -> tuple[dict[str, int], bool]:
+    """Column key → column, and whether the row below took part (a two-row header)."""
+    columns: dict[str, int] = {}
+    used_below = False
+    for col in range(len(row)):
+        top = _header_key(row[col])
+        bottom = _header_key(below[col]) if below is not None and col < len(below) else ""
+        for text, from_below in ((bottom, True), (top, False), (top + bottom, True)):
+            key = _match_header(text)
+            if key and key not in columns:
+                columns[key] = col
+                used_below |= from_below and text != top
+                break
+    return columns, used_below
+
+
+def _find_header(rows: list[list[Any]], start: int) -> tuple[int, dict[str, int]] | None:
+    """(last header row, columns) of the first header at or below `start`, within the search window.
+
+    The header's first row names the project column itself, so a title line above a header is
+    never taken for the header's top half."""
+    for r in range(start, min(len(rows), start + HEADER_SEARCH_ROWS)):
+        alone, _ = _match_row(rows[r], None)
+        if "name" not in alone:
+            continue
+        below = rows[r + 1] if r + 1 < len(rows) else None
+        columns, used_below = _match_row(rows[r], below)
+        if len(columns) >= MIN_HEADER_COLUMNS:
+            return (r + 1 if used_below else r), columns
+    return None
+
+
+def _looks_like_header(row: list[Any], columns: dict[str, int]) -> bool:
+    """A page header repeated inside the table, or its second row."""
+    hits = sum(1 for key, col in columns.items()
+               if col < len(row) and _match_header(_header_key(row[col]), exact=True) == key)
+    return hits >= 3
+
+
+_COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def _is_column_numbering(values: list[Any]) -> bool:
+    """A row such as (1) (2) (3) … under the header."""
+    texts = [_header_key(v) if not isinstance(v, (int, float)) else str(int(v)) for v in values if _present(v)]
+    return len(texts) >= 5 and all(_COLUMN_NUMBERS.match(t) for t in texts)
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _address(row: int, col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _fill_merged(sheet: grids.Grid) -> set[tuple[int, int]]:
+    """Spread each merged range's value over its cells; return the cells that got it that way."""
+    rows = sheet.rows
+    inherited: set[tuple[int, int]] = set()
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if (r, c) != (r0, c0):
+                    row[c] = value
+                    inherited.add((r, c))
+    return inherited
+
+
+def read_tables(path: str, sheet: grids.Grid) -> list[Table]:
+    rows = sheet.rows
+    inherited = _fill_merged(sheet)
+    tables: list[Table] = []
+    start = 0
+    while (found := _find_header(rows, start)) is not None:
+        header_row, columns = found
+        table = Table(sheet.name, header_row + 1, columns,
+                      missing=[c.key for c in COLUMNS if c.key not in columns])
+        end = _read_rows(path, sheet, table, header_row + 1, inherited)
+        tables.append(table)
+        if table.totals is None:
+            break
+        start = end + 1  # a second table below the first one's totals
+    return tables
+
+
+def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set) -> int:
+    rows = sheet.rows
+    label_cols = [table.columns[k] for k in ("no", "name") if k in table.columns]
+    r = first
+    for r in range(first, len(rows)):
+        values = rows[r]
+        cells = {}
+        for key, col in table.columns.items():
+            value = values[col] if col < len(values) else None
+            if isinstance(value, str) and not value.strip():
+                value = None
+            cells[key] = RawCell(value, _address(r, col), (r, col) in inherited, (r, col) in sheet.unevaluated)
+        label = next((str(values[c]).strip() for c in label_cols
+                      if c < len(values) and isinstance(values[c], str) and values[c].strip()), "")
+        # A project may be called รวมใจ…: a totals row has no unit, มิติ, indicator or department.
+        if squeeze(label).startswith(TOTALS_PREFIX) and not _own(cells, *TOTALS_FREE_KEYS):
+            table.totals = RawRow(path, sheet.name, r + 1, cells, label=label)
+            return r
+        own = _own(cells, *cells)
+        if not own or _looks_like_header(values, table.columns) or _is_column_numbering(values):
+            continue
+        if own <= CONTINUATION_KEYS and table.rows and not _own(cells, "no", "name", *QUARTER_KEYS):
+            _join(table.rows[-1], cells)
+            continue
+        table.rows.append(RawRow(path, sheet.name, r + 1, cells))
+    return r
+
+
+def _own(cells: dict[str, RawCell], *keys: str) -> set[str]:
+    """The keys among `keys` whose cell holds a value of its own row (not spread from a merge above)."""
+    return {k for k in keys if k in cells and (_present(cells[k].value) or cells[k].unevaluated)
+            and not cells[k].inherited}
+
+
+def _join(project: RawRow, cells: dict[str, RawCell]) -> None:
+    project.continued.append(min((cells[k].address for k in _own(cells, *CONTINUATION_KEYS)), key=_column_order))
+    for key in sorted(CONTINUATION_KEYS):
+        extra = cells.get(key)
+        if extra is None or extra.inherited or not _present(extra.value):
+            continue
+        mine = project.cells.get(key)
+        if mine is None or not _present(mine.value):
+            project.cells[key] = RawCell(extra.value, extra.address)
+        else:
+            mine.value = f"{mine.value}\n{extra.value}"
+
+
+def _column_order(address: str) -> tuple[int, str]:
+    letters = address.rstrip("0123456789")
+    return len(letters), letters

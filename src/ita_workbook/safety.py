@@ -1,0 +1,154 @@
+"""Looks at a file before any parser sees it: size, kind, encryption, zip bombs.
+
+`inspect_file` returns the workbook's format or raises `Unreadable` with a reason for a person.
+The limits are stated in SECURITY.md; change them there too.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a department's workbook is a few hundred KB
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # all entries together, as declared and as inflated
+MAX_ENTRY_RATIO = 200  # inflated / compressed, for entries over 1 MB: real sheet XML stays well below
+MAX_ZIP_ENTRIES = 20_000
+DEFLATE_MAX_RATIO = 1032  # no deflate stream inflates more than this
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass
+class Unreadable(Exception):
+    detail: str  # Thai
+    detail_en: str
+    reason: str  # a stable short word: empty, too-large, not-a-workbook, encrypted, zip-bomb, corrupt
+
+
+def inspect_file(path: Path) -> str:
+    """'xlsx', 'xlsm', 'xls', 'xlsb' or 'ods' — or Unreadable."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise Unreadable("ไม่ใช่ไฟล์", "not a file", "not-a-file")
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise Unreadable("ไม่พบไฟล์", "file not found", "not-found") from None
+    except OSError as exc:
+        raise Unreadable(f"เปิดไฟล์ไม่ได้ ({exc.strerror})", f"cannot open the file ({exc.strerror})",
+                         "cannot-open") from None
+    if size == 0:
+        raise Unreadable("ไฟล์ว่างเปล่า (0 ไบต์) ส่งไฟล์ใหม่อีกครั้ง", "the file is empty (0 bytes); send it again",
+                         "empty")
+    if size > MAX_FILE_BYTES:
+        raise Unreadable(f"ไฟล์ใหญ่เกิน {MAX_FILE_BYTES // 2**20} MB", f"the file is over {MAX_FILE_BYTES // 2**20} MB",
+                         "too-large")
+    if head.startswith(b"PK"):
+        return _inspect_zip(path)
+    if head == OLE_MAGIC:
+        return _inspect_ole(path)
+    raise _not_a_workbook(path, head)
+
+
+def _inspect_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            kind = _zip_kind(zf, names)
+            _check_bomb(zf, infos)
+    except zipfile.BadZipFile:
+        raise Unreadable("ไฟล์เสียหรือดาวน์โหลดมาไม่ครบ เปิดในโปรแกรมแล้วบันทึกใหม่ หรือขอไฟล์ใหม่",
+                         "the file is damaged or incomplete; re-save it or ask for it again", "corrupt") from None
+    except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+        raise Unreadable("ไฟล์เสียหาย", f"the file is damaged ({type(exc).__name__})", "corrupt") from None
+    return kind
+
+
+def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
+    if "xl/workbook.xml" in names:
+        ctypes = zf.read("[Content_Types].xml")[:200_000] if "[Content_Types].xml" in names else b""
+        return "xlsm" if b"macroEnabled" in ctypes or "xl/vbaProject.bin" in names else "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "mimetype" in names:
+        mimetype = zf.read("mimetype")[:100]
+        if mimetype == b"application/vnd.oasis.opendocument.spreadsheet":
+            return "ods"
+        if b"opendocument.text" in mimetype:
+            raise _save_as("เอกสาร Word/Writer (.odt)", "a text document (.odt)")
+    if "word/document.xml" in names:
+        raise _save_as("เอกสาร Word (.docx)", "a Word document (.docx)")
+    if "ppt/presentation.xml" in names:
+        raise _save_as("งานนำเสนอ PowerPoint", "a PowerPoint presentation")
+    raise Unreadable("เป็นไฟล์ zip ที่ไม่มีสมุดงาน Excel อยู่ข้างใน", "a zip file without a workbook inside",
+                     "not-a-workbook")
+
+
+def _check_bomb(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    bomb = Unreadable("ไฟล์ขยายตัวผิดปกติเมื่อแตกไฟล์ (อาจเป็น zip bomb) จึงไม่อ่าน",
+                      "the file inflates to an absurd size (a zip bomb?) and was not read", "zip-bomb")
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise bomb
+    declared = sum(i.file_size for i in infos)
+    if declared > MAX_UNZIPPED_BYTES:
+        raise bomb
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > MAX_ENTRY_RATIO * max(info.compress_size, 1):
+            raise bomb
+    # Declared sizes can lie. Only if the compressed data could inflate past the limit do we inflate
+    # it once, counting: a department's file of a few hundred KB never pays for this.
+    if sum(i.compress_size for i in infos) * DEFLATE_MAX_RATIO <= MAX_UNZIPPED_BYTES:
+        return
+    inflated = 0
+    for info in infos:
+        with zf.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                inflated += len(chunk)
+                if inflated > MAX_UNZIPPED_BYTES:
+                    raise bomb
+
+
+def _inspect_ole(path: Path) -> str:
+    data = path.read_bytes()
+    if ENCRYPTED_STREAM in data:
+        raise Unreadable(
+            "ไฟล์ถูกตั้งรหัสผ่านไว้ ให้เปิดใน Excel แล้วเลือก ไฟล์ > ข้อมูล > ป้องกันเวิร์กบุ๊ก > "
+            "เข้ารหัสด้วยรหัสผ่าน ลบรหัสผ่านออก แล้วบันทึกและส่งใหม่",
+            "the file is password-protected; in Excel choose File > Info > Protect Workbook > Encrypt "
+            "with Password, clear the password, save and send it again",
+            "encrypted")
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "xls"
+    raise _save_as("เอกสาร Office รุ่นเก่าที่ไม่ใช่สมุดงาน Excel", "an old Office file that is not a workbook")
+
+
+def _not_a_workbook(path: Path, head: bytes) -> Unreadable:
+    with path.open("rb") as fh:
+        start = fh.read(2048)
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<")):
+        return Unreadable("เป็นหน้าเว็บ (HTML/XML) ที่ตั้งชื่อเป็นไฟล์ Excel เปิดใน Excel แล้ว "
+                          "บันทึกเป็น (Save As) .xlsx แล้วส่งใหม่",
+                          "an HTML/XML page named like a workbook; open it in Excel, Save As .xlsx and "
+                          "send it again", "not-a-workbook")
+    if head.startswith(b"%PDF"):
+        return _save_as("ไฟล์ PDF", "a PDF")
+    if head.startswith(b"{\\rtf"):
+        return _save_as("เอกสาร RTF", "an RTF document")
+    if b"\x00" not in start:
+        return Unreadable("เป็นไฟล์ข้อความ (เช่น CSV) ไม่ใช่สมุดงาน Excel เปิดใน Excel แล้ว "
+                          "บันทึกเป็น (Save As) .xlsx แล้วส่งใหม่",
+                          "a text file (e.g. CSV), not a workbook; open it in Excel, Save As .xlsx and "
+                          "send it again", "not-a-workbook")
+    return Unreadable("ไม่ใช่ไฟล์ Excel หรือไฟล์เสียหาย บันทึกเป็น .xlsx แล้วส่งใหม่",
+                      "not a workbook, or damaged; save it as .xlsx and send it again", "not-a-workbook")
+
+
+def _save_as(thai: str, english: str) -> Unreadable:
+    return Unreadable(f"เป็น{thai} ไม่ใช่สมุดงาน Excel คัดลอกตารางลงแบบฟอร์ม Excel แล้วบันทึกเป็น .xlsx",
+                      f"{english}, not a workbook; copy the table into the Excel form and save as .xlsx",
+                      "not-a-workbook")

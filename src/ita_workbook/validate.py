@@ -1,0 +1,227 @@
+"""Files → Report and Plan: read every file, parse every cell, check all rows once with the schema.
+
+Every row read ends up either as a project in the plan or with an error in the report (or both,
+with `keep_invalid`): `Result.rows_read == len(plan.projects) + Result.rows_rejected`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import cells
+from .config import Config
+from .form import COLUMN_BY_KEY, FORM_VERSION, QUARTER_KEYS
+from .plan import Plan, Project, Source
+from .problems import FileReport, Problem, Report
+from .reader import RawRow, Workbook, read_workbook
+from .thai import squeeze, to_arabic_digits
+
+
+@dataclass
+class Result:
+    report: Report
+    plan: Plan
+    rows_read: int = 0
+    rows_rejected: int = 0  # rows with an error, left out of the plan (unless keep_invalid)
+    metadata: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": cells.parse_text, "quantity": cells.parse_quantity, "dimension": cells.parse_dimension,
+    "department": cells.parse_department,
+}
+
+
+@dataclass
+class _Row:
+    raw: RawRow
+    values: dict[str, Any]
+    report: FileReport
+    problems: list[Problem] = field(default_factory=list)
+    blocked_columns: set[str] = field(default_factory=set)  # already reported at that cell
+
+
+def validate_files(paths: list[str | Path], config: Config | None = None, *, keep_invalid: bool = False) -> Result:
+    config = config or Config()
+    report = Report()
+    result = Result(report, Plan(organisation=config.organisation, district=config.district,
+                                 province=config.province, fiscal_year=config.fiscal_year))
+    rows: list[_Row] = []
+    for path in paths:
+        book = _read(path)
+        file_report = FileReport(book.path, problems=list(book.problems))
+        report.files.append(file_report)
+        result.metadata[book.path] = book.metadata
+        file_report.problems.extend(_template_problems(book, config))
+        for table in book.tables:
+            for key in table.missing:
+                code = "missing-column" if COLUMN_BY_KEY[key].required else "missing-optional-column"
+                file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
+                                                    column=key))
+        missing = {(t.sheet, k) for t in book.tables for k in t.missing if COLUMN_BY_KEY[k].required}
+        for raw in book.rows:
+            row = _parse_row(raw, file_report)
+            row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
+            rows.append(row)
+        file_report.projects = len(book.rows)
+        if not book.rows and not any(p.is_error for p in file_report.problems):
+            file_report.problems.append(Problem("no-projects", book.path))
+    _check_schema(rows, config)
+    result.rows_read = len(rows)
+    for row in rows:
+        row.report.problems.extend(row.problems)
+        has_errors = any(p.is_error for p in row.problems) or bool(
+            row.blocked_columns & {c.key for c in COLUMN_BY_KEY.values() if c.required})
+        if has_errors:
+            result.rows_rejected += 1
+        if keep_invalid or not has_errors:
+            result.plan.projects.append(_project(row, config, has_errors))
+    return result
+
+
+def _read(path: str | Path) -> Workbook:
+    try:
+        return read_workbook(path)
+    except Exception as exc:  # a bug of ours must still not show a clerk a traceback
+        if os.environ.get("ITA_WORKBOOK_DEBUG"):
+            raise
+        book = Workbook(str(path))
+        book.problems.append(Problem(
+            "unreadable-file", str(path), value="internal-error",
+            detail=f"โปรแกรมอ่านไฟล์นี้ไม่สำเร็จ ({type(exc).__name__}) บันทึกเป็น .xlsx ใหม่ แล้วลองอีกครั้ง "
+                   "หากยังไม่ได้ โปรดแจ้งผู้พัฒนาพร้อมไฟล์",
+            detail_en=f"reading this file failed ({type(exc).__name__}); save it again as .xlsx and retry, "
+                      "and report it with the file if it persists"))
+        return book
+
+
+def _template_problems(book: Workbook, config: Config) -> list[Problem]:
+    meta = book.metadata
+    if not meta:
+        return []
+    problems = []
+    year = to_arabic_digits(meta.get("fiscal_year", "")).split(".")[0].strip()
+    org = meta.get("organisation", "")
+    if config.fiscal_year and year.isdigit() and int(year) != config.fiscal_year:
+        problems.append(Problem("wrong-template", book.path, value=year,
+                                detail=f"ปีงบประมาณ {year}", detail_en=f"fiscal year {year}"))
+    if config.organisation and org and squeeze(org) != squeeze(config.organisation):
+        problems.append(Problem("wrong-template", book.path, value=org, detail=org))
+    version = meta.get("form_version", "")
+    if version and version != FORM_VERSION:
+        problems.append(Problem("old-template", book.path, value=version))
+    return problems
+
+
+def _parse_row(raw: RawRow, file_report: FileReport) -> _Row:
+    row = _Row(raw, {}, file_report)
+    for key, column in COLUMN_BY_KEY.items():
+        if key == "no":
+            continue
+        cell = raw.cells.get(key)
+        value = None if cell is None else cell.value
+        if cell is not None and cell.unevaluated:
+            row.problems.append(_at(raw, "formula-without-value", key))
+            row.blocked_columns.add(key)
+            value = None
+        try:
+            if column.kind == "budget":
+                row.values["budget"], row.values["no_budget"] = cells.parse_budget(value)
+            elif column.kind == "mark":
+                row.values[key] = cells.parse_mark(value)
+            else:
+                row.values[key] = _PARSERS[column.kind](value)
+        except cells.CellError as exc:
+            row.problems.append(_at(raw, exc.code, key, exc.detail, exc.detail_en))
+            row.blocked_columns.add(key)
+            row.values.update({"budget": None, "no_budget": False} if key == "budget" else {key: None})
+            if column.kind == "mark":
+                row.values[key] = False
+    for address in raw.continued:
+        row.problems.append(Problem("continuation-row", raw.path, sheet=raw.sheet, cell=address,
+                                    row=int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))))
+    return row
+
+
+def _cell(raw: RawRow, key: str) -> str | None:
+    cell = raw.cells.get(key)
+    return cell.address if cell else None
+
+
+def _at(raw: RawRow, code: str, key: str | None, detail: str = "", detail_en: str = "") -> Problem:
+    value = raw.value(key) if key else None
+    return Problem(code, raw.path, sheet=raw.sheet, cell=_cell(raw, key or "name") or f"A{raw.row}",
+                   row=raw.row, column=key, value=value, detail=detail, detail_en=detail_en)
+
+
+def _check_schema(rows: list[_Row], config: Config) -> None:
+    if not rows:
+        return
+    import pandas as pd  # heavy: only once there is something to check
+
+    from .schema import NAME_KEY, check_rows
+
+    matched: dict[str, str | None] = {}
+    records = []
+    for row in rows:
+        values = dict(row.values)
+        dept = values.get("department")
+        if dept is not None:
+            if dept not in matched:
+                matched[dept] = config.match_department(dept)
+            values["department"] = matched[dept] or dept
+            row.values["department"] = values["department"]
+        values[NAME_KEY] = squeeze(values["name"]) if values.get("name") else None
+        records.append(values)
+    frame = pd.DataFrame.from_records(records)
+    frame["dimension"] = frame["dimension"].astype(float)
+    frame["budget"] = frame["budget"].astype(float)
+    for failure in check_rows(frame, config.department_names):
+        row = rows[failure.index]
+        if failure.column in row.blocked_columns:
+            continue
+        if failure.code == "no-quarter" and row.blocked_columns & set(QUARTER_KEYS):
+            continue
+        row.problems.append(_schema_problem(row, failure, rows, records, config))
+
+
+def _schema_problem(row: _Row, failure, rows: list[_Row], records: list[dict], config: Config) -> Problem:
+    raw = row.raw
+    if failure.code == "no-quarter":
+        return Problem("no-quarter", raw.path, sheet=raw.sheet, cell=_cell(raw, "q1") or f"A{raw.row}",
+                       row=raw.row)
+    if failure.code == "unknown-department":
+        suggestion = config.suggest_department(str(row.values.get("department", "")))
+        return _at(raw, failure.code, "department",
+                   f" (หรือหมายถึง \"{suggestion}\"?)" if suggestion else "",
+                   f" (did you mean '{suggestion}'?)" if suggestion else "")
+    if failure.code == "duplicate-project":
+        key = records[failure.index]["name_key"]
+        others = [r.raw for i, r in enumerate(rows) if i != failure.index and records[i]["name_key"] == key]
+        where = ", ".join(f"{Path(o.path).name} {o.sheet}!{_cell(o, 'name')}" for o in others[:3])
+        problem = _at(raw, failure.code, "name", where)
+        problem.value = row.values.get("name")
+        return problem
+    return _at(raw, failure.code, failure.column)
+
+
+def _project(row: _Row, config: Config, has_errors: bool) -> Project:
+    v = row.values
+    raw = row.raw
+    dimension = v.get("dimension")
+    return Project(
+        name=v.get("name") or "",
+        unit=v.get("unit") or "",
+        quantity=v.get("quantity") if v.get("quantity") is not None else "",
+        budget=v.get("budget") if not v.get("no_budget") else None,
+        dimension=dimension if dimension in (1, 2, 3, 4) else 0,
+        indicator=v.get("indicator") or "",
+        outcome=v.get("outcome") or "",
+        quarters=tuple(bool(v.get(q)) for q in QUARTER_KEYS),
+        department=v.get("department") or "",
+        source=Source(raw.path, raw.sheet, raw.row, tuple((k, c.address) for k, c in raw.cells.items())),
+        has_errors=has_errors,
+    )
