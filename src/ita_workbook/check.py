@@ -147,11 +147,9 @@ def _cell_problem(code: str, path: str, row: RawRow, key: str, cell: RawCell | N
 
 def summary_text(tables: list[TableCheck]) -> str:
     """What the rows add up to, per table, for the person reading the report."""
-    lines = []
+    lines = ["นับจากรายการในตาราง / counted from the rows:"]
     for t in tables:
         q = " / ".join(str(n) for n in t.quarters)
-        lines.append(f"■ {t.path} [{t.sheet}] นับจากรายการ: {t.projects} โครงการ, ไตรมาส ๑–๔: {q}, "
-                     f"งบประมาณ {_number(t.budget)} บาท")
-        lines.append(f"  counted from the rows: {t.projects} projects, quarters 1–4: {q}, "
-                     f"budget {_number(t.budget)} baht")
+        lines.append(f"  {t.path} [{t.sheet}]: {t.projects} โครงการ/projects · ไตรมาส/quarters 1–4: {q} · "
+                     f"งบประมาณ/budget {_number(t.budget)} บาท")
     return "\n".join(lines)
