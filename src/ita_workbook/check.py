@@ -84,9 +84,9 @@ def check_table(path: str, table: Table) -> tuple[list[Problem], TableCheck]:
         return problems, counted
     totals = table.totals
     problems.extend(_label_count(path, totals, len(table.rows)))
+    problems.extend(_compare(path, totals, "budget", budget, _stated_budget))
     for key, count in zip(QUARTER_KEYS, quarters):
         problems.extend(_compare(path, totals, key, count, _stated_count))
-    problems.extend(_compare(path, totals, "budget", budget, _stated_budget))
     return problems, counted
 
 

@@ -60,8 +60,11 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
     """ตรวจยอดรวมของแผนที่มีอยู่แล้ว / Check an existing plan's stated totals.
 
     นับจำนวนโครงการ โครงการในแต่ละไตรมาส และงบประมาณจากรายการ แล้วเทียบกับแถว "รวม…" ใต้ตาราง
+
     Recounts the projects, the projects of each quarter and the budget from the rows and compares
-    them with the รวม… row under the table. Exit status 1 if a total is wrong.
+    them with the รวม… row under the table.
+
+    Exit 0: totals right; 1: a total is wrong or missing; 2: wrong command line.
     """
     from .check import check_files, summary_text
 
