@@ -72,6 +72,7 @@ def check_table(path: str, table: Table) -> tuple[list[Problem], TableCheck]:
             except CellError as exc:
                 problems.append(_cell_problem(exc.code, path, row, key, cell))
         cell = row.cells.get("budget")
+        # A budget merged down several rows is one amount, typed once: count it once.
         if cell is not None and not cell.inherited:
             try:
                 budget += parse_budget(cell.value)[0] or 0.0
