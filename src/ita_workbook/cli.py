@@ -83,7 +83,7 @@ def _emit(report, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @config_option
 @format_option
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False),
@@ -92,10 +92,10 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
     """ตรวจไฟล์ของกองต่าง ๆ / Check the departments' workbooks.
 
     Exit 0: no errors (warnings allowed); 1: errors found; 2: wrong command line."""
-    from .validate import validate_files
+    from .validate import collect_files, validate_files
 
     config = _config(config_path)
-    result = validate_files(list(files), config)
+    result = validate_files(collect_files(files), config)
     _emit(result.report, fmt)
     if annotate_dir:
         from .annotate import annotate_files

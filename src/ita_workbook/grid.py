@@ -64,6 +64,7 @@ def _load(path: Path, scans: dict[str, _Scan] | None) -> Loaded:
         raise LoadError("encrypted") from None
     except (CalamineError, OSError, ValueError) as exc:
         raise LoadError("corrupt") from exc
+    ods_merges = _ods_merges(path) if scans is None and zipfile.is_zipfile(path) else None
     with workbook:
         visible = []
         for meta in workbook.sheets_metadata:
@@ -85,7 +86,10 @@ def _load(path: Path, scans: dict[str, _Scan] | None) -> Loaded:
                 loaded.too_large.append(name)
                 continue
             rows = sheet.to_python(skip_empty_area=False)
-            merged = [r for r in (sheet.merged_cell_ranges or []) if _sane_range(r)]
+            merged = sheet.merged_cell_ranges
+            if merged is None and ods_merges:
+                merged = ods_merges.get(name, [])
+            merged = [r for r in (merged or []) if _sane_range(r)]
             loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set()))
     return loaded
 
@@ -122,9 +126,13 @@ _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?>")
 # A cell with content (not self-closing): its reference. Formatting-only cells are `<c r=".." s=".."/>`.
 _FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
-_ROW_WITH_CELL = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^>]*>\s*<(?:\w+:)?c[\s>]')
+# A row whose first cell has content but no reference of its own: calamine places it by the row.
+_ROW_WITH_CELL = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^>]*>\s*<(?:\w+:)?c(?![^>]*\sr=)[^>/]*>')
 _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>((?:(?!</(?:\w+:)?c>).)*?)</(?:\w+:)?c>',
                            re.S)
+
+
+_STORED_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]|<(?:\w+:)?is[\s>]")
 
 
 def _scan_xlsx(path: Path) -> dict[str, _Scan]:
@@ -186,9 +194,39 @@ def _scan_sheet(xml: bytes) -> _Scan:
     unevaluated = set()
     if b"<f" in xml or b":f" in xml:
         for col, row, body in _FORMULA_CELL.findall(xml):
-            if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not re.search(rb"<(?:\w+:)?(?:v|is)[\s>]", body):
+            if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not _STORED_VALUE.search(body):
                 unevaluated.add((int(row) - 1, _column_number(col) - 1))
     return _Scan(max_row * _column_number(widest), unevaluated)
+
+
+def _ods_merges(path: Path) -> dict[str, list] | None:
+    """Merged ranges of an ods file (calamine gives none for ods), from content.xml."""
+    import xml.etree.ElementTree as ET
+
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    tag = lambda local: f"{{{table_ns}}}{local}"  # noqa: E731
+    merges: dict[str, list] = {}
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as content:
+            sheet, row, col = "", -1, 0
+            for event, el in ET.iterparse(content, events=("start", "end")):
+                if event == "start" and el.tag == tag("table"):
+                    sheet, row = el.get(tag("name"), ""), -1
+                    merges[sheet] = []
+                elif event == "start" and el.tag == tag("table-row"):
+                    row, col = row + 1, 0
+                elif event == "end" and el.tag == tag("table-row"):
+                    row += int(el.get(tag("number-rows-repeated"), "1")) - 1
+                    el.clear()
+                elif event == "start" and el.tag in (tag("table-cell"), tag("covered-table-cell")):
+                    rows_spanned = int(el.get(tag("number-rows-spanned"), "1"))
+                    cols_spanned = int(el.get(tag("number-columns-spanned"), "1"))
+                    if rows_spanned > 1 or cols_spanned > 1:
+                        merges[sheet].append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
+                    col += int(el.get(tag("number-columns-repeated"), "1"))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, OSError):
+        return None
+    return merges
 
 
 # --- other formats: a child process with limits ---------------------------------------------------
@@ -224,4 +262,7 @@ def _child_main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_child_main(sys.argv[1]))
+    # Import by name, so that what is pickled names ita_workbook.grid's classes, not __main__'s.
+    from ita_workbook.grid import _child_main as child_main
+
+    sys.exit(child_main(sys.argv[1]))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import grid as grids
-from .form import COLUMNS, QUARTER_KEYS, TOTALS_PREFIX
+from .form import COLUMNS, DATA_AS_OF, ISSUER, LEGEND_TITLE, QUARTER_KEYS, TOTALS_PREFIX
 from .problems import Problem
 from .safety import Unreadable, inspect_file
 from .thai import squeeze, to_arabic_digits
@@ -269,6 +269,8 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
         if squeeze(label).startswith(TOTALS_PREFIX) and not _own(cells, *TOTALS_FREE_KEYS):
             table.totals = RawRow(path, sheet.name, r + 1, cells, label=label)
             return r
+        if _is_footer(label):
+            return r
         own = _own(cells, *cells)
         if not own or _looks_like_header(values, table.columns) or _is_column_numbering(values):
             continue
@@ -277,6 +279,15 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             continue
         table.rows.append(RawRow(path, sheet.name, r + 1, cells))
     return r
+
+
+_FOOTER_STARTS = (*(squeeze(text.split("{")[0]) for text in (DATA_AS_OF, ISSUER, LEGEND_TITLE)),
+                  "ข้อมูลณวันที่", "ผู้ออกรายงาน")
+
+
+def _is_footer(label: str) -> bool:
+    """The lines under the form (ข้อมูล ณ วันที่…, ผู้ออกรายงาน…, คำอธิบาย) end a table without totals."""
+    return bool(label) and squeeze(label).startswith(_FOOTER_STARTS)
 
 
 def _own(cells: dict[str, RawCell], *keys: str) -> set[str]:

@@ -82,6 +82,24 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
     return result
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def collect_files(args: list[str | Path]) -> list[Path]:
+    """The files named, with each folder replaced by the workbooks in it (sorted), leaving out
+    Excel's lock files (~$…), hidden files and the marked-up copies that `--annotate` writes."""
+    files: list[Path] = []
+    for arg in map(Path, args):
+        if not arg.is_dir():
+            files.append(arg)
+            continue
+        for child in sorted(arg.iterdir()):
+            if (child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES
+                    and not child.name.startswith(("~$", ".")) and "(ตรวจแล้ว)" not in child.stem):
+                files.append(child)
+    return files
+
+
 def _read(path: str | Path) -> Workbook:
     try:
         return read_workbook(path)

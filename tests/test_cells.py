@@ -1,0 +1,81 @@
+"""Each cell parser: what it accepts, and the problem code of what it refuses."""
+
+import datetime as dt
+
+import pytest
+
+from ita_workbook import cells
+from ita_workbook.thai import clean_text
+
+
+@pytest.mark.parametrize("value, expected", [
+    (10000, (10000.0, False)), ("๑๐,๐๐๐", (10000.0, False)), ("10,000 บาท", (10000.0, False)),
+    ("1500.50", (1500.5, False)), ("๒๕,๐๐๐.-", (25000.0, False)), ("ไม่ใช้งบประมาณ", (None, True)),
+    ("ไม่ใช้ งบประมาณ", (None, True)), ("ไม่ใช้\nงบประมาณ", (None, True)), ("-", (None, True)),
+    ("", (None, False)), (None, (None, False)), (-500, (-500.0, False)), ("๑o,ooo", (10000.0, False)),
+])
+def test_budget_accepts(value, expected):
+    assert cells.parse_budget(value) == expected
+
+
+@pytest.mark.parametrize("value, code", [
+    ("ประมาณหนึ่งหมื่น", "bad-budget"), ("10,000 ดอลลาร์", "bad-budget"), (True, "bad-budget"),
+    (dt.datetime(2023, 2, 1), "excel-date"), (float("nan"), "bad-budget"),
+])
+def test_budget_refuses(value, code):
+    with pytest.raises(cells.CellError) as err:
+        cells.parse_budget(value)
+    assert err.value.code == code
+
+
+@pytest.mark.parametrize("value, expected", [
+    (2, 2), (2.0, 2), ("๒", 2), ("2.0", 2), ("มิติ 2", 2), ("มิติที่ ๒", 2), ("มิติที่2", 2),
+    ("2 การบริหารราชการด้วยความโปร่งใส", 2), ("การส่งเสริมบทบาทและการมีส่วนร่วมของภาคประชาชน", 3),
+    ("5", 5), (None, None), ("", None),
+])
+def test_dimension_parses(value, expected):
+    assert cells.parse_dimension(value) == expected
+
+
+@pytest.mark.parametrize("value", ["สอง", 2.5, "มิติ", True])
+def test_dimension_refuses(value):
+    with pytest.raises(cells.CellError) as err:
+        cells.parse_dimension(value)
+    assert err.value.code == "bad-dimension"
+
+
+@pytest.mark.parametrize("value", ["/", "✓", "✔", "√", "x", "X", "*", 1, True, " / "])
+def test_quarter_marks(value):
+    assert cells.parse_mark(value) is True
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", False, 0, "-"])
+def test_quarter_blanks(value):
+    assert cells.parse_mark(value) is False
+
+
+@pytest.mark.parametrize("value", ["?", "ใช่ไหม", 2, dt.date(2023, 1, 1)])
+def test_quarter_refuses(value):
+    with pytest.raises(cells.CellError) as err:
+        cells.parse_mark(value)
+    assert err.value.code == "bad-quarter-mark"
+
+
+def test_quantity_numbers_words_and_dates():
+    assert cells.parse_quantity("๔๐") == 40.0
+    assert cells.parse_quantity(" 1,200 ") == 1200.0
+    assert cells.parse_quantity("ทุกครั้งที่ ดำเนินการ") == "ทุกครั้งที่ ดำเนินการ"
+    with pytest.raises(cells.CellError) as err:
+        cells.parse_quantity(dt.datetime(2023, 2, 1))
+    assert err.value.code == "excel-date"
+
+
+def test_text_is_cleaned_not_nfkc():
+    assert cells.parse_text("  โครงการ\u200b  ปลูก  ") == "โครงการ ปลูก"
+    assert cells.parse_text("กํา") == "กำ"  # ํ + า typed for ำ
+    assert clean_text("สม่ัครสมาน") == "สมั่ครสมาน"  # tone mark before its vowel
+    assert cells.parse_text("=SUM(A1)") == "=SUM(A1)"  # kept as text
+    assert cells.parse_text(12.0) == "12"
+    with pytest.raises(cells.CellError) as err:
+        cells.parse_text("ก" * 10_000)
+    assert err.value.code == "text-too-long"
