@@ -1,4 +1,49 @@
 """ita-workbook: the yearly anti-corruption action plan of a Thai local government, from its
-departments' workbooks to the official form."""
+departments' workbooks to the official form.
+
+The public API, usable without the CLI. Names load on first use, so that importing the package
+(and so `ita-workbook --help`) stays light.
+
+    validate_files(paths, config) -> Result       read, clean and check departments' workbooks
+    collect_files(args) -> [Path]                  folders → the workbooks in them
+    read_workbook(path) -> Workbook                the raw form tables of one file
+    check_files(paths) -> CheckResult              a plan's stated totals against its rows
+    merge_files(paths, output, config) -> ...      validate, then write the master plan
+    write_master(plan, target, heading)            the master workbook from a Plan
+    write_template(path, config, department)       one department's template
+    load_config(path) -> Config                    plan.toml
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "validate_files": "validate", "collect_files": "validate", "Result": "validate",
+    "read_workbook": "reader", "Workbook": "reader",
+    "check_files": "check", "CheckResult": "check",
+    "merge_files": "merge", "MergeRefused": "merge",
+    "write_master": "master", "Heading": "master",
+    "write_template": "template",
+    "load_config": "config", "Config": "config", "ConfigError": "config", "Department": "config",
+    "Plan": "plan", "Project": "plan", "Source": "plan",
+    "Problem": "problems", "Report": "problems", "FileReport": "problems", "CODES": "problems",
+    "COLUMNS": "form", "DIMENSIONS": "form", "Column": "form", "Dimension": "form",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ita_workbook' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

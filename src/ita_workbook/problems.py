@@ -77,11 +77,22 @@ CODES: dict[str, Code] = {
                                     "(ตัวเลขควรอยู่ในช่องปริมาณงาน)",
                            "Unit '{value}' is a number; it should be a word such as คน, ครั้ง "
                            "(numbers go in ปริมาณงาน)"),
+    "master-as-input": Code(WARNING, "ไฟล์นี้เป็นแผนรวม (ไฟล์ที่โปรแกรมสร้าง) ไม่ใช่แบบฟอร์มของกอง จึงไม่นำมารวมซ้ำ",
+                            "This file is a merged master plan, not a department's form; it was left out"),
     "no-projects": Code(WARNING, "ไม่พบโครงการในไฟล์นี้", "No project found in this file"),
     "total-mismatch": Code(ERROR, "ยอดรวม \"{column}\" ที่ระบุไว้คือ {value} แต่นับจากรายการได้ {detail}",
                            "The stated total of '{column}' is {value} but the rows add up to {detail_en}"),
     "totals-not-found": Code(ERROR, "ไม่พบแถวรวม (แถวที่ขึ้นต้นด้วย \"รวม\") ใต้ตาราง",
                              "No totals row (a row starting with 'รวม') below the table"),
+    # merge: {detail} names what is missing or which values disagree; {value} the option to use
+    "plan-details-missing": Code(WARNING, "ไม่ทราบ{detail} จึงเว้นเป็นเส้นประไว้ในแผน ระบุใน plan.toml "
+                                          "หรือใช้ตัวเลือก {value}",
+                                 "{detail_en} unknown, left as a dotted line in the plan; set it in "
+                                 "plan.toml or with {value}"),
+    "templates-disagree": Code(WARNING, "แบบฟอร์มแต่ละไฟล์ระบุ{detail} ไม่ตรงกัน ({value}) ตรวจสอบว่าใช้แบบฟอร์มถูกชุด "
+                                        "และระบุค่าที่ถูกต้องใน plan.toml",
+                               "The templates disagree on {detail_en} ({value}); check they are the right "
+                               "ones and set the right value in plan.toml"),
 }
 
 

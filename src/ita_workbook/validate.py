@@ -20,6 +20,9 @@ from .reader import RawRow, Workbook, read_workbook
 from .thai import squeeze, to_arabic_digits
 
 
+MASTER_KIND = "master"  # the `kind` a master's hidden sheet carries
+
+
 @dataclass
 class Result:
     report: Report
@@ -44,7 +47,9 @@ class _Row:
     blocked_columns: set[str] = field(default_factory=set)  # already reported at that cell
 
 
-def validate_files(paths: list[str | Path], config: Config | None = None, *, keep_invalid: bool = False) -> Result:
+def validate_files(paths: list[str | Path], config: Config | None = None, *, keep_invalid: bool = False,
+                   accept_master: bool = False) -> Result:
+    """`accept_master`: read masters too (`template --from` rolls last year's master over)."""
     config = config or Config()
     report = Report()
     result = Result(report, Plan(organisation=config.organisation, district=config.district,
@@ -55,6 +60,11 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
         file_report = FileReport(book.path, problems=list(book.problems))
         report.files.append(file_report)
         result.metadata[book.path] = book.metadata
+        if book.metadata.get("kind") == MASTER_KIND and not accept_master:
+            # A master left in the departments' folder by an earlier run: merging it again would
+            # double every project.
+            file_report.problems.append(Problem("master-as-input", book.path))
+            continue
         file_report.problems.extend(_template_problems(book, config))
         for table in book.tables:
             for key in table.missing:
