@@ -79,3 +79,8 @@ def test_text_is_cleaned_not_nfkc():
     with pytest.raises(cells.CellError) as err:
         cells.parse_text("ก" * 10_000)
     assert err.value.code == "text-too-long"
+
+
+def test_wingdings_ticks_and_bracketed_no_budget():
+    assert cells.parse_mark("ü") is True and cells.parse_mark("þ") is True
+    assert cells.parse_budget("(ไม่ใช้งบประมาณ)") == (None, True)

@@ -107,10 +107,39 @@ def test_project_name_merged_over_its_indicator_lines(tmp_path):
     assert result.plan.projects[0].indicator.endswith("ตัวชี้วัดบรรทัดสอง")
 
 
-def test_totals_row_ends_the_data_and_blank_rows_are_skipped(tmp_path):
+def test_totals_row_ends_a_table_and_blank_rows_are_skipped(tmp_path):
     rows = [good(1), [None] * 13, good(2), row(no="รวมทั้งสิ้น ๒ โครงการ", q1=2), good(3)]
-    result = validate_files([write_form(tmp_path / "a.xlsx", rows)])
-    assert [p.name for p in result.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2"]
+    path = write_form(tmp_path / "a.xlsx", rows)
+    result = validate_files([path])
+    # A project typed below the totals is not dropped: it is read, as part of a second table.
+    assert [p.name for p in result.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2", "โครงการทดสอบที่ 3"]
+    from ita_workbook.reader import read_workbook
+
+    first, second = read_workbook(path).tables
+    assert first.totals.row == 8 and [r.row for r in first.rows] == [5, 7] and [r.row for r in second.rows] == [9]
+
+
+def test_dimension_heading_rows_and_subtotals(tmp_path):
+    rows = [row(no="มิติที่ ๑ การสร้างวัฒนธรรมสุจริต"), good(1, dimension=None), good(2, dimension=None),
+            row(no="รวมมิติที่ ๑", q1=2), row(name="มิติที่ 2 การบริหารราชการด้วยความโปร่งใส"),
+            good(3, dimension=None), good(4, dimension=3), row(no="รวมทั้งสิ้น ๔ โครงการ", q1=4)]
+    path = write_form(tmp_path / "a.xlsx", rows, extra_merges=("A5:M5",))
+    result = validate_files([path])
+    assert result.report.ok, result.report.to_text()
+    assert [p.dimension for p in result.plan.projects] == [1, 1, 2, 3]
+    from ita_workbook.check import check_files
+
+    assert check_files([path]).report.ok
+
+
+def test_hidden_rows_are_read_and_said(tmp_path):
+    path = write_form(tmp_path / "a.xlsx", [good(1), good(2)])
+    book = openpyxl.load_workbook(path)
+    book.active.row_dimensions[6].hidden = True
+    book.save(path)
+    result = validate_files([path])
+    assert len(result.plan.projects) == 2
+    assert [(p.code, p.cell) for p in problems(result)] == [("hidden-row", "B6")]
 
 
 def test_project_called_ruam_is_not_a_totals_row(tmp_path):
@@ -236,3 +265,11 @@ def test_footer_lines_end_a_table_without_totals(tmp_path):
             row(no="คำอธิบาย"), row(no="มิติ ๑ การสร้างวัฒนธรรมสุจริต")]
     result = validate_files([write_form(tmp_path / "a.xlsx", rows)])
     assert result.report.ok and result.rows_read == 1
+
+
+def test_several_departments_in_one_cell(tmp_path):
+    path = write_form(tmp_path / "a.xlsx", [good(1, department="สำนักปลัดฯ/กองคลัง"),
+                                            good(2, department="กองคลัง, กองบัญชี")])
+    result = validate_files([path])
+    assert result.plan.projects[0].department == "สำนักปลัด/กองคลัง"
+    assert [(p.code, p.cell) for p in problems(result)] == [("unknown-department", "M6")]

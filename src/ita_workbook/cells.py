@@ -76,7 +76,7 @@ def parse_budget(value: Any) -> tuple[float | None, bool]:
     text = parse_text(value)
     if text is None:
         return None, False
-    key = squeeze(text)
+    key = squeeze(text).strip("()[]")
     if key in _NO_BUDGET_WORDS:
         return None, True
     while (stripped := _BAHT.sub("", key)) != key and stripped:
@@ -116,7 +116,8 @@ def parse_dimension(value: Any) -> int | None:
 
 
 _MARKS = {"/", "／", "\\", "✓", "✔", "√", "☑", "☒", "x", "X", "×", "✗", "✘", "*", "1", "●", "•", "TRUE", "true",
-          "ใช่", "/ /", "//"}
+          "ใช่", "/ /", "//",
+          "ü", "þ"}  # ü and þ: a tick and a ticked box typed in the Wingdings font
 _NO_MARKS = {"-", "0", "FALSE", "false"}
 
 

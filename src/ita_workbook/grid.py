@@ -32,6 +32,7 @@ class Grid:
     rows: list[list[Any]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based, inclusive
     unevaluated: set[tuple[int, int]] = field(default_factory=set)  # formula cells with no stored value
+    hidden_rows: set[int] = field(default_factory=set)  # 0-based
 
 
 @dataclass
@@ -90,7 +91,8 @@ def _load(path: Path, scans: dict[str, _Scan] | None) -> Loaded:
             if merged is None and ods_merges:
                 merged = ods_merges.get(name, [])
             merged = [r for r in (merged or []) if _sane_range(r)]
-            loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set()))
+            loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set(),
+                                     scan.hidden_rows if scan else set()))
     return loaded
 
 
@@ -119,6 +121,7 @@ def _read_metadata(workbook, name: str, scans) -> dict[str, str]:
 class _Scan:
     cells: int  # rows x columns up to the last cell holding something
     unevaluated: set[tuple[int, int]]
+    hidden_rows: set[int]
 
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?>")
@@ -132,6 +135,7 @@ _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>(
                            re.S)
 
 
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^>]*\shidden="(?:1|true)"')
 _STORED_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]|<(?:\w+:)?is[\s>]")
 
 
@@ -196,7 +200,8 @@ def _scan_sheet(xml: bytes) -> _Scan:
         for col, row, body in _FORMULA_CELL.findall(xml):
             if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not _STORED_VALUE.search(body):
                 unevaluated.add((int(row) - 1, _column_number(col) - 1))
-    return _Scan(max_row * _column_number(widest), unevaluated)
+    hidden = {int(r) - 1 for r in _HIDDEN_ROW.findall(xml)} if b"hidden=" in xml else set()
+    return _Scan(max_row * _column_number(widest), unevaluated, hidden)
 
 
 def _ods_merges(path: Path) -> dict[str, list] | None:

@@ -60,7 +60,8 @@ class Plan:
         """By มิติ, then the configured department order, then as they came."""
         rank = {name: i for i, name in enumerate(department_order)}
         indexed = list(enumerate(self.projects))
-        indexed.sort(key=lambda ip: (ip[1].dimension, rank.get(ip[1].department, len(rank)), ip[0]))
+        # A project of several departments (สำนักปลัด/กองคลัง) goes with the first of them.
+        indexed.sort(key=lambda ip: (ip[1].dimension, rank.get(ip[1].department.split("/")[0], len(rank)), ip[0]))
         return [p for _, p in indexed]
 
     def count_by_dimension(self) -> dict[int, int]:

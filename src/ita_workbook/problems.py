@@ -71,6 +71,9 @@ CODES: dict[str, Code] = {
                                       "ตรวจสอบว่าถูกต้อง",
                              "This row only continues the text of the project above and was joined "
                              "to it; check that this is right"),
+    "hidden-row": Code(WARNING, "แถวนี้ถูกซ่อนไว้ใน Excel แต่โปรแกรมอ่านเป็นโครงการด้วย ถ้าไม่ใช่โครงการในแผน ให้ลบแถวนี้",
+                       "This row is hidden in Excel but was read as a project; delete it if it is not part "
+                       "of the plan"),
     "duplicate-project": Code(WARNING, "ชื่อโครงการ \"{value}\" ซ้ำกับ {detail} ตรวจสอบว่าไม่ได้กรอกซ้ำ",
                               "Project '{value}' also appears at {detail_en}; check it is not entered twice"),
     "unit-is-number": Code(WARNING, "หน่วยนับ \"{value}\" เป็นตัวเลข ควรเป็นคำ เช่น คน ครั้ง โครงการ "

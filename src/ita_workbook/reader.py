@@ -41,6 +41,7 @@ class RawRow:
     row: int  # 1-based
     cells: dict[str, RawCell]
     label: str = ""  # for a totals row: its `รวม…` text
+    hidden: bool = False  # hidden in Excel (read all the same, and said)
     continued: list[str] = field(default_factory=list)  # first cell of each row joined into this one
 
     def value(self, key: str) -> Any:
@@ -127,10 +128,13 @@ def _load_problem(path: str, reason: str) -> Problem:
 
 # --- header ----------------------------------------------------------------------------------------
 
+_DASHES = str.maketrans("–—‐−", "----")
+
+
 def _header_key(value: Any) -> str:
     if value is None or isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
         return ""
-    return to_arabic_digits(squeeze(str(value))).lower().rstrip(":*")
+    return to_arabic_digits(squeeze(str(value))).lower().translate(_DASHES).rstrip(":*")
 
 
 _ALIASES: dict[str, str] = {}
@@ -139,7 +143,7 @@ for _column in COLUMNS:
         _ALIASES.setdefault(_header_key(_alias), _column.key)
 
 
-_QUALIFIER = re.compile(r"^(\(.*\)|\[.*\]|ปี.*|พ\.ศ.*|\d{4}.*|[-–:].*)$")
+_QUALIFIER = re.compile(r"^(\(.*\)|\[.*\]|ปี.*|พ\.ศ.*|\d.*|[-:/].*)$")
 
 
 def _match_header(text: str, exact: bool = False) -> str | None:
@@ -170,12 +174,12 @@ def _match_row(row: list[Any], below: list[Any] | None) -> tuple[dict[str, int],
     return columns, used_below
 
 
-def _find_header(rows: list[list[Any]], start: int) -> tuple[int, dict[str, int]] | None:
+def _find_header(rows: list[list[Any]], start: int, window: int) -> tuple[int, dict[str, int]] | None:
     """(last header row, columns) of the first header at or below `start`, within the search window.
 
     The header's first row names the project column itself, so a title line above a header is
     never taken for the header's top half."""
-    for r in range(start, min(len(rows), start + HEADER_SEARCH_ROWS)):
+    for r in range(start, min(len(rows), start + window)):
         alone, _ = _match_row(rows[r], None)
         if "name" not in alone:
             continue
@@ -237,24 +241,27 @@ def _fill_merged(sheet: grids.Grid) -> set[tuple[int, int]]:
 def read_tables(path: str, sheet: grids.Grid) -> list[Table]:
     rows = sheet.rows
     inherited = _fill_merged(sheet)
+    found = _find_header(rows, 0, HEADER_SEARCH_ROWS)
     tables: list[Table] = []
-    start = 0
-    while (found := _find_header(rows, start)) is not None:
+    while found is not None:
         header_row, columns = found
-        table = Table(sheet.name, header_row + 1, columns,
-                      missing=[c.key for c in COLUMNS if c.key not in columns])
-        end = _read_rows(path, sheet, table, header_row + 1, inherited)
-        tables.append(table)
-        if table.totals is None:
+        table = Table(sheet.name, header_row + 1, columns, missing=[c.key for c in COLUMNS if c.key not in columns])
+        next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited)
+        if table.rows or table.totals or not tables:
+            tables.append(table)
+        if stop:
             break
-        start = end + 1  # a second table below the first one's totals
+        # Past a totals row: a new header starts a second table; without one, projects typed below
+        # the totals still belong to this header (never dropped).
+        found = _find_header(rows, next_row, 3) or (next_row - 1, columns)
     return tables
 
 
-def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set) -> int:
+def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set) -> tuple[int, bool]:
+    """Read from `first` to the totals row (→ the row after it, False) or the end/footer (→ True)."""
     rows = sheet.rows
     label_cols = [table.columns[k] for k in ("no", "name") if k in table.columns]
-    r = first
+    section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
     for r in range(first, len(rows)):
         values = rows[r]
         cells = {}
@@ -265,20 +272,37 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             cells[key] = RawCell(value, _address(r, col), (r, col) in inherited, (r, col) in sheet.unevaluated)
         label = next((str(values[c]).strip() for c in label_cols
                       if c < len(values) and isinstance(values[c], str) and values[c].strip()), "")
+        key = squeeze(label)
         # A project may be called รวมใจ…: a totals row has no unit, มิติ, indicator or department.
-        if squeeze(label).startswith(TOTALS_PREFIX) and not _own(cells, *TOTALS_FREE_KEYS):
+        if key.startswith(TOTALS_PREFIX) and not _own(cells, *TOTALS_FREE_KEYS):
+            if "มิติ" in key:  # a subtotal of one มิติ: the grand total is further down
+                continue
             table.totals = RawRow(path, sheet.name, r + 1, cells, label=label)
-            return r
+            return r + 1, False
         if _is_footer(label):
-            return r
+            return r, True
         own = _own(cells, *cells)
         if not own or _looks_like_header(values, table.columns) or _is_column_numbering(values):
+            continue
+        if len(own) == 1 and own <= {"no", "name"} and (number := _section_dimension(key)):
+            address = cells[own.pop()].address
+            section = RawCell(number, address, inherited=True)
             continue
         if own <= CONTINUATION_KEYS and table.rows and not _own(cells, "no", "name", *QUARTER_KEYS):
             _join(table.rows[-1], cells)
             continue
-        table.rows.append(RawRow(path, sheet.name, r + 1, cells))
-    return r
+        if section is not None and "dimension" in cells and not _present(cells["dimension"].value):
+            cells["dimension"] = section
+        table.rows.append(RawRow(path, sheet.name, r + 1, cells, hidden=r in sheet.hidden_rows))
+    return len(rows), True
+
+
+_SECTION = re.compile(r"^มิติ(?:ที่)?([1-4])(?!\d)")
+
+
+def _section_dimension(label: str) -> int | None:
+    match = _SECTION.match(to_arabic_digits(label))
+    return int(match.group(1)) if match else None
 
 
 _FOOTER_STARTS = (*(squeeze(text.split("{")[0]) for text in (DATA_AS_OF, ISSUER, LEGEND_TITLE)),

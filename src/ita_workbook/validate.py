@@ -7,6 +7,7 @@ with `keep_invalid`): `Result.rows_read == len(plan.projects) + Result.rows_reje
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -168,6 +169,8 @@ def _parse_row(raw: RawRow, file_report: FileReport) -> _Row:
             row.values.update({"budget": None, "no_budget": False} if key == "budget" else {key: None})
             if column.kind == "mark":
                 row.values[key] = False
+    if raw.hidden:
+        row.problems.append(_at(raw, "hidden-row", "name"))
     for address in raw.continued:
         row.problems.append(Problem("continuation-row", raw.path, sheet=raw.sheet, cell=address,
                                     row=int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))))
@@ -199,7 +202,7 @@ def _check_schema(rows: list[_Row], config: Config) -> None:
         dept = values.get("department")
         if dept is not None:
             if dept not in matched:
-                matched[dept] = config.match_department(dept)
+                matched[dept] = _match_departments(dept, config)
             values["department"] = matched[dept] or dept
             row.values["department"] = values["department"]
         values[NAME_KEY] = squeeze(values["name"]) if values.get("name") else None
@@ -207,13 +210,25 @@ def _check_schema(rows: list[_Row], config: Config) -> None:
     frame = pd.DataFrame.from_records(records)
     frame["dimension"] = frame["dimension"].astype(float)
     frame["budget"] = frame["budget"].astype(float)
-    for failure in check_rows(frame, config.department_names):
+    known = config.department_names + sorted({m for m in matched.values() if m and "/" in m})
+    for failure in check_rows(frame, known):
         row = rows[failure.index]
         if failure.column in row.blocked_columns:
             continue
         if failure.code == "no-quarter" and row.blocked_columns & set(QUARTER_KEYS):
             continue
         row.problems.append(_schema_problem(row, failure, rows, records, config))
+
+
+def _match_departments(text: str, config: Config) -> str | None:
+    """A configured department, or several written in one cell (สำนักปลัด/กองคลัง) → "สำนักปลัด/กองคลัง"."""
+    if found := config.match_department(text):
+        return found
+    parts = [p for p in re.split(r"[/,;\n]", text) if p.strip()]
+    names = [config.match_department(p) for p in parts]
+    if len(parts) > 1 and all(names):
+        return "/".join(dict.fromkeys(names))
+    return None
 
 
 def _schema_problem(row: _Row, failure, rows: list[_Row], records: list[dict], config: Config) -> Problem:
