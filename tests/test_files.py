@@ -131,8 +131,8 @@ def test_merge_over_the_whole_sheet_is_harmless(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-@pytest.mark.parametrize("fmt", ["xls", "ods"])
-def test_old_xls_and_ods_are_read(tmp_path, fmt):
+@pytest.mark.parametrize("fmt", ["xls", "ods", "xlsx"])
+def test_old_xls_ods_and_libreoffice_saved_xlsx_are_read(tmp_path, fmt):
     path = write_form(tmp_path / "dept.xlsx", [good(1), good(2, budget="10,000 บาท")], extra_merges=("M5:M6",))
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
                     "--convert-to", fmt, "--outdir", str(tmp_path / "out"), str(path)],

@@ -209,6 +209,5 @@ def _position(p: Problem) -> tuple:
 
 def _line(p: Problem) -> str:
     mark = "✗ ผิด" if p.is_error else "! เตือน"
-    where = " ".join(x for x in (p.path if p.cell is None and p.path else "",
-                                 f"[{p.sheet}!{p.cell}]" if p.cell else (f"[{p.sheet}]" if p.sheet else "")) if x)
-    return f"  {mark} {where} {p.message}\n      ({p.code}) {p.message_en}".replace("  ", " ", 1)
+    where = f"[{p.sheet}!{p.cell}] " if p.cell else (f"[{p.sheet}] " if p.sheet else "")
+    return f"  {mark} {where}{p.message}\n      ({p.code}) {p.message_en}"
