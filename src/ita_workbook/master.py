@@ -1,0 +1,744 @@
+"""The master workbook: the plan in the official form, a summary with charts, and the plain data.
+
+Sheets, in order:
+
+- ``แผนปฏิบัติการ`` — the official form, as published: title lines, the two-row header (repeated on
+  every printed page), one row per project ordered by มิติ then department, the ``รวมทั้งสิ้น …
+  โครงการ`` row with live formulas that carry their values, the date, the issuer and the legend.
+  Plain enough for the reader to read back as a plan (``check``, ``template --from``).
+- ``สรุป`` — projects and budget per มิติ and per department, projects per quarter, each with a chart.
+  Formulas on the form sheet's cells, so that they stay equal to it.
+- ``ข้อมูล`` — one row per project for programs and for tracing a row back to its file. Its columns
+  are a public interface (add columns at the end, never rename):
+
+  ======================  ==================================================================
+  ``no``                  the project's number on the form (1, 2, …)
+  ``form_row``            the form sheet's row of the project (1-based)
+  ``name`` ``unit``       text as on the form
+  ``quantity``            a number, or text such as ทุกครั้งที่ดำเนินการ
+  ``budget``              baht, a number; empty when ไม่ใช้งบประมาณ
+  ``no_budget``           TRUE when the project says ไม่ใช้งบประมาณ
+  ``dimension``           มิติ 1-4 (0 in a draft when it could not be read)
+  ``indicator``           ตัวชี้วัด
+  ``outcome``             ผลลัพธ์
+  ``q1`` … ``q4``         TRUE when the project runs in that quarter
+  ``department``          the configured name of the department
+  ``source_file``         the department's file, as given to merge
+  ``source_sheet``        its sheet
+  ``source_row``          the row of the project's first line in that sheet
+  ``has_errors``          TRUE for a row kept in a draft despite errors
+  ``problems``            those errors' messages (Thai), one per line
+  ======================  ==================================================================
+
+- ``_ita_workbook`` (hidden) — key/value rows like a template's: kind=master, form_version,
+  organisation, district, province, fiscal_year, generated, … so that a province can read masters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from . import __version__
+from . import form
+from .config import DEFAULT_FONT
+from .plan import Plan, Project
+from .problems import Problem
+from .thai import thai_date, to_thai_digits
+from .xlsx_style import THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape
+
+FORM_SHEET = "แผนปฏิบัติการ"
+SUMMARY_SHEET = "สรุป"
+DATA_SHEET = "ข้อมูล"
+KIND = "master"
+
+DATA_COLUMNS = ("no", "form_row", "name", "unit", "quantity", "budget", "no_budget", "dimension",
+                "indicator", "outcome", "q1", "q2", "q3", "q4", "department", "source_file",
+                "source_sheet", "source_row", "has_errors", "problems")
+
+MARK = "/"
+BLANK = "........................"  # a missing organisation, year or place shows as a line to fill
+# 14 pt in the table (16 pt prints 13 pt once fitted to the page width, two projects a page);
+# the printed plans look like this.
+FONT_SIZE = 14
+TITLE_SIZE = 16
+MAX_ROW_HEIGHT = 409.0  # Excel's limit; a taller project is spread over several rows
+DRAFT_FILL = "#F8CBAD"
+THAI_DECIMAL = "[$-D00041E]#,##0.00"
+THAI_NUMBER = "[$-D00041E]0"
+THAI_SEQUENCE = '[$-D00041E]0"."'  # ๑. ๒. … while the cell stays the number 1, 2, …
+THAI_QUANTITY = "[$-D00041E]General"
+# Arial 10 as the workbook's default font: column widths are counted in its digits, and Arial (or
+# its metric twin Liberation Sans) is there wherever the file is opened, so the columns keep the
+# width that row heights were computed for. With Calibri, missing on Linux, LibreOffice widens
+# every column by a third.
+DEFAULT_FONT_OPTIONS = {"default_format_properties": {"font_name": "Arial", "font_size": 10}}
+# Binding edge on the left (inches).
+MARGINS = {"left": 1.0, "right": 0.4, "top": 0.6, "bottom": 0.6}
+
+
+# --- how much room Thai text takes ---------------------------------------------------------------
+# Neither Excel nor LibreOffice fits a row to wrapped text, so every row's height is computed here:
+# the text is wrapped at Thai word boundaries (pythainlp's dictionary, close to LibreOffice's) with
+# the advance widths of each character. Checked against LibreOffice on 1,515 cells of the seed plan
+# (14 and 16 pt, columns 9 to 30 wide): 1 came out a line short; rows average 1 line to spare,
+# which Excel, whose columns are 6 % narrower than LibreOffice's, needs.
+# Advance widths (1/1000 em) of Laksaman, the metric twin of TH SarabunPSK in fonts-thai-tlwg,
+# for U+0020-U+007E and U+0E01-U+0E5B; above/below vowels and tone marks take none.
+_ASCII_EM = (324, 221, 312, 606, 543, 879, 636, 180, 285, 285, 428, 618, 243, 324, 243, 406, 544, 544, 544, 544,
+             544, 544, 544, 544, 544, 544, 243, 243, 618, 618, 618, 425, 806, 601, 568, 610, 648, 527, 527, 639,
+             663, 221, 397, 565, 530, 824, 663, 731, 568, 732, 570, 529, 570, 700, 586, 884, 628, 550, 637, 294,
+             394, 294, 619, 529, 306, 517, 603, 497, 603, 562, 309, 467, 586, 215, 233, 475, 300, 904, 586, 598,
+             603, 603, 326, 424, 357, 586, 512, 762, 478, 506, 482, 312, 230, 312, 625)
+_THAI_EM = (580, 568, 574, 591, 591, 613, 442, 552, 567, 568, 574, 780, 780, 639, 639, 515, 693, 800, 816, 588,
+            588, 568, 646, 503, 631, 643, 643, 573, 573, 672, 672, 639, 601, 564, 484, 568, 573, 639, 503, 591,
+            658, 573, 642, 682, 582, 559, 588, 536, 0, 475, 475, 0, 0, 0, 0, 0, 0, 0, 600, 600, 600, 600, 618,
+            305, 567, 356, 364, 367, 308, 600, 0, 0, 0, 0, 0, 0, 0, 0, 676, 675, 675, 675, 675, 675, 675, 675,
+            675, 675, 675, 785, 1048)
+BOLD_WIDER = 1.06
+LINE_HEIGHT = 1.7  # LibreOffice sets TH SarabunPSK (Laksaman) lines 1.66 em apart
+ROW_PADDING = 8.0  # points per row, above and below the text together
+CELL_MARGINS = 8.0  # points of a column's width that text never uses
+
+
+def _char_em(ch: str) -> float:
+    code = ord(ch)
+    if 0x20 <= code <= 0x7E:
+        return _ASCII_EM[code - 0x20] / 1000
+    if 0x0E01 <= code <= 0x0E5B:
+        return _THAI_EM[code - 0x0E01] / 1000
+    if unicodedata.combining(ch) or unicodedata.category(ch) == "Cf":
+        return 0.0
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.6
+
+
+def text_width_em(text: str) -> float:
+    return sum(_char_em(ch) for ch in text)
+
+
+def column_points(width: float) -> float:
+    """The room for text, in points, in a column of Excel width `width` (Excel's own pixel rule)."""
+    return max((int(width * 7 + 0.5) + 5) * 0.75 - CELL_MARGINS, 1.0)
+
+
+def _tokens(paragraph: str) -> list[str]:
+    from pythainlp.tokenize import word_tokenize  # loads its dictionary once (~0.4 s)
+
+    tokens = word_tokenize(paragraph, engine="newmm", keep_whitespace=True)
+    return tokens if "".join(tokens) == paragraph else paragraph.split(" ")
+
+
+@lru_cache(maxsize=16384)
+def _wrap(text: str, room_em: float) -> tuple[str, ...]:
+    """`text` cut into the lines it takes in `room_em`; the lines put together give `text` back."""
+    lines: list[str] = []
+    for n, paragraph in enumerate(text.split("\n")):
+        start = "\n" if n else ""
+        if text_width_em(paragraph) <= room_em:
+            lines.append(start + paragraph)
+            continue
+        current, used = start, 0.0
+        for token in _tokens(paragraph):
+            width = text_width_em(token)
+            if token.isspace() or used + width <= room_em:
+                current, used = current + token, used + width  # spaces hang at a line's end
+                continue
+            if current.strip():
+                lines.append(current)
+                current, used = "", 0.0
+            for ch in token:  # a word wider than the column is broken between characters
+                w = _char_em(ch)
+                if used + w > room_em and current.strip() and w > 0:
+                    lines.append(current)
+                    current, used = "", 0.0
+                current, used = current + ch, used + w
+        lines.append(current)
+    return tuple(lines)
+
+
+def wrap(text: str, width: float, size: float = 0, bold: bool = False) -> tuple[str, ...]:
+    room = column_points(width) / (size or FONT_SIZE) / (BOLD_WIDER if bold else 1.0)
+    return _wrap(str(text), round(room, 3))
+
+
+def line_count(text: str, width: float, size: float = 0, bold: bool = False) -> int:
+    return len(wrap(text, width, size, bold)) if text else 1
+
+
+def lines_height(lines: int, size: float = 0) -> float:
+    return round(lines * (size or FONT_SIZE) * LINE_HEIGHT + ROW_PADDING, 1)
+
+
+def row_height(cells: Iterable[tuple[str, float]], size: float = 0, bold: bool = False) -> float:
+    """The height (points) a row needs so that none of its (text, column width) cells is clipped."""
+    return lines_height(max([1, *(line_count(t, w, size, bold) for t, w in cells if t)]), size)
+
+
+@dataclass
+class Heading:
+    """What the titles, the footer and the metadata say. Empty values print as a dotted line."""
+    organisation: str = ""
+    district: str = ""
+    province: str = ""
+    fiscal_year: int | None = None
+    as_of: dt.date = field(default_factory=dt.date.today)
+    issuer: str = ""
+    draft: bool = False
+
+
+@dataclass
+class Layout:
+    """Where things landed on the form sheet (1-based rows), for the data sheet, callers and tests."""
+    header_rows: tuple[int, int] = (0, 0)
+    project_rows: list[tuple[int, int]] = field(default_factory=list)  # (first, last) row of each project
+    totals_row: int = 0
+    projects: int = 0
+
+
+def write_master(plan: Plan, target: str | Path, heading: Heading, *, department_order: Iterable[str] = (),
+                 font: str = DEFAULT_FONT, problems: Iterable[Problem] = (), form_only: bool = False) -> Layout:
+    """Write the master workbook to `target` (callers make that path atomic).
+
+    `problems` mark the rows of a draft; `form_only` writes just the form sheet (for the PDF)."""
+    import xlsxwriter
+
+    projects = plan.ordered(list(department_order))
+    by_project = _problems_by_project(projects, problems)
+    workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
+    try:
+        styles = Formats(workbook, font, FONT_SIZE)
+        layout = _form_sheet(workbook, styles, projects, heading, by_project)
+        if not form_only:
+            _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
+            _data_sheet(workbook, styles, projects, layout, by_project)
+        _metadata_sheet(workbook, projects, heading)
+    finally:
+        workbook.close()
+    return layout
+
+
+# --- the form sheet --------------------------------------------------------------------------------
+
+_INDEX = {c.key: i for i, c in enumerate(form.COLUMNS)}
+_LAST_COL = len(form.COLUMNS) - 1
+# Text that may be long enough to spread a project over several rows (the reader joins them back).
+_SPLITTABLE = ("indicator", "outcome")
+
+
+def _title_lines(heading: Heading) -> list[str]:
+    year = to_thai_digits(heading.fiscal_year) if heading.fiscal_year else BLANK
+    title = form.TITLE.format(year=year)
+    if heading.draft:
+        title += f" ({form.DRAFT_MARK})"
+    location = form.LOCATION.format(district=heading.district or BLANK, province=heading.province or BLANK)
+    return [title, form.SUBTITLE.format(organisation=heading.organisation or BLANK), location]
+
+
+def _footer_lines(heading: Heading) -> list[tuple[str, bool]]:
+    """(text, bold) of the lines under the totals."""
+    lines = [("", False), (form.DATA_AS_OF.format(date=thai_date(heading.as_of)), False),
+             (form.ISSUER.format(issuer=heading.issuer or BLANK), False), ("", False),
+             (form.LEGEND_TITLE, True)]
+    lines += [(form.LEGEND_LINE.format(number=to_thai_digits(d.number), name=d.name), False)
+              for d in form.DIMENSIONS]
+    return lines
+
+
+def _column_widths(projects: list[Project]) -> list[float]:
+    """The form's widths, widened where a number would not fit (Excel shows ### then) or a word of
+    the header would be broken (ไตรมาส in a column 6.5 wide)."""
+    widths = [c.width for c in form.COLUMNS]
+    needed = {c.key: max(text_width_em(w) for w in _tokens(c.header)) * BOLD_WIDER for c in form.COLUMNS}
+    numbers = {
+        "no": [f"{len(projects)}."],
+        "budget": [_thai_amount(sum(p.budget_value for p in projects))]
+                  + [_thai_amount(p.budget) for p in projects if p.budget is not None],
+        "quantity": [_text_of(p.quantity) for p in projects if isinstance(p.quantity, float)],
+    }
+    for key, texts in numbers.items():
+        needed[key] = max([needed[key], *(text_width_em(t) * BOLD_WIDER for t in texts)])
+    for key, em in needed.items():
+        i = _INDEX[key]
+        while column_points(widths[i]) < em * FONT_SIZE:
+            widths[i] += 0.5
+    return widths
+
+
+def _thai_amount(value: float) -> str:
+    return to_thai_digits(f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}")
+
+
+def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Heading,
+                by_project: dict[int, list[Problem]]) -> Layout:
+    ws = workbook.add_worksheet(FORM_SHEET)
+    ws.activate()
+    widths = _column_widths(projects)
+    full_width = sum(widths)
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    layout = Layout(projects=len(projects))
+
+    row = 0
+    for text in _title_lines(heading):
+        _merged_text(ws, row, 0, row, _LAST_COL, text, styles.title(font_size=TITLE_SIZE, border=0))
+        ws.set_row(row, row_height([(text, full_width)], TITLE_SIZE))
+        row += 1
+    ws.set_row(row, 8)
+    row += 1
+
+    top, bottom = row, row + 1
+    _header(ws, styles, top, bottom, widths)
+    layout.header_rows = (top + 1, bottom + 1)
+    row = bottom + 1
+
+    for number, project in enumerate(projects, start=1):
+        first = row
+        row = _project_rows(ws, styles, row, number, project, widths, by_project.get(id(project), []))
+        layout.project_rows.append((first + 1, row))
+
+    layout.totals_row = row + 1
+    _totals(ws, styles, row, projects, layout)
+    row += 1
+
+    for text, bold in _footer_lines(heading):
+        if text:
+            _merged_text(ws, row, 0, row, _LAST_COL, text, styles(bold=bold, text_wrap=True, align="left"))
+        ws.set_row(row, row_height([(text, full_width)]) if text else FONT_SIZE)
+        row += 1
+
+    a4_landscape(ws, repeat_rows=(top, bottom), font=styles.font)
+    ws.set_margins(**MARGINS)
+    if heading.draft:
+        ws.set_header(f'&C&"{styles.font},Bold"&18&KFF0000{form.DRAFT_MARK}', {"margin": 0.25})
+    ws.hide_gridlines(2)
+    return layout
+
+
+def _header(ws, styles: Formats, top: int, bottom: int, widths: list[float]) -> None:
+    """The official two-row header: a group over its columns, every other header merged down both rows."""
+    fmt = styles.header()
+    top_lines, bottom_lines, both_lines = 1, 1, 1
+    groups: dict[str, list[int]] = {}
+    for i, column in enumerate(form.COLUMNS):
+        if column.group:
+            groups.setdefault(column.group, []).append(i)
+            ws.write_string(bottom, i, column.header, fmt)
+            bottom_lines = max(bottom_lines, line_count(column.header, widths[i], bold=True))
+        else:
+            _merged_text(ws, top, i, bottom, i, column.header, fmt)
+            both_lines = max(both_lines, line_count(column.header, widths[i], bold=True))
+    for group, cols in groups.items():
+        _merged_text(ws, top, cols[0], top, cols[-1], group, fmt)
+        top_lines = max(top_lines, line_count(group, sum(widths[c] for c in cols), bold=True))
+    bottom_lines = max(bottom_lines, both_lines - top_lines)
+    ws.set_row(top, lines_height(top_lines))
+    ws.set_row(bottom, lines_height(bottom_lines))
+
+
+def _max_lines(size: float = FONT_SIZE) -> int:
+    return int((MAX_ROW_HEIGHT - ROW_PADDING) // (size * LINE_HEIGHT))
+
+
+def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, widths: list[float],
+                  problems: list[Problem]) -> int:
+    """Write one project from `row`; return the row after it. A project too tall for one row (Excel
+    caps a row at 409 points) is spread over several: its long texts cut into pieces, row by row, the
+    other cells merged down."""
+    fill = {"bg_color": DRAFT_FILL} if project.has_errors else {}
+    shown = _shown_values(project, problems)
+    texts = {key: _text_of(value) for key, value in shown.items()}
+    lines = {key: line_count(text, widths[_INDEX[key]]) for key, text in texts.items() if text}
+    per_row = _max_lines()
+    pieces = {key: [texts[key]] for key in _SPLITTABLE}
+    span = 1
+    if max(lines.values(), default=1) > per_row:
+        pieces = {key: _split_lines(texts[key], widths[_INDEX[key]], per_row) for key in _SPLITTABLE}
+        fixed = max((n for key, n in lines.items() if key not in _SPLITTABLE), default=1)
+        span = max(math.ceil(fixed / per_row), *(len(p) for p in pieces.values()))
+
+    for key, column in zip((c.key for c in form.COLUMNS), form.COLUMNS):
+        col = _INDEX[key]
+        if key in _SPLITTABLE:
+            for offset in range(span):
+                piece = pieces[key][offset] if offset < len(pieces[key]) else ""
+                _write_value(ws, styles, row + offset, col, piece, column, fill)
+            continue
+        value = number if key == "no" else shown[key]
+        if span > 1:
+            ws.merge_range(row, col, row + span - 1, col, None, _cell_format(styles, value, column, fill))
+        _write_value(ws, styles, row, col, value, column, fill)
+
+    heights = []
+    for offset in range(span):
+        cells = [(pieces[key][offset], widths[_INDEX[key]]) for key in _SPLITTABLE if offset < len(pieces[key])]
+        if span == 1:
+            cells += [(texts[key], widths[_INDEX[key]]) for key in texts if key not in _SPLITTABLE]
+        heights.append(min(row_height(cells), MAX_ROW_HEIGHT))
+    # Cells merged down the rows need the rows' total height: the last rows take what is missing.
+    missing = lines_height(max((n for key, n in lines.items() if key not in _SPLITTABLE), default=1))
+    missing -= sum(heights)
+    for offset in reversed(range(span)):
+        extra = min(max(missing, 0), MAX_ROW_HEIGHT - heights[offset])
+        heights[offset] += extra
+        missing -= extra
+    for offset, height in enumerate(heights):
+        ws.set_row(row + offset, height)
+    if problems:
+        ws.write_comment(row, _INDEX["name"], "\n".join(f"• {p.message}" for p in problems),
+                         {"x_scale": 3, "y_scale": 2, "font_name": styles.font, "font_size": 14})
+    return row + span
+
+
+def _shown_values(project: Project, problems: list[Problem]) -> dict[str, object]:
+    """The value each cell shows: the clean value, or in a draft what the clerk typed where it is wrong."""
+    values: dict[str, object] = {
+        "name": project.name, "unit": project.unit, "quantity": project.quantity,
+        "budget": form.NO_BUDGET if project.budget is None else project.budget,
+        "dimension": project.dimension if project.dimension in (1, 2, 3, 4) else None,
+        "indicator": project.indicator, "outcome": project.outcome,
+        "department": project.department,
+        **{q: (MARK if on else None) for q, on in zip(form.QUARTER_KEYS, project.quarters)},
+    }
+    for problem in problems:
+        if problem.is_error and problem.column in values:
+            values[problem.column] = problem.value if problem.value not in ("", None) else None
+    return values
+
+
+def _text_of(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _thai_amount(value) if float(value).is_integer() else to_thai_digits(f"{value:,.6g}")
+    return str(value)
+
+
+def _cell_format(styles: Formats, value: object, column: form.Column, fill: dict):
+    align = "left" if column.kind in (form.TEXT,) else "center"
+    props = dict(fill)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if column.kind == form.SEQUENCE:
+            props["num_format"] = THAI_SEQUENCE
+        elif column.kind == form.BUDGET:
+            props["num_format"] = THAI_INTEGER if float(value).is_integer() else THAI_DECIMAL
+        elif column.kind == form.DIMENSION:
+            props["num_format"] = THAI_NUMBER
+        else:
+            props["num_format"] = THAI_INTEGER if float(value).is_integer() else THAI_QUANTITY
+    elif isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        props["quote_prefix"] = True  # shown and kept as text, also when someone edits the cell
+    return styles.cell(align, **props)
+
+
+def _write_value(ws, styles: Formats, row: int, col: int, value: object, column: form.Column,
+                 fill: dict) -> None:
+    fmt = _cell_format(styles, value, column, fill)
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)  # never a formula or a link, whatever it starts with
+
+
+def _merged_text(ws, first_row: int, first_col: int, last_row: int, last_col: int, text: str, fmt) -> None:
+    if (first_row, first_col) == (last_row, last_col):
+        ws.write_string(first_row, first_col, text, fmt)
+        return
+    ws.merge_range(first_row, first_col, last_row, last_col, None, fmt)
+    ws.write_string(first_row, first_col, text, fmt)
+
+
+def _split_lines(text: str, width: float, per_row: int) -> list[str]:
+    """`text` cut at line ends into pieces of at most `per_row` lines of a column `width` wide.
+    Read back, the reader joins the pieces with line breaks."""
+    lines = wrap(text, width)
+    pieces = ["".join(lines[i:i + per_row]).strip() for i in range(0, len(lines), per_row)]
+    return [p for p in pieces if p] or [""]
+
+
+def _totals(ws, styles: Formats, row: int, projects: list[Project], layout: Layout) -> None:
+    """`รวมทั้งสิ้น ๔๑ โครงการ`, the budget total and the projects of each quarter: live formulas with
+    their values, so that LibreOffice, its PDF and any reader of cached values see the numbers."""
+    bold = {"bold": True}
+    budget_col = _INDEX["budget"]
+    label = form.TOTALS_LABEL.format(count=to_thai_digits(len(projects)))
+    _merged_text(ws, row, 0, row, budget_col - 1, label, styles.cell("center", **bold))
+    first, last = layout.header_rows[1] + 1, row  # 1-based rows of the projects
+    total = sum(p.budget_value for p in projects)
+    budget_fmt = styles.cell("center", num_format=THAI_INTEGER if float(total).is_integer() else THAI_DECIMAL,
+                             **bold)
+    counts = [sum(p.quarters[i] for p in projects) for i in range(4)]
+    if projects:
+        letter = _letter(budget_col)
+        ws.write_formula(row, budget_col, f"=SUM({letter}{first}:{letter}{last})", budget_fmt, total)
+    else:
+        ws.write_number(row, budget_col, 0, budget_fmt)
+    quarter_cols = [_INDEX[q] for q in form.QUARTER_KEYS]
+    blank_from, blank_to = budget_col + 1, quarter_cols[0] - 1
+    if blank_from < blank_to:
+        ws.merge_range(row, blank_from, row, blank_to, None, styles.cell("center"))
+    elif blank_from == blank_to:
+        ws.write_blank(row, blank_from, None, styles.cell("center"))
+    count_fmt = styles.cell("center", num_format=THAI_NUMBER, **bold)
+    for col, count in zip(quarter_cols, counts):
+        if projects:
+            letter = _letter(col)
+            ws.write_formula(row, col, f'=COUNTIF({letter}{first}:{letter}{last},"{MARK}")', count_fmt, count)
+        else:
+            ws.write_number(row, col, 0, count_fmt)
+    for col in range(quarter_cols[-1] + 1, _LAST_COL + 1):
+        ws.write_blank(row, col, None, styles.cell("center"))
+    ws.set_row(row, row_height([(label, sum(c.width for c in form.COLUMNS[:budget_col]))]))
+
+
+def _letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _range(sheet: str, col: int, first: int, last: int) -> str:
+    letter = _letter(col)
+    return f"'{sheet}'!${letter}${first}:${letter}${last}"
+
+
+# --- the summary sheet -----------------------------------------------------------------------------
+
+def _criterion(text: str) -> str:
+    """A COUNTIF/SUMIF criterion matching exactly `text`: an explicit `=`, wildcards escaped."""
+    escaped = text.replace("~", "~~").replace("*", "~*").replace("?", "~?").replace('"', '""')
+    return f'"={escaped}"'
+
+
+SUMMARY_SIZE = 14
+_SUMMARY_WIDTHS = (14, 46, 13, 16)
+_CHART_COL = len(_SUMMARY_WIDTHS) + 1
+
+
+@dataclass
+class _Calc:
+    """A summary cell: a live formula on the form sheet, with the value it comes to."""
+    formula: str
+    value: float
+
+
+def _summary_sheet(workbook, styles: Formats, projects: list[Project], heading: Heading, layout: Layout,
+                   department_order: list[str]) -> None:
+    ws = workbook.add_worksheet(SUMMARY_SHEET)
+    for col, width in enumerate(_SUMMARY_WIDTHS):
+        ws.set_column(col, col, width)
+    default = row_height([("ก", 10)], SUMMARY_SIZE)
+    ws.set_default_row(default)
+    title = f"สรุป{_title_lines(heading)[0]} {heading.organisation or BLANK}"
+    _merged_text(ws, 0, 0, 0, _CHART_COL + 8, title, styles.title(font_size=SUMMARY_SIZE + 2, border=0))
+    ws.set_row(0, row_height([(title, 150)], SUMMARY_SIZE + 2, bold=True))
+
+    if layout.project_rows:
+        first, last = layout.project_rows[0][0], layout.project_rows[-1][1]
+    else:
+        first = last = layout.totals_row  # an empty plan: ranges over the totals row count nothing
+    where = {key: _range(FORM_SHEET, _INDEX[key], first, last)
+             for key in ("budget", "dimension", "department", *form.QUARTER_KEYS)}
+    count_head, budget_head = "จำนวนโครงการ", "งบประมาณ (บาท)"
+
+    body = []
+    for d in form.DIMENSIONS:
+        mine = [p for p in projects if p.dimension == d.number]
+        body.append((f"มิติ {to_thai_digits(d.number)}", d.name,
+                     _Calc(f"COUNTIF({where['dimension']},{d.number})", len(mine)),
+                     _Calc(f"SUMIF({where['dimension']},{d.number},{where['budget']})",
+                           sum(p.budget_value for p in mine))))
+    row = _summary_block(workbook, ws, styles, 2, ("มิติ", "ชื่อมิติ", count_head, budget_head), body,
+                         "จำนวนโครงการตามมิติ", "column", with_total=True)
+
+    # The configured order, then any other name met (a draft's unknown departments).
+    names = [n for n in department_order if any(p.department == n for p in projects)]
+    names += [n for n in dict.fromkeys(p.department for p in projects) if n not in names]
+    body = []
+    for i, name in enumerate(names, start=1):
+        mine = [p for p in projects if p.department == name]
+        body.append((to_thai_digits(i), name or BLANK,
+                     _Calc(f"COUNTIF({where['department']},{_criterion(name)})", len(mine)),
+                     _Calc(f"SUMIF({where['department']},{_criterion(name)},{where['budget']})",
+                           sum(p.budget_value for p in mine))))
+    row = _summary_block(workbook, ws, styles, row, ("ลำดับ", "หน่วยงานรับผิดชอบ", count_head, budget_head),
+                         body, "จำนวนโครงการตามหน่วยงาน", "bar", with_total=True)
+
+    # A project running in several quarters counts in each, as on the form's totals row.
+    body = [(f"ไตรมาส {form.THAI_QUARTER_DIGITS[i]}", form.QUARTER_MONTHS[i],
+             _Calc(f'COUNTIF({where[key]},"{MARK}")', sum(p.quarters[i] for p in projects)))
+            for i, key in enumerate(form.QUARTER_KEYS)]
+    _summary_block(workbook, ws, styles, row, ("ไตรมาส", "ช่วงเดือน", count_head), body,
+                   "จำนวนโครงการรายไตรมาส", "column", with_total=False)
+    note = "โครงการที่ดำเนินการหลายไตรมาสนับในทุกไตรมาสที่ดำเนินการ เช่นเดียวกับแถวรวมของแผน"
+    ws.write_string(row + 1 + len(body), 0, note, styles(font_size=SUMMARY_SIZE, italic=True))
+    a4_landscape(ws, font=styles.font)
+
+
+def _summary_block(workbook, ws, styles: Formats, top: int, headers: tuple[str, ...], body: list[tuple],
+                   chart_title: str, chart_kind: str, with_total: bool) -> int:
+    """A table (header, rows, optional total) with its chart beside it; returns the next free row."""
+    size = SUMMARY_SIZE
+    head = styles.header(font_size=size)
+    text = styles.cell("left", font_size=size)
+    label = styles.cell("center", font_size=size)
+    number = styles.cell("center", font_size=size, num_format=THAI_INTEGER)
+    heights = [row_height([(h, _SUMMARY_WIDTHS[c]) for c, h in enumerate(headers)], size, bold=True)]
+    for col, header in enumerate(headers):
+        ws.write_string(top, col, header, head)
+    row = top + 1
+    for cells in body:
+        for col, cell in enumerate(cells):
+            if isinstance(cell, _Calc):
+                ws.write_formula(row, col, f"={cell.formula}", number, cell.value)
+            else:
+                ws.write_string(row, col, cell, label if col == 0 else text)
+        heights.append(row_height([(c, _SUMMARY_WIDTHS[i]) for i, c in enumerate(cells) if isinstance(c, str)],
+                                  size))
+        row += 1
+    if with_total and body:
+        ws.write_string(row, 0, "", styles.cell("center", font_size=size, bold=True))
+        ws.write_string(row, 1, "รวม", styles.cell("left", font_size=size, bold=True))
+        for col, cell in enumerate(body[0]):
+            if isinstance(cell, _Calc):
+                letter = _letter(col)
+                total = sum(cells[col].value for cells in body)
+                ws.write_formula(row, col, f"=SUM({letter}{top + 2}:{letter}{row})",
+                                 styles.cell("center", font_size=size, num_format=THAI_INTEGER, bold=True), total)
+        heights.append(row_height([("รวม", 10)], size))
+        row += 1
+    for offset, height in enumerate(heights):
+        ws.set_row(top + offset, height)
+    if body:
+        value_col = next(i for i, c in enumerate(body[0]) if isinstance(c, _Calc))
+        category_col = 1 if chart_kind == "bar" else 0
+        chart_height = max(sum(heights), 220.0)
+        _chart(workbook, ws, styles.font, chart_kind, chart_title, top, top + len(body), category_col, value_col,
+               chart_height)
+        # Rows the chart still covers below the table.
+        row += max(0, math.ceil((chart_height - sum(heights)) / row_height([("ก", 10)], size)))
+    return row + 2
+
+
+def _chart(workbook, ws, font: str, kind: str, title: str, header_row: int, last_row: int,
+           category_col: int, value_col: int, height_points: float) -> None:
+    chart = workbook.add_chart({"type": kind})
+    chart.add_series({
+        "name": title,
+        "categories": [ws.name, header_row + 1, category_col, last_row, category_col],
+        "values": [ws.name, header_row + 1, value_col, last_row, value_col],
+        "data_labels": {"value": True, "num_format": THAI_NUMBER, "font": {"name": font, "size": 12}},
+        "fill": {"color": "#4472C4"},
+    })
+    chart.set_title({"name": title, "name_font": {"name": font, "size": 16, "bold": True}})
+    chart.set_legend({"none": True})
+    labels = {"num_font": {"name": font, "size": 12}}
+    values = {**labels, "num_format": THAI_NUMBER, "major_gridlines": {"visible": True}, "min": 0}
+    if kind == "bar":
+        # xlsxwriter's x axis of a bar chart is the value axis; categories read top-down like the table.
+        chart.set_x_axis(values)
+        chart.set_y_axis({**labels, "reverse": True})
+    else:
+        chart.set_x_axis(labels)
+        chart.set_y_axis(values)
+    chart.set_size({"width": 640, "height": round(height_points / 0.75)})
+    ws.insert_chart(header_row, _CHART_COL, chart, {"object_position": 3})
+
+
+# --- the data sheet --------------------------------------------------------------------------------
+
+def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layout,
+                by_project: dict[int, list[Problem]]) -> None:
+    ws = workbook.add_worksheet(DATA_SHEET)
+    size = 14
+    plain = styles(font_size=size)
+    head = styles(font_size=size, bold=True, bg_color="#D9D9D9")
+    ws.set_default_row(row_height([("ก", 10)], size))
+    ws.write_row(0, 0, DATA_COLUMNS, head)
+    for col, name in enumerate(DATA_COLUMNS):
+        ws.set_column(col, col, 30 if name in ("name", "indicator", "outcome", "source_file", "problems") else 12)
+    for i, project in enumerate(projects):
+        record = project.to_record()
+        problems = by_project.get(id(project), [])
+        record.update(no=i + 1, form_row=layout.project_rows[i][0], no_budget=project.budget is None,
+                      has_errors=project.has_errors,
+                      problems="\n".join(p.message for p in problems if p.is_error))
+        for col, name in enumerate(DATA_COLUMNS):
+            value = record.get(name)
+            if isinstance(value, bool):
+                ws.write_boolean(i + 1, col, value, plain)
+            elif isinstance(value, (int, float)):
+                ws.write_number(i + 1, col, value, plain)
+            elif value in (None, ""):
+                ws.write_blank(i + 1, col, None, plain)
+            else:
+                ws.write_string(i + 1, col, str(value), plain)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(projects), 1), len(DATA_COLUMNS) - 1)
+
+
+# --- the hidden metadata sheet ---------------------------------------------------------------------
+
+def metadata(projects: list[Project], heading: Heading) -> dict[str, str]:
+    """The hidden sheet's values: a template's keys, and what a province-level consolidation needs."""
+    return {
+        "kind": KIND,
+        "form_version": form.FORM_VERSION,
+        "organisation": heading.organisation,
+        "district": heading.district,
+        "province": heading.province,
+        "fiscal_year": str(heading.fiscal_year or ""),
+        "department": "",
+        "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "generator": f"ita-workbook {__version__}",
+        "data_as_of": heading.as_of.isoformat(),
+        "issuer": heading.issuer,
+        "draft": "yes" if heading.draft else "no",
+        "projects": str(len(projects)),
+        "budget_total": f"{sum(p.budget_value for p in projects):.2f}",
+        "quarter_projects": ",".join(str(sum(p.quarters[i] for p in projects)) for i in range(4)),
+        "dimension_projects": ",".join(str(sum(p.dimension == d.number for p in projects))
+                                       for d in form.DIMENSIONS),
+    }
+
+
+def _metadata_sheet(workbook, projects: list[Project], heading: Heading) -> None:
+    ws = workbook.add_worksheet(form.METADATA_SHEET)
+    for row, (key, value) in enumerate(metadata(projects, heading).items()):
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, value)
+    ws.hide()
+
+
+# --- problems of a draft ---------------------------------------------------------------------------
+
+def _problems_by_project(projects: list[Project], problems: Iterable[Problem]) -> dict[int, list[Problem]]:
+    """Each project's problems, found by file, sheet and the rows it was read from."""
+    where: dict[tuple[str, str, int], int] = {}
+    for project in projects:
+        src = project.source
+        if src is None:
+            continue
+        rows = {src.row} | {int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for _, address in src.cells}
+        for r in rows:
+            where.setdefault((src.path, src.sheet, r), id(project))
+    found: dict[int, list[Problem]] = {}
+    for problem in problems:
+        if problem.path is None or problem.sheet is None or problem.row is None:
+            continue
+        key = where.get((problem.path, problem.sheet, problem.row))
+        if key is None and problem.cell:
+            key = where.get((problem.path, problem.sheet,
+                             int(problem.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0)))
+        if key is not None:
+            found.setdefault(key, []).append(problem)
+    return found

@@ -1,0 +1,175 @@
+"""merge: the departments' files → one master workbook in the official form (and its PDF).
+
+validate → plan → master → optional PDF. Any error writes nothing, unless a draft is asked for;
+the master is written to a temporary file and renamed, so a merge stopped midway leaves no
+half-written master and an existing one untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .master import Heading, write_master
+from .output import atomic_path, same_file
+from .problems import Problem, Report
+from .thai import to_arabic_digits
+
+
+class MergeRefused(Exception):
+    """The request itself is wrong (the output would overwrite an input, …): a command-line error."""
+
+
+@dataclass
+class MergeResult:
+    report: Report
+    heading: Heading
+    files: int = 0
+    projects_read: int = 0
+    projects_written: int = 0
+    output: Path | None = None  # None: nothing written
+    pdf: Path | None = None
+    pdf_error: str = ""  # why there is no PDF although one was asked for
+    draft: bool = False
+
+    @property
+    def written(self) -> bool:
+        return self.output is not None
+
+    def summary(self) -> str:
+        """One line, Thai then English: files read, projects read, projects written."""
+        if not self.written:
+            return (f"ไม่ได้เขียนไฟล์: พบข้อผิดพลาด {self.report.errors} รายการใน {self.files} ไฟล์ "
+                    f"แก้ไขแล้วสั่งใหม่ หรือใช้ --draft เพื่อดูฉบับร่าง\n"
+                    f"Nothing written: {self.report.errors} errors in {self.files} files; fix them and run "
+                    f"again, or use --draft for a draft")
+        kind = "ฉบับร่าง " if self.draft else ""
+        line = (f"รวม{kind}แล้ว: อ่าน {self.files} ไฟล์ {self.projects_read} โครงการ "
+                f"เขียน {self.projects_written} โครงการ → {self.output}")
+        line += (f"\nMerged{' (draft)' if self.draft else ''}: {self.files} files, {self.projects_read} "
+                 f"projects read, {self.projects_written} projects written → {self.output}")
+        if self.pdf:
+            line += f"\nPDF: {self.pdf}"
+        elif self.pdf_error:
+            line += f"\nไม่ได้สร้าง PDF / no PDF: {self.pdf_error}"
+        return line
+
+    def to_json(self) -> dict:
+        return {**self.report.to_json(), "merge": {
+            "written": self.written, "output": str(self.output) if self.output else None,
+            "pdf": str(self.pdf) if self.pdf else None, "pdf_error": self.pdf_error or None,
+            "draft": self.draft, "files": self.files, "projects_read": self.projects_read,
+            "projects_written": self.projects_written}}
+
+
+@dataclass
+class Overrides:
+    """What the command line says, ahead of plan.toml and the templates' hidden sheets."""
+    organisation: str = ""
+    fiscal_year: int | None = None
+    issuer: str = ""
+    as_of: dt.date | None = None
+
+
+def merge_files(paths: list[str | Path], output: str | Path, config: Config | None = None, *,
+                overrides: Overrides | None = None, draft: bool = False, pdf: bool = False) -> MergeResult:
+    from .validate import validate_files
+
+    config = config or Config()
+    overrides = overrides or Overrides()
+    output = Path(output)
+    _check_request(paths, output)
+
+    result = validate_files(list(paths), config, keep_invalid=draft)
+    report = result.report
+    heading, problems = _heading(config, overrides, result.metadata, draft)
+    report.problems.extend(problems)
+    merged = MergeResult(report, heading, files=len(paths), projects_read=result.rows_read, draft=draft)
+    if not report.ok and not draft:
+        return merged
+    if len(result.plan.projects) != result.rows_read:
+        # Every row read must be in the master: never drop one silently.
+        report.problems.append(Problem("unreadable-file", value="rows-lost",
+                                       detail=f"อ่านได้ {result.rows_read} แถว แต่จะเขียนได้ "
+                                              f"{len(result.plan.projects)} แถว จึงไม่เขียนไฟล์",
+                                       detail_en=f"{result.rows_read} rows read but {len(result.plan.projects)} "
+                                                 "would be written, so nothing was written"))
+        return merged
+
+    departments = config.department_names
+    with atomic_path(output) as tmp:
+        layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
+                              problems=report.all_problems())
+    merged.output = output
+    merged.projects_written = layout.projects
+    if pdf:
+        _write_pdf(merged, result.plan, output.with_suffix(".pdf"), heading, departments, config,
+                   report.all_problems())
+    return merged
+
+
+def _check_request(paths: list[str | Path], output: Path) -> None:
+    if output.suffix.lower() != ".xlsx":
+        raise MergeRefused(f"ไฟล์ผลลัพธ์ต้องลงท้ายด้วย .xlsx ({output}) / the output must end in .xlsx")
+    for target in (output, output.with_suffix(".pdf")):
+        for path in paths:
+            if same_file(target, path):
+                raise MergeRefused(f"ไฟล์ผลลัพธ์ {target} คือไฟล์ที่นำเข้า จะไม่เขียนทับ ใช้ชื่ออื่นกับ -o / "
+                                   f"the output {target} is one of the input files; choose another name with -o")
+
+
+def _heading(config: Config, overrides: Overrides, metadata: dict[str, dict[str, str]],
+             draft: bool) -> tuple[Heading, list[Problem]]:
+    """The plan's organisation and year: the command line, else plan.toml, else the templates' hidden
+    sheets; what none of them says is left as a dotted line, with a warning."""
+    problems: list[Problem] = []
+    organisation = overrides.organisation or config.organisation
+    year = overrides.fiscal_year or config.fiscal_year
+    if not organisation:
+        organisation = _agreed(metadata, "organisation", "ชื่อหน่วยงาน", "the organisation", problems)
+    if not year:
+        found = _agreed(metadata, "fiscal_year", "ปีงบประมาณ", "the fiscal year", problems)
+        digits = to_arabic_digits(found).split(".")[0].strip()
+        year = int(digits) if digits.isdigit() else None
+    missing = [(thai, english, option) for value, thai, english, option in (
+        (organisation, "ชื่อหน่วยงาน", "The organisation", "--org"),
+        (year, "ปีงบประมาณ", "The fiscal year", "--year"),
+        (config.district, "อำเภอ", "The district", "[organisation] district"),
+        (config.province, "จังหวัด", "The province", "[organisation] province")) if not value]
+    for thai, english, option in missing:
+        problems.append(Problem("plan-details-missing", value=option, detail=thai, detail_en=english))
+    heading = Heading(organisation=organisation, district=config.district, province=config.province,
+                      fiscal_year=year, as_of=overrides.as_of or dt.date.today(),
+                      issuer=overrides.issuer or config.issuer, draft=draft)
+    return heading, problems
+
+
+def _agreed(metadata: dict[str, dict[str, str]], key: str, thai: str, english: str,
+            problems: list[Problem]) -> str:
+    """The value the templates' hidden sheets give for `key`: the most common one, with a warning when
+    they disagree."""
+    values = Counter(v.strip() for meta in metadata.values() if (v := meta.get(key, "")) and v.strip())
+    if not values:
+        return ""
+    if len(values) > 1:
+        problems.append(Problem("templates-disagree", value=" / ".join(values), detail=thai, detail_en=english))
+    return values.most_common(1)[0][0]
+
+
+def _write_pdf(merged: MergeResult, plan, target: Path, heading: Heading, departments: list[str],
+               config: Config, problems: list[Problem]) -> None:
+    """The PDF holds the form sheet only: it is what gets published."""
+    from .pdf import PdfError, to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="ita-workbook-") as folder:
+        form_copy = Path(folder) / f"{target.stem}.xlsx"
+        write_master(plan, form_copy, heading, department_order=departments, font=config.font,
+                     problems=problems, form_only=True)
+        try:
+            merged.pdf = to_pdf(form_copy, target)
+        except PdfError as exc:
+            merged.pdf_error = str(exc)

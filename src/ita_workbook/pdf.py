@@ -1,0 +1,78 @@
+"""A workbook → PDF with LibreOffice (headless), the PDF that gets published on the website.
+
+LibreOffice exits 0 even when it fails, so success is judged by the PDF it leaves. Each run gets its
+own throw-away profile: two conversions at once (or an open LibreOffice window) otherwise collide.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+TIMEOUT_SECONDS = 180  # a cold start with a fresh profile takes a few seconds; a hung one never ends
+
+_KNOWN_PLACES = (
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+
+class PdfError(Exception):
+    """No PDF: `reason` is "not-installed", "failed" or "timeout"; the messages say what to do."""
+
+    def __init__(self, reason: str, thai: str, english: str):
+        super().__init__(english)
+        self.reason = reason
+        self.thai = thai
+        self.english = english
+
+    def __str__(self) -> str:
+        return f"{self.thai} / {self.english}"
+
+
+def find_libreoffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((p for p in _KNOWN_PLACES if os.path.isfile(p)), None)
+
+
+def to_pdf(source: str | Path, target: str | Path, *, timeout: float = TIMEOUT_SECONDS) -> Path:
+    """Convert `source` (xlsx) to `target` (pdf), replacing it only once the new PDF exists."""
+    source, target = Path(source), Path(target)
+    exe = find_libreoffice()
+    if exe is None:
+        raise PdfError("not-installed",
+                       "ไม่พบโปรแกรม LibreOffice จึงไม่ได้สร้าง PDF (ไฟล์ Excel เขียนแล้ว) ติดตั้ง LibreOffice "
+                       "แล้วสั่งใหม่ หรือเปิดไฟล์ Excel แล้วสั่งพิมพ์เป็น PDF เอง",
+                       "LibreOffice is not installed, so no PDF was made (the xlsx is written); install "
+                       "LibreOffice and run again, or open the xlsx and print it to PDF")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ita-workbook-lo-") as profile, \
+            tempfile.TemporaryDirectory(prefix=f".{target.stem}.", dir=target.parent) as outdir:
+        command = [exe, "--headless", "--norestore", "--nolockcheck",
+                   f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+                   "--convert-to", "pdf", "--outdir", outdir, str(source)]
+        try:
+            done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise PdfError("timeout", f"LibreOffice ทำงานนานเกิน {timeout:.0f} วินาที จึงหยุดไว้ ลองสั่งใหม่อีกครั้ง",
+                           f"LibreOffice took over {timeout:.0f} seconds and was stopped; try again") from None
+        except OSError as exc:
+            raise PdfError("failed", f"เรียกโปรแกรม LibreOffice ไม่ได้ ({exc})",
+                           f"LibreOffice could not be started ({exc})") from None
+        produced = Path(outdir) / f"{source.stem}.pdf"
+        if not produced.is_file() or produced.stat().st_size == 0:
+            said = (done.stderr or done.stdout or b"").decode("utf-8", "replace").strip()[-300:]
+            raise PdfError("failed", f"LibreOffice แปลงเป็น PDF ไม่สำเร็จ {said}".strip(),
+                           f"LibreOffice did not produce a PDF {said}".strip())
+        os.replace(produced, target)
+    return target
