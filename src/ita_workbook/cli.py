@@ -103,3 +103,76 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
         for line in annotate_files(result.report, Path(annotate_dir)):
             click.echo(line, err=fmt == "json")
     sys.exit(0 if result.report.ok else 1)
+
+
+def _parse_date(value: str | None):
+    """YYYY-MM-DD, in either era (2566-03-22 or 2023-03-22), Thai digits allowed."""
+    import datetime as dt
+
+    from .thai import to_arabic_digits
+
+    if value is None:
+        return None
+    try:
+        year, month, day = (int(part) for part in to_arabic_digits(value.strip()).split("-"))
+        return dt.date(year - 543 if year > 2400 else year, month, day)
+    except ValueError:
+        raise click.BadParameter(f"\"{value}\" ไม่ใช่วันที่แบบ YYYY-MM-DD เช่น 2023-03-22 / not a YYYY-MM-DD date",
+                                 param_hint="--date") from None
+
+
+def _parse_year(value: str | None) -> int | None:
+    from .thai import to_arabic_digits
+
+    if value is None:
+        return None
+    digits = to_arabic_digits(value.strip())
+    if not digits.isdigit() or not 1900 <= int(digits) <= 2700:
+        raise click.BadParameter(f"\"{value}\" ไม่ใช่ปี พ.ศ. เช่น 2566 / not a year such as 2566",
+                                 param_hint="--year")
+    year = int(digits)
+    return year + 543 if year < 2400 else year  # a Christian-era year typed by mistake
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="ไฟล์แผนรวม .xlsx / the master workbook to write")
+@config_option
+@click.option("--date", "as_of", metavar="YYYY-MM-DD", help="ข้อมูล ณ วันที่ (ค่าเริ่มต้น: วันนี้) / data as of (default: today)")
+@click.option("--issuer", help="ชื่อ - สกุล ผู้ออกรายงาน / the person issuing the plan")
+@click.option("--org", "organisation", help="ชื่อหน่วยงาน เมื่อไม่มี plan.toml / organisation, without a config")
+@click.option("--year", "fiscal_year", help="ปีงบประมาณ พ.ศ. เมื่อไม่มี plan.toml / fiscal year, without a config")
+@click.option("--pdf", "make_pdf", is_flag=True, help="สร้าง PDF ด้วย LibreOffice ด้วย / also write a PDF (LibreOffice)")
+@click.option("--draft", is_flag=True,
+              help="เขียนฉบับร่างแม้มีข้อผิดพลาด ระบายสีแถวที่มีปัญหา / write a draft despite errors, problem rows marked")
+@format_option
+def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: str | None, issuer: str | None,
+          organisation: str | None, fiscal_year: str | None, make_pdf: bool, draft: bool, fmt: str) -> None:
+    """รวมไฟล์ของกองเป็นแผนปฏิบัติการตามแบบฟอร์ม / Merge the departments' workbooks into the master plan.
+
+    ตรวจทุกไฟล์เหมือนคำสั่ง validate หากพบข้อผิดพลาดจะไม่เขียนไฟล์ใด (เว้นแต่ใช้ --draft)
+    Checks every file as validate does; any error writes nothing (unless --draft).
+    Exit 0: written; 1: errors, nothing written; 2: wrong command line."""
+    import json
+    import signal
+
+    from .merge import MergeRefused, Overrides, merge_files
+    from .validate import collect_files
+
+    config = _config(config_path)
+    overrides = Overrides(organisation=(organisation or "").strip(), fiscal_year=_parse_year(fiscal_year),
+                          issuer=(issuer or "").strip(), as_of=_parse_date(as_of))
+    # A plain `kill` then unwinds like Ctrl+C: the half-written temporary file is removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        result = merge_files(collect_files(files), output, config, overrides=overrides, draft=draft,
+                             pdf=make_pdf)
+    except MergeRefused as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(result.report.to_text())
+        click.echo(result.summary())
+    sys.exit(0 if result.written else 1)
