@@ -17,6 +17,7 @@ setup: $(BIN)/ita-workbook
 
 demo: setup
 	$(BIN)/python $(EXAMPLE)/make_departments.py
+	$(BIN)/ita-workbook template --config $(EXAMPLE)/plan.toml -o $(OUT)/templates
 	$(BIN)/ita-workbook validate $(EXAMPLE)/departments/*.xlsx --config $(EXAMPLE)/plan.toml
 
 test: setup

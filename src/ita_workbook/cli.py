@@ -54,6 +54,78 @@ def init(output: str, force: bool) -> None:
 
 
 @main.command()
+@config_option
+@click.option("--department", "departments", multiple=True, metavar="NAME",
+              help="เฉพาะหน่วยงานนี้ (ใส่ซ้ำได้) ค่าเริ่มต้น: ทุกหน่วยงาน / only this department (repeatable)")
+@click.option("--rows", type=click.IntRange(1, 2000), default=30, show_default=True,
+              help="จำนวนแถวสำหรับกรอก / input rows")
+@click.option("--from", "previous", type=click.Path(dir_okay=False), metavar="PLAN.xlsx",
+              help="แผนปีก่อน: ใส่โครงการของแต่ละหน่วยงานไว้ให้แก้ / last year's plan pre-fills the rows")
+@click.option("--blank", is_flag=True,
+              help="แบบฟอร์มเปล่าไม่ระบุหน่วยงาน หนึ่งไฟล์ / one blank form for any department")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="โฟลเดอร์ที่จะเขียนแบบฟอร์ม / folder to write the templates to")
+def template(config_path: str | None, departments: tuple[str, ...], rows: int, previous: str | None,
+             blank: bool, outdir: str) -> None:
+    """เขียนแบบฟอร์มให้แต่ละหน่วยงานกรอก / Write each department's template to fill.
+
+    หนึ่งไฟล์ต่อหนึ่งหน่วยงาน ตั้งชื่อตามหน่วยงาน มีรายการให้เลือก คำแนะนำ และคำชี้แจง
+    One .xlsx per department, named after it, with dropdowns, input messages and instructions.
+
+    Exit 0: written; 1: nothing could be read from --from or written; 2: wrong command line."""
+    from .template import TemplateError, read_previous, template_filename, write_template
+
+    config = _config(config_path)
+    if blank and (departments or previous):
+        raise click.UsageError("--blank ใช้ร่วมกับ --department หรือ --from ไม่ได้ / "
+                               "--blank goes with neither --department nor --from")
+    names: list[str | None] = [None] if blank else []
+    for typed in departments:
+        name = config.match_department(typed)
+        if name is None:
+            hint = config.suggest_department(typed)
+            raise click.BadParameter(
+                f"ไม่มีหน่วยงาน \"{typed}\" ในรายชื่อ{f' (หรือหมายถึง {hint}?)' if hint else ''} / "
+                f"unknown department", param_hint="--department")
+        if name not in names:
+            names.append(name)
+    if not blank and not names:
+        names = list(config.department_names)
+    prefill: dict[str, list[dict]] = {}
+    if previous:
+        rollover = read_previous(previous, config)
+        found = sum(len(r) for r in rollover.rows.values()) + len(rollover.unmatched)
+        if not found:
+            click.echo(rollover.report.to_text())
+            click.echo(f"ไม่พบโครงการใน {previous} / no project found in {previous}", err=True)
+            sys.exit(1)
+        prefill = rollover.rows
+        if rollover.unmatched:
+            counts: dict[str, int] = {}
+            for project in rollover.unmatched:
+                counts[project.department or "(ว่าง)"] = counts.get(project.department or "(ว่าง)", 0) + 1
+            listed = ", ".join(f"{name} ({n})" for name, n in counts.items())
+            click.echo(f"! {len(rollover.unmatched)} โครงการของปีก่อนไม่ตรงกับหน่วยงานใดใน plan.toml จึงไม่ได้ใส่: "
+                       f"{listed} — เพิ่มชื่อเหล่านี้เป็น aliases ของหน่วยงาน\n"
+                       f"  {len(rollover.unmatched)} of last year's projects match no configured department "
+                       f"and were left out; add these names as aliases")
+    written: set[Path] = set()
+    for name in names:
+        path = Path(outdir) / template_filename(name)
+        while path in written:  # two names that differ only in characters a file name cannot hold
+            path = path.with_stem(path.stem + "-")
+        written.add(path)
+        rows_before = prefill.get(name, []) if name else []
+        try:
+            write_template(path, config, name, rows=rows, prefill=rows_before)
+        except (TemplateError, OSError) as exc:
+            click.echo(f"เขียน {path} ไม่ได้ / cannot write {path}: {exc}", err=True)
+            sys.exit(1)
+        extra = f" ({len(rows_before)} โครงการจากปีก่อน / from last year)" if previous else ""
+        click.echo(f"เขียน {path}{extra} / wrote {path}")
+
+
+@main.command()
 @click.argument("plans", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @format_option
 def check(plans: tuple[str, ...], fmt: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +23,9 @@ from .config import Config
 from .form import COLUMNS, DIMENSIONS, NO_BUDGET, QUARTER_KEYS, QUARTER_MONTHS, Column
 from .output import atomic_path
 from .plan import Project
-from .thai import thai_date, to_thai_digits
-from .xlsx_style import (INPUT_FILL, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, new_workbook,
+from .problems import Report
+from .thai import thai_date, thai_number, to_thai_digits
+from .xlsx_style import (THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, new_workbook,
                          row_height)
 
 FORM_SHEET = "แผนปฏิบัติการ"
@@ -42,6 +43,7 @@ MISSING_FILL = "#FFC7CE"  # a required cell left empty in a row being filled
 TEMPLATE_WIDTHS = {"unit": 10, "quantity": 10, "budget": 14, "dimension": 12,
                    **{key: 11 for key in QUARTER_KEYS}}
 NO_WRAP = {"dimension"}
+CENTERED = {"no", "unit", "quantity", *QUARTER_KEYS}
 
 UNIT_SUGGESTIONS = ("คน", "ครั้ง", "โครงการ", "กิจกรรม", "มาตรการ", "แห่ง", "ฉบับ", "ช่องทาง", "เรื่อง",
                     "หลักสูตร", "รุ่น", "หมู่บ้าน", "ชุมชน", "ระบบ", "แผน", "ร้อยละ")
@@ -139,11 +141,11 @@ def _validation(ws: Worksheet, first_row: int, col: int, last_row: int, options:
 
 class _Writer:
     def __init__(self, path: Path, config: Config, department: str | None, rows: int,
-                 projects: Sequence[Project], generated: dt.datetime):
+                 prefill: Sequence[dict[str, object]], generated: dt.datetime):
         self.config = config
         self.department = department
-        self.projects = list(projects)
-        self.rows = max(rows, len(self.projects) + SPARE_ROWS) if self.projects else rows
+        self.prefill = list(prefill)
+        self.rows = max(rows, len(self.prefill) + SPARE_ROWS) if self.prefill else rows
         self.generated = generated
         self.wb = new_workbook(path)
         self.fmt = Formats(self.wb, config.font)
@@ -202,30 +204,28 @@ class _Writer:
         layout = Layout(header_row=row + 1, first_data_row=row + 3, last_data_row=row + 2 + self.rows)
         _write_header(ws, fmt, layout.header_row)
         self._input_area(ws, layout, lists)
-        for offset, project in enumerate(self.projects):
-            self._project(ws, layout.first_data_row + offset, project)
+        for offset, values in enumerate(self.prefill):
+            self._write_row(ws, layout.first_data_row + offset, values, locked=False)
         ws.freeze_panes(layout.first_data_row, 2)
         a4_landscape(ws, (layout.header_row, layout.header_row + 1), font=self.config.font)
         ws.print_area(0, 0, layout.last_data_row, last_col)
         ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": True})
         return layout
 
-    def _cell_format(self, column: Column, **extra):
-        fmt = self.fmt
+    def _cell_format(self, column: Column, locked: bool = True):
+        extra = {} if locked else {"locked": False}
         if column.kind == form.BUDGET:
-            return fmt.cell("right", num_format=THAI_INTEGER, **extra)
-        if column.kind in (form.MARK, form.SEQUENCE):
-            return fmt.cell("center", num_format=TEXT_FORMAT, **extra)
-        wrap = column.key not in NO_WRAP
-        return fmt(align="left", border=1, text_wrap=wrap, num_format=TEXT_FORMAT, **extra)
+            return self.fmt.cell("right", num_format=THAI_INTEGER, **extra)
+        align = "center" if column.key in CENTERED else "left"
+        return self.fmt(align=align, border=1, text_wrap=column.key not in NO_WRAP,
+                        num_format=TEXT_FORMAT, **extra)
 
     def _input_area(self, ws: Worksheet, layout: Layout, lists: dict[str, str]) -> None:
         first, last = layout.first_data_row, layout.last_data_row
         year = self.config.fiscal_year
         for i, column in enumerate(COLUMNS):
-            ws.write_blank(first, i, None, self._cell_format(column, locked=False, bg_color=INPUT_FILL))
-            for r in range(first + 1, last + 1):
-                ws.write_blank(r, i, None, self._cell_format(column, locked=False, bg_color=INPUT_FILL))
+            for r in range(first, last + 1):
+                ws.write_blank(r, i, None, self._cell_format(column, locked=False))
             title, message = _guide(column, year)
             options: dict = {"validate": "any", "input_title": title, "input_message": message}
             if column.kind == form.DIMENSION:
@@ -272,30 +272,25 @@ class _Writer:
                                      {"type": "formula", "criteria": criteria, "format": red}) != 0:
                 raise TemplateError(f"conditional format rejected: {criteria}")
 
-    def _project(self, ws: Worksheet, row: int, project: Project) -> None:
-        """Last year's project, as a clerk would have filled it, in the unlocked input row."""
-        values = {
-            "name": project.name, "unit": project.unit, "quantity": project.quantity,
-            "budget": NO_BUDGET if project.budget is None else project.budget,
-            "dimension": dimension_choice(project.dimension) if 1 <= project.dimension <= 4 else "",
-            "indicator": project.indicator, "outcome": project.outcome,
-            **{k: QUARTER_MARK if on else "" for k, on in zip(QUARTER_KEYS, project.quarters)},
-            "department": project.department,
-        }
+    def _write_row(self, ws: Worksheet, row: int, values: dict[str, object], locked: bool) -> None:
+        """A row of values as a clerk would have typed them: budgets as numbers (shown in Thai
+        digits), quantities as Thai-digit text like the printed form, the rest as text."""
         shown = []
         for i, column in enumerate(COLUMNS):
             value = values.get(column.key, "")
-            cell_format = self._cell_format(column, locked=False, bg_color=INPUT_FILL)
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
+            if isinstance(value, (int, float)) and column.kind != form.BUDGET:
+                value = to_thai_digits(value)
             if isinstance(value, (int, float)):
-                ws.write_number(row, i, value, cell_format)
+                ws.write_number(row, i, value, self._cell_format(column, locked))
+                value = thai_number(value)
             elif value:
-                ws.write_string(row, i, str(value), cell_format)
+                ws.write_string(row, i, str(value), self._cell_format(column, locked))
             if column.key not in NO_WRAP:
-                shown.append((f"{value:,}" if isinstance(value, (int, float)) else value, _width(column)))
-        # Known text gets its height (no application fits it on load); empty rows get none, so
-        # that Excel and LibreOffice fit them to what the clerk types.
+                shown.append((str(value), _width(column)))
+        # Known text gets its height (no application fits it on load); empty input rows get
+        # none, so that Excel and LibreOffice fit them to what the clerk types.
         ws.set_row(row, row_height(shown))
 
     # -- hidden sheets -------------------------------------------------------------------------
@@ -384,8 +379,13 @@ class _Writer:
             line(text)
 
         heading("ความหมายของแต่ละช่อง")
-        for i, column in enumerate(COLUMNS):
+        for column in COLUMNS:
             title, message = _guide(column, cfg.fiscal_year)
+            if column.kind == form.MARK:
+                if column.key != QUARTER_KEYS[0]:
+                    continue  # the four quarters share one line
+                title = f"{column.header} – {form.COLUMN_BY_KEY[QUARTER_KEYS[-1]].header}"
+                message += " (เดือนของแต่ละไตรมาสอยู่ด้านล่าง)"
             must = "" if column.value_required or column.kind == form.MARK else " (ไม่บังคับ)"
             text = f"{title}{must}: {message}"
             ws.set_row(row, row_height([(text, width)]))
@@ -430,19 +430,7 @@ class _Writer:
             "outcome": "บุคลากรตระหนักและมีจิตสำนึกด้านคุณธรรมจริยธรรมในการต่อต้านการทุจริต",
             "q2": QUARTER_MARK, "department": department,
         }
-        cells = []
-        for i, column in enumerate(COLUMNS):
-            value = values.get(column.key, "")
-            if isinstance(value, int):
-                number_format = self._cell_format(column) if column.kind == form.BUDGET else \
-                    self.fmt.cell("center", num_format=THAI_INTEGER)
-                ws.write_number(row, i, value, number_format)
-                cells.append((f"{value:,}", _width(column)))
-            else:
-                ws.write_string(row, i, value, self._cell_format(column))
-                if column.key not in NO_WRAP:
-                    cells.append((value, _width(column)))
-        ws.set_row(row, row_height(cells))
+        self._write_row(ws, row, values, locked=True)
 
 
 def _write_header(ws: Worksheet, fmt: Formats, row: int) -> None:
@@ -466,30 +454,66 @@ def _write_header(ws: Worksheet, fmt: Formats, row: int) -> None:
 
 
 def write_template(path: str | Path, config: Config, department: str | None = None, *,
-                   rows: int = DEFAULT_ROWS, projects: Sequence[Project] = (),
+                   rows: int = DEFAULT_ROWS, prefill: Sequence[dict[str, object]] = (),
                    generated: dt.datetime | None = None) -> Layout:
     """Write one department's template (None: a blank form for any department) to `path`.
 
-    `projects` (last year's) pre-fill the first rows; `rows` input rows are left, at least
-    SPARE_ROWS of them empty under pre-filled projects."""
+    `prefill` rows (cell values by column key, see `project_cells`) fill the first input rows;
+    there are `rows` input rows, and at least SPARE_ROWS empty ones under pre-filled rows."""
     if rows < 1:
         raise TemplateError(f"จำนวนแถวต้องมากกว่า 0 / rows must be at least 1 (got {rows})")
     generated = generated or dt.datetime.now().astimezone().replace(microsecond=0)
     with atomic_path(path) as tmp:
-        layout = _Writer(tmp, config, department, rows, projects, generated).write()
+        layout = _Writer(tmp, config, department, rows, prefill, generated).write()
     return layout
 
 
-def group_by_department(projects: Sequence[Project], config: Config) -> tuple[dict[str, list[Project]],
-                                                                              list[Project]]:
-    """Last year's projects by configured department, and those that match none."""
-    by_department: dict[str, list[Project]] = {name: [] for name in config.department_names}
+def project_cells(project: Project, blank: Collection[str] = ()) -> dict[str, object]:
+    """A project as a clerk fills it in the template (dropdown texts, / marks); `blank` columns
+    are left empty, for the clerk to fill again."""
+    values: dict[str, object] = {
+        "name": project.name, "unit": project.unit, "quantity": project.quantity,
+        "budget": NO_BUDGET if project.budget is None else project.budget,
+        "dimension": dimension_choice(project.dimension) if 1 <= project.dimension <= 4 else "",
+        "indicator": project.indicator, "outcome": project.outcome,
+        **{k: QUARTER_MARK if on else "" for k, on in zip(QUARTER_KEYS, project.quarters)},
+        "department": project.department,
+    }
+    return {k: v for k, v in values.items() if k not in blank}
+
+
+@dataclass
+class Rollover:
+    """Last year's plan, ready to pre-fill this year's templates."""
+
+    rows: dict[str, list[dict[str, object]]]  # configured department → pre-filled rows
+    unmatched: list[Project]  # projects whose department is none of the configured ones
+    report: Report  # what reading last year's file found
+
+
+def read_previous(path: str | Path, config: Config) -> Rollover:
+    """Read last year's master (or any plan laid out like the form) for `--from`.
+
+    Projects with errors are kept with their faulty cells left empty: the clerk fills them again
+    (and the template marks them red)."""
+    from .validate import validate_files
+
+    # Last year's file is of another fiscal year by definition: no wrong-template for that.
+    result = validate_files([path], dataclasses.replace(config, fiscal_year=None), keep_invalid=True,
+                            accept_master=True)
+    faulty: dict[tuple[str | None, int | None], set[str]] = {}
+    for problem in result.report.all_problems():
+        if problem.is_error and problem.column:
+            faulty.setdefault((problem.sheet, problem.row), set()).add(problem.column)
+    rows: dict[str, list[dict[str, object]]] = {name: [] for name in config.department_names}
     unmatched = []
-    for project in projects:
+    for project in result.plan.projects:
         name = config.match_department(project.department)
         if name is None:
             unmatched.append(project)
-        else:
-            # The configured spelling, so that the pre-filled cell matches its dropdown.
-            by_department[name].append(dataclasses.replace(project, department=name))
-    return by_department, unmatched
+            continue
+        src = project.source
+        blank = faulty.get((src.sheet, src.row), set()) if src else set()
+        # The configured spelling, so that the pre-filled cell matches its dropdown.
+        rows[name].append(project_cells(dataclasses.replace(project, department=name), blank))
+    return Rollover(rows, unmatched, result.report)

@@ -26,7 +26,6 @@ THAI_INTEGER = "[$-D00041E]#,##0"
 THAI_DATE = "[$-D07041E]d mmmm yyyy"
 TEXT_FORMAT = "@"  # typed values stay text: 1/2 or 3-4 never turn into dates
 HEADER_FILL = "#D9D9D9"
-INPUT_FILL = "#FFFFFF"
 
 A4 = 9
 # Line height of TH SarabunPSK as a multiple of the font size, with room for the stacked marks.
