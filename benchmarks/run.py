@@ -1,0 +1,218 @@
+"""`make bench`: the tool against the bare I/O floor, at several sizes, as whole processes.
+
+For each size (files of 10 projects each, from generate.py) it runs, alternating and in a rotating
+order so that neither side always comes first after the other:
+
+- the floor (floor.py: calamine reads every cell, xlsxwriter writes the data rows, one process),
+- `ita-workbook validate FOLDER --config benchmarks/plan.toml`,
+- `ita-workbook merge FOLDER -o MASTER.xlsx --config benchmarks/plan.toml`,
+
+and takes each one's wall time (time.perf_counter around the process) and peak memory (the
+process's maximum resident set, from os.wait4: no /usr/bin/time needed). It also times
+`ita-workbook --help` and `--version` against `python -c "import click"`, checks that they import no
+pandas/pandera/numpy, and times `validate` on the seed plan's department files.
+
+    python benchmarks/run.py [--sizes 10,1000,10000] [--runs N]
+
+Writes benchmarks/results/bench-<time>.json and benchmarks/results/report.md (also printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import FIRST_DATA_ROW, generate  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+PLAN = HERE / "plan.toml"
+SEED_FILES = ROOT / "examples" / "pho-thale-2566" / "departments"
+SEED_PLAN = ROOT / "examples" / "pho-thale-2566" / "plan.toml"
+DEFAULT_RUNS = {10: 7, 1000: 5, 10000: 3}  # more runs where a run is short
+HEAVY = ("pandas", "pandera", "numpy")
+
+
+def tool() -> str:
+    """The ita-workbook script beside this Python (the venv's), else the module."""
+    script = Path(sys.executable).with_name("ita-workbook")
+    return str(script) if script.exists() else f"{sys.executable} -m ita_workbook"
+
+
+def measure(argv: list[str], expect: tuple[int, ...] = (0,)) -> dict:
+    """Run one process to its end: wall seconds, CPU seconds and peak resident memory (MB)."""
+    with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a chatty child never blocks
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT)
+        # wait4 reports this child's own peak memory; RUSAGE_CHILDREN would keep the largest so far.
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code not in expect:
+            stderr.seek(0)
+            said = stderr.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"{' '.join(argv)} exited {code}:\n{said}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def summary(samples: list[dict]) -> dict:
+    walls = [s["wall"] for s in samples]
+    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
+            "cpu": statistics.median(s["cpu"] for s in samples),
+            "rss_mb": max(s["rss_mb"] for s in samples), "runs": len(samples), "samples": samples}
+
+
+def alternate(commands: dict[str, list[str]], runs: int) -> dict[str, dict]:
+    """Each command `runs` times, interleaved, the order rotating from one round to the next."""
+    names = list(commands)
+    samples: dict[str, list[dict]] = {name: [] for name in names}
+    for i in range(runs):
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            samples[name].append(measure(commands[name]))
+    return {name: summary(found) for name, found in samples.items()}
+
+
+def imports_of(argv: list[str]) -> list[str]:
+    """The heavy packages a command imports (python -X importtime lists every import)."""
+    done = subprocess.run([sys.executable, "-X", "importtime", *argv], capture_output=True, text=True,
+                          cwd=ROOT, check=False)
+    names = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+    return sorted(names & set(HEAVY))
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    versions = {}
+    for package in ("python-calamine", "xlsxwriter", "pandas", "pandera", "click", "pythainlp"):
+        try:
+            from importlib.metadata import version
+            versions[package] = version(package)
+        except Exception:  # noqa: BLE001 - a missing package is just not listed
+            pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}", "packages": versions,
+            "load_at_start": os.getloadavg()}
+
+
+def warm(folder: Path) -> None:
+    """Read every file once, so that no side pays for the disk and all read from the page cache."""
+    for path in folder.iterdir():
+        path.read_bytes()
+
+
+def bench_size(size: int, runs: int, out: Path) -> dict:
+    began = time.perf_counter()
+    folder = generate(size)
+    generated = time.perf_counter() - began
+    warm(folder)
+    exe = tool().split()
+    load = os.getloadavg()
+    results = alternate({
+        "floor": [sys.executable, str(HERE / "floor.py"), str(folder), str(out / f"floor-{size}.xlsx"),
+                  str(FIRST_DATA_ROW)],
+        "validate": [*exe, "validate", str(folder), "--config", str(PLAN)],
+        "merge": [*exe, "merge", str(folder), "-o", str(out / f"master-{size}.xlsx"), "--config", str(PLAN),
+                  "--date", "2023-03-22"],
+    }, runs)
+    floor = results["floor"]["median"]
+    for name in ("validate", "merge"):
+        results[name]["ratio"] = results[name]["median"] / floor
+    return {"files": size, "projects": size * 10, "generate_s": generated, "load_before": load,
+            "load_after": os.getloadavg(), **results}
+
+
+def bench_startup(runs: int) -> dict:
+    exe = tool().split()
+    results = alternate({
+        "import click": [sys.executable, "-c", "import click"],
+        "--help": [*exe, "--help"],
+        "--version": [*exe, "--version"],
+    }, runs)
+    base = results["import click"]["median"]
+    for name in ("--help", "--version"):
+        results[name]["ratio"] = results[name]["median"] / base
+        results[name]["heavy_imports"] = imports_of(["-m", "ita_workbook", name])
+    return results
+
+
+def bench_seed(runs: int) -> dict:
+    files = sorted(str(p) for p in SEED_FILES.glob("*.xlsx"))
+    result = alternate({"validate": [*tool().split(), "validate", *files, "--config", str(SEED_PLAN)]}, runs)
+    return {"files": len(files), **result["validate"]}
+
+
+def report(data: dict) -> str:
+    m = data["machine"]
+    lines = [f"Run {data['started']} on {m['cpu']}, {m['cores']} cores, {m['memory_mb'] / 1024:.0f} GB, "
+             f"{m['system']}, Python {m['python']}; "
+             + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".",
+             f"Load average at the start: {', '.join(f'{x:.2f}' for x in m['load_at_start'])}.", "",
+             "| files | projects | runs | floor s | validate s | merge s | validate / floor | merge / floor "
+             "| floor MB | validate MB | merge MB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size in data["sizes"]:
+        f, v, g = size["floor"], size["validate"], size["merge"]
+        lines.append(f"| {size['files']:,} | {size['projects']:,} | {f['runs']} | {f['median']:.2f} | "
+                     f"{v['median']:.2f} | {g['median']:.2f} | **{v['ratio']:.2f} ×** | **{g['ratio']:.2f} ×** | "
+                     f"{f['rss_mb']:.0f} | {v['rss_mb']:.0f} | {g['rss_mb']:.0f} |")
+    lines += ["", "Spread (min–max s) and CPU (user+sys, median s):", ""]
+    for size in data["sizes"]:
+        parts = [f"{name} {size[name]['min']:.2f}–{size[name]['max']:.2f} (CPU {size[name]['cpu']:.2f})"
+                 for name in ("floor", "validate", "merge")]
+        lines.append(f"- {size['files']:,} files: " + "; ".join(parts)
+                     + f"; load {size['load_before'][0]:.2f} → {size['load_after'][0]:.2f}")
+    s = data["startup"]
+    lines += ["", "| command | median s | ratio to `import click` | pandas/pandera/numpy imported |",
+              "|---|---:|---:|---|",
+              f"| `python -c \"import click\"` | {s['import click']['median']:.3f} | 1 | |"]
+    for name in ("--help", "--version"):
+        lines.append(f"| `ita-workbook {name}` | {s[name]['median']:.3f} | {s[name]['ratio']:.2f} × | "
+                     f"{', '.join(s[name]['heavy_imports']) or 'none'} |")
+    seed = data["seed"]
+    lines += ["", f"Seed plan: `ita-workbook validate` of its {seed['files']} department files: "
+              f"median {seed['median']:.2f} s (min {seed['min']:.2f}, max {seed['max']:.2f}, {seed['runs']} runs), "
+              f"peak {seed['rss_mb']:.0f} MB."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10,1000,10000", help="numbers of department files, comma-separated")
+    parser.add_argument("--runs", type=int, help="runs of each command per size (default: 7 / 5 / 3 by size)")
+    args = parser.parse_args()
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    out = RESULTS / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    data = {"started": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "machine": machine()}
+    print(f"startup and seed ({args.runs or 15} runs)…", flush=True)
+    data["startup"] = bench_startup(args.runs or 15)
+    data["seed"] = bench_seed(args.runs or 9)
+    data["sizes"] = []
+    for size in sizes:
+        runs = args.runs or DEFAULT_RUNS.get(size, 3)
+        print(f"{size:,} files, {runs} runs of each…", flush=True)
+        data["sizes"].append(bench_size(size, runs, out))
+    text = report(data)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
+    (RESULTS / "report.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
