@@ -19,6 +19,10 @@ demo: setup
 	$(BIN)/python $(EXAMPLE)/make_departments.py
 	$(BIN)/ita-workbook template --config $(EXAMPLE)/plan.toml -o $(OUT)/templates
 	$(BIN)/ita-workbook validate $(EXAMPLE)/departments/*.xlsx --config $(EXAMPLE)/plan.toml
+	@# The master plan; --pdf says so and still writes the xlsx when LibreOffice is missing.
+	$(BIN)/ita-workbook merge $(EXAMPLE)/departments --config $(EXAMPLE)/plan.toml --date 2023-03-22 \
+		-o $(OUT)/pho-thale-2566-master.xlsx --pdf
+	@echo "แผนรวม / master plan: $(OUT)/pho-thale-2566-master.xlsx (PDF: $(OUT)/pho-thale-2566-master.pdf)"
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -455,10 +455,17 @@ def _merged_text(ws, first_row: int, first_col: int, last_row: int, last_col: in
 
 
 def _split_lines(text: str, width: float, per_row: int) -> list[str]:
-    """`text` cut at line ends into pieces of at most `per_row` lines of a column `width` wide.
-    Read back, the reader joins the pieces with line breaks."""
-    lines = wrap(text, width)
-    pieces = ["".join(lines[i:i + per_row]).strip() for i in range(0, len(lines), per_row)]
+    """`text` cut into pieces of at most `per_row` lines of a column `width` wide, at a space where
+    there is one, so that the reader, which joins the pieces with line breaks, gets the words back."""
+    lines = list(wrap(text, width))
+    pieces: list[str] = []
+    while lines:
+        take = min(per_row, len(lines))
+        if take < len(lines):
+            at_space = [i for i in range(take, 0, -1) if lines[i - 1][-1:].isspace() or lines[i][:1] == "\n"]
+            take = at_space[0] if at_space else take
+        pieces.append("".join(lines[:take]).strip())
+        lines = lines[take:]
     return [p for p in pieces if p] or [""]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .master import Heading, write_master
+from .master import KIND, Heading, write_master
 from .output import atomic_path, same_file
 from .problems import Problem, Report
 from .thai import to_arabic_digits
@@ -82,9 +82,17 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
     config = config or Config()
     overrides = overrides or Overrides()
     output = Path(output)
-    _check_request(paths, output)
+    if output.suffix.lower() != ".xlsx":
+        raise MergeRefused(f"ไฟล์ผลลัพธ์ต้องลงท้ายด้วย .xlsx ({output}) / the output must end in .xlsx")
+    clashes = [str(path) for path in paths for target in (output, output.with_suffix(".pdf"))
+               if same_file(target, path)]
 
     result = validate_files(list(paths), config, keep_invalid=draft)
+    for path in clashes:
+        # An earlier master in the input folder is left out by validate, and may be replaced.
+        if result.metadata.get(path, {}).get("kind") != KIND or Path(path).suffix.lower() != ".xlsx":
+            raise MergeRefused(f"ไฟล์ผลลัพธ์ {path} คือไฟล์ที่นำเข้า จะไม่เขียนทับ ใช้ชื่ออื่นกับ -o / "
+                               f"the output {path} is one of the input files; choose another name with -o")
     report = result.report
     heading, problems = _heading(config, overrides, result.metadata, draft)
     report.problems.extend(problems)
@@ -110,16 +118,6 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
         _write_pdf(merged, result.plan, output.with_suffix(".pdf"), heading, departments, config,
                    report.all_problems())
     return merged
-
-
-def _check_request(paths: list[str | Path], output: Path) -> None:
-    if output.suffix.lower() != ".xlsx":
-        raise MergeRefused(f"ไฟล์ผลลัพธ์ต้องลงท้ายด้วย .xlsx ({output}) / the output must end in .xlsx")
-    for target in (output, output.with_suffix(".pdf")):
-        for path in paths:
-            if same_file(target, path):
-                raise MergeRefused(f"ไฟล์ผลลัพธ์ {target} คือไฟล์ที่นำเข้า จะไม่เขียนทับ ใช้ชื่ออื่นกับ -o / "
-                                   f"the output {target} is one of the input files; choose another name with -o")
 
 
 def _heading(config: Config, overrides: Overrides, metadata: dict[str, dict[str, str]],
