@@ -228,6 +228,7 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     Exit 0: written; 1: errors, nothing written; 2: wrong command line."""
     import json
     import signal
+    import threading
 
     from .merge import MergeRefused, Overrides, merge_files
     from .validate import collect_files
@@ -236,12 +237,16 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     overrides = Overrides(organisation=(organisation or "").strip(), fiscal_year=_parse_year(fiscal_year),
                           issuer=(issuer or "").strip(), as_of=_parse_date(as_of))
     # A plain `kill` then unwinds like Ctrl+C: the half-written temporary file is removed.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum)) if in_main else None
     try:
         result = merge_files(collect_files(files), output, config, overrides=overrides, draft=draft,
                              pdf=make_pdf)
     except MergeRefused as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
