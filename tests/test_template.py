@@ -366,6 +366,24 @@ def test_from_last_years_plan_prefills_each_department(tmp_path):
     assert ws[f"F{first}"].value in [dimension_choice(d.number) for d in form.DIMENSIONS]
 
 
+def test_from_last_years_master_written_by_merge(tmp_path):
+    toml = seed.PLAN_TOML.read_text(encoding="utf-8")
+    config_path = tmp_path / "plan.toml"
+    config_path.write_text(toml.replace("fiscal_year = 2566", "fiscal_year = 2567"), encoding="utf-8")
+    departments = tmp_path / "2566"
+    seed.write_department_workbooks(departments)
+    master = tmp_path / "master-2566.xlsx"
+    merged = run("merge", departments, "--config", seed.PLAN_TOML, "-o", master)
+    assert merged.exit_code == 0, merged.output
+    last_year = validate_files(sorted(departments.iterdir()), load_config(seed.PLAN_TOML)).plan.projects
+
+    result = run("template", "--config", config_path, "--from", master, "-o", tmp_path / "2567")
+    assert result.exit_code == 0, result.output
+    read = validate_files(sorted((tmp_path / "2567").iterdir()), load_config(config_path))
+    assert read.report.errors == 0, read.report.to_text()
+    assert sorted(map(as_tuple, read.plan.projects)) == sorted(map(as_tuple, last_year))
+
+
 def test_from_leaves_last_years_faulty_cells_empty_and_names_unknown_departments(tmp_path, config_path):
     last = write_form(tmp_path / "last.xlsx", [
         good(1, name="โครงการงบผิด", budget="หนึ่งหมื่น", department="กองคลัง"),
@@ -484,11 +502,15 @@ def _soffice(tmp_path: Path, source: Path, to: str) -> Path:
 
 
 @needs_soffice
-def test_libreoffice_keeps_the_dropdowns_and_protection(tmp_path, config_path):
+def test_libreoffice_keeps_the_dropdowns_protection_and_what_was_filled(tmp_path, config_path):
     path = tmp_path / "template.xlsx"
     write_template(path, load_config(config_path), "กองคลัง", rows=20)
+    fill(path, [{"name": "โครงการเปิดเผยข้อมูลข่าวสาร", "unit": ("pick", 3), "quantity": "๑๒", "budget": 5000,
+                 "dimension": ("pick", 2), "indicator": "เผยแพร่ข้อมูลทุกเดือน", "q1": ("pick", 0),
+                 "q4": ("pick", 0), "department": ("pick", 2)}])
     original = openpyxl.load_workbook(path)
-    again = openpyxl.load_workbook(_soffice(tmp_path, path, "xlsx"))
+    saved = _soffice(tmp_path, path, "xlsx")  # as a clerk saving in LibreOffice Calc
+    again = openpyxl.load_workbook(saved)
     ws, ws0 = again[FORM_SHEET], original[FORM_SHEET]
     for key in ("unit", "dimension", "q1", "q4", "department"):
         cell = f"{col(key)}{FIRST_ROW}"
@@ -500,6 +522,11 @@ def test_libreoffice_keeps_the_dropdowns_and_protection(tmp_path, config_path):
     assert [s.sheet_state for s in again] == ["visible", "visible", "hidden", "hidden"]
     assert ws.protection.sheet and ws[f"B{FIRST_ROW}"].protection.locked is False
     assert ws["A1"].protection.locked is True
+    read = validate_files([saved], load_config(config_path))
+    assert read.report.errors == 0, read.report.to_text()
+    assert [as_tuple(p) for p in read.plan.projects] == [
+        ("โครงการเปิดเผยข้อมูลข่าวสาร", "กิจกรรม", 12.0, 5000.0, 3, "เผยแพร่ข้อมูลทุกเดือน", "",
+         (True, False, False, True), "กองยุทธศาสตร์และงบประมาณ")]
 
 
 @needs_soffice
@@ -523,6 +550,6 @@ def test_pdf_prints_a4_landscape_with_the_header_on_every_page(tmp_path, config_
         found = re.findall(r"P(\d\d)", text)
         if found:
             form_pages.append(found)
-            assert "แผนงาน/โครงการ/กิจกรรม" in text, f"page {page} has projects but no header"
+            assert "ระยะเวลาดำเนินการ" in text and "ผลลัพธ์" in text, f"page {page} has projects but no header"
     assert len(form_pages) >= 3
     assert sorted(int(n) for page in form_pages for n in page) == list(range(40))  # none lost or clipped

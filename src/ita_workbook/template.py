@@ -25,7 +25,7 @@ from .output import atomic_path
 from .plan import Project
 from .problems import Report
 from .thai import thai_date, thai_number, to_thai_digits
-from .xlsx_style import (THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, new_workbook,
+from .xlsx_style import (THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
                          row_height)
 
 FORM_SHEET = "แผนปฏิบัติการ"
@@ -147,7 +147,7 @@ class _Writer:
         self.prefill = list(prefill)
         self.rows = max(rows, len(self.prefill) + SPARE_ROWS) if self.prefill else rows
         self.generated = generated
-        self.wb = new_workbook(path)
+        self.wb = new_workbook(path, config.font)
         self.fmt = Formats(self.wb, config.font)
 
     def write(self) -> Layout:
@@ -189,7 +189,7 @@ class _Writer:
         fmt = self.fmt
         last_col = len(COLUMNS) - 1
         for i, column in enumerate(COLUMNS):
-            ws.set_column(i, i, _width(column))
+            ws.set_column(i, i, column_width(_width(column)))
         row = 0
         for text, fill_in in self._titles():
             ws.set_row(row, row_height([(text, _total_width())], fmt.size + 2))
@@ -326,8 +326,6 @@ class _Writer:
         for r, (key, value) in enumerate(values.items()):
             ws.write_string(r, 0, key)
             ws.write_string(r, 1, value)
-        ws.set_column(0, 0, 14)
-        ws.set_column(1, 1, 40)
         ws.hide()
         ws.protect()
 
@@ -338,7 +336,7 @@ class _Writer:
         last_col = len(COLUMNS) - 1
         width = _total_width()
         for i, column in enumerate(COLUMNS):
-            ws.set_column(i, i, _width(column))
+            ws.set_column(i, i, column_width(_width(column)))
         row = 0
 
         def line(text: str, cell_format=None, size: int | None = None) -> None:

@@ -42,8 +42,24 @@ _ZERO_WIDTH = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\
                         "\u0e4c\u0e4d\u0e4e\u200b\u200c\u200d")
 
 
-def new_workbook(path: str | Path) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+# Workbooks from `new_workbook` have the form's font as their default (Normal) font: empty rows then
+# take its line height in Excel and LibreOffice alike and still grow with what is typed (a row
+# given a height would not), and column widths count its digits: 12 pixels at 16 pt, with 7 of
+# padding (xlsxwriter's metrics for a 104-pixel default column).
+DIGIT_PIXELS, CELL_PADDING = 12, 7
+_FORM_FONT_METRICS = {"default_column_width": 104, "default_row_height": 32}
+
+
+def new_workbook(path: str | Path, font: str = DEFAULT_FONT) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(str(path), {
+        **WORKBOOK_OPTIONS, **_FORM_FONT_METRICS,
+        "default_format_properties": {"font_name": font, "font_size": FONT_SIZE}})
+
+
+def column_width(width: float) -> float:
+    """A form width (characters of Excel's usual Calibri 11, as in form.py) as a `set_column`
+    width of a `new_workbook` workbook, whose characters are the form font's: the same pixels."""
+    return round((width * 7 + 5 - CELL_PADDING) / DIGIT_PIXELS, 2)
 
 
 class Formats:
@@ -98,8 +114,8 @@ def text_width_em(text: str) -> float:
 
 
 def column_points(width: float) -> float:
-    """The room for text in a column of Excel width `width` (characters of the default font)."""
-    pixels = width * 7 + 5  # Calibri 11, the default font: 7 pixels a character, 5 of padding
+    """The room for text in a column of form width `width` (characters of Calibri 11)."""
+    pixels = width * 7 + 5  # 7 pixels a character, 5 of padding
     return max(pixels - 6, 1) * 0.75  # less the cell's inner margins; 96 pixels to 72 points
 
 
