@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,24 @@ _DASHES = str.maketrans("–—‐−", "----")
 def _header_key(value: Any) -> str:
     if value is None or isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
         return ""
-    return to_arabic_digits(squeeze(str(value))).lower().translate(_DASHES).rstrip(":*")
+    text = str(value)
+    # Cached: the same titles and headers come in every file, and a row's cells are looked at twice.
+    return _cached_header_key(text) if len(text) <= 1000 else _text_header_key(text)
+
+
+@lru_cache(maxsize=4096)
+def _cached_header_key(text: str) -> str:
+    return _text_header_key(text)
+
+
+_DASH = re.compile("[–—‐−]")
+
+
+def _text_header_key(text: str) -> str:
+    key = to_arabic_digits(squeeze(text)).lower()
+    if _DASH.search(key):  # translate() is slow on Thai text: only when there is a dash to change
+        key = key.translate(_DASHES)
+    return key.rstrip(":*")
 
 
 _ALIASES: dict[str, str] = {}
@@ -151,6 +169,11 @@ def _match_header(text: str, exact: bool = False) -> str | None:
         return None
     if text in _ALIASES or exact:
         return _ALIASES.get(text)
+    return _match_qualified(text)
+
+
+@lru_cache(maxsize=4096)  # every file's titles and header go through the loop below
+def _match_qualified(text: str) -> str | None:
     # "ไตรมาส1(ต.ค.-ธ.ค.)", "งบประมาณปี2566": an alias followed by a qualifier, never by more words.
     for alias, key in _ALIASES.items():
         if text.startswith(alias) and _QUALIFIER.match(text[len(alias):]):
@@ -202,8 +225,15 @@ _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 
 def _is_column_numbering(values: list[Any]) -> bool:
     """A row such as (1) (2) (3) … under the header."""
-    texts = [_header_key(v) if not isinstance(v, (int, float)) else str(int(v)) for v in values if _present(v)]
-    return len(texts) >= 5 and all(_COLUMN_NUMBERS.match(t) for t in texts)
+    count = 0
+    for value in values:  # stops at the first cell that is no column number: a project's name
+        if not _present(value):
+            continue
+        text = _header_key(value) if not isinstance(value, (int, float)) else str(int(value))
+        if not _COLUMN_NUMBERS.match(text):
+            return False
+        count += 1
+    return count >= 5
 
 
 # --- tables ----------------------------------------------------------------------------------------

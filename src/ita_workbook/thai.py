@@ -33,8 +33,27 @@ def _normalise_thai(text: str) -> str:
     return normalize(text)
 
 
+# Anything clean_text changes besides the ends: a line break, a tab or odd space, an invisible
+# character, two spaces. Most cells have none of it (nor marks to normalise) and only need trimming.
+_NOT_PLAIN = re.compile("[\r\n\t\u00a0\u2000-\u200f\u202f\u3000\u2060\ufeff\u00ad]|  ")
+_CACHED_LENGTH = 1000  # longer texts are cleaned each time, so that the cache stays small
+
+
 def clean_text(value: str) -> str:
     """Thai-normalised, trimmed, runs of spaces collapsed; single line breaks kept. Never NFKC."""
+    # A cell's text is cleaned several times (as a header candidate, a label, a value) and units and
+    # departments repeat down the columns: each short text is cleaned once.
+    return _clean_cached(value) if len(value) <= _CACHED_LENGTH else _clean(value)
+
+
+@lru_cache(maxsize=8192)
+def _clean_cached(value: str) -> str:
+    return _clean(value)
+
+
+def _clean(value: str) -> str:
+    if not _NOT_PLAIN.search(value) and not _NEEDS_THAI_NORMALISE.search(value):
+        return value.strip()
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if _NEEDS_THAI_NORMALISE.search(text):
         # The cache keys on the raw text: the same texts repeat down a column.
@@ -53,8 +72,12 @@ def squeeze(value: str) -> str:
     return _ALL_SPACE.sub("", clean_text(value))
 
 
+_THAI_DIGIT = re.compile("[๐-๙]")
+
+
 def to_arabic_digits(text: str) -> str:
-    return text.translate(_TO_ARABIC)
+    # translate() with a table is slow on non-ASCII text; most text has no Thai digit to change.
+    return text.translate(_TO_ARABIC) if _THAI_DIGIT.search(text) else text
 
 
 def to_thai_digits(text: str | int) -> str:
