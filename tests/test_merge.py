@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -86,6 +87,15 @@ def test_the_data_sheet_traces_every_project_to_its_file(example_master):
     assert all(isinstance(r["source_row"], int) and r["source_sheet"] for r in records)
     assert sum(r["budget"] or 0 for r in records) == 140000
     assert [sum(r[q] for r in records) for q in form.QUARTER_KEYS] == [27, 34, 15, 9]
+
+
+def test_a_final_master_carries_no_notes_though_the_files_had_warnings(example_master):
+    out, output = example_master
+    assert "unit-is-number" in output  # the example's warnings
+    with zipfile.ZipFile(out) as z:
+        assert not [n for n in z.namelist() if "comments" in n]
+    ws, first, totals = form_rows(out)
+    assert not any(ws.cell(r, 2).fill.fgColor.rgb.endswith("F8CBAD") for r in range(first, totals))
 
 
 def test_inputs_are_never_modified(tmp_path: Path):

@@ -286,7 +286,7 @@ def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Hea
     row = 0
     for text in _title_lines(heading):
         _merged_text(ws, row, 0, row, _LAST_COL, text, styles.title(font_size=TITLE_SIZE, border=0))
-        ws.set_row(row, row_height([(text, full_width)], TITLE_SIZE))
+        ws.set_row(row, row_height([(text, full_width)], TITLE_SIZE, bold=True))
         row += 1
     ws.set_row(row, 8)
     row += 1

@@ -47,8 +47,8 @@ class MergeResult:
                     f"แก้ไขแล้วสั่งใหม่ หรือใช้ --draft เพื่อดูฉบับร่าง\n"
                     f"Nothing written: {self.report.errors} errors in {self.files} files; fix them and run "
                     f"again, or use --draft for a draft")
-        kind = "ฉบับร่าง " if self.draft else ""
-        line = (f"รวม{kind}แล้ว: อ่าน {self.files} ไฟล์ {self.projects_read} โครงการ "
+        kind = " (ฉบับร่าง)" if self.draft else ""
+        line = (f"รวมแล้ว{kind}: อ่าน {self.files} ไฟล์ {self.projects_read} โครงการ "
                 f"เขียน {self.projects_written} โครงการ → {self.output}")
         line += (f"\nMerged{' (draft)' if self.draft else ''}: {self.files} files, {self.projects_read} "
                  f"projects read, {self.projects_written} projects written → {self.output}")
@@ -109,14 +109,14 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
         return merged
 
     departments = config.department_names
+    marked = report.all_problems() if draft else []  # a final master carries no notes
     with atomic_path(output) as tmp:
         layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
-                              problems=report.all_problems())
+                              problems=marked)
     merged.output = output
     merged.projects_written = layout.projects
     if pdf:
-        _write_pdf(merged, result.plan, output.with_suffix(".pdf"), heading, departments, config,
-                   report.all_problems())
+        _write_pdf(merged, result.plan, output.with_suffix(".pdf"), heading, departments, config, marked)
     return merged
 
 
