@@ -267,6 +267,17 @@ def test_validation_xml_refers_to_the_hidden_lists_by_range(tmp_path, config_pat
                      f"M{FIRST_ROW}:M28": "'_lists'!$D$1:$D$3"}
 
 
+def test_every_font_is_the_form_font_and_not_tied_to_the_theme(tmp_path, config_path):
+    """With <scheme val="minor"/> Excel would draw the theme's font (Tahoma for Thai) instead."""
+    path = tmp_path / "t.xlsx"
+    write_template(path, load_config(config_path), "กองคลัง")
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("xl/styles.xml").decode()
+    fonts = re.search(r"<fonts.*?</fonts>", styles).group(0)
+    assert set(re.findall(r'<name val="([^"]+)"/>', fonts)) == {"TH SarabunPSK"}
+    assert "<scheme" not in fonts
+
+
 def test_data_validation_refusals_are_errors_not_warnings(tmp_path):
     wb = new_workbook(tmp_path / "x.xlsx")
     ws = wb.add_worksheet()

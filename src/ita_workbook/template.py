@@ -128,7 +128,7 @@ def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
         "outcome": "ผลที่คาดว่าจะได้รับ (ไม่บังคับ)",
         "department": "เลือกหน่วยงานที่รับผิดชอบโครงการจากลูกศร",
     }
-    return column.header, messages[key]
+    return column.header, messages.get(key, f"กรอก{column.header}")
 
 
 def _validation(ws: Worksheet, first_row: int, col: int, last_row: int, options: dict) -> None:
@@ -315,17 +315,17 @@ class _Writer:
 
     def _metadata(self) -> None:
         ws = self.wb.add_worksheet(form.METADATA_SHEET)
-        values = {
+        known = {
             "form_version": form.FORM_VERSION,
             "organisation": self.config.organisation,
-            "fiscal_year": str(self.config.fiscal_year or ""),
+            "fiscal_year": str(self.config.fiscal_year or ""),  # empty: a blank form, any year
             "department": self.department or "",
             "generated": self.generated.isoformat(timespec="seconds"),
         }
-        assert tuple(values) == form.METADATA_KEYS  # the reader looks for exactly these keys
-        for r, (key, value) in enumerate(values.items()):
+        # Column A the key, column B the value, as the reader expects; everything is text.
+        for r, key in enumerate(form.METADATA_KEYS):
             ws.write_string(r, 0, key)
-            ws.write_string(r, 1, value)
+            ws.write_string(r, 1, known.get(key, ""))
         ws.hide()
         ws.protect()
 

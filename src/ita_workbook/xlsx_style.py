@@ -53,7 +53,9 @@ _FORM_FONT_METRICS = {"default_column_width": 104, "default_row_height": 32}
 def new_workbook(path: str | Path, font: str = DEFAULT_FONT) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(str(path), {
         **WORKBOOK_OPTIONS, **_FORM_FONT_METRICS,
-        "default_format_properties": {"font_name": font, "font_size": FONT_SIZE}})
+        # Not tied to the theme: with scheme "minor" Excel would show the theme's fonts instead
+        # (Calibri, and Tahoma for Thai).
+        "default_format_properties": {"font_name": font, "font_size": FONT_SIZE, "font_scheme": "none"}})
 
 
 def column_width(width: float) -> float:
