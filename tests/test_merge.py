@@ -162,6 +162,13 @@ def test_an_earlier_master_in_the_input_folder_is_replaced_not_merged(tmp_path: 
     assert code == 0 and "master-as-input" in output and "เขียน 41 โครงการ" in output
 
 
+def test_an_output_that_cannot_be_written_is_said_plainly(tmp_path: Path):
+    (tmp_path / "a-file").write_text("not a folder")
+    code, output = run(DEPARTMENTS, "--config", PLAN_TOML, "-o", tmp_path / "a-file" / "m.xlsx")
+    assert code == 1 and "Traceback" not in output
+    assert "เขียน" in output and "ไม่ได้" in output and "cannot write" in output
+
+
 @pytest.mark.parametrize("args", [["-o", "m.xls"], ["-o", "m.xlsx", "--date", "22/03/2566"],
                                   ["-o", "m.xlsx", "--year", "สองห้าหกหก"], []])
 def test_wrong_command_lines_exit_2(tmp_path: Path, args: list[str]):
@@ -190,8 +197,9 @@ def test_without_a_config_the_templates_hidden_sheet_names_the_plan(tmp_path: Pa
     assert ws["A2"].value == "องค์การบริหารส่วนตำบลทดสอบ"
     missing = [p["value"] for p in report["problems"] if p["code"] == "plan-details-missing"]
     assert missing == ["[organisation] district", "[organisation] province"]
-    assert report["merge"] == {"written": True, "output": str(out), "pdf": None, "pdf_error": None, "draft": False,
-                               "files": 1, "projects_read": 1, "projects_written": 1}
+    assert report["merge"] == {"written": True, "output": str(out), "pdf": None, "pdf_error": None,
+                               "write_error": None, "draft": False, "files": 1, "projects_read": 1,
+                               "projects_written": 1}
 
 
 def test_without_anything_a_visible_placeholder_and_a_warning(tmp_path: Path):
@@ -239,6 +247,15 @@ def test_pdf_is_a4_landscape_with_the_header_on_every_page_and_the_totals(tmp_pa
     assert "๑๔๐,๐๐๐" in last and ["๒๗", "๓๔", "๑๕", "๙"] == [w for w in last if w in ("๒๗", "๓๔", "๑๕", "๙")]
     assert "คำอธิบาย" in texts[-1] and "กวี จันดี" in texts[-1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["แผนรวม.pdf", "แผนรวม.xlsx"]
+
+
+@pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice is not installed")
+def test_a_pdf_that_cannot_be_replaced_is_said_and_the_xlsx_kept(tmp_path: Path):
+    (tmp_path / "m.pdf").mkdir()  # where the PDF should go, something that cannot be replaced
+    code, output = run(DEPARTMENTS, "--config", PLAN_TOML, "-o", tmp_path / "m.xlsx", "--pdf")
+    assert code == 0 and (tmp_path / "m.xlsx").exists() and "Traceback" not in output
+    assert "ไม่ได้สร้าง PDF" in output and "cannot write" in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pdf", "m.xlsx"]
 
 
 SLOW_CLOSE = """

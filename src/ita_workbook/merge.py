@@ -34,6 +34,7 @@ class MergeResult:
     output: Path | None = None  # None: nothing written
     pdf: Path | None = None
     pdf_error: str = ""  # why there is no PDF although one was asked for
+    write_error: str = ""  # why the master could not be written (the folder, a file open in Excel)
     draft: bool = False
 
     @property
@@ -42,6 +43,8 @@ class MergeResult:
 
     def summary(self) -> str:
         """One line, Thai then English: files read, projects read, projects written."""
+        if self.write_error:
+            return self.write_error
         if not self.written:
             return (f"ไม่ได้เขียนไฟล์: พบข้อผิดพลาด {self.report.errors} รายการใน {self.files} ไฟล์ "
                     f"แก้ไขแล้วสั่งใหม่ หรือใช้ --draft เพื่อดูฉบับร่าง\n"
@@ -62,6 +65,7 @@ class MergeResult:
         return {**self.report.to_json(), "merge": {
             "written": self.written, "output": str(self.output) if self.output else None,
             "pdf": str(self.pdf) if self.pdf else None, "pdf_error": self.pdf_error or None,
+            "write_error": self.write_error or None,
             "draft": self.draft, "files": self.files, "projects_read": self.projects_read,
             "projects_written": self.projects_written}}
 
@@ -110,9 +114,15 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
 
     departments = config.department_names
     marked = report.all_problems() if draft else []  # a final master carries no notes
-    with atomic_path(output) as tmp:
-        layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
-                              problems=marked)
+    try:
+        with atomic_path(output) as tmp:
+            layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
+                                  problems=marked)
+    except OSError as exc:
+        merged.write_error = (f"เขียน {output} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ใน Excel ให้ปิดก่อน "
+                              f"หรือเลือกโฟลเดอร์อื่น / cannot write {output} ({exc.strerror or exc}); close it "
+                              "if it is open in Excel, or choose another folder")
+        return merged
     merged.output = output
     merged.projects_written = layout.projects
     if pdf:

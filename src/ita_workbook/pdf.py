@@ -55,6 +55,14 @@ def to_pdf(source: str | Path, target: str | Path, *, timeout: float = TIMEOUT_S
                        "แล้วสั่งใหม่ หรือเปิดไฟล์ Excel แล้วสั่งพิมพ์เป็น PDF เอง",
                        "LibreOffice is not installed, so no PDF was made (the xlsx is written); install "
                        "LibreOffice and run again, or open the xlsx and print it to PDF")
+    try:
+        return _convert(exe, source, target, timeout)
+    except OSError as exc:  # the folder is not writable, or the old PDF is open in a viewer (Windows)
+        raise PdfError("failed", f"เขียน {target} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ให้ปิดก่อน",
+                       f"cannot write {target} ({exc.strerror or exc}); close it if it is open") from None
+
+
+def _convert(exe: str, source: Path, target: Path, timeout: float) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ita-workbook-lo-") as profile, \
             tempfile.TemporaryDirectory(prefix=f".{target.stem}.", dir=target.parent) as outdir:
