@@ -28,8 +28,10 @@ TEXT_FORMAT = "@"  # typed values stay text: 1/2 or 3-4 never turn into dates
 HEADER_FILL = "#D9D9D9"
 
 A4 = 9
-# Line height of TH SarabunPSK as a multiple of the font size, with room for the stacked marks.
-# Laksaman, which stands in for it on Linux, needs more than Excel's 1.5: err on the tall side.
+# Line height as a multiple of the font size, with room for the stacked marks. Laksaman, which
+# stands in for TH SarabunPSK on Linux, spans 1.96 em (its ascent + descent); Excel's rows for
+# TH SarabunPSK are nearer 1.5 (not measured here). Line counts are rounded up, which covers the
+# difference in LibreOffice; in Excel rows come out a little tall rather than clipped.
 LINE_HEIGHT = 1.75
 ROW_PADDING = 4.0  # points above and below the text
 # Average advance of a spacing Thai/Latin character in TH SarabunPSK-like fonts, in em; above and
