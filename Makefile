@@ -27,5 +27,10 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# Tool against the calamine+xlsxwriter floor (see BENCHMARKS.md). Quicker: make bench SIZES=10,1000
+SIZES ?= 10,1000,10000
+bench: setup
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES) $(if $(RUNS),--runs $(RUNS))
+
 clean:
 	rm -rf $(OUT) .pytest_cache
