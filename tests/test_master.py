@@ -210,7 +210,7 @@ def test_summary_counts_and_budgets_match_the_form_with_charts(master: Path):
              for r in range(1, ws.max_row + 1)}
     assert table["มิติ ๑"] == ("=COUNTIF('แผนปฏิบัติการ'!$F$7:$F$10,1)", 2, 2500.5)
     assert table["มิติ ๒"][1:] == (1, 10000) and table["มิติ ๓"][1:] == (0, 0) and table["มิติ ๔"][1:] == (1, 0)
-    assert [table[f"ไตรมาส {d}"][1] for d in "๑๒๓๔"] == [2, 2, 1, 1]
+    assert [table[f"ไตรมาส {d}"][1:] for d in "๑๒๓๔"] == [(2, 10000), (2, 10000), (1, 0), (1, 2500.5)]
     departments = {cached.cell(r, 2).value: cached.cell(r, 3).value for r in range(1, ws.max_row + 1)
                    if ws.cell(r, 3).value and "$M$" in str(ws.cell(r, 3).value)}
     assert departments == {"สำนักปลัด": 1, "กองคลัง": 2, "กองช่าง": 1}

@@ -71,6 +71,19 @@ def test_the_example_merges_all_41_projects_with_the_seeds_text(example_master):
     assert [cached.cell(totals, c).value for c in (9, 10, 11, 12)] == [27, 34, 15, 9]  # from the marks
 
 
+def test_the_master_reads_back_as_the_same_plan(example_master):
+    from ita_workbook.config import load_config
+    from ita_workbook.validate import validate_files
+
+    config = load_config(PLAN_TOML)
+    merged = validate_files(sorted(DEPARTMENTS.glob("*.xlsx")), config).plan
+    again = validate_files([example_master[0]], config, accept_master=True)
+    assert again.report.errors == 0 and len(again.plan.projects) == 41
+    fields = ("name", "unit", "quantity", "budget", "dimension", "indicator", "outcome", "quarters", "department")
+    same = [tuple(getattr(p, f) for f in fields) for p in merged.ordered(config.department_names)]
+    assert [tuple(getattr(p, f) for f in fields) for p in again.plan.projects] == same
+
+
 def test_within_a_dimension_projects_follow_the_configured_department_order(example_master):
     ws, first, totals = form_rows(example_master[0])
     order = ["สำนักปลัด", "กองยุทธศาสตร์และงบประมาณ", "กองคลัง", "กองการศึกษา", "กองสวัสดิการสังคม",

@@ -582,12 +582,18 @@ def _summary_sheet(workbook, styles: Formats, projects: list[Project], heading: 
 
     # A project running in several quarters counts in each, as on the form's totals row.
     body = [(f"ไตรมาส {form.THAI_QUARTER_DIGITS[i]}", form.QUARTER_MONTHS[i],
-             _Calc(f'COUNTIF({where[key]},"{MARK}")', sum(p.quarters[i] for p in projects)))
+             _Calc(f'COUNTIF({where[key]},"{MARK}")', sum(p.quarters[i] for p in projects)),
+             _Calc(f'SUMIF({where[key]},"{MARK}",{where["budget"]})',
+                   sum(p.budget_value for p in projects if p.quarters[i])))
             for i, key in enumerate(form.QUARTER_KEYS)]
-    _summary_block(workbook, ws, styles, row, ("ไตรมาส", "ช่วงเดือน", count_head), body,
+    _summary_block(workbook, ws, styles, row, ("ไตรมาส", "ช่วงเดือน", count_head, budget_head), body,
                    "จำนวนโครงการรายไตรมาส", "column", with_total=False)
-    note = "โครงการที่ดำเนินการหลายไตรมาสนับในทุกไตรมาสที่ดำเนินการ เช่นเดียวกับแถวรวมของแผน"
-    ws.write_string(row + 1 + len(body), 0, note, styles(font_size=SUMMARY_SIZE, italic=True))
+    note = ("โครงการที่ดำเนินการหลายไตรมาสนับ (ทั้งจำนวนและงบประมาณ) ในทุกไตรมาสที่ดำเนินการ "
+            "เช่นเดียวกับแถวรวมของแผน จึงไม่รวมเป็นยอดทั้งปี")
+    below = row + 1 + len(body)
+    _merged_text(ws, below, 0, below, len(_SUMMARY_WIDTHS) - 1, note,
+                 styles(font_size=SUMMARY_SIZE, italic=True, text_wrap=True))
+    ws.set_row(below, row_height([(note, sum(_SUMMARY_WIDTHS))], SUMMARY_SIZE))
     a4_landscape(ws, font=styles.font)
 
 
