@@ -224,7 +224,9 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     """รวมไฟล์ของกองเป็นแผนปฏิบัติการตามแบบฟอร์ม / Merge the departments' workbooks into the master plan.
 
     ตรวจทุกไฟล์เหมือนคำสั่ง validate หากพบข้อผิดพลาดจะไม่เขียนไฟล์ใด (เว้นแต่ใช้ --draft)
+
     Checks every file as validate does; any error writes nothing (unless --draft).
+
     Exit 0: written; 1: errors, nothing written; 2: wrong command line."""
     import json
     import signal
