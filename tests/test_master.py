@@ -197,6 +197,7 @@ def test_data_sheet_one_plain_row_per_project_with_its_source(master: Path):
                      "no_budget": False, "dimension": 1, "indicator": "มีการจัดอบรม ๑ ครั้ง",
                      "outcome": "บุคลากรมีความรู้", "q1": False, "q2": False, "q3": False, "q4": True,
                      "department": "สำนักปลัด", "source_file": "กอง.xlsx", "source_sheet": "แผน", "source_row": 9,
+                     "source_cell": "B9",
                      "has_errors": False, "problems": None}
     second = dict(zip(DATA_COLUMNS, rows[2]))
     assert second["budget"] is None and second["no_budget"] is True

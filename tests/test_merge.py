@@ -98,6 +98,7 @@ def test_the_data_sheet_traces_every_project_to_its_file(example_master):
     assert len(records) == 41
     assert {Path(r["source_file"]).name for r in records} == {p.name for p in DEPARTMENTS.glob("*.xlsx")}
     assert all(isinstance(r["source_row"], int) and r["source_sheet"] for r in records)
+    assert all(r["source_cell"].endswith(str(r["source_row"])) for r in records)
     assert sum(r["budget"] or 0 for r in records) == 140000
     assert [sum(r[q] for r in records) for q in form.QUARTER_KEYS] == [27, 34, 15, 9]
 

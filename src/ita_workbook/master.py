@@ -26,6 +26,7 @@ Sheets, in order:
   ``source_file``         the department's file, as given to merge
   ``source_sheet``        its sheet
   ``source_row``          the row of the project's first line in that sheet
+  ``source_cell``         the cell its name was read from (B8)
   ``has_errors``          TRUE for a row kept in a draft despite errors
   ``problems``            those errors' messages (Thai), one per line
   ======================  ==================================================================
@@ -59,7 +60,7 @@ KIND = "master"
 
 DATA_COLUMNS = ("no", "form_row", "name", "unit", "quantity", "budget", "no_budget", "dimension",
                 "indicator", "outcome", "q1", "q2", "q3", "q4", "department", "source_file",
-                "source_sheet", "source_row", "has_errors", "problems")
+                "source_sheet", "source_row", "source_cell", "has_errors", "problems")
 
 MARK = "/"
 BLANK = "........................"  # a missing organisation, year or place shows as a line to fill
@@ -682,7 +683,9 @@ def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layo
     for i, project in enumerate(projects):
         record = project.to_record()
         problems = by_project.get(id(project), [])
+        source = project.source
         record.update(no=i + 1, form_row=layout.project_rows[i][0], no_budget=project.budget is None,
+                      source_cell=(source.cell("name") or f"A{source.row}") if source else "",
                       has_errors=project.has_errors,
                       problems="\n".join(p.message for p in problems if p.is_error))
         for col, name in enumerate(DATA_COLUMNS):
