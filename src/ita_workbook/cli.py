@@ -255,3 +255,36 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
         click.echo(result.report.to_text())
         click.echo(result.summary())
     sys.exit(0 if result.written else 1)
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="ไฟล์สรุปของจังหวัด .xlsx / the province workbook to write")
+@click.option("--year", "fiscal_year", help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีของแผนส่วนใหญ่) / fiscal year "
+                                            "(default: that of most plans)")
+@click.option("--province", "province_name", help="ชื่อจังหวัด (ค่าเริ่มต้น: จังหวัดของแผนส่วนใหญ่) / the province "
+                                                  "(default: that of most plans)")
+@click.option("--date", "as_of", metavar="YYYY-MM-DD", help="ข้อมูล ณ วันที่ (ค่าเริ่มต้น: วันนี้) / data as of (default: today)")
+@click.option("--pdf", "make_pdf", is_flag=True,
+              help="สร้าง PDF ของแผ่นสรุปด้วย LibreOffice ด้วย / also write a PDF of the summary (LibreOffice)")
+@format_option
+def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, province_name: str | None,
+             as_of: str | None, make_pdf: bool, fmt: str) -> None:
+    """รวมแผนของ อปท. ทั้งจังหวัด / Consolidate the organisations' plans into a province workbook.
+
+    อ่านแผนรวมของแต่ละหน่วยงาน (หรือแผนที่จัดตามแบบฟอร์ม) ตรวจยอดรวม มิติ ไตรมาส ปีงบประมาณ และหน่วยงานซ้ำ
+    แล้วเขียนสรุปรายหน่วยงาน ข้อมูลทุกโครงการ แผนภูมิ และรายการปัญหา
+    Reads each organisation's master (or any plan laid out like the form), checks it, and writes a
+    summary per organisation, every project, charts and the problems found.
+    Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line."""
+    from .province import ProvinceRefused, consolidate
+    from .validate import collect_files
+
+    try:
+        result = consolidate(collect_files(plans), output, province=(province_name or "").strip(),
+                             fiscal_year=_parse_year(fiscal_year), as_of=_parse_date(as_of), pdf=make_pdf)
+    except ProvinceRefused as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(result.to_json_text() if fmt == "json" else result.to_text())
+    sys.exit(0 if result.ok else 1)

@@ -96,6 +96,49 @@ CODES: dict[str, Code] = {
                                         "และระบุค่าที่ถูกต้องใน plan.toml",
                                "The templates disagree on {detail_en} ({value}); check they are the right "
                                "ones and set the right value in plan.toml"),
+    # province: one organisation's plan among many
+    "missing-dimension": Code(WARNING, "แผนนี้ไม่มีโครงการในมิติที่ {value} ({detail}) ตรวจสอบว่าไม่ได้ตกหล่น "
+                                       "แผนควรมีโครงการครบทั้ง ๔ มิติ",
+                              "The plan has no project in dimension {value} ({detail_en}); check none was "
+                              "left out: a plan should cover all four dimensions"),
+    "duplicate-organisation": Code(ERROR, "ได้รับแผนของ \"{value}\" มากกว่าหนึ่งไฟล์ (อีกไฟล์: {detail}) "
+                                          "ยอดรวมของจังหวัดนับทุกไฟล์ ลบไฟล์ที่ไม่ใช่ฉบับล่าสุดแล้วสั่งใหม่",
+                                   "More than one plan of '{value}' was received (also: {detail_en}); the "
+                                   "province totals count every file: remove the one that is not the latest "
+                                   "and run again"),
+    "wrong-fiscal-year": Code(ERROR, "แผนนี้เป็นของปีงบประมาณ {value} ไม่ใช่ปี {detail} ที่กำลังรวม "
+                                     "ขอแผนของปีที่ถูกต้องจากหน่วยงาน",
+                              "This plan is for fiscal year {value}, not {detail_en} being consolidated; ask "
+                              "the organisation for the right year's plan"),
+    "fiscal-year-unknown": Code(WARNING, "ไม่ทราบปีงบประมาณของแผนนี้ (ไม่มี \"พ.ศ. ....\" ในหัวแผน) "
+                                         "ตรวจสอบว่าเป็นแผนของปีที่ถูกต้อง",
+                                "The plan's fiscal year is unknown (no 'พ.ศ. ....' in its title); check it is "
+                                "the right year's plan"),
+    "organisation-from-filename": Code(WARNING, "ไม่พบชื่อหน่วยงานในแผน (ในข้อมูลของแผนรวม หรือบรรทัดหัวเรื่อง"
+                                                "เหนือตาราง) จึงใช้ชื่อไฟล์ \"{value}\" แทน ตรวจสอบชื่อในแผ่นงานสรุป",
+                                       "No organisation name in the plan (the master's details or the title "
+                                       "lines above the table): the file name '{value}' is used instead; check "
+                                       "it on the summary"),
+    "district-unknown": Code(WARNING, "ไม่ทราบอำเภอของแผนนี้ (ไม่มีบรรทัด \"อำเภอ... จังหวัด...\" เหนือตาราง) "
+                                      "จึงเรียงไว้ท้ายตาราง ระบุอำเภอในหัวแผน",
+                             "The plan's district (อำเภอ) is unknown (no 'อำเภอ... จังหวัด...' line above the "
+                             "table), so it is listed last; put the district in the plan's title"),
+    "other-province": Code(WARNING, "แผนนี้ระบุจังหวัด{value} ไม่ใช่จังหวัด{detail} ตรวจสอบว่าส่งมาถูกจังหวัด",
+                           "This plan names the province {value}, not {detail_en}; check it was sent to the "
+                           "right province"),
+    "draft-plan": Code(ERROR, "แผนนี้เป็นฉบับร่าง (ยังมีข้อผิดพลาดที่ไม่ได้แก้) ขอแผนฉบับจริงจากหน่วยงาน",
+                       "This plan is a draft (with errors not yet fixed); ask the organisation for the "
+                       "final plan"),
+    "master-edited": Code(ERROR, "แผนรวมนี้ถูกแก้ไขหลังจากโปรแกรมสร้าง: ตารางแผนหรือรายละเอียดที่บันทึกไว้ระบุ "
+                                 "{value} โครงการ แต่แผ่นงาน \"ข้อมูล\" มี {detail} โครงการ ให้หน่วยงานรวมแผนใหม่ "
+                                 "ด้วยคำสั่ง merge",
+                          "This master was changed after it was made: its form table or stored details say "
+                          "{value} projects but its data sheet has {detail_en}; ask the organisation to merge "
+                          "it again"),
+    "province-as-input": Code(WARNING, "ไฟล์นี้เป็นสรุปของจังหวัด (ไฟล์ที่โปรแกรมสร้าง) ไม่ใช่แผนของหน่วยงาน "
+                                       "จึงไม่นำมารวม",
+                              "This file is a province consolidation, not an organisation's plan; it was "
+                              "left out"),
 }
 
 

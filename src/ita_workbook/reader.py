@@ -58,6 +58,7 @@ class Table:
     rows: list[RawRow] = field(default_factory=list)
     totals: RawRow | None = None
     missing: list[str] = field(default_factory=list)  # form columns not found in the header
+    title: list[str] = field(default_factory=list)  # text lines above a sheet's first header
 
 
 @dataclass
@@ -67,13 +68,16 @@ class Workbook:
     tables: list[Table] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    sheets: dict[str, list[list[Any]]] = field(default_factory=dict)  # read_workbook(keep_sheets=…)
 
     @property
     def rows(self) -> list[RawRow]:
         return [row for table in self.tables for row in table.rows]
 
 
-def read_workbook(path: str | Path) -> Workbook:
+def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = ()) -> Workbook:
+    """`keep_sheets`: visible sheets whose cells are kept in `sheets` (the province reads a master's
+    data sheet this way, guarded like the rest)."""
     path = Path(path)
     book = Workbook(str(path))
     try:
@@ -103,6 +107,8 @@ def read_workbook(path: str | Path) -> Workbook:
                       f"{loaded.skipped_sheets} were not"))
     for sheet in loaded.grids:
         book.tables.extend(read_tables(book.path, sheet))
+        if sheet.name in keep_sheets:
+            book.sheets[sheet.name] = sheet.rows
     if not book.tables and not any(p.is_error for p in book.problems):
         book.problems.append(Problem("header-not-found", book.path))
     return book
@@ -275,7 +281,8 @@ def read_tables(path: str, sheet: grids.Grid) -> list[Table]:
     tables: list[Table] = []
     while found is not None:
         header_row, columns = found
-        table = Table(sheet.name, header_row + 1, columns, missing=[c.key for c in COLUMNS if c.key not in columns])
+        table = Table(sheet.name, header_row + 1, columns, missing=[c.key for c in COLUMNS if c.key not in columns],
+                      title=[] if tables else _title_lines(rows, header_row))
         next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited)
         if table.rows or table.totals or not tables:
             tables.append(table)
@@ -285,6 +292,19 @@ def read_tables(path: str, sheet: grids.Grid) -> list[Table]:
         # the totals still belong to this header (never dropped).
         found = _find_header(rows, next_row, 3) or (next_row - 1, columns)
     return tables
+
+
+def _title_lines(rows: list[list[Any]], header_row: int) -> list[str]:
+    """The lines above a sheet's first header: the plan's title, organisation and place."""
+    lines = []
+    for values in rows[:header_row]:
+        if "name" in _match_row(values, None)[0]:
+            break  # the header's first row
+        # A title merged across the page has its text spread over every cell: once is enough.
+        text = " ".join(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
+        if text:
+            lines.append(text)
+    return lines
 
 
 def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set) -> tuple[int, bool]:

@@ -1,0 +1,1105 @@
+"""province: many organisations' plans → one province workbook.
+
+README section (for the user guide):
+
+### สำหรับสำนักงานจังหวัด / For the province office
+
+Each municipality and อบต. sends the province its plan: the master that `ita-workbook merge` wrote,
+or any workbook laid out like the official form (last year's, one typed by hand). Put them all in
+one folder and run
+
+```sh
+ita-workbook province แผนที่ได้รับ/ -o สรุปจังหวัด.xlsx [--year 2566] [--province พิจิตร] [--pdf]
+```
+
+Every plan is read and checked: its stated totals against its rows (`total-mismatch`), all four
+มิติ present (`missing-dimension`), every project with a quarter (`no-quarter`), the fiscal year
+(`wrong-fiscal-year`), the same organisation sent twice (`duplicate-organisation`), a draft or a
+master edited by hand after it was made. The organisation, อำเภอ and จังหวัด come from the master's
+hidden details, else from the plan's title lines (`อำเภอX จังหวัดY`), else from the file name (with
+a warning saying so). The province and the year are those of most plans unless `--province` /
+`--year` say otherwise.
+
+The workbook holds:
+
+- `สรุปจังหวัด` — one row per organisation, by อำเภอ then name: projects, per มิติ, per quarter,
+  budget, errors and warnings, where its name came from and its file; a totals row of live formulas;
+  Thai digits; printed A4 landscape with the header on every page (`--pdf` prints this sheet).
+- `ข้อมูลรวม` — every project of every organisation, one plain row each, with its organisation,
+  อำเภอ and the file, sheet and row it came from: select it and insert a pivot table. Quarters and
+  ไม่ใช้งบประมาณ are 1/0, so that a pivot's sum counts projects.
+- `แผนภูมิ` — projects and budget per มิติ across the province, and organisations by number of
+  projects, each a small table with its chart.
+- `ปัญหา` — every problem found, per organisation, with the file, sheet and cell: filter by
+  organisation and send each its list.
+
+The report (text, or `--format json`) names the organisations that passed, those with problems
+and the files that could not be read; a file is never left out without being named. Exit code 0:
+no errors; 1: errors found (the workbook is written all the same, to show them); 2: a wrong
+command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple
+
+from . import cells, form
+from .problems import ERROR, FileReport, Problem, Report, _line
+from .reader import RawRow, Workbook, read_workbook
+from .thai import clean_text, squeeze, thai_date, to_arabic_digits, to_thai_digits
+
+SUMMARY_SHEET = "สรุปจังหวัด"
+DATA_SHEET = "ข้อมูลรวม"
+CHART_SHEET = "แผนภูมิ"
+PROBLEMS_SHEET = "ปัญหา"
+KIND = "province"
+MASTER_KIND = "master"
+MASTER_DATA_SHEET = "ข้อมูล"  # master.DATA_SHEET, named here so that reading needs no xlsxwriter
+MASTER_FORM_SHEET = "แผนปฏิบัติการ"
+MAX_DATA_ROWS = 1_048_575  # Excel's rows less the header
+PARALLEL_FROM = 200  # plans; fewer are read in this process (starting workers costs ~0.5 s)
+
+NAME_FROM = {"metadata": "ข้อมูลในแผนรวม", "title": "หัวแผน", "file-name": "ชื่อไฟล์"}
+READ_AS = {"master": "แผนรวม", "form": "ตารางตามแบบฟอร์ม"}
+
+
+class ProvinceRefused(Exception):
+    """The request itself is wrong (the output would overwrite an input, …): a command-line error."""
+
+
+class Entry(NamedTuple):
+    """One project of one organisation's plan, clean values. A tuple: there are 350,000 of them."""
+    no: int
+    name: str
+    unit: str
+    quantity: float | str
+    budget: float | None  # None: ไม่ใช้งบประมาณ (or unreadable, with a problem)
+    no_budget: bool
+    dimension: int | None  # 1-4; None when it could not be read (with a problem)
+    indicator: str
+    outcome: str
+    q1: bool
+    q2: bool
+    q3: bool
+    q4: bool
+    department: str
+    sheet: str  # where the project is in the organisation's file
+    row: int
+
+
+@dataclass
+class OrgPlan:
+    """One organisation's plan as read, with the problems found in it."""
+    path: str
+    organisation: str = ""
+    district: str = ""  # อำเภอ, without the word
+    province: str = ""  # จังหวัด, without the word
+    fiscal_year: int | None = None
+    read_as: str = ""  # "master" or "form"; "" when the file could not be read as a plan
+    name_from: str = ""  # "metadata", "title" or "file-name"
+    projects: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    counted: bool = True  # False: not an organisation's plan (a province workbook), left out and said
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not p.is_error for p in self.problems)
+
+    @property
+    def status(self) -> str:
+        """passed, warnings, errors, unreadable or left-out."""
+        if not self.counted:
+            return "left-out"
+        if not self.read_as:
+            return "unreadable"
+        return "errors" if self.errors else "warnings" if self.warnings else "passed"
+
+    def dimension_counts(self) -> list[int]:
+        return [sum(p.dimension == d.number for p in self.projects) for d in form.DIMENSIONS]
+
+    def quarter_counts(self) -> list[int]:
+        return [sum(p[Entry._fields.index(q)] for p in self.projects) for q in form.QUARTER_KEYS]
+
+    def budget(self) -> float:
+        return sum(p.budget or 0.0 for p in self.projects)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "organisation": self.organisation, "district": self.district,
+                "province": self.province, "fiscal_year": self.fiscal_year, "read_as": self.read_as or None,
+                "name_from": self.name_from or None, "status": self.status, "projects": len(self.projects),
+                "dimensions": self.dimension_counts(), "quarters": self.quarter_counts(), "budget": self.budget(),
+                "errors": self.errors, "warnings": self.warnings,
+                "problems": [p.to_json() for p in self.problems]}
+
+
+# --- reading one plan ------------------------------------------------------------------------------
+
+def read_plan(path: str | Path) -> OrgPlan:
+    """One organisation's plan. Never raises for a bad file: what is wrong becomes a Problem."""
+    try:
+        plan = _read_plan(Path(path))
+    except Exception as exc:  # a bug of ours must still not show a clerk a traceback
+        if os.environ.get("ITA_WORKBOOK_DEBUG"):
+            raise
+        plan = OrgPlan(str(path))
+        plan.problems.append(Problem(
+            "unreadable-file", str(path), value="internal-error",
+            detail=f"โปรแกรมอ่านไฟล์นี้ไม่สำเร็จ ({type(exc).__name__}) บันทึกเป็น .xlsx ใหม่ แล้วลองอีกครั้ง",
+            detail_en=f"reading this file failed ({type(exc).__name__}); save it again as .xlsx and retry"))
+    if not plan.organisation:
+        plan.organisation, plan.name_from = _name_from_file(path), "file-name"
+        if plan.read_as:
+            plan.problems.append(Problem("organisation-from-filename", plan.path, value=plan.organisation))
+    return plan
+
+
+def _read_plan(path: Path) -> OrgPlan:
+    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET,))
+    plan = OrgPlan(book.path, problems=list(book.problems))
+    meta = book.metadata
+    if meta.get("kind") == KIND:
+        plan.counted = False
+        plan.problems = [Problem("province-as-input", book.path)]
+        return plan
+    data = book.sheets.get(MASTER_DATA_SHEET)
+    if meta.get("kind") == MASTER_KIND and data and _data_columns(data[0]) is not None:
+        plan.read_as = "master"
+        plan.projects = _master_projects(plan, data)
+        _check_master(plan, book)
+    elif book.tables:
+        plan.read_as = "form"
+        plan.projects = [_form_entry(plan, row, number) for number, row in enumerate(book.rows, start=1)]
+    else:
+        return plan
+    _identify(plan, meta, book)
+    from .check import check_table
+
+    for table in book.tables:
+        plan.problems.extend(check_table(book.path, table)[0])
+    counts = plan.dimension_counts()
+    for d, count in zip(form.DIMENSIONS, counts):
+        if not count and plan.projects:
+            plan.problems.append(Problem("missing-dimension", plan.path, value=to_thai_digits(d.number),
+                                         detail=d.name))
+    if not plan.projects:
+        plan.problems.append(Problem("no-projects", plan.path))
+    plan.problems = _unique(plan.problems)
+    return plan
+
+
+_DATA_REQUIRED = ("name", "budget", "dimension", *form.QUARTER_KEYS)
+
+
+def _data_columns(header: list[Any]) -> dict[str, int] | None:
+    """A master data sheet's column names → columns; None if a needed one is missing."""
+    columns = {str(v).strip(): i for i, v in enumerate(header) if isinstance(v, str) and v.strip()}
+    return columns if all(k in columns for k in _DATA_REQUIRED) else None
+
+
+def _master_projects(plan: OrgPlan, rows: list[list[Any]]) -> list[Entry]:
+    """The projects of a master's data sheet: values written by master.py, so only checked, not cleaned."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    columns = _data_columns(rows[0])
+    assert columns is not None
+    projects = []
+    for r, values in enumerate(rows[1:], start=2):
+        get = _getter(values, columns)
+        if all(v in ("", None) for v in values):
+            continue
+
+        def problem(code: str, key: str) -> None:
+            plan.problems.append(Problem(code, plan.path, sheet=MASTER_DATA_SHEET, row=r, column=key,
+                                         cell=xl_rowcol_to_cell(r - 1, columns[key]), value=get(key)))
+
+        budget, no_budget = _parse(cells.parse_budget, get("budget"), problem, "budget", (None, False))
+        if _truthy(get("no_budget")):
+            budget, no_budget = None, True
+        dimension = _parse(cells.parse_dimension, get("dimension"), problem, "dimension", None)
+        if dimension not in (1, 2, 3, 4):
+            if dimension is not None or get("dimension") in ("", None):
+                problem("bad-dimension" if dimension is not None else "missing-value", "dimension")
+            dimension = None
+        marks = [_parse(cells.parse_mark, get(q), problem, q, False) for q in form.QUARTER_KEYS]
+        if not any(marks):
+            problem("no-quarter", "q1")
+        quantity = get("quantity")
+        form_row = get("form_row")
+        sheet, row = ((MASTER_FORM_SHEET, int(form_row)) if isinstance(form_row, (int, float)) and form_row > 0
+                      else (MASTER_DATA_SHEET, r))
+        number = get("no")
+        projects.append(Entry(
+            int(number) if isinstance(number, (int, float)) else len(projects) + 1,
+            _text(get("name")), _text(get("unit")),
+            quantity if isinstance(quantity, float) else _text(quantity), budget, no_budget, dimension,
+            _text(get("indicator")), _text(get("outcome")), *marks, _text(get("department")), sheet, row))
+    return projects
+
+
+def _getter(values: list[Any], columns: dict[str, int]):
+    return lambda key: values[columns[key]] if key in columns and columns[key] < len(values) else None
+
+
+def _parse(parser, value: Any, problem, key: str, failed: Any) -> Any:
+    try:
+        return parser(value)
+    except cells.CellError as exc:
+        problem(exc.code, key)
+        return failed
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().upper() == "TRUE")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _check_master(plan: OrgPlan, book: Workbook) -> None:
+    """A draft, or a master changed by hand after merge made it (its sheets then disagree)."""
+    meta = book.metadata
+    if meta.get("draft") == "yes":
+        plan.problems.append(Problem("draft-plan", plan.path))
+    on_form = sum(len(t.rows) for t in book.tables)
+    stated = to_arabic_digits(meta.get("projects", "")).strip()
+    other = next((n for n in (on_form, int(stated) if stated.isdigit() else None)
+                  if n is not None and n != len(plan.projects)), None)
+    if other is not None:
+        plan.problems.append(Problem("master-edited", plan.path, value=str(other), detail=str(len(plan.projects))))
+
+
+def _form_entry(plan: OrgPlan, raw: RawRow, number: int) -> Entry:
+    """A row of a table laid out like the form, parsed cell by cell (check_table reports the budget
+    and the quarter marks it cannot read; the rest is reported here)."""
+    values: dict[str, Any] = {}
+
+    def problem(code: str, key: str) -> None:
+        cell = raw.cells.get(key)
+        plan.problems.append(Problem(code, raw.path, sheet=raw.sheet, row=raw.row, column=key,
+                                     cell=cell.address if cell else None, value=raw.value(key)))
+
+    for column in form.COLUMNS:
+        key = column.key
+        if key == "no":
+            continue
+        cell = raw.cells.get(key)
+        value = None if cell is None else cell.value
+        if cell is not None and cell.unevaluated:
+            problem("formula-without-value", key)
+            value = None
+        parser = {form.BUDGET: cells.parse_budget, form.MARK: cells.parse_mark, form.DIMENSION: cells.parse_dimension,
+                  form.QUANTITY: cells.parse_quantity, form.DEPARTMENT: cells.parse_department}.get(
+                      column.kind, cells.parse_text)
+        try:
+            values[key] = parser(value)
+        except cells.CellError as exc:
+            if column.kind not in (form.BUDGET, form.MARK):  # check_table says these
+                problem(exc.code, key)
+            values[key] = (None, False) if column.kind == form.BUDGET else None
+    budget, no_budget = values["budget"]
+    dimension = values["dimension"]
+    if dimension is not None and dimension not in (1, 2, 3, 4):
+        problem("bad-dimension", "dimension")
+        dimension = None
+    for key in ("name", "dimension"):
+        if values[key] is None and key in raw.cells and not raw.cells[key].unevaluated \
+                and raw.value(key) in (None, ""):
+            problem("missing-value", key)
+    if not any(values[q] for q in form.QUARTER_KEYS):
+        problem("no-quarter", "q1")
+    quantity = values["quantity"]
+    return Entry(number, values["name"] or "", values["unit"] or "",
+                 "" if quantity is None else quantity, budget, no_budget, dimension, values["indicator"] or "",
+                 values["outcome"] or "", *(bool(values[q]) for q in form.QUARTER_KEYS),
+                 (values["department"] or "").replace("\n", " "), raw.sheet, raw.row)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen = set()
+    kept = []
+    for p in problems:
+        key = (p.code, p.sheet, p.cell, p.row, p.column, p.value if isinstance(p.value, (str, int, float)) else None)
+        if key not in seen:
+            seen.add(key)
+            kept.append(p)
+    return kept
+
+
+# --- who the plan belongs to -----------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?:พ\.ศ\.?|ปีงบประมาณ|ประจำปี)\s*(\d{4})")
+_DISTRICT = re.compile(r"(?:อำเภอ|(?<![ก-๙])อ\.)\s*([^\s,]+)")
+_PROVINCE = re.compile(r"(?:จังหวัด|(?<![ก-๙])จ\.)\s*([^\s,]+)")
+# The kinds of local government, long and short: the organisation's name starts with one.
+_ORG_KINDS = ("องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล",
+              "เทศบาล", "เมืองพัทยา", "อบต.", "อบจ.", "ทต.", "ทม.", "ทน.")
+_ORG = re.compile("(?:" + "|".join(re.escape(k) for k in _ORG_KINDS) + r")\s*\S+")
+_ABBREVIATIONS = {"อบต.": "องค์การบริหารส่วนตำบล", "อบจ.": "องค์การบริหารส่วนจังหวัด", "ทต.": "เทศบาลตำบล",
+                  "ทม.": "เทศบาลเมือง", "ทน.": "เทศบาลนคร"}
+_PLAN_TITLE = squeeze(form.TITLE.split("{")[0]).split("ประจำปี")[0]  # แผนปฏิบัติการป้องกันการทุจริต
+_DOTS = re.compile(r"^[.\s…_-]*$")
+
+
+def _identify(plan: OrgPlan, meta: dict[str, str], book: Workbook) -> None:
+    """Organisation, อำเภอ, จังหวัด and year: the master's hidden sheet, else the title lines."""
+    if plan.read_as == "master":
+        plan.organisation = _clean_place(meta.get("organisation", ""))
+        plan.district = _bare(meta.get("district", ""), "อำเภอ")
+        plan.province = _bare(meta.get("province", ""), "จังหวัด")
+        plan.fiscal_year = _year(meta.get("fiscal_year", ""))
+        plan.name_from = "metadata" if plan.organisation else ""
+    title = next((t.title for t in book.tables if t.title), [])
+    org, district, province, year = parse_title(title)
+    if not plan.organisation and org:
+        plan.organisation, plan.name_from = org, "title"
+    plan.district = plan.district or district
+    plan.province = plan.province or province
+    plan.fiscal_year = plan.fiscal_year or year or _year(meta.get("fiscal_year", ""))
+    if not plan.organisation and meta.get("organisation", "").strip():  # a department's template
+        plan.organisation, plan.name_from = _clean_place(meta["organisation"]), "metadata"
+
+
+def parse_title(lines: list[str]) -> tuple[str, str, str, int | None]:
+    """(organisation, อำเภอ, จังหวัด, year) from the lines above a plan's table; "" / None if not said.
+
+    The organisation is the name that starts with a kind of local government (เทศบาลตำบล…, อบต.…),
+    else the line after แผนปฏิบัติการป้องกันการทุจริต…; อำเภอ and จังหวัด come from `อำเภอX จังหวัดY`."""
+    texts = [clean_text(line) for line in lines if line and not _DOTS.match(line)]
+    joined = " ".join(texts)
+    arabic = to_arabic_digits(joined)
+    year = next((int(y) for y in _YEAR.findall(arabic) if 2400 <= int(y) <= 2700), None)
+    district = next((_bare(d, "อำเภอ") for d in _DISTRICT.findall(joined)), "")
+    province = next((_bare(p, "จังหวัด") for p in _PROVINCE.findall(joined)), "")
+    organisation = ""
+    for text in texts:
+        if (found := _ORG.search(_before_place(text))) is not None:
+            organisation = found.group(0)
+            break
+    else:
+        for before, after in zip(texts, texts[1:]):
+            if squeeze(before).startswith(_PLAN_TITLE):
+                organisation = _before_place(after)
+                break
+    return _clean_place(organisation), district, province, year
+
+
+def _before_place(text: str) -> str:
+    """The text before อำเภอ / จังหวัด, and without a leading ของ."""
+    cut = re.split(r"\s*(?:อำเภอ|(?<![ก-๙])อ\.|จังหวัด|(?<![ก-๙])จ\.)", text, maxsplit=1)[0]
+    return re.sub(r"^ของ\s*", "", cut).strip()
+
+
+def _clean_place(text: str) -> str:
+    text = clean_text(str(text or ""))
+    return "" if _DOTS.match(text) else text
+
+
+def _bare(text: str, word: str) -> str:
+    """`อำเภอโพทะเล` / `อ.โพทะเล` / `โพทะเล` → `โพทะเล`."""
+    text = _clean_place(text)
+    for prefix in (word, word[0] + "."):
+        if text.startswith(prefix):
+            text = text[len(prefix):].strip()
+    return text
+
+
+def _year(text: str) -> int | None:
+    digits = to_arabic_digits(str(text or "")).split(".")[0].strip()
+    return int(digits) if digits.isdigit() and 2400 <= int(digits) <= 2700 else None
+
+
+def _name_from_file(path: str | Path) -> str:
+    return clean_text(Path(path).stem) or Path(path).name
+
+
+def organisation_key(name: str, district: str = "") -> tuple[str, str]:
+    """The same organisation however it is written: short forms (อบต., ทต.) and spaces do not count."""
+    key = squeeze(name)
+    for short, long in _ABBREVIATIONS.items():
+        if key.startswith(short):
+            key = long + key[len(short):]
+    return key, squeeze(district)
+
+
+# --- many plans ------------------------------------------------------------------------------------
+
+@dataclass
+class ProvinceResult:
+    plans: list[OrgPlan]  # sorted by อำเภอ then name; unreadable files last
+    province: str = ""
+    fiscal_year: int | None = None
+    output: Path | None = None
+    pdf: Path | None = None
+    pdf_error: str = ""
+
+    @property
+    def counted(self) -> list[OrgPlan]:
+        return [p for p in self.plans if p.counted]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.errors for p in self.plans)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.warnings for p in self.plans)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def projects(self) -> int:
+        return sum(len(p.projects) for p in self.counted)
+
+    def report(self) -> Report:
+        """The problems as the other commands report them, one entry per file."""
+        return Report([FileReport(p.path, len(p.projects), p.problems) for p in self.plans])
+
+    def to_json(self) -> dict[str, Any]:
+        groups = Counter(p.status for p in self.plans)
+        return {"ok": self.ok, "province": self.province, "fiscal_year": self.fiscal_year,
+                "output": str(self.output) if self.output else None,
+                "pdf": str(self.pdf) if self.pdf else None, "pdf_error": self.pdf_error or None,
+                "organisations": [p.to_json() for p in self.plans],
+                "summary": {"files": len(self.plans), "organisations": len(self.counted),
+                            "passed": groups["passed"], "warnings_only": groups["warnings"],
+                            "with_errors": groups["errors"], "unreadable": groups["unreadable"],
+                            "left_out": groups["left-out"], "projects": self.projects,
+                            "budget": sum(p.budget() for p in self.counted),
+                            "errors": self.errors, "warnings": self.warnings}}
+
+    def to_json_text(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+
+    def to_text(self) -> str:
+        year = self.fiscal_year or "?"
+        lines = [f"จังหวัด{self.province or '?'} ปีงบประมาณ {year}: {len(self.plans)} ไฟล์ / files"]
+        sections = (("passed", "✓ ผ่าน / passed"), ("warnings", "! มีคำเตือน / warnings only"),
+                    ("errors", "✗ มีข้อผิดพลาด / with errors"), ("unreadable", "✗ อ่านไม่ได้ / could not be read"),
+                    ("left-out", "- ไม่นับรวม / left out"))
+        for status, title in sections:
+            plans = [p for p in self.plans if p.status == status]
+            if not plans:
+                continue
+            lines.append(f"■ {title}: {len(plans)}")
+            for p in plans:
+                place = f" (อ.{p.district})" if p.district else ""
+                counts = f"{len(p.projects)} โครงการ/projects" if p.read_as else ""
+                lines.append(f"  {p.organisation}{place} — {counts + ' — ' if counts else ''}{p.path}")
+                if status != "passed":
+                    lines.extend("  " + _line(problem) for problem in sorted(p.problems, key=_position))
+        groups = Counter(p.status for p in self.plans)
+        verdict = "ผ่าน / OK" if self.ok else "ไม่ผ่าน / NOT OK"
+        lines.append(f"สรุป: {len(self.counted)} หน่วยงาน, {self.projects:,} โครงการ, ผ่าน {groups['passed']}, "
+                     f"มีคำเตือน {groups['warnings']}, มีข้อผิดพลาด {groups['errors']}, "
+                     f"อ่านไม่ได้ {groups['unreadable']} — {verdict}")
+        lines.append(f"Summary: {len(self.counted)} organisations, {self.projects:,} projects, "
+                     f"{groups['passed']} passed, {groups['warnings']} with warnings only, "
+                     f"{groups['errors']} with errors, {groups['unreadable']} unreadable; "
+                     f"{self.errors} errors, {self.warnings} warnings")
+        if self.output:
+            lines.append(f"เขียนแล้ว / written: {self.output}")
+        if self.pdf:
+            lines.append(f"PDF: {self.pdf}")
+        elif self.pdf_error:
+            lines.append(f"ไม่ได้สร้าง PDF / no PDF: {self.pdf_error}")
+        return "\n".join(lines)
+
+
+def _position(p: Problem) -> tuple:
+    return (p.sheet or "", p.row or 0, p.cell or "", p.code)
+
+
+def consolidate(paths: list[str | Path], output: str | Path, *, province: str = "", fiscal_year: int | None = None,
+                as_of: dt.date | None = None, pdf: bool = False, workers: int | None = None) -> ProvinceResult:
+    """Read every plan, check each and all together, write the province workbook (atomically)."""
+    from .output import atomic_path
+
+    output = Path(output)
+    _check_request(paths, output)
+    plans = read_plans(paths, workers)
+    result = ProvinceResult(plans)
+    check_together(result, province, fiscal_year)
+    if result.projects > MAX_DATA_ROWS:
+        raise ProvinceRefused(f"มีโครงการ {result.projects:,} โครงการ เกินจำนวนแถวที่ Excel รับได้ "
+                              f"({MAX_DATA_ROWS:,}) แบ่งเป็นหลายครั้ง / {result.projects:,} projects are more "
+                              f"than one Excel sheet holds ({MAX_DATA_ROWS:,}); consolidate in parts")
+    as_of = as_of or dt.date.today()
+    with atomic_path(output) as tmp:
+        write_province(result, tmp, as_of)
+    result.output = output
+    if pdf:
+        _write_pdf(result, output.with_suffix(".pdf"), as_of)
+    return result
+
+
+def _check_request(paths: list[str | Path], output: Path) -> None:
+    from .output import same_file
+
+    if output.suffix.lower() != ".xlsx":
+        raise ProvinceRefused(f"ไฟล์ผลลัพธ์ต้องลงท้ายด้วย .xlsx ({output}) / the output must end in .xlsx")
+    for target in (output, output.with_suffix(".pdf")):
+        if any(same_file(target, path) for path in paths):
+            raise ProvinceRefused(f"ไฟล์ผลลัพธ์ {target} คือไฟล์ที่นำเข้า จะไม่เขียนทับ ใช้ชื่ออื่นกับ -o / "
+                                  f"the output {target} is one of the input files; choose another name with -o")
+
+
+def read_plans(paths: list[str | Path], workers: int | None = None) -> list[OrgPlan]:
+    """Every plan, in the order given. Many plans are read by one worker process per core."""
+    paths = [str(p) for p in paths]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
+    if workers <= 1:
+        return [read_plan(p) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk = max(1, min(64, len(paths) // (workers * 8)))
+    try:
+        with ProcessPoolExecutor(workers) as pool:
+            return list(pool.map(read_plan, paths, chunksize=chunk))
+    except BrokenProcessPool:
+        # A worker died (a file took it down despite the guards): read each file in a process of its
+        # own, so that only the file at fault is lost, and named.
+        return [_read_alone(p) for p in paths]
+
+
+def _read_alone(path: str) -> OrgPlan:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(1) as pool:
+            return pool.submit(read_plan, path).result()
+    except BrokenProcessPool:
+        plan = OrgPlan(path, organisation=_name_from_file(path), name_from="file-name")
+        plan.problems.append(Problem("unreadable-file", path, value="limit",
+                                     detail="การอ่านไฟล์นี้ทำให้โปรแกรมหยุดทำงาน บันทึกเป็น .xlsx ใหม่ แล้วลองอีกครั้ง",
+                                     detail_en="reading this file stopped the reader; save it again as .xlsx "
+                                               "and retry"))
+        return plan
+
+
+def check_together(result: ProvinceResult, province: str = "", fiscal_year: int | None = None) -> None:
+    """The checks across plans (year, province, the same organisation twice), then the order."""
+    plans = [p for p in result.plans if p.counted and p.read_as]
+    result.fiscal_year = fiscal_year or _most_common(p.fiscal_year for p in plans)
+    result.province = _bare(province, "จังหวัด") or _most_common(p.province for p in plans if p.province) or ""
+    for plan in plans:
+        if plan.fiscal_year is None:
+            plan.problems.append(Problem("fiscal-year-unknown", plan.path))
+        elif result.fiscal_year and plan.fiscal_year != result.fiscal_year:
+            plan.problems.append(Problem("wrong-fiscal-year", plan.path, value=str(plan.fiscal_year),
+                                         detail=str(result.fiscal_year)))
+        if plan.province and result.province and squeeze(plan.province) != squeeze(result.province):
+            plan.problems.append(Problem("other-province", plan.path, value=plan.province, detail=result.province))
+        if not plan.district:
+            plan.problems.append(Problem("district-unknown", plan.path))
+    same: dict[tuple[str, str], list[OrgPlan]] = defaultdict(list)
+    for plan in plans:
+        same[organisation_key(plan.organisation, plan.district)].append(plan)
+    for group in same.values():
+        for plan in group if len(group) > 1 else ():
+            others = ", ".join(Path(o.path).name for o in group if o is not plan)
+            plan.problems.append(Problem("duplicate-organisation", plan.path, value=plan.organisation,
+                                         detail=others))
+    result.plans = sort_plans(result.plans)
+
+
+def _most_common(values: Iterable[Any]) -> Any:
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def sort_plans(plans: list[OrgPlan]) -> list[OrgPlan]:
+    """By อำเภอ then name in Thai dictionary order; plans without an อำเภอ after, files not read last."""
+    from pythainlp.util import collate
+
+    rank = {text: i for i, text in enumerate(collate({t for p in plans for t in (p.district, p.organisation)}))}
+    return sorted(plans, key=lambda p: (not p.read_as or not p.counted, not p.district, rank[p.district],
+                                        rank[p.organisation], p.path))
+
+
+# --- the workbook ----------------------------------------------------------------------------------
+
+SUMMARY_SIZE = 14
+# (header, width) of the summary's columns; the two groups get a header row of their own above.
+_DIMENSION_GROUP = "จำนวนโครงการตามมิติ"
+_QUARTER_GROUP = "จำนวนโครงการรายไตรมาส"
+SUMMARY_COLUMNS: tuple[tuple[str, float, str | None], ...] = (
+    ("ที่", 5, None), ("องค์กรปกครองส่วนท้องถิ่น", 30, None), ("อำเภอ", 13, None), ("จำนวนโครงการ", 9.5, None),
+    *((f"มิติ {to_thai_digits(d.number)}", 6, _DIMENSION_GROUP) for d in form.DIMENSIONS),
+    *((f"ไตรมาส {form.THAI_QUARTER_DIGITS[i]}", 8, _QUARTER_GROUP) for i in range(4)),
+    ("งบประมาณ (บาท)", 14, None), ("ข้อผิด พลาด", 7, None), ("คำเตือน", 7, None), ("หมายเหตุ", 26, None),
+    ("ไฟล์", 24, None),
+)
+_COL = {name: i for i, (name, _, _) in enumerate(SUMMARY_COLUMNS)}
+_FIRST_COUNT, _BUDGET, _ERRORS, _WARNINGS, _NOTE, _FILE = 3, 12, 13, 14, 15, 16
+_LAST = len(SUMMARY_COLUMNS) - 1
+STATUS_TEXT = {"passed": "ผ่าน", "warnings": "มีคำเตือน", "errors": "มีข้อผิดพลาด", "unreadable": "อ่านไม่ได้",
+               "left-out": "ไม่ใช่แผนของหน่วยงาน ไม่นับรวม"}
+STATUS_FILL = {"passed": "#E2EFDA", "warnings": "#FFF2CC", "errors": "#F8CBAD", "unreadable": "#F8CBAD",
+               "left-out": "#EDEDED"}
+
+# (key, Thai header, width) of ข้อมูลรวม: the form's own headers where the form has the column.
+DATA_COLUMNS: tuple[tuple[str, str, float], ...] = (
+    ("organisation", "องค์กรปกครองส่วนท้องถิ่น", 30), ("district", "อำเภอ", 14), ("province", "จังหวัด", 12),
+    ("fiscal_year", "ปีงบประมาณ", 10), ("no", "ที่", 6),
+    *((key, form.COLUMN_BY_KEY[key].header, width) for key, width in (
+        ("name", 45), ("unit", 10), ("quantity", 10), ("budget", 13))),
+    ("no_budget", form.NO_BUDGET, 10),
+    *((key, form.COLUMN_BY_KEY[key].header, width) for key, width in (
+        ("dimension", 6), ("indicator", 40), ("outcome", 30), ("q1", 8), ("q2", 8), ("q3", 8), ("q4", 8),
+        ("department", 22))),
+    ("source_file", "ไฟล์", 30), ("source_sheet", "แผ่นงาน", 14), ("source_row", "แถว", 7),
+)
+_DATA_INDEX = {key: i for i, (key, _, _) in enumerate(DATA_COLUMNS)}
+_NUMBER_KEYS = {"fiscal_year", "no", "no_budget", "dimension", *form.QUARTER_KEYS, "source_row"}
+
+PROBLEM_COLUMNS = (("ที่", 6), ("องค์กรปกครองส่วนท้องถิ่น", 28), ("อำเภอ", 12), ("ระดับ", 12), ("ปัญหา", 60),
+                   ("แผ่นงาน", 14), ("เซลล์", 8), ("รหัส", 18), ("Problem (English)", 50), ("ไฟล์", 26))
+
+
+def write_province(result: ProvinceResult, target: str | Path, as_of: dt.date, *,
+                   summary_only: bool = False) -> None:
+    """The province workbook at `target` (callers make that path atomic)."""
+    import xlsxwriter
+
+    from .master import DEFAULT_FONT_OPTIONS
+    from .xlsx_style import WORKBOOK_OPTIONS, Formats
+
+    target = Path(target)
+    plans = result.plans
+    with tempfile.TemporaryDirectory(prefix=".ita-province-", dir=target.parent) as folder:
+        plain = Path(folder) / "plain.xlsx"
+        workbook = xlsxwriter.Workbook(str(plain), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
+        try:
+            styles = Formats(workbook, size=SUMMARY_SIZE)
+            summary = _summary_sheet(workbook, styles, result, as_of)
+            data = None
+            if not summary_only:
+                _chart_sheet(workbook, styles, result, summary)
+                _problems_sheet(workbook, styles, plans)
+                data = _data_sheet(workbook, styles, result)
+            _metadata_sheet(workbook, result, as_of)
+        finally:
+            workbook.close()
+        if data is None or not data.rows:
+            shutil.move(plain, target)
+        else:
+            _stream_data_rows(plain, target, data)
+
+
+@dataclass
+class _Summary:
+    first_row: int  # 1-based rows of the organisations
+    last_row: int
+    totals_row: int
+
+
+def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> _Summary:
+    from xlsxwriter.utility import xl_col_to_name
+
+    from .master import BLANK, THAI_DECIMAL, THAI_NUMBER
+    from .xlsx_style import THAI_INTEGER, a4_landscape, line_count, row_height
+
+    ws = workbook.add_worksheet(SUMMARY_SHEET)
+    ws.activate()
+    size = SUMMARY_SIZE
+    widths = [w for _, w, _ in SUMMARY_COLUMNS]
+    full = sum(widths)
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    plans = result.plans
+    counted = result.counted
+    year = to_thai_digits(result.fiscal_year) if result.fiscal_year else BLANK
+    titles = [f"สรุป{form.TITLE.format(year=year)}",
+              f"องค์กรปกครองส่วนท้องถิ่นในจังหวัด{result.province or BLANK} "
+              f"จำนวน {to_thai_digits(len(counted))} แห่ง",
+              form.DATA_AS_OF.format(date=thai_date(as_of)).lstrip("* ")]
+    for row, text in enumerate(titles):
+        ws.merge_range(row, 0, row, _LAST, None, styles.title(font_size=size + 2 if row == 0 else size, border=0))
+        ws.write_string(row, 0, text, styles.title(font_size=size + 2 if row == 0 else size, border=0))
+        ws.set_row(row, row_height([(text, full)], size + 2))
+    top, bottom = len(titles) + 1, len(titles) + 2
+    head = styles.header()
+    groups: dict[str, list[int]] = {}
+    for i, (name, width, group) in enumerate(SUMMARY_COLUMNS):
+        if group:
+            groups.setdefault(group, []).append(i)
+            ws.write_string(bottom, i, name, head)
+        else:
+            ws.merge_range(top, i, bottom, i, None, head)
+            ws.write_string(top, i, name, head)
+    for group, cols in groups.items():
+        ws.merge_range(top, cols[0], top, cols[-1], None, head)
+        ws.write_string(top, cols[0], group, head)
+    # The merged headers span both rows: the bottom row takes what the group row leaves them.
+    top_lines = max(line_count(g, sum(widths[c] for c in cols), size) for g, cols in groups.items())
+    both = max(line_count(n, w, size) for n, w, g in SUMMARY_COLUMNS if g is None)
+    below = max([line_count(n, w, size) for n, w, g in SUMMARY_COLUMNS if g], default=1)
+    ws.set_row(top, row_height([], size, min_lines=top_lines))
+    ws.set_row(bottom, row_height([], size, min_lines=max(below, both - top_lines)))
+
+    text = styles.cell("left")
+    centred = styles.cell("center")
+    number = styles.cell("center", num_format=THAI_NUMBER)
+    amount = styles.cell("right", num_format=THAI_INTEGER)
+    cents = styles.cell("right", num_format=THAI_DECIMAL)
+    row = bottom + 1
+    first = row
+    for i, plan in enumerate(plans, start=1):
+        ws.write_number(row, 0, i, number)
+        ws.write_string(row, 1, plan.organisation or BLANK, text)
+        ws.write_string(row, 2, plan.district, text)
+        if plan.read_as and plan.counted:
+            counts = [len(plan.projects), *plan.dimension_counts(), *plan.quarter_counts()]
+            for col, count in enumerate(counts, start=_FIRST_COUNT):
+                ws.write_number(row, col, count, number)
+            budget = plan.budget()
+            ws.write_number(row, _BUDGET, budget, amount if float(budget).is_integer() else cents)
+        else:
+            for col in range(_FIRST_COUNT, _BUDGET + 1):
+                ws.write_blank(row, col, None, centred)
+        ws.write_number(row, _ERRORS, plan.errors, number)
+        ws.write_number(row, _WARNINGS, plan.warnings, number)
+        note = _note(plan)
+        ws.write_string(row, _NOTE, note, styles.cell("left", bg_color=STATUS_FILL[plan.status]))
+        name = Path(plan.path).name
+        ws.write_string(row, _FILE, name, text)
+        ws.set_row(row, row_height([(plan.organisation, widths[1]), (plan.district, widths[2]),
+                                    (note, widths[_NOTE]), (name, widths[_FILE])], size))
+        row += 1
+    last = row - 1
+    label = f"รวม {to_thai_digits(len(counted))} แห่ง"
+    bold_number = styles.cell("center", num_format=THAI_NUMBER, bold=True)
+    ws.merge_range(row, 0, row, 2, None, styles.cell("center", bold=True))
+    ws.write_string(row, 0, label, styles.cell("center", bold=True))
+    readable = [p for p in counted if p.read_as]
+    totals = [sum(len(p.projects) for p in readable),
+              *(sum(p.dimension_counts()[i] for p in readable) for i in range(4)),
+              *(sum(p.quarter_counts()[i] for p in readable) for i in range(4)),
+              sum(p.budget() for p in readable), result.errors, result.warnings]
+    cols = [*range(_FIRST_COUNT, _BUDGET + 1), _ERRORS, _WARNINGS]
+    for col, value in zip(cols, totals):
+        fmt = bold_number
+        if col == _BUDGET:
+            fmt = styles.cell("right", bold=True, num_format=THAI_INTEGER if float(value).is_integer() else THAI_DECIMAL)
+        if plans:
+            letter = xl_col_to_name(col)
+            ws.write_formula(row, col, f"=SUM({letter}{first + 1}:{letter}{last + 1})", fmt, value)
+        else:
+            ws.write_number(row, col, value, fmt)
+    for col in (_NOTE, _FILE):
+        ws.write_blank(row, col, None, centred)
+    ws.set_row(row, row_height([(label, sum(widths[:3]))], size))
+    notes = ["หมายเหตุ: รายละเอียดของข้อผิดพลาดและคำเตือนอยู่ในแผ่นงาน \"ปัญหา\" "
+             "รายการโครงการทั้งหมดอยู่ในแผ่นงาน \"ข้อมูลรวม\" "
+             "โครงการที่ดำเนินการหลายไตรมาสนับในทุกไตรมาส"]
+    for offset, note in enumerate(notes, start=2):
+        ws.merge_range(row + offset, 0, row + offset, _LAST, None, styles.paragraph())
+        ws.write_string(row + offset, 0, note, styles.paragraph())
+        ws.set_row(row + offset, row_height([(note, full)], size))
+    a4_landscape(ws, repeat_rows=(top, bottom), font=styles.font)
+    ws.hide_gridlines(2)
+    ws.freeze_panes(bottom + 1, 2)
+    return _Summary(first + 1, last + 1, row + 1)
+
+
+def _note(plan: OrgPlan) -> str:
+    parts = [STATUS_TEXT[plan.status]]
+    if plan.read_as:
+        parts.append(READ_AS[plan.read_as])
+    if plan.name_from and plan.name_from != "metadata":
+        parts.append(f"ชื่อจาก{NAME_FROM[plan.name_from]}")
+    return " · ".join(parts)
+
+
+def _chart_sheet(workbook, styles, result: ProvinceResult, summary: _Summary) -> None:
+    """Projects and budget per มิติ (formulas on ข้อมูลรวม) and organisations by number of projects
+    (formulas on the summary), each table with its chart."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    from .master import THAI_NUMBER
+    from .xlsx_style import THAI_INTEGER, a4_landscape, row_height
+
+    ws = workbook.add_worksheet(CHART_SHEET)
+    size = SUMMARY_SIZE
+    head = styles.header()
+    text = styles.cell("left")
+    number = styles.cell("center", num_format=THAI_NUMBER)
+    amount = styles.cell("right", num_format=THAI_INTEGER)
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 3, 16)
+    ws.set_default_row(row_height([("ก", 10)], size))
+    projects = [p for o in result.counted for p in o.projects]
+    last_data = max(len(projects), 1) + 1
+
+    def data_range(key: str) -> str:
+        letter = xl_col_to_name(_DATA_INDEX[key])
+        return f"'{DATA_SHEET}'!${letter}$2:${letter}${last_data}"
+
+    ws.write_row(0, 0, ("มิติ", "ชื่อมิติ", "จำนวนโครงการ", "งบประมาณ (บาท)"), head)
+    ws.set_row(0, row_height([("งบประมาณ (บาท)", 16)], size))
+    for i, d in enumerate(form.DIMENSIONS, start=1):
+        mine = [p for p in projects if p.dimension == d.number]
+        name = f"มิติ {to_thai_digits(d.number)} {d.name}"
+        ws.write_number(i, 0, d.number, number)
+        ws.write_string(i, 1, name, text)
+        ws.write_formula(i, 2, f"=COUNTIF({data_range('dimension')},{d.number})", number, len(mine))
+        ws.write_formula(i, 3, f"=SUMIF({data_range('dimension')},{d.number},{data_range('budget')})", amount,
+                         sum(p.budget or 0.0 for p in mine))
+        ws.set_row(i, row_height([(name, 40)], size))
+    total_row = len(form.DIMENSIONS) + 1
+    ws.write_string(total_row, 0, "", text)
+    ws.write_string(total_row, 1, "รวม", styles.cell("left", bold=True))
+    ws.write_formula(total_row, 2, f"=SUM(C2:C{total_row})", styles.cell("center", num_format=THAI_NUMBER,
+                                                                          bold=True), len(projects))
+    ws.write_formula(total_row, 3, f"=SUM(D2:D{total_row})", styles.cell("right", num_format=THAI_INTEGER,
+                                                                         bold=True),
+                     sum(p.budget or 0.0 for p in projects))
+    # One page each: the projects per มิติ, the budget per มิติ, the organisations by their number of
+    # projects (in bands of ten), each chart beside its table.
+    _chart(workbook, ws, styles.font, "จำนวนโครงการตามมิติ (ทั้งจังหวัด)", (1, total_row - 1), 0, 2, (0, 5))
+    _chart(workbook, ws, styles.font, "งบประมาณตามมิติ (บาท)", (1, total_row - 1), 0, 3, (_CHART_PAGE, 5))
+    start = 2 * _CHART_PAGE
+    counts = [len(p.projects) for p in result.counted if p.read_as]
+    bands = [(0, 0)] + [(low, low + 9) for low in range(1, max(counts, default=1) + 1, 10)]
+    ws.write_row(start, 1, ("จำนวนโครงการในแผน", "จำนวนหน่วยงาน"), head)
+    ws.set_row(start, row_height([("จำนวนหน่วยงาน", 16)], size))
+    counts_range = f"'{SUMMARY_SHEET}'!$D${summary.first_row}:$D${max(summary.last_row, summary.first_row)}"
+    for i, (low, high) in enumerate(bands, start=start + 1):
+        label = to_thai_digits(f"{low}–{high}") if high > low else to_thai_digits(low)
+        ws.write_string(i, 1, label, styles.cell("center"))
+        found = sum(low <= c <= high for c in counts)
+        ws.write_formula(i, 2, f'=COUNTIFS({counts_range},">={low}",{counts_range},"<={high}")', number, found)
+    _chart(workbook, ws, styles.font, "จำนวนหน่วยงานตามจำนวนโครงการในแผน", (start + 1, start + len(bands)), 1, 2,
+           (start, 5))
+    ws.set_h_pagebreaks([_CHART_PAGE, 2 * _CHART_PAGE])
+    a4_landscape(ws, font=styles.font)
+
+
+_CHART_PAGE = 24  # rows from one chart's page to the next
+
+
+def _chart(workbook, ws, font: str, title: str, rows: tuple[int, int], category_col: int, value_col: int,
+           anchor: tuple[int, int]) -> None:
+    chart = workbook.add_chart({"type": "column"})
+    chart.add_series({
+        "name": title,
+        "categories": [ws.name, rows[0], category_col, rows[1], category_col],
+        "values": [ws.name, rows[0], value_col, rows[1], value_col],
+        "data_labels": {"value": True, "num_format": "#,##0", "font": {"name": font, "size": 11}},
+        "fill": {"color": "#4472C4"},
+    })
+    chart.set_title({"name": title, "name_font": {"name": font, "size": 16, "bold": True}})
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"num_font": {"name": font, "size": 12}})
+    chart.set_y_axis({"num_font": {"name": font, "size": 12}, "num_format": "#,##0",
+                      "major_gridlines": {"visible": True}})
+    chart.set_size({"width": 640, "height": 360})
+    ws.insert_chart(anchor[0], anchor[1], chart)
+
+
+def _problems_sheet(workbook, styles, plans: list[OrgPlan]) -> None:
+    from .master import THAI_NUMBER
+    from .xlsx_style import a4_landscape, row_height
+
+    ws = workbook.add_worksheet(PROBLEMS_SHEET)
+    size = SUMMARY_SIZE
+    widths = [w for _, w in PROBLEM_COLUMNS]
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    head = styles.header()
+    ws.write_row(0, 0, [name for name, _ in PROBLEM_COLUMNS], head)
+    ws.set_row(0, row_height([(name, w) for name, w in PROBLEM_COLUMNS], size))
+    text = styles.cell("left")
+    number = styles.cell("center", num_format=THAI_NUMBER)
+    error_fmt = styles.cell("left", bg_color=STATUS_FILL["errors"])
+    warning_fmt = styles.cell("left", bg_color=STATUS_FILL["warnings"])
+    row = 1
+    for plan in plans:
+        for problem in sorted(plan.problems, key=_position):
+            where = problem.sheet or ""
+            ws.write_number(row, 0, row, number)
+            ws.write_string(row, 1, plan.organisation, text)
+            ws.write_string(row, 2, plan.district, text)
+            is_error = problem.severity == ERROR
+            ws.write_string(row, 3, "ข้อผิดพลาด" if is_error else "คำเตือน", error_fmt if is_error else warning_fmt)
+            ws.write_string(row, 4, problem.message, text)
+            ws.write_string(row, 5, where, text)
+            ws.write_string(row, 6, problem.cell or "", text)
+            ws.write_string(row, 7, problem.code, text)
+            ws.write_string(row, 8, problem.message_en, text)
+            name = Path(plan.path).name
+            ws.write_string(row, 9, name, text)
+            ws.set_row(row, row_height([(plan.organisation, widths[1]), (problem.message, widths[4]),
+                                        (problem.message_en, widths[8]), (name, widths[9])], size))
+            row += 1
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(row - 1, 1), len(PROBLEM_COLUMNS) - 1)
+    a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)
+
+
+@dataclass
+class _DataSheet:
+    """ข้อมูลรวม as xlsxwriter left it (the header), and the rows to stream into it."""
+    worksheet: Any
+    rows: list[tuple]
+    text_format: Any
+    number_format: Any
+    amount_format: Any
+
+
+def _data_sheet(workbook, styles, result: ProvinceResult) -> _DataSheet:
+    from .xlsx_style import row_height
+
+    ws = workbook.add_worksheet(DATA_SHEET)
+    size = SUMMARY_SIZE
+    text, number, amount = styles(), styles(num_format="0"), styles(num_format="#,##0.00")
+    # The columns' own formats: what is typed there later looks the same, and every format gets
+    # its style number (xf_index) when the workbook closes, for the streamed rows to use.
+    for i, (key, _, width) in enumerate(DATA_COLUMNS):
+        ws.set_column(i, i, width, amount if key == "budget" else number if key in _NUMBER_KEYS else text)
+    head = styles(bold=True, bg_color="#D9D9D9", text_wrap=True, valign="top")
+    ws.write_row(0, 0, [header for _, header, _ in DATA_COLUMNS], head)
+    ws.set_row(0, row_height([(header, width) for _, header, width in DATA_COLUMNS], size))
+    ws.set_default_row(row_height([("ก", 10)], size))
+    rows = []
+    for plan in result.counted:
+        if not plan.read_as:
+            continue
+        year = plan.fiscal_year or ""
+        name = Path(plan.path).name
+        for p in plan.projects:
+            rows.append((plan.organisation, plan.district, plan.province, year, p.no or "", p.name, p.unit,
+                         p.quantity, "" if p.budget is None else p.budget, int(p.no_budget),
+                         "" if p.dimension is None else p.dimension, p.indicator, p.outcome,
+                         int(p.q1), int(p.q2), int(p.q3), int(p.q4), p.department, name, p.sheet, p.row))
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, max(len(rows), 1), len(DATA_COLUMNS) - 1)
+    return _DataSheet(ws, rows, text, number, amount)
+
+
+def _metadata_sheet(workbook, result: ProvinceResult, as_of: dt.date) -> None:
+    from . import __version__
+
+    counted = result.counted
+    values = {
+        "kind": KIND, "form_version": form.FORM_VERSION, "province": result.province,
+        "fiscal_year": str(result.fiscal_year or ""), "data_as_of": as_of.isoformat(),
+        "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "generator": f"ita-workbook {__version__}", "files": str(len(result.plans)),
+        "organisations": str(len(counted)), "projects": str(result.projects),
+        "budget_total": f"{sum(p.budget() for p in counted):.2f}",
+    }
+    ws = workbook.add_worksheet(form.METADATA_SHEET)
+    for row, (key, value) in enumerate(values.items()):
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, value)
+    ws.hide()
+
+
+# --- ข้อมูลรวม, streamed -----------------------------------------------------------------------------
+# xlsxwriter keeps every cell of a sheet as an object until it closes: 350,000 projects x 21 columns
+# took 46 s and 735 MB here, too slow and too big for a national consolidation. So xlsxwriter writes
+# the whole workbook (styles, the header, the autofilter, the other sheets) with ข้อมูลรวม holding
+# its header only, and the data rows are then streamed into that sheet's XML as inline strings,
+# with the style numbers xlsxwriter gave the formats.
+
+_XML_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
+                **{c: f"_x{c:04X}_" for c in range(32) if c not in (9, 10)}, 0xFFFE: "_xFFFE_", 0xFFFF: "_xFFFF_"}
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_ESCAPED_UNDERSCORE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_CHUNK_ROWS = 2000
+
+
+def _xml_text(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    # A literal `_x0041_` in a clerk's text would be read back as "A": its underscore is escaped too.
+    return _ESCAPED_UNDERSCORE.sub("_x005F_", text).translate(_XML_ESCAPES)
+
+
+def _row_xml(number: int, values: tuple, letters: list[str], styles: list[tuple[str, str]]) -> str:
+    parts = [f'<row r="{number}">']
+    for value, letter, (text_style, number_style) in zip(values, letters, styles):
+        if value == "" or value is None:
+            continue
+        if isinstance(value, str):
+            space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+            parts.append(f'<c r="{letter}{number}"{text_style} t="inlineStr"><is><t{space}>{_xml_text(value)}'
+                         f"</t></is></c>")
+        elif isinstance(value, bool):
+            parts.append(f'<c r="{letter}{number}"{number_style}><v>{int(value)}</v></c>')
+        else:
+            parts.append(f'<c r="{letter}{number}"{number_style}><v>{value!r}</v></c>')
+    parts.append("</row>")
+    return "".join(parts)
+
+
+def _stream_data_rows(plain: Path, target: Path, data: _DataSheet) -> None:
+    """Copy `plain` to `target`, with the data rows added to ข้อมูลรวม's sheet XML."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    index = data.worksheet.index + 1  # xlsxwriter names the files sheet1.xml, sheet2.xml… in order
+    part = f"xl/worksheets/sheet{index}.xml"
+    letters = [xl_col_to_name(i) for i in range(len(DATA_COLUMNS))]
+    text_style = f' s="{data.text_format.xf_index}"'
+    styles = [(text_style, f' s="{data.amount_format.xf_index}"' if key == "budget" else
+               f' s="{data.number_format.xf_index}"') for key, _, _ in DATA_COLUMNS]
+    last = f"{letters[-1]}{len(data.rows) + 1}"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            if info.filename != part:
+                out.writestr(info, source.read(info), compress_type=info.compress_type)
+                continue
+            xml = source.read(info).decode("utf-8")
+            head, tail = xml.split("</sheetData>", 1)
+            head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
+            with out.open(zipfile.ZipInfo(part, date_time=info.date_time), "w", force_zip64=True) as sheet:
+                sheet.write(head.encode("utf-8"))
+                rows = data.rows
+                for start in range(0, len(rows), _CHUNK_ROWS):
+                    chunk = rows[start:start + _CHUNK_ROWS]
+                    sheet.write("".join(_row_xml(start + i + 2, values, letters, styles)
+                                        for i, values in enumerate(chunk)).encode("utf-8"))
+                sheet.write(("</sheetData>" + tail).encode("utf-8"))
+
+
+# --- the PDF ---------------------------------------------------------------------------------------
+
+def _write_pdf(result: ProvinceResult, target: Path, as_of: dt.date) -> None:
+    """The PDF holds the summary sheet only: it is what gets printed and sent on."""
+    from .pdf import PdfError, to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="ita-workbook-") as folder:
+        copy = Path(folder) / f"{target.stem}.xlsx"
+        write_province(result, copy, as_of, summary_only=True)
+        try:
+            result.pdf = to_pdf(copy, target)
+        except PdfError as exc:
+            result.pdf_error = str(exc)
+
+
