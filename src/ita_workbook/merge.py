@@ -34,6 +34,7 @@ class MergeResult:
     output: Path | None = None  # None: nothing written
     pdf: Path | None = None
     pdf_error: str = ""  # why there is no PDF although one was asked for
+    pdf_note: str = ""  # e.g. the font the PDF was made with instead of the configured one
     write_error: str = ""  # why the master could not be written (the folder, a file open in Excel)
     draft: bool = False
 
@@ -56,7 +57,7 @@ class MergeResult:
         line += (f"\nMerged{' (draft)' if self.draft else ''}: {self.files} files, {self.projects_read} "
                  f"projects read, {self.projects_written} projects written → {self.output}")
         if self.pdf:
-            line += f"\nPDF: {self.pdf}"
+            line += f"\nPDF: {self.pdf}" + (f"\n{self.pdf_note}" if self.pdf_note else "")
         elif self.pdf_error:
             line += f"\nไม่ได้สร้าง PDF / no PDF: {self.pdf_error}"
         return line
@@ -65,6 +66,7 @@ class MergeResult:
         return {**self.report.to_json(), "merge": {
             "written": self.written, "output": str(self.output) if self.output else None,
             "pdf": str(self.pdf) if self.pdf else None, "pdf_error": self.pdf_error or None,
+            "pdf_note": self.pdf_note or None,
             "write_error": self.write_error or None,
             "draft": self.draft, "files": self.files, "projects_read": self.projects_read,
             "projects_written": self.projects_written}}
@@ -171,7 +173,7 @@ def _agreed(metadata: dict[str, dict[str, str]], key: str, thai: str, english: s
 def _write_pdf(merged: MergeResult, plan, target: Path, heading: Heading, departments: list[str],
                config: Config, problems: list[Problem]) -> None:
     """The PDF holds the form sheet only: it is what gets published."""
-    from .pdf import PdfError, to_pdf
+    from .pdf import PdfError, font_note, to_pdf
 
     with tempfile.TemporaryDirectory(prefix="ita-workbook-") as folder:
         form_copy = Path(folder) / f"{target.stem}.xlsx"
@@ -179,5 +181,6 @@ def _write_pdf(merged: MergeResult, plan, target: Path, heading: Heading, depart
                      problems=problems, form_only=True)
         try:
             merged.pdf = to_pdf(form_copy, target)
+            merged.pdf_note = font_note(config.font)
         except PdfError as exc:
             merged.pdf_error = str(exc)

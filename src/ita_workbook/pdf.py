@@ -45,6 +45,28 @@ def find_libreoffice() -> str | None:
     return next((p for p in _KNOWN_PLACES if os.path.isfile(p)), None)
 
 
+def font_note(font: str) -> str:
+    """What a reader of the PDF should know about the font on this machine ("" when all is well).
+
+    LibreOffice silently substitutes a missing font; with no Thai font at all, Thai prints as boxes."""
+    if shutil.which("fc-match") is None:
+        return ""
+    try:
+        thai = subprocess.run(["fc-list", ":lang=th", "family"], capture_output=True, text=True, timeout=20)
+        used = subprocess.run(["fc-match", "-f", "%{family[0]}", font], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    if not thai.stdout.strip():
+        return ("เครื่องนี้ไม่มีแบบอักษรภาษาไทย ตัวอักษรไทยใน PDF อาจเป็นสี่เหลี่ยม ติดตั้งแบบอักษร "
+                f"{font} (หรือ fonts-thai-tlwg) แล้วสั่งใหม่ / no Thai font on this machine: Thai text in "
+                f"the PDF may print as boxes; install {font} (or fonts-thai-tlwg) and run again")
+    found = used.stdout.strip()
+    if found and found.replace(" ", "").lower() != font.replace(" ", "").lower():
+        return (f"ไม่พบแบบอักษร {font} ในเครื่องนี้ PDF ใช้ {found} แทน ระยะบรรทัดอาจต่างจากฉบับพิมพ์จริงเล็กน้อย / "
+                f"font {font} is not installed here; the PDF uses {found} instead")
+    return ""
+
+
 def to_pdf(source: str | Path, target: str | Path, *, timeout: float = TIMEOUT_SECONDS) -> Path:
     """Convert `source` (xlsx) to `target` (pdf), replacing it only once the new PDF exists."""
     source, target = Path(source), Path(target)
