@@ -22,7 +22,9 @@ from .form import INSTRUCTIONS_SHEET, METADATA_SHEET
 
 MAX_SHEET_CELLS = 4_000_000  # rows x columns of one sheet's used area (calamine: 32 bytes a cell)
 MAX_SHEETS = 250  # visible sheets looked at in one file
-CHILD_MEMORY_BYTES = 1_500 * 2**20
+# Address space: a 30,000-row .xls or .ods loads within 200 MB; an 800-byte .ods repeating one cell
+# over a million rows made calamine fill 1.1 GB of RAM under the former 1,500 MB (tests/corpus).
+CHILD_MEMORY_BYTES = 400 * 2**20
 CHILD_CPU_SECONDS = 60
 
 
@@ -60,7 +62,10 @@ def _load(path: Path, scans: dict[str, _Scan] | None) -> Loaded:
 
     loaded = Loaded()
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        # By content, not by name: calamine picks its reader by the file's extension, so an .xls or
+        # .ods renamed .xlsx (a clerk asked to "send an xlsx") failed as damaged (tests/corpus).
+        with path.open("rb") as fh:
+            workbook = CalamineWorkbook.from_filelike(fh)
     except PasswordError:
         raise LoadError("encrypted") from None
     except (CalamineError, OSError, ValueError) as exc:
@@ -144,6 +149,7 @@ def _scan_xlsx(path: Path) -> dict[str, _Scan]:
     scans: dict[str, _Scan] = {}
     try:
         with zipfile.ZipFile(path) as zf:
+            _check_shared_strings(zf)
             targets = _sheet_targets(zf)
             for name, target in targets.items():
                 try:
@@ -154,6 +160,24 @@ def _scan_xlsx(path: Path) -> dict[str, _Scan]:
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError) as exc:
         raise LoadError("corrupt") from exc
     return scans
+
+
+_SST = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
+MAX_SHARED_STRINGS_CLAIMED = 100_000  # beyond those present: reserved room costs 24 bytes each
+
+
+def _check_shared_strings(zf: zipfile.ZipFile) -> None:
+    """calamine reserves room for as many shared strings as the part claims before it reads them:
+    uniqueCount="2000000000" aborted the whole process on a 48 GB allocation (tests/corpus). A claim
+    far beyond the strings present is a damaged or hostile file."""
+    for name in (i.filename for i in zf.infolist() if i.filename.lower() == "xl/sharedstrings.xml"):
+        xml = zf.read(name)
+        tag = _SST.search(xml)
+        claimed = dict(_ATTR.findall(tag.group())).get(b"uniqueCount", b"0") if tag else b"0"
+        present = sum(1 for _ in _SHARED_STRING.finditer(xml))
+        if not claimed.isdigit() or int(claimed) > present + MAX_SHARED_STRINGS_CLAIMED:
+            raise LoadError("corrupt")
 
 
 def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -250,10 +274,13 @@ def _load_in_child(path: Path) -> Loaded:
 
 
 def _child_main(path: str) -> int:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits; the parent's timeout still bounds the child
+        resource = None
+    if resource is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+        resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
     try:
         loaded = _load(Path(path), None)
     except LoadError as exc:
