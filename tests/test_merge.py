@@ -211,7 +211,7 @@ def test_without_a_config_the_templates_hidden_sheet_names_the_plan(tmp_path: Pa
     assert ws["A2"].value == "องค์การบริหารส่วนตำบลทดสอบ"
     missing = [p["value"] for p in report["problems"] if p["code"] == "plan-details-missing"]
     assert missing == ["[organisation] district", "[organisation] province"]
-    assert report["merge"] == {"written": True, "output": str(out), "pdf": None, "pdf_error": None,
+    assert report["merge"] == {"written": True, "output": str(out), "pdf": None, "pdf_error": None, "pdf_note": None,
                                "write_error": None, "draft": False, "files": 1, "projects_read": 1,
                                "projects_written": 1}
 
