@@ -647,9 +647,9 @@ SUMMARY_SIZE = 14
 _DIMENSION_GROUP = "จำนวนโครงการตามมิติ"
 _QUARTER_GROUP = "จำนวนโครงการรายไตรมาส"
 SUMMARY_COLUMNS: tuple[tuple[str, float, str | None], ...] = (
-    ("ที่", 5, None), ("องค์กรปกครองส่วนท้องถิ่น", 30, None), ("อำเภอ", 13, None), ("จำนวนโครงการ", 9.5, None),
+    ("ที่", 5, None), ("องค์กรปกครองส่วนท้องถิ่น", 34, None), ("อำเภอ", 13, None), ("จำนวนโครงการ", 9.5, None),
     *((f"มิติ {to_thai_digits(d.number)}", 6, _DIMENSION_GROUP) for d in form.DIMENSIONS),
-    *((f"ไตรมาส {form.THAI_QUARTER_DIGITS[i]}", 8, _QUARTER_GROUP) for i in range(4)),
+    *((f"ไตรมาส {form.THAI_QUARTER_DIGITS[i]}", 9, _QUARTER_GROUP) for i in range(4)),
     ("งบประมาณ (บาท)", 14, None), ("ข้อผิด พลาด", 7, None), ("คำเตือน", 7, None), ("หมายเหตุ", 26, None),
     ("ไฟล์", 24, None),
 )
