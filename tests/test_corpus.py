@@ -1,0 +1,177 @@
+"""Every case of the hostile-input corpus (tests/corpus/build.py) through the real command line, in a
+child process: its exit code and problem codes, no traceback, JSON that parses, its input untouched,
+no secret leaked, formula-like text kept as text, and bounds on time and peak memory.
+
+The bounds hold for every case on a shared 2-core machine: 10 s and 500 MB of peak RSS (the
+command and any child it starts: the .xls/.ods reader), except the 100,000-row case, whose own
+bound is below. The measured figures are in SECURITY.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from corpus.build import CASES, INJECTED, SECRET, Case, available, build
+
+BOUNDS = (10.0, 500)  # seconds, MB of peak RSS
+# 100,000 project rows are read, checked and kept: about 7 KB of memory and 0.1 ms a row.
+OWN_BOUNDS = {"rows-100000": (60.0, 1200)}
+# Text that marks a formula someone slipped in; none may reach a formula cell of any output.
+FORMULA_MARKERS = ("cmd|", "HYPERLINK", "WEBSERVICE", "+1+1", "-2+3", "@SUM", "SUM(A1:A2)")
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    build(folder)
+    return folder
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_mb: float
+    timed_out: bool
+
+
+# Measures in a fresh small interpreter: a child forked from this test process would count this
+# process's memory (shared at the fork) as its own peak.
+MEASURE = """
+import json, os, subprocess, sys, time
+report, timeout, *command = sys.argv[1:]
+start = time.monotonic()
+proc = subprocess.Popen(command)
+timed_out = False
+while True:
+    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+    if pid:
+        break
+    if not timed_out and time.monotonic() - start > float(timeout):
+        proc.kill()
+        timed_out = True
+    time.sleep(0.005)
+with open(report, "w") as fh:
+    json.dump([os.waitstatus_to_exitcode(status), time.monotonic() - start, usage.ru_maxrss, timed_out], fh)
+"""
+
+
+def run_cli(*args: object, timeout: float = 120) -> Run:
+    """`python -m ita_workbook ARGS` with its wall time and its peak RSS, from wait4: the command's
+    own peak, or that of a child it waited for (the .xls/.ods reader), whichever is higher."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "measure.json"
+        done = subprocess.run([sys.executable, "-c", MEASURE, report, str(timeout), sys.executable, "-m",
+                               "ita_workbook", *map(str, args)], capture_output=True, timeout=timeout + 30,
+                              env={**os.environ, "ITA_WORKBOOK_DEBUG": ""})
+        code, seconds, peak_kb, timed_out = json.loads(report.read_text())
+    return Run(code, done.stdout.decode(), done.stderr.decode(), seconds, peak_kb / 1024, timed_out)
+
+
+def within_bounds(run: Run, case: Case) -> None:
+    seconds, megabytes = OWN_BOUNDS.get(case.name, BOUNDS)
+    assert not run.timed_out
+    assert "Traceback" not in run.stdout + run.stderr, run.stderr[-2000:]
+    assert run.seconds <= seconds, f"{case.name}: {run.seconds:.1f} s"
+    assert run.peak_mb <= megabytes, f"{case.name}: {run.peak_mb:.0f} MB"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def texts_of(path: Path) -> list[str]:
+    """A file's text, and every member's if it is a zip: where a leaked secret would show."""
+    data = path.read_bytes()
+    texts = [data.decode("utf-8", "replace")]
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            texts += [zf.read(info).decode("utf-8", "replace") for info in zf.infolist()]
+    return texts
+
+
+def data_sheet(master: Path) -> list[dict]:
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name("ข้อมูล").to_python()
+    header = rows[0]
+    return [{k: (None if v == "" else v) for k, v in zip(header, row)} for row in rows[1:]]
+
+
+def assert_text_never_formula(path: Path, expected_texts: set[str]) -> None:
+    """Every expected text is in a text cell; no formula cell holds anything slipped in."""
+    import openpyxl
+
+    found = set()
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert not any(m in str(cell.value) for m in FORMULA_MARKERS), (sheet.title, cell.coordinate)
+                elif cell.value in expected_texts:
+                    assert cell.data_type == "s"
+                    found.add(cell.value)
+    assert found == expected_texts, expected_texts - found
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_case(corpus: Path, case: Case, tmp_path: Path) -> None:
+    if not available(case.needs):
+        pytest.skip(f"{case.needs} is not installed here (CI installs it)")
+    source = corpus / case.filename
+    before = sha256(source)
+    marked = tmp_path / "marked"
+
+    run = run_cli("validate", source, "--format", "json", "--annotate", marked)
+    within_bounds(run, case)
+    assert run.code == case.exit, run.stdout[-2000:]
+    report = json.loads(run.stdout)
+    problems = [p for f in report["files"] for p in f["problems"]] + report["problems"]
+    assert {p["code"] for p in problems} == case.codes
+    assert all(p["message"] and p["message_en"] and p["message"] != p["message_en"] for p in problems)
+    assert "internal-error" not in {p["value"] for p in problems}
+    if case.reason:
+        assert case.reason in {p["value"] for p in problems if p["code"] == "unreadable-file"}
+    if case.projects is not None:
+        assert report["summary"]["projects"] == case.projects
+    outputs = [run.stdout, run.stderr, *(t for f in sorted(marked.glob("*")) for t in texts_of(f))]
+
+    if case.merge:
+        master = tmp_path / "master.xlsx"
+        merged = run_cli("merge", source, "-o", master, *(["--draft"] if case.exit else []))
+        within_bounds(merged, case)
+        assert merged.code == 0 and master.is_file(), merged.stdout[-2000:]
+        rows = data_sheet(master)
+        assert len(rows) == case.projects
+        by_name = {row["name"]: row for row in rows}
+        for expected in case.records:
+            assert {k: by_name[expected["name"]][k] for k in expected} == expected
+        outputs += [merged.stdout, merged.stderr, *texts_of(master)]
+        injected = {v for r in case.records for v in r.values() if v in INJECTED or v == "=1+1"}
+        if injected:
+            assert_text_never_formula(master, injected)
+            for copy in marked.glob("*.xlsx"):
+                assert_text_never_formula(copy, injected)
+
+    assert not any(SECRET in text for text in outputs)
+    assert sha256(source) == before
+    assert not [p.name for p in tmp_path.rglob(".*")], "a temporary file was left behind"
+
+
+def test_corpus_has_every_kind_the_issue_names() -> None:
+    assert len(CASES) >= 40
+    assert {c.group for c in CASES} == {"not a workbook", "protected or old", "built to hurt", "odd but honest",
+                                         "injection"}
+    assert len({c.name for c in CASES}) == len(CASES)
