@@ -38,7 +38,13 @@ def parse_text(value: Any) -> str | None:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, _DATES):
+    if isinstance(value, dt.timedelta):
+        # A cell formatted as a duration ([h]:mm): shown as Excel shows it. It has no isoformat,
+        # which took `validate` down with a traceback (tests/test_properties.py).
+        total = int(value.total_seconds())
+        sign, total = "-" if total < 0 else "", abs(total)
+        value = f"{sign}{total // 3600}:{total // 60 % 60:02d}:{total % 60:02d}"
+    elif isinstance(value, _DATES):
         value = value.isoformat()
     text = clean_text(str(value))
     if len(text) > MAX_TEXT:
