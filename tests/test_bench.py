@@ -7,13 +7,15 @@ import datetime as dt
 import importlib.util
 import re
 import sys
+import zipfile
 from pathlib import Path
 
+import pytest
 import python_calamine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ita_workbook import reader, thai
+from ita_workbook import grid, reader, thai
 from ita_workbook.config import load_config
 from ita_workbook.validate import validate_files
 
@@ -125,3 +127,60 @@ def test_generated_department_files_validate_clean_and_feed_the_floor(tmp_path):
     assert len(rows) == 120
     first = python_calamine.CalamineWorkbook.from_path(str(files[0])).get_sheet_by_name("แผนปฏิบัติการ")
     assert rows[0] == first.to_python()[generate.FIRST_DATA_ROW][:len(rows[0])]
+
+
+# --- grid: the xlsx pre-scan -----------------------------------------------------------------------
+
+def reference_scan_cells(xml: bytes) -> int:
+    refs = grid._FILLED_CELL.findall(xml)
+    max_row = max((int(r) for _, r in refs), default=0)
+    max_row = max([max_row, *(int(r) for r in grid._ROW_WITH_CELL.findall(xml))])
+    widest = max((c for c, _ in refs), key=lambda c: (len(c), c), default=b"A")
+    return max_row * grid._column_number(widest)
+
+
+@st.composite
+def sheet_xml(draw) -> bytes:
+    """Sheet XML as writers produce it and as hostile files bend it: rows out of order, leading
+    zeros, cells without references, formatting-only cells, prefixed tags."""
+    parts = [b'<worksheet xmlns="x"><sheetData>']
+    for _ in range(draw(st.integers(0, 8))):
+        row = draw(st.sampled_from([b"1", b"2", b"9", b"10", b"007", b"1048576", b"36"]))
+        prefix = draw(st.sampled_from([b"", b"x:"]))
+        parts.append(b'<%srow r="%s">' % (prefix, row))
+        for _ in range(draw(st.integers(0, 4))):
+            col = draw(st.sampled_from([b"A", b"B", b"Z", b"AA", b"AB", b"XFD", b"M"]))
+            ref = draw(st.sampled_from([b' r="%s%s"' % (col, row), b' r="%s%s"' % (col, b"3"), b""]))
+            if draw(st.booleans()):
+                parts.append(b'<%sc%s s="1"><%sv>1</%sv></%sc>' % (prefix, ref, prefix, prefix, prefix))
+            else:
+                parts.append(b'<%sc%s s="1"/>' % (prefix, ref))
+        parts.append(b"</%srow>" % prefix)
+    parts.append(b"</sheetData></worksheet>")
+    return b"".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sheet_xml())
+def test_sheet_scan_finds_the_same_used_area(xml):
+    assert grid._scan_sheet(xml).cells == reference_scan_cells(xml)
+
+
+def test_shared_strings_claims_are_still_checked(tmp_path):
+    def book(claimed: str, strings: int) -> zipfile.ZipFile:
+        path = tmp_path / f"{claimed}-{strings}.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            sis = b"".join(b"<si><t>x</t></si>" for _ in range(strings))
+            zf.writestr("xl/sharedStrings.xml", b'<sst uniqueCount="%s">%s</sst>' % (claimed.encode(), sis))
+        return zipfile.ZipFile(path)
+
+    for claimed, strings in (("5", 5), ("100000", 0), ("100003", 3), ("0", 0)):
+        grid._check_shared_strings(book(claimed, strings))  # within the margin: accepted
+    for claimed, strings in (("100001", 0), ("2000000000", 3), ("-1", 0), ("1e9", 0)):
+        with pytest.raises(grid.LoadError):
+            grid._check_shared_strings(book(claimed, strings))
+
+
+def test_cell_addresses():
+    assert [reader._address(r, c) for r, c in ((0, 0), (9, 25), (0, 26), (99, 701), (0, 702), (4, 16383))] == \
+        ["A1", "Z10", "AA1", "ZZ100", "AAA1", "XFD5"]

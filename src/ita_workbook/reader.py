@@ -249,12 +249,17 @@ def _present(value: Any) -> bool:
 
 
 def _address(row: int, col: int) -> str:
+    return f"{_column_letters(col)}{row + 1}"
+
+
+@lru_cache(maxsize=1024)  # every cell of every row gets an address: the letters are worked out once
+def _column_letters(col: int) -> str:
     letters = ""
     col += 1
     while col:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
+    return letters
 
 
 def _fill_merged(sheet: grids.Grid) -> set[tuple[int, int]]:
