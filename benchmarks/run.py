@@ -179,6 +179,14 @@ def report(data: dict) -> str:
         f, v, g = size["floor"], size["validate"], size["merge"]
         lines.append(f"| {size['files']:,} | {f['cpu']:.2f} | {v['cpu']:.2f} | {g['cpu']:.2f} | "
                      f"{v['cpu_ratio']:.2f} × | {g['cpu_ratio']:.2f} × |")
+    sizes = data["sizes"]
+    if len(sizes) > 1:
+        lines += ["", "Memory growth between sizes, MB per 1,000 projects (linear if it stays flat):", ""]
+        for a, b in zip(sizes, sizes[1:]):
+            slope = {name: (b[name]["rss_mb"] - a[name]["rss_mb"]) / (b["projects"] - a["projects"]) * 1000
+                     for name in ("floor", "validate", "merge")}
+            lines.append(f"- {a['files']:,} → {b['files']:,} files: "
+                         + ", ".join(f"{name} {value:.1f}" for name, value in slope.items()))
     lines += ["", "Spread (min–max s) and CPU (user+sys, median s):", ""]
     for size in data["sizes"]:
         parts = [f"{name} {size[name]['min']:.2f}–{size[name]['max']:.2f} (CPU {size[name]['cpu']:.2f})"
