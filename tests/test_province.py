@@ -50,11 +50,12 @@ def write_org(path: Path, projects: list[Project], organisation: str, district: 
     return path
 
 
-def write_typed_plan(path: Path, title: list[str], rows: list[list], totals: list | None) -> Path:
+def write_typed_plan(path: Path, title: list[str], rows: list[list], totals: list | None, *,
+                     sheet: str = "แผน") -> Path:
     """A plan typed by hand like the official form: its title lines, the merged header, rows, totals."""
     book = openpyxl.Workbook()
     ws = book.active
-    ws.title = "แผน"
+    ws.title = sheet
     for line in title:
         ws.append([line])
     top = ws.max_row + 1 if title else 1
@@ -121,8 +122,8 @@ def test_summary_one_row_per_organisation_by_district_then_name(province):
     rows = sheet_rows(province["output"], SUMMARY_SHEET)
     body = rows[FIRST_ROW - 1:FIRST_ROW - 1 + 8]
     assert [(r[0], r[1], r[2]) for r in body] == [
-        (1, "องค์การบริหารส่วนตำบลหอไกร", "ตะพานหิน"),
-        (2, "องค์การบริหารส่วนตำบลบางมูลนาก", "บางมูลนาก"),
+        (1, "องค์การบริหารส่วนตำบลบางมูลนาก", "บางมูลนาก"),  # จังหวัดนครสวรรค์: provinces first
+        (2, "องค์การบริหารส่วนตำบลหอไกร", "ตะพานหิน"),
         (3, "เทศบาลตำบลโพทะเล", "โพทะเล"),
         (4, "องค์การบริหารส่วนตำบลท่าบัว", "โพทะเล"),  # "อำเภอโพทะเล" in the master: the word dropped
         (5, "เทศบาลตำบลวังจิก", "โพธิ์ประทับช้าง"),  # Thai order: โพทะเล before โพธิ์…, ตะพานหิน first
@@ -210,8 +211,8 @@ def test_problems_sheet_lists_every_problem_per_organisation(province):
     assert rows[0][:5] == ["ที่", "องค์กรปกครองส่วนท้องถิ่น", "อำเภอ", "ระดับ", "ปัญหา"]
     listed = [(r[1], r[3], r[7], r[5], r[6]) for r in rows[1:]]
     assert listed == [
-        ("องค์การบริหารส่วนตำบลหอไกร", "ข้อผิดพลาด", "no-quarter", "แผน", "I10"),
         ("องค์การบริหารส่วนตำบลบางมูลนาก", "คำเตือน", "other-province", "", ""),
+        ("องค์การบริหารส่วนตำบลหอไกร", "ข้อผิดพลาด", "no-quarter", "แผน", "I10"),
         ("องค์การบริหารส่วนตำบลท่าบัว", "คำเตือน", "missing-dimension", "", ""),
         ("เทศบาลตำบลวังจิก", "ข้อผิดพลาด", "wrong-fiscal-year", "", ""),
         ("เทศบาลเมืองพิจิตร", "ข้อผิดพลาด", "draft-plan", "", ""),
@@ -220,7 +221,7 @@ def test_problems_sheet_lists_every_problem_per_organisation(province):
         ("06 อบต.ไผ่รอบ", "คำเตือน", "organisation-from-filename", "", ""),
         ("07 เสีย", "ข้อผิดพลาด", "unreadable-file", "", ""),
     ]
-    other = rows[2]
+    other = rows[1]
     assert other[4] == "แผนนี้ระบุจังหวัดนครสวรรค์ ไม่ใช่จังหวัดพิจิตร ตรวจสอบว่าส่งมาถูกจังหวัด"
     assert other[9] == "08.xlsx"
 
@@ -236,6 +237,15 @@ def test_the_same_organisation_twice_and_a_published_plans_wrong_totals(tmp_path
     assert mismatches == [("J50", "31", "34"), ("L50", "12", "9")]
     assert {p.code for p in published.problems} == {"duplicate-organisation", "total-mismatch"}
     assert not result.ok
+
+
+def test_a_typed_plan_on_a_sheet_named_like_a_masters_data_sheet_is_read_as_a_form(tmp_path):
+    path = write_typed_plan(tmp_path / "p.xlsx", ["แผนปฏิบัติการป้องกันการทุจริต ประจำปี พ.ศ. ๒๕๖๖", "อบต.หอไกร",
+                                                  "อำเภอบางมูลนาก จังหวัดพิจิตร"], HAND_ROWS[:4],
+                            totals_row(4, (4, 1, 0, 0)), sheet="ข้อมูล")
+    plan = read_plan(path)
+    assert (plan.read_as, plan.organisation, plan.district, plan.tally.projects) == ("form", "อบต.หอไกร", "บางมูลนาก", 4)
+    assert plan.problems == []
 
 
 def test_a_master_edited_after_merge_is_caught(tmp_path, seed_projects):
@@ -258,7 +268,7 @@ def test_data_sheet_holds_every_project_with_its_organisation_and_source(provinc
     expected = 41 + len(province["by_dimension"]) + 3 * len(province["every_fourth"]) + 5 + 4
     assert len(rows) == 1 + expected
     col = {key: i for i, (key, _, _) in enumerate(DATA_COLUMNS)}
-    first = rows[1]  # ตะพานหิน's plan comes first, as on the summary
+    first = rows[1 + 11]  # after บางมูลนาก's 11 projects, ตะพานหิน's, as on the summary
     assert [first[col[k]] for k in ("organisation", "district", "province", "fiscal_year", "no", "name", "budget",
                                     "no_budget", "dimension", "q1", "q2", "department", "source_file",
                                     "source_sheet", "source_row")] == [
@@ -271,7 +281,7 @@ def test_data_sheet_holds_every_project_with_its_organisation_and_source(provinc
     assert {r[col["source_sheet"]] for r in seed} == {"แผนปฏิบัติการ"}  # traced to the form's rows
     ws = openpyxl.load_workbook(province["output"])[DATA_SHEET]
     assert ws.auto_filter.ref == f"A1:U{expected + 1}"
-    assert (ws["F2"].font.name, ws["F2"].font.sz, ws["I2"].number_format) == ("TH SarabunPSK", 14, "#,##0.00")
+    assert (ws["F13"].font.name, ws["F13"].font.sz, ws["I13"].number_format) == ("TH SarabunPSK", 14, "#,##0.00")
 
 
 def test_data_sheet_keeps_any_text_exactly(tmp_path, seed_projects):

@@ -76,8 +76,9 @@ class Workbook:
 
 
 def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = ()) -> Workbook:
-    """`keep_sheets`: visible sheets whose cells are kept in `sheets` (the province reads a master's
-    data sheet this way, guarded like the rest)."""
+    """`keep_sheets`: visible sheets whose cells are kept in `sheets` for the caller to read, instead
+    of being searched for a form table (the province reads a master's data sheet this way, loaded
+    with the same guards as the rest)."""
     path = Path(path)
     book = Workbook(str(path))
     try:
@@ -106,9 +107,10 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = ()) -> Workbo
             detail_en=f"too many sheets: only the first {grids.MAX_SHEETS} were read, "
                       f"{loaded.skipped_sheets} were not"))
     for sheet in loaded.grids:
-        book.tables.extend(read_tables(book.path, sheet))
         if sheet.name in keep_sheets:
-            book.sheets[sheet.name] = sheet.rows
+            book.sheets[sheet.name] = sheet.rows  # the caller reads it: not searched for a form table
+            continue
+        book.tables.extend(read_tables(book.path, sheet))
     if not book.tables and not any(p.is_error for p in book.problems):
         book.problems.append(Problem("header-not-found", book.path))
     return book
