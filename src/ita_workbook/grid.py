@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,7 +158,7 @@ def _scan_xlsx(path: Path) -> dict[str, _Scan]:
                 except KeyError:
                     continue
                 scans[name] = _scan_sheet(xml)
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError) as exc:
         raise LoadError("corrupt") from exc
     return scans
 

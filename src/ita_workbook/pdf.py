@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -84,6 +85,24 @@ def to_pdf(source: str | Path, target: str | Path, *, timeout: float = TIMEOUT_S
                        f"cannot write {target} ({exc.strerror or exc}); close it if it is open") from None
 
 
+def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """subprocess.run, but for a whole process group: LibreOffice's launcher (oosplash) starts
+    soffice.bin as its own child, and killing the launcher alone, on a timeout or when merge was
+    stopped, left soffice.bin running (tests/test_guarantees.py)."""
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except BaseException:  # the timeout, Ctrl+C, or merge's SIGTERM
+        try:
+            os.killpg(proc.pid, signal.SIGKILL) if hasattr(os, "killpg") else proc.kill()
+        except OSError:
+            pass  # already gone
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)
+
+
 def _convert(exe: str, source: Path, target: Path, timeout: float) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ita-workbook-lo-") as profile, \
@@ -92,7 +111,7 @@ def _convert(exe: str, source: Path, target: Path, timeout: float) -> Path:
                    f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
                    "--convert-to", "pdf", "--outdir", outdir, str(source)]
         try:
-            done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+            done = _run(command, timeout)
         except subprocess.TimeoutExpired:
             raise PdfError("timeout", f"LibreOffice ทำงานนานเกิน {timeout:.0f} วินาที จึงหยุดไว้ ลองสั่งใหม่อีกครั้ง",
                            f"LibreOffice took over {timeout:.0f} seconds and was stopped; try again") from None

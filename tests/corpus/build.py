@@ -542,6 +542,17 @@ def make_dates(path: Path, _: Path) -> None:
     book.save(book_path)
 
 
+def make_duration(path: Path, _: Path) -> None:
+    import openpyxl
+
+    write_form(path, [good(1), good(2)])
+    book = openpyxl.load_workbook(path)
+    book.active["G5"] = dt.timedelta(hours=30, minutes=15)  # "30:15" typed into a cell formatted [h]:mm:ss
+    book.active["G5"].number_format = "[h]:mm:ss"
+    book.active["G6"] = dt.time(1, 30)  # "1:30" typed: Excel makes it a time of day
+    book.save(path)
+
+
 def make_hidden_rows(path: Path, _: Path) -> None:
     write_xlsx(path, {"แผน": form_sheet([good(1), good(2), good(3)], hidden_rows=frozenset({6}))})
 
@@ -705,6 +716,9 @@ CASES: list[Case] = [
     Case("xxe-properties", BUILT_TO_HURT, ".xlsx", make_xxe_in_properties,
          "an external entity in the document properties, which only the --annotate copy opens",
          1, frozenset({"bad-dimension"}), projects=2, merge=True),
+    Case("xxe-dev-zero", BUILT_TO_HURT, ".xlsx", make_entity_in_sheet(XXE_DTD.replace("{url}", "file:///dev/zero"), "&xxe;"),
+         "an external entity naming /dev/zero (endless, if it were ever read)", 1, frozenset({"unreadable-file"}),
+         "corrupt"),
     Case("xxe-ods", BUILT_TO_HURT, ".ods", make_ods_xxe, "an external entity naming a local file, in an .ods",
          1, frozenset({"unreadable-file"}), "corrupt"),
     Case("ods-repeat-bomb", BUILT_TO_HURT, ".ods", make_ods_repeat_bomb,
@@ -745,6 +759,9 @@ CASES: list[Case] = [
          0, projects=1, merge=True, records=[{"name": "โครงการอบรม คุณธรรม", "indicator": "มีการอบรม"}]),
     Case("dates-for-numbers", ODD_BUT_HONEST, ".xlsx", make_dates, "dates where a budget, quantity and มิติ belong",
          1, frozenset({"excel-date"}), projects=3),
+    Case("duration", ODD_BUT_HONEST, ".xlsx", make_duration, "a duration ([h]:mm:ss) and a time of day as ตัวชี้วัด",
+         0, projects=2, merge=True, records=[{"name": "โครงการทดสอบที่ 1", "indicator": "30:15:00"},
+                                             {"name": "โครงการทดสอบที่ 2", "indicator": "01:30:00"}]),
     Case("hidden-rows", ODD_BUT_HONEST, ".xlsx", make_hidden_rows, "a hidden project row: read like the others, and said",
          0, frozenset({"hidden-row"}), projects=3),
     Case("hidden-sheet", ODD_BUT_HONEST, ".xlsx", make_hidden_sheet, "a hidden draft sheet with errors: not read",
@@ -785,6 +802,7 @@ def available(need: str | None) -> bool:
 
 def build(folder: Path) -> list[Case]:
     """Write every case whose tools are here into `folder`; return the cases written."""
+    folder = folder.resolve()  # the entities name the secret by its absolute file:// address
     folder.mkdir(parents=True, exist_ok=True)
     (folder / SECRET_NAME).write_text(SECRET + "\n", encoding="utf-8")
     built = []
