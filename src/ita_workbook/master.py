@@ -39,9 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -51,7 +49,9 @@ from .config import DEFAULT_FONT
 from .plan import Plan, Project
 from .problems import Problem
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape
+from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, text_width,
+                         unbroken_widths)
+from .xlsx_style import lines_height as _lines_height
 
 FORM_SHEET = "แผนปฏิบัติการ"
 SUMMARY_SHEET = "สรุป"
@@ -83,101 +83,19 @@ DEFAULT_FONT_OPTIONS = {"default_format_properties": {"font_name": "Arial", "fon
 MARGINS = {"left": 1.0, "right": 0.4, "top": 0.6, "bottom": 0.6}
 
 
-# --- how much room Thai text takes ---------------------------------------------------------------
-# Neither Excel nor LibreOffice fits a row to wrapped text, so every row's height is computed here:
-# the text is wrapped at Thai word boundaries (pythainlp's dictionary, close to LibreOffice's) with
-# the advance widths of each character. Checked against LibreOffice on 1,515 cells of the seed plan
-# (14 and 16 pt, columns 9 to 30 wide): 1 came out a line short; rows average 1 line to spare,
-# which Excel, whose columns are 6 % narrower than LibreOffice's, needs.
-# Advance widths (1/1000 em) of Laksaman, the metric twin of TH SarabunPSK in fonts-thai-tlwg,
-# for U+0020-U+007E and U+0E01-U+0E5B; above/below vowels and tone marks take none.
-_ASCII_EM = (324, 221, 312, 606, 543, 879, 636, 180, 285, 285, 428, 618, 243, 324, 243, 406, 544, 544, 544, 544,
-             544, 544, 544, 544, 544, 544, 243, 243, 618, 618, 618, 425, 806, 601, 568, 610, 648, 527, 527, 639,
-             663, 221, 397, 565, 530, 824, 663, 731, 568, 732, 570, 529, 570, 700, 586, 884, 628, 550, 637, 294,
-             394, 294, 619, 529, 306, 517, 603, 497, 603, 562, 309, 467, 586, 215, 233, 475, 300, 904, 586, 598,
-             603, 603, 326, 424, 357, 586, 512, 762, 478, 506, 482, 312, 230, 312, 625)
-_THAI_EM = (580, 568, 574, 591, 591, 613, 442, 552, 567, 568, 574, 780, 780, 639, 639, 515, 693, 800, 816, 588,
-            588, 568, 646, 503, 631, 643, 643, 573, 573, 672, 672, 639, 601, 564, 484, 568, 573, 639, 503, 591,
-            658, 573, 642, 682, 582, 559, 588, 536, 0, 475, 475, 0, 0, 0, 0, 0, 0, 0, 600, 600, 600, 600, 618,
-            305, 567, 356, 364, 367, 308, 600, 0, 0, 0, 0, 0, 0, 0, 0, 676, 675, 675, 675, 675, 675, 675, 675,
-            675, 675, 675, 785, 1048)
-BOLD_WIDER = 1.06
-LINE_HEIGHT = 1.7  # LibreOffice sets TH SarabunPSK (Laksaman) lines 1.66 em apart
-ROW_PADDING = 8.0  # points per row, above and below the text together
-CELL_MARGINS = 8.0  # points of a column's width that text never uses
+# --- how much room text takes: xlsx_style's estimator, at the table's size -------------------------
+
+def line_count(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> int:
+    return ARIAL_COLUMNS.line_count(text, width, size, bold)
 
 
-def _char_em(ch: str) -> float:
-    code = ord(ch)
-    if 0x20 <= code <= 0x7E:
-        return _ASCII_EM[code - 0x20] / 1000
-    if 0x0E01 <= code <= 0x0E5B:
-        return _THAI_EM[code - 0x0E01] / 1000
-    if unicodedata.combining(ch) or unicodedata.category(ch) == "Cf":
-        return 0.0
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.6
+def lines_height(lines: int, size: float = FONT_SIZE) -> float:
+    return _lines_height(lines, size)
 
 
-def text_width_em(text: str) -> float:
-    return sum(_char_em(ch) for ch in text)
-
-
-def column_points(width: float) -> float:
-    """The room for text, in points, in a column of Excel width `width` (Excel's own pixel rule)."""
-    return max((int(width * 7 + 0.5) + 5) * 0.75 - CELL_MARGINS, 1.0)
-
-
-def _tokens(paragraph: str) -> list[str]:
-    from pythainlp.tokenize import word_tokenize  # loads its dictionary once (~0.4 s)
-
-    tokens = word_tokenize(paragraph, engine="newmm", keep_whitespace=True)
-    return tokens if "".join(tokens) == paragraph else paragraph.split(" ")
-
-
-@lru_cache(maxsize=16384)
-def _wrap(text: str, room_em: float) -> tuple[str, ...]:
-    """`text` cut into the lines it takes in `room_em`; the lines put together give `text` back."""
-    lines: list[str] = []
-    for n, paragraph in enumerate(text.split("\n")):
-        start = "\n" if n else ""
-        if text_width_em(paragraph) <= room_em:
-            lines.append(start + paragraph)
-            continue
-        current, used = start, 0.0
-        for token in _tokens(paragraph):
-            width = text_width_em(token)
-            if token.isspace() or used + width <= room_em:
-                current, used = current + token, used + width  # spaces hang at a line's end
-                continue
-            if current.strip():
-                lines.append(current)
-                current, used = "", 0.0
-            for ch in token:  # a word wider than the column is broken between characters
-                w = _char_em(ch)
-                if used + w > room_em and current.strip() and w > 0:
-                    lines.append(current)
-                    current, used = "", 0.0
-                current, used = current + ch, used + w
-        lines.append(current)
-    return tuple(lines)
-
-
-def wrap(text: str, width: float, size: float = 0, bold: bool = False) -> tuple[str, ...]:
-    room = column_points(width) / (size or FONT_SIZE) / (BOLD_WIDER if bold else 1.0)
-    return _wrap(str(text), round(room, 3))
-
-
-def line_count(text: str, width: float, size: float = 0, bold: bool = False) -> int:
-    return len(wrap(text, width, size, bold)) if text else 1
-
-
-def lines_height(lines: int, size: float = 0) -> float:
-    return round(lines * (size or FONT_SIZE) * LINE_HEIGHT + ROW_PADDING, 1)
-
-
-def row_height(cells: Iterable[tuple[str, float]], size: float = 0, bold: bool = False) -> float:
+def row_height(cells: Iterable[tuple[str, float]], size: float = FONT_SIZE, bold: bool = False) -> float:
     """The height (points) a row needs so that none of its (text, column width) cells is clipped."""
-    return lines_height(max([1, *(line_count(t, w, size, bold) for t, w in cells if t)]), size)
+    return ARIAL_COLUMNS.row_height(cells, size, bold=bold)
 
 
 @dataclass
@@ -254,7 +172,7 @@ def _column_widths(projects: list[Project]) -> list[float]:
     """The form's widths, widened where a number would not fit (Excel shows ### then) or a word of
     the header would be broken (ไตรมาส in a column 6.5 wide)."""
     widths = [c.width for c in form.COLUMNS]
-    needed = {c.key: max(text_width_em(w) for w in _tokens(c.header)) * BOLD_WIDER for c in form.COLUMNS}
+    needed = {c.key: max(unbroken_widths(c.header, FONT_SIZE, bold=True)) for c in form.COLUMNS}
     numbers = {
         "no": [f"{len(projects)}."],
         "budget": [_thai_amount(sum(p.budget_value for p in projects))]
@@ -262,10 +180,10 @@ def _column_widths(projects: list[Project]) -> list[float]:
         "quantity": [_text_of(p.quantity) for p in projects if isinstance(p.quantity, float)],
     }
     for key, texts in numbers.items():
-        needed[key] = max([needed[key], *(text_width_em(t) * BOLD_WIDER for t in texts)])
-    for key, em in needed.items():
+        needed[key] = max([needed[key], *(text_width(t, FONT_SIZE, bold=True) for t in texts)])
+    for key, points in needed.items():
         i = _INDEX[key]
-        while column_points(widths[i]) < em * FONT_SIZE:
+        while ARIAL_COLUMNS.room(widths[i]) < points:
             widths[i] += 0.5
     return widths
 
@@ -342,7 +260,10 @@ def _header(ws, styles: Formats, top: int, bottom: int, widths: list[float]) -> 
 
 
 def _max_lines(size: float = FONT_SIZE) -> int:
-    return int((MAX_ROW_HEIGHT - ROW_PADDING) // (size * LINE_HEIGHT))
+    lines = 1
+    while lines_height(lines + 1, size) <= MAX_ROW_HEIGHT:
+        lines += 1
+    return lines
 
 
 def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, widths: list[float],
@@ -458,7 +379,7 @@ def _merged_text(ws, first_row: int, first_col: int, last_row: int, last_col: in
 def _split_lines(text: str, width: float, per_row: int) -> list[str]:
     """`text` cut into pieces of at most `per_row` lines of a column `width` wide, at a space where
     there is one, so that the reader, which joins the pieces with line breaks, gets the words back."""
-    lines = list(wrap(text, width))
+    lines = list(ARIAL_COLUMNS.wrap(text, width, FONT_SIZE))
     pieces: list[str] = []
     while lines:
         take = min(per_row, len(lines))

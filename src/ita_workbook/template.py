@@ -25,8 +25,10 @@ from .output import atomic_path
 from .plan import Project
 from .problems import Report
 from .thai import thai_date, thai_number, to_thai_digits
-from .xlsx_style import (THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
-                         row_height)
+from .xlsx_style import FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook
+
+# Row heights for this module's workbooks (`new_workbook`: the form font is the default font).
+row_height = FORM_FONT_COLUMNS.row_height
 
 FORM_SHEET = "แผนปฏิบัติการ"
 LISTS_SHEET = "_lists"
@@ -192,7 +194,7 @@ class _Writer:
             ws.set_column(i, i, column_width(_width(column)))
         row = 0
         for text, fill_in in self._titles():
-            ws.set_row(row, row_height([(text, _total_width())], fmt.size + 2))
+            ws.set_row(row, row_height([(text, _total_width())], fmt.size + 2, bold=True))
             ws.merge_range(row, 0, row, last_col, text,
                            fmt.title(font_size=fmt.size + 2, locked=not fill_in))
             row += 1
@@ -341,7 +343,8 @@ class _Writer:
 
         def line(text: str, cell_format=None, size: int | None = None) -> None:
             nonlocal row
-            ws.set_row(row, row_height([(text, width)], size or fmt.size))
+            ws.set_row(row, row_height([(text, width)], size or fmt.size,
+                                       bold=bool(getattr(cell_format, "bold", False))))
             ws.merge_range(row, 0, row, last_col, text, cell_format or fmt.paragraph())
             row += 1
 
@@ -386,7 +389,7 @@ class _Writer:
                 message += " (เดือนของแต่ละไตรมาสอยู่ด้านล่าง)"
             must = "" if column.value_required or column.kind == form.MARK else " (ไม่บังคับ)"
             text = f"{title}{must}: {message}"
-            ws.set_row(row, row_height([(text, width)]))
+            ws.set_row(row, row_height([(text, width)], bold=True))  # measured all bold: never short
             ws.merge_range(row, 0, row, last_col, "", fmt.paragraph())
             ws.write_rich_string(row, 0, fmt.paragraph(bold=True), f"{title}{must}: ",
                                  fmt.paragraph(), message, fmt.paragraph())
@@ -402,7 +405,7 @@ class _Writer:
         for d in DIMENSIONS:
             name = f"มิติที่ {to_thai_digits(d.number)} {d.name}: "
             text = name + DIMENSION_EXPLAINED[d.number]
-            ws.set_row(row, row_height([(text, width)]))
+            ws.set_row(row, row_height([(text, width)], bold=True))
             ws.merge_range(row, 0, row, last_col, "", fmt.paragraph())
             ws.write_rich_string(row, 0, fmt.paragraph(bold=True), name,
                                  fmt.paragraph(), DIMENSION_EXPLAINED[d.number], fmt.paragraph())
@@ -444,9 +447,9 @@ def _write_header(ws: Worksheet, fmt: Formats, row: int) -> None:
             groups.setdefault(column.group, []).append(i)
     for group, cols in groups.items():
         ws.merge_range(row, cols[0], row, cols[-1], group, header)
-    top = row_height([(g, sum(_width(COLUMNS[i]) for i in cols)) for g, cols in groups.items()])
-    bottom = row_height([(c.header, _width(c)) for c in COLUMNS if c.group])
-    spanning = row_height([(c.header, _width(c)) for c in COLUMNS if not c.group])
+    top = row_height([(g, sum(_width(COLUMNS[i]) for i in cols)) for g, cols in groups.items()], bold=True)
+    bottom = row_height([(c.header, _width(c)) for c in COLUMNS if c.group], bold=True)
+    spanning = row_height([(c.header, _width(c)) for c in COLUMNS if not c.group], bold=True)
     ws.set_row(row, top)
     ws.set_row(row + 1, max(bottom, spanning - top))
 

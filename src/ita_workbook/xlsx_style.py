@@ -1,13 +1,18 @@
 """The look shared by every workbook we write with xlsxwriter: font, Thai-digit number formats,
-header and cell formats, A4 landscape page setup, and row heights for wrapped Thai text.
+header and cell formats, A4 landscape page setup, and the one way we measure wrapped Thai text.
 
 Neither Excel (for merged cells) nor headless LibreOffice (at all) fits a row to wrapped Thai text,
-so every row whose text is known when writing gets a height from `row_height`.
+so every row whose text is known when writing gets a height from `row_height`, which wraps the text
+the way LibreOffice does (see "how much room wrapped Thai text takes" below).
 """
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -28,20 +33,6 @@ TEXT_FORMAT = "@"  # typed values stay text: 1/2 or 3-4 never turn into dates
 HEADER_FILL = "#D9D9D9"
 
 A4 = 9
-# Line height as a multiple of the font size, with room for the stacked marks. Laksaman, which
-# stands in for TH SarabunPSK on Linux, spans 1.96 em (its ascent + descent); Excel's rows for
-# TH SarabunPSK are nearer 1.5 (not measured here). Line counts are rounded up, which covers the
-# difference in LibreOffice; in Excel rows come out a little tall rather than clipped.
-LINE_HEIGHT = 1.75
-ROW_PADDING = 4.0  # points above and below the text
-# Average advance of a spacing Thai/Latin character in TH SarabunPSK-like fonts, in em; above and
-# below vowels and tone marks take no width. Measured on the seed plan with Laksaman's metrics.
-CHAR_EM = 0.53
-SPACE_EM = 0.32
-# Thai line breaking (at word boundaries) wastes the end of most lines.
-WRAP_SLACK = 0.9
-_ZERO_WIDTH = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b"
-                        "\u0e4c\u0e4d\u0e4e\u200b\u200c\u200d")
 
 
 # Workbooks from `new_workbook` have the form's font as their default (Normal) font: empty rows then
@@ -113,26 +104,244 @@ def a4_landscape(ws: Worksheet, repeat_rows: tuple[int, int] | None = None, *,
     ws.set_footer(f'&C&"{font},Regular"&14หน้า &P / &N', {"margin": 0.25})
 
 
-def text_width_em(text: str) -> float:
-    return sum(0.0 if ch in _ZERO_WIDTH else SPACE_EM if ch == " " else CHAR_EM for ch in text)
+# --- how much room wrapped Thai text takes -------------------------------------------------------
+# One estimator for every workbook we write: the text is wrapped the way LibreOffice wraps it, with
+# each character's advance, and the row gets as many lines as that takes. Measured with
+# tests/calibrate_row_heights.py (LibreOffice 7.4, fonts-thai-tlwg; re-run it after changing fonts,
+# widths or this code):
+# - "TH SarabunPSK" is drawn with Laksaman at its full size: LibreOffice ignores fontconfig's 0.66
+#   scaling, so text is 1.5 times as wide as in the real TH SarabunPSK (ก: 580/1000 em, real 386).
+# - Lines are 1.657 em apart (Laksaman's typographic ascent + descent) whatever the size; a cell
+#   keeps 1 pt of margin on each side of its text.
+# - A column of form width w is 5.549 w + 4.0 points wide in a workbook whose default font is
+#   Arial 10, and 5.075 w + 3.55 in one from `new_workbook` (the form font, widths by column_width).
+# - LibreOffice breaks Thai lines between words of ICU's dictionary (pythainlp ships its word list),
+#   at spaces and after a hyphen, and a word wider than the column between characters. Here lines
+#   break only there, never at punctuation inside a word ("/", "(", ".") where LibreOffice sometimes
+#   does too: fewer places to break can only take more lines, never fewer.
+# Against 1,588 cells (the seed's names, units, ตัวชี้วัด, ผลลัพธ์, departments, headers and titles,
+# 14 pt in the master's layout and 16 pt in the template's, at widths 9 to 163), with the room
+# below (1 % narrower than measured): at their own column's width (408 cells) none is a line short,
+# 95 % are exact and 5 % have one spare line; at every width 2 cells are a line short (ร้องเรียน/
+# ร้องทุกข์ at width 20, cut otherwise than ICU does), 88 % are exact, 11 % have one spare line. Of
+# the seed's 41 project rows (298 lines in LibreOffice), 3 have a spare line, none is short.
+# The two estimators this one replaces: master.py's left no cell short but gave the seed's rows 50
+# spare lines (Excel's narrower columns, 1.7 em lines); xlsx_style's average widths left 50 of the
+# template's 204 cells a line or two short.
+# Excel on Windows with the real TH SarabunPSK draws narrower glyphs (2/3) and closer lines, so
+# rows sized here never clip there; they leave it room instead.
+LINE_PITCH = 1.66  # em between lines
+CELL_MARGIN = 1.0  # points on each side of a cell's text
+# Points a row needs beyond its lines: the margins above and below, and 1 pt more so that the tails
+# of ฎ ฏ and the vowels below (ุ ู) on the last line clear the border.
+ROW_PADDING = 2 * CELL_MARGIN + 1.0
+SAFETY = 0.99  # of the measured room: rounding, another LibreOffice or its dictionary
+
+# Advance widths (1/1000 em) of Laksaman and Laksaman Bold for U+0020-U+007E and U+0E01-U+0E5B;
+# above/below vowels and tone marks take none.
+_ASCII = (
+    324, 221, 312, 606, 543, 879, 636, 180, 285, 285, 428, 618, 243, 324, 243, 406, 544, 544, 544, 544, 544,
+    544, 544, 544, 544, 544, 243, 243, 618, 618, 618, 425, 806, 601, 568, 610, 648, 527, 527, 639, 663, 221,
+    397, 565, 530, 824, 663, 731, 568, 732, 570, 529, 570, 700, 586, 884, 628, 550, 637, 294, 394, 294, 619,
+    529, 306, 517, 603, 497, 603, 562, 309, 467, 586, 215, 233, 475, 300, 904, 586, 598, 603, 603, 326, 424,
+    357, 586, 512, 762, 478, 506, 482, 312, 230, 312, 625)
+_THAI = (
+    580, 568, 574, 591, 591, 613, 442, 552, 567, 568, 574, 780, 780, 639, 639, 515, 693, 800, 816, 588, 588,
+    568, 646, 503, 631, 643, 643, 573, 573, 672, 672, 639, 601, 564, 484, 568, 573, 639, 503, 591, 658, 573,
+    642, 682, 582, 559, 588, 536, 0, 475, 475, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 618, 305, 567, 356, 364, 367,
+    308, 600, 0, 0, 0, 0, 0, 0, 0, 0, 676, 675, 675, 675, 675, 675, 675, 675, 675, 675, 675, 785, 1048)
+_ASCII_BOLD = (
+    339, 252, 437, 694, 552, 1034, 731, 254, 367, 367, 515, 627, 258, 339, 258, 415, 568, 568, 568, 568, 568,
+    568, 568, 568, 568, 568, 258, 258, 627, 627, 627, 434, 860, 678, 595, 649, 690, 538, 538, 682, 709, 245,
+    424, 618, 540, 863, 709, 779, 586, 779, 594, 549, 633, 725, 634, 920, 640, 595, 678, 351, 403, 351, 628,
+    565, 315, 552, 654, 521, 654, 588, 382, 499, 636, 245, 257, 511, 320, 956, 636, 619, 648, 648, 370, 445,
+    388, 628, 538, 722, 524, 543, 538, 383, 266, 383, 634)
+_THAI_BOLD = (
+    588, 624, 648, 606, 606, 681, 478, 586, 609, 624, 648, 849, 849, 639, 639, 559, 740, 828, 866, 609, 609,
+    588, 658, 538, 651, 669, 669, 622, 622, 725, 725, 639, 627, 580, 494, 588, 600, 639, 570, 606, 693, 600,
+    658, 703, 592, 579, 571, 511, 0, 505, 505, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 585, 312, 594, 379, 404, 379,
+    314, 657, 0, 0, 0, 0, 0, 0, 0, 0, 676, 685, 685, 685, 685, 685, 685, 685, 685, 685, 685, 789, 1048)
 
 
-def column_points(width: float) -> float:
-    """The room for text in a column of form width `width` (characters of Calibri 11)."""
-    pixels = width * 7 + 5  # 7 pixels a character, 5 of padding
-    return max(pixels - 6, 1) * 0.75  # less the cell's inner margins; 96 pixels to 72 points
+class _Advances(dict):
+    """Character → advance (em), worked out the first time it is met: every text of a plan is
+    measured, some several times, and a lookup per character is what that costs."""
+
+    def __init__(self, ascii_: tuple[int, ...], thai: tuple[int, ...]):
+        super().__init__()
+        self.ascii, self.thai = ascii_, thai
+
+    def __missing__(self, ch: str) -> float:
+        code = ord(ch)
+        if 0x20 <= code <= 0x7E:
+            em = self.ascii[code - 0x20] / 1000
+        elif 0x0E01 <= code <= 0x0E5B:
+            em = self.thai[code - 0x0E01] / 1000
+        elif unicodedata.combining(ch) or unicodedata.category(ch) == "Cf":
+            em = 0.0
+        else:
+            em = 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.6
+        if len(self) < 65536:  # a text of every character in Unicode stays bounded
+            self[ch] = em
+        return em
 
 
-def line_count(text: str, width: float, size: float = FONT_SIZE) -> int:
-    """How many lines `text` takes wrapped in a column (or merged columns) of Excel width `width`."""
-    room = column_points(width) * WRAP_SLACK
-    lines = 0
-    for paragraph in str(text).split("\n"):
-        lines += max(1, math.ceil(text_width_em(paragraph) * size / room))
-    return lines
+_REGULAR, _BOLD = _Advances(_ASCII, _THAI), _Advances(_ASCII_BOLD, _THAI_BOLD)
 
 
-def row_height(cells: Iterable[tuple[str, float]], size: float = FONT_SIZE, min_lines: int = 1) -> float:
-    """The height in points a row needs so that none of its (text, width) cells is clipped."""
-    lines = max([min_lines, *(line_count(text, width, size) for text, width in cells if text)])
-    return round(lines * size * LINE_HEIGHT + 2 * ROW_PADDING, 1)
+def _em(text: str, bold: bool = False) -> float:
+    return sum(map((_BOLD if bold else _REGULAR).__getitem__, text))
+
+
+def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
+    """Points `text` takes on one line."""
+    return _em(text, bold) * size
+
+
+_SPACES = re.compile(r"(\s+)")
+# pythainlp's two ways of cutting Thai into the dictionary's words; where they differ, the one that
+# takes more lines is taken (fewer lines short, see above).
+_ENGINES = ("newmm", "longest")
+
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    from pythainlp.corpus.icu import thai_icu_words  # ICU's Thai word list, as LibreOffice uses
+    from pythainlp.util import Trie
+
+    return Trie(thai_icu_words())
+
+
+def _thai_letter(ch: str) -> bool:
+    # Letters, vowels and marks; not ฯ and ๆ, which stay with their word, nor digits or ฿.
+    return ("\u0e01" <= ch <= "\u0e3a" or "\u0e40" <= ch <= "\u0e4e") and ch not in "\u0e2f\u0e46"
+
+
+@lru_cache(maxsize=65536)
+def _words(run: str, engine: str) -> tuple[str, ...]:
+    """The dictionary words of a run of text without spaces (cached: phrases recur across a plan)."""
+    from pythainlp.tokenize import word_tokenize  # loads its dictionary once (~0.4 s)
+
+    words = word_tokenize(run, custom_dict=_dictionary(), engine=engine) if len(run) > 1 else [run]
+    return tuple(words) if "".join(words) == run else (run,)
+
+
+@lru_cache(maxsize=16384)
+def _units(paragraph: str, engine: str) -> tuple[tuple[str, ...], ...]:
+    """`paragraph` cut where LibreOffice may end a line (after spaces, between two Thai words, after a
+    hyphen), each unit as its words; spaces stay at the end of the unit before them."""
+    units: list[list[str]] = []
+    for run in _SPACES.split(paragraph):
+        if not run:
+            continue
+        if run.isspace():
+            if units:
+                units[-1][-1] += run
+            else:
+                units.append([run])
+            continue
+        for word in _words(run, engine):
+            last = units[-1][-1] if units else " "
+            breaks = last[-1].isspace() or (_thai_letter(last[-1]) and _thai_letter(word[0])) \
+                or (last[-1] == "-" and word[0].isalpha())
+            if breaks:
+                units.append([word])
+            else:
+                units[-1].append(word)
+    return tuple(tuple(unit) for unit in units)
+
+
+def unbroken_widths(text: str, size: float = FONT_SIZE, bold: bool = False) -> list[float]:
+    """Points of each piece of `text` a line never breaks inside (a word with the punctuation stuck to
+    it): a column narrower than the widest piece breaks it mid-word."""
+    return [text_width("".join(unit).rstrip(), size, bold) for paragraph in str(text).split("\n")
+            for engine in _ENGINES for unit in _units(paragraph, engine)] or [0.0]
+
+
+class _Lines:
+    """Lines filled one piece at a time, each piece on the current line if it fits, else on the next."""
+
+    def __init__(self, start: str, room: float, bold: bool):
+        self.lines: list[str] = []
+        self.line, self.used, self.room, self.bold = start, 0.0, room, bold
+
+    def _next(self) -> None:
+        if self.line.strip():
+            self.lines.append(self.line)
+            self.line, self.used = "", 0.0
+
+    def add(self, piece: str) -> bool:
+        """False, on an empty line, when `piece` is wider than a whole line."""
+        width = _em(piece.rstrip(), self.bold)  # spaces at the end of a line hang in the margin
+        if self.used + width > self.room:
+            self._next()
+            if width > self.room:
+                return False
+        self.line, self.used = self.line + piece, self.used + _em(piece, self.bold)
+        return True
+
+    def add_characters(self, word: str) -> None:
+        for ch in word:
+            advance = _em(ch, self.bold)
+            if self.used + advance > self.room and advance > 0 and not ch.isspace():
+                self._next()
+            self.line, self.used = self.line + ch, self.used + advance
+
+    def close(self) -> list[str]:
+        return [*self.lines, self.line]
+
+
+@lru_cache(maxsize=16384)
+def _wrap(text: str, room: float, bold: bool, engine: str) -> tuple[str, ...]:
+    """`text` cut into the lines it takes in `room` em; the lines put together give `text` back."""
+    lines: list[str] = []
+    for n, paragraph in enumerate(text.split("\n")):
+        filling = _Lines("\n" if n else "", room, bold)
+        for unit in _units(paragraph, engine):
+            # A unit wider than a line breaks between its words, a word between its characters.
+            if not filling.add("".join(unit)):
+                for word in unit:
+                    if not filling.add(word):
+                        filling.add_characters(word)
+        lines += filling.close()
+    return tuple(lines)
+
+
+def lines_height(lines: int, size: float = FONT_SIZE) -> float:
+    """The height of a row of `lines` lines: in whole pixels (Excel's unit, 0.75 pt), rounded up."""
+    return math.ceil((lines * size * LINE_PITCH + ROW_PADDING) / 0.75) * 0.75
+
+
+@dataclass(frozen=True)
+class Columns:
+    """How wide LibreOffice draws a column of form width `width` (characters of Calibri 11, as in
+    form.py) in a workbook with a given default font, and the lines text takes in it."""
+    per_width: float
+    padding: float
+
+    def room(self, width: float) -> float:
+        """Points of text one line holds in a column (or merged columns) of form width `width`."""
+        return max((self.per_width * width + self.padding - 2 * CELL_MARGIN) * SAFETY, 1.0)
+
+    def wrap(self, text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> tuple[str, ...]:
+        """The lines `text` takes; put together they give `text` back."""
+        room = round(self.room(width) / size, 3)
+        return max((_wrap(str(text), room, bold, engine) for engine in _ENGINES), key=len)
+
+    def line_count(self, text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> int:
+        return len(self.wrap(text, width, size, bold)) if text else 1
+
+    def row_height(self, cells: Iterable[tuple[str, float]], size: float = FONT_SIZE, min_lines: int = 1,
+                   bold: bool = False) -> float:
+        """The height (points) a row needs so that none of its (text, form width) cells is clipped."""
+        lines = max([min_lines, *(self.line_count(t, w, size, bold) for t, w in cells if t)])
+        return lines_height(lines, size)
+
+
+# Workbooks whose default font is Arial 10 (the master, the province workbook).
+ARIAL_COLUMNS = Columns(5.549, 4.0)
+# Workbooks from `new_workbook`, columns set with `column_width`.
+FORM_FONT_COLUMNS = Columns(5.075, 3.55)
+
+room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, ARIAL_COLUMNS.line_count,
+                                      ARIAL_COLUMNS.row_height)
