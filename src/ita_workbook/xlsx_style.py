@@ -128,8 +128,11 @@ def a4_landscape(ws: Worksheet, repeat_rows: tuple[int, int] | None = None, *,
 # The two estimators this one replaces: master.py's left no cell short but gave the seed's rows 50
 # spare lines (Excel's narrower columns, 1.7 em lines); xlsx_style's average widths left 50 of the
 # template's 204 cells a line or two short.
-# Excel on Windows with the real TH SarabunPSK draws narrower glyphs (2/3) and closer lines, so
-# rows sized here never clip there; they leave it room instead.
+# The example's master (41 projects) now prints on 16 pages here, 18 before; the published
+# original took 8 to 10. Excel or LibreOffice with the real TH SarabunPSK draws its glyphs 2/3 as
+# wide (fontconfig's own 0.66 and the font's published advances agree; its line spacing is not
+# measured here), so rows sized here do not clip there but are roomy: a table of the real font's
+# metrics, measured with the harness where the font is installed, would bring that to the original's.
 LINE_PITCH = 1.66  # em between lines
 CELL_MARGIN = 1.0  # points on each side of a cell's text
 # Points a row needs beyond its lines: the margins above and below, and 1 pt more so that the tails
