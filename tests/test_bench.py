@@ -76,7 +76,7 @@ def test_clean_text_fast_path_and_cache_give_what_the_plain_code_gave(text):
 
 @settings(max_examples=300, deadline=None)
 @given(TEXTS)
-def test_arabic_digits_only_translated_when_there_are_thai_digits(text):
+def test_arabic_digits_replaced_as_translate_would(text):
     assert thai.to_arabic_digits(text) == text.translate(thai._TO_ARABIC)
 
 
