@@ -253,9 +253,19 @@ def test_a_master_edited_after_merge_is_caught(tmp_path, seed_projects):
     book = openpyxl.load_workbook(path)
     book["ข้อมูล"].delete_rows(3)  # a project deleted from the data sheet only
     book.save(path)
+    gone = seed_projects[1]  # the second project of the first department: data row 3
     plan = read_plan(path)
-    edited = [p for p in plan.problems if p.code == "master-edited"]
-    assert len(plan.projects) == 40 and [(p.value, p.detail) for p in edited] == [("41", "40")]
+    assert len(plan.projects) == 40 and {p.code for p in plan.problems} == {"master-edited"}
+    quarters = [27, 34, 15, 9]
+    for i, on in enumerate(gone.quarters):
+        quarters[i] -= on
+    dimensions = [11, 19, 5, 6]
+    dimensions[gone.dimension - 1] -= 1
+    assert [(p.value, p.detail_en.split(" adds up to ")[1]) for p in plan.problems] == [
+        ("41", "40"), ("140000.00", f"{140_000 - gone.budget_value:.2f}"),
+        ("27,34,15,9", ",".join(map(str, quarters))), ("11,19,5,6", ",".join(map(str, dimensions)))]
+    assert plan.problems[0].message == ('แผนรวมนี้ถูกแก้ไขหลังจากโปรแกรมสร้าง: จำนวนโครงการที่บันทึกไว้คือ 41 '
+                                        'แต่แผ่นงาน "ข้อมูล" นับได้ 40 ให้หน่วยงานรวมแผนใหม่ด้วยคำสั่ง merge')
 
 
 # --- the other sheets ------------------------------------------------------------------------------
@@ -404,3 +414,19 @@ def test_pdf_prints_the_summary(province, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(result.pdf), "-"], capture_output=True, text=True).stdout
     assert "ตะพานหิน" in text and "บางมูลนาก" in text and "รวม ๘ แห่ง" in text
     assert "ข้อมูลรวม" not in text.split("หมายเหตุ:")[0]  # the summary only, not the data sheet
+
+
+def test_a_master_whose_data_sheet_reaches_a_far_away_cell_is_read_from_its_form_sheet(tmp_path, seed_projects):
+    path = write_org(tmp_path / "m.xlsx", seed_projects[:4], "เทศบาลตำบลโพทะเล", "โพทะเล")
+    far = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":  # ข้อมูล
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+                                                     b"</sheetData>")
+            out.writestr(info, data)
+    plan = read_plan(far)  # the data sheet is never handed to calamine: it would allocate 17 billion cells
+    assert (plan.read_as, plan.tally.projects, plan.organisation) == ("form", 4, "เทศบาลตำบลโพทะเล")
+    assert [(p.code, p.value, p.sheet) for p in plan.problems][0] == ("unreadable-file", "sheet-too-large", "ข้อมูล")
+    assert plan.status == "errors"

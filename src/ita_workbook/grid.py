@@ -52,13 +52,15 @@ class LoadError(Exception):
         self.reason = reason  # "encrypted", "corrupt", "limit"
 
 
-def load(path: Path, kind: str) -> Loaded:
+def load(path: Path, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
+    """`sheets`: the only visible sheets of an xlsx to scan and load (the hidden metadata is always
+    read); other formats load every sheet."""
     if kind in ("xlsx", "xlsm"):
-        return _load(path, _scan_xlsx(path))
+        return _load(path, _scan_xlsx(path, sheets), sheets)
     return _load_in_child(path)
 
 
-def _load(path: Path, scans: dict[str, _Scan] | None) -> Loaded:
+def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | None = None) -> Loaded:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     loaded = Loaded()
@@ -77,7 +79,8 @@ def _load(path: Path, scans: dict[str, _Scan] | None) -> Loaded:
         for meta in workbook.sheets_metadata:
             if meta.name == METADATA_SHEET:
                 loaded.metadata = _read_metadata(workbook, meta.name, scans)
-            elif meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet and meta.name != INSTRUCTIONS_SHEET:
+            elif meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet and meta.name != INSTRUCTIONS_SHEET \
+                    and (sheets is None or meta.name in sheets):
                 visible.append(meta.name)
         loaded.skipped_sheets = max(0, len(visible) - MAX_SHEETS)
         for name in visible[:MAX_SHEETS]:
@@ -145,14 +148,17 @@ _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^>]*\shidden="(?:1|
 _STORED_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]|<(?:\w+:)?is[\s>]")
 
 
-def _scan_xlsx(path: Path) -> dict[str, _Scan]:
-    """Sheet name → its used area and its formula cells without a value, from the raw XML."""
+def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
+    """Sheet name → its used area and its formula cells without a value, from the raw XML (of
+    `sheets` and the metadata sheet only, when `sheets` is given)."""
     scans: dict[str, _Scan] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             _check_shared_strings(zf)
             targets = _sheet_targets(zf)
             for name, target in targets.items():
+                if sheets is not None and name not in sheets and name != METADATA_SHEET:
+                    continue
                 try:
                     xml = zf.read(target)
                 except KeyError:

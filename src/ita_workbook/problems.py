@@ -129,12 +129,9 @@ CODES: dict[str, Code] = {
     "draft-plan": Code(ERROR, "แผนนี้เป็นฉบับร่าง (ยังมีข้อผิดพลาดที่ไม่ได้แก้) ขอแผนฉบับจริงจากหน่วยงาน",
                        "This plan is a draft (with errors not yet fixed); ask the organisation for the "
                        "final plan"),
-    "master-edited": Code(ERROR, "แผนรวมนี้ถูกแก้ไขหลังจากโปรแกรมสร้าง: ตารางแผนหรือรายละเอียดที่บันทึกไว้ระบุ "
-                                 "{value} โครงการ แต่แผ่นงาน \"ข้อมูล\" มี {detail} โครงการ ให้หน่วยงานรวมแผนใหม่ "
-                                 "ด้วยคำสั่ง merge",
-                          "This master was changed after it was made: its form table or stored details say "
-                          "{value} projects but its data sheet has {detail_en}; ask the organisation to merge "
-                          "it again"),
+    "master-edited": Code(ERROR, "แผนรวมนี้ถูกแก้ไขหลังจากโปรแกรมสร้าง: {detail} ให้หน่วยงานรวมแผนใหม่ด้วยคำสั่ง merge",
+                          "This master was changed after it was made: {detail_en}; ask the organisation to "
+                          "merge it again"),
     "province-as-input": Code(WARNING, "ไฟล์นี้เป็นสรุปของจังหวัด (ไฟล์ที่โปรแกรมสร้าง) ไม่ใช่แผนของหน่วยงาน "
                                        "จึงไม่นำมารวม",
                               "This file is a province consolidation, not an organisation's plan; it was "

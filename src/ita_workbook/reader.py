@@ -75,15 +75,16 @@ class Workbook:
         return [row for table in self.tables for row in table.rows]
 
 
-def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = ()) -> Workbook:
+def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = ()) -> Workbook:
     """`keep_sheets`: visible sheets whose cells are kept in `sheets` for the caller to read, instead
     of being searched for a form table (the province reads a master's data sheet this way, loaded
-    with the same guards as the rest)."""
+    with the same guards as the rest). `only_sheets`: of an xlsx, load only these (and the hidden
+    metadata)."""
     path = Path(path)
     book = Workbook(str(path))
     try:
         book.kind = inspect_file(path)
-        loaded = grids.load(path, book.kind)
+        loaded = grids.load(path, book.kind, frozenset(only_sheets) if only_sheets else None)
     except Unreadable as exc:
         book.problems.append(_unreadable(book.path, exc.reason, exc.detail, exc.detail_en))
         return book
@@ -111,7 +112,7 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = ()) -> Workbo
             book.sheets[sheet.name] = sheet.rows  # the caller reads it: not searched for a form table
             continue
         book.tables.extend(read_tables(book.path, sheet))
-    if not book.tables and not any(p.is_error for p in book.problems):
+    if not book.tables and not book.sheets and not any(p.is_error for p in book.problems):
         book.problems.append(Problem("header-not-found", book.path))
     return book
 
