@@ -63,8 +63,9 @@ def font_note(font: str) -> str:
                 f"the PDF may print as boxes; install {font} (or fonts-thai-tlwg) and run again")
     found = used.stdout.strip()
     if found and found.replace(" ", "").lower() != font.replace(" ", "").lower():
-        return (f"ไม่พบแบบอักษร {font} ในเครื่องนี้ PDF ใช้ {found} แทน ระยะบรรทัดอาจต่างจากฉบับพิมพ์จริงเล็กน้อย / "
-                f"font {font} is not installed here; the PDF uses {found} instead")
+        return (f"ไม่พบแบบอักษร {font} ในเครื่องนี้ PDF ใช้ {found} แทน ซึ่งตัวอักษรกว้างกว่า จึงอาจมีจำนวนหน้ามากกว่า"
+                f"ฉบับที่พิมพ์ด้วย {font} ติดตั้งแบบอักษร {font} เพื่อให้ได้หน้าตาเหมือนฉบับทางการ / font {font} is "
+                f"not installed here; the PDF uses {found} instead, whose wider letters may take more pages")
     return ""
 
 
