@@ -172,7 +172,8 @@ def test_a_merge_stopped_midway_leaves_no_half_written_master(tmp_path, big_depa
         assert proc.returncode == (128 + signal.SIGTERM if stop == signal.SIGTERM else 1)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.skipif(shutil.which("soffice") is None or sys.platform != "linux",
+                    reason="LibreOffice not installed, or no /proc to find its processes")
 def test_a_merge_stopped_while_making_its_pdf_leaves_nothing_running(tmp_path):
     source = write_form(tmp_path / "กองคลัง.xlsx", [good(1, department="กองคลัง")])
     out = tmp_path / "out"
@@ -190,6 +191,7 @@ def test_a_merge_stopped_while_making_its_pdf_leaves_nothing_running(tmp_path):
     assert not _libreoffice_writing_to(out), "LibreOffice was left running"
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="a shell-script stand-in and /proc")
 def test_a_hung_libreoffice_is_stopped_whole(tmp_path, monkeypatch):
     """LibreOffice's launcher starts soffice.bin as its child: on a timeout both must go, or a hung
     soffice.bin stays for ever. A stand-in launcher whose child sleeps shows it."""
@@ -281,6 +283,7 @@ def test_macros_are_never_run_and_never_copied(tmp_path):
 
 # --- external entities are never resolved ---------------------------------------------------------
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on Windows")
 def test_external_entities_are_never_opened(tmp_path):
     """Entities naming a FIFO that nobody writes to: a parser resolving one would block for ever.
     Every reader that sees an input (calamine, the xlsx scan, openpyxl for --annotate, ElementTree

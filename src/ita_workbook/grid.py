@@ -133,19 +133,23 @@ class _Scan:
     hidden_rows: set[int]
 
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?>")
+# A tag's attributes are matched up to the next "<" (never inside a tag in XML), not only the next
+# ">": with "[^>]*", tags that never close, repeated, made the scan quadratic (80 KB of `<c r="A1" `
+# took 1 s, 1 MB minutes; tests/corpus). Now every byte is looked at a bounded number of times.
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^<>]*>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
-_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?>")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^<>]*>")
 # A cell with content (not self-closing): its reference. Formatting-only cells are `<c r=".." s=".."/>`.
-_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*>')
 # A row whose first cell has content but no reference of its own: calamine places it by the row.
-_ROW_WITH_CELL = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^>]*>\s*<(?:\w+:)?c(?![^>]*\sr=)[^>/]*>')
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>((?:(?!</(?:\w+:)?c>).)*?)</(?:\w+:)?c>',
-                           re.S)
+_ROW_WITH_CELL = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^<>]*>\s*<(?:\w+:)?c(?![^<>]*\sr=)[^<>/]*>')
+# A cell's body ends at its </c>, and can never run past the next cell's start.
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*>'
+                           rb'((?:(?!</(?:\w+:)?c>|<(?:\w+:)?c[\s>/]).)*?)</(?:\w+:)?c>', re.S)
 
 
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^>]*\shidden="(?:1|true)"')
-_STORED_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]|<(?:\w+:)?is[\s>]")
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^<>]*\shidden="(?:1|true)"')
+_STORED_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?>[^<]|<(?:\w+:)?is[\s>]")
 
 
 def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
@@ -169,7 +173,7 @@ def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _S
     return scans
 
 
-_SST = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_SST = re.compile(rb"<(?:\w+:)?sst\b[^<>]*>")
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 MAX_SHARED_STRINGS_CLAIMED = 100_000  # beyond those present: reserved room costs 24 bytes each
 

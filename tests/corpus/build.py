@@ -429,6 +429,20 @@ def make_lying_shared_count(path: Path, _: Path) -> None:
     write_xlsx(path, {"แผน": form_sheet([good(1, name=shared_cell(0))])}, shared_strings=sst)
 
 
+def make_unclosed_cells(path: Path, _: Path) -> None:
+    # Just under 1 MB, so that no zip ratio rule stops it: a scan matching up to the next ">" went
+    # quadratic on cells that never close (8,000 of them took 19 s, so these about 15 minutes).
+    body = b'<c r="A1"><f>1</f>' * 55_000
+    write_xlsx(path, {"แผน": form_sheet([good(1)]).replace(b"</sheetData>", b'<row r="9">' + body + b"</sheetData>")})
+
+
+def make_unclosed_sheets(path: Path, _: Path) -> None:
+    write_xlsx(path, {"แผน": form_sheet([good(1)])})
+    with zipfile.ZipFile(path) as zf:
+        workbook = zf.read("xl/workbook.xml").replace(b"</sheets>", b"<sheet " * 140_000 + b"</sheets>")
+    _replace_part(path, "xl/workbook.xml", workbook)
+
+
 def make_zip_slip(path: Path, _: Path) -> None:
     write_xlsx(path, {"แผน": form_sheet([good(1)])},
                extra={"../../../../tmp/ita-workbook-zip-slip.txt": b"never extracted",
@@ -489,8 +503,9 @@ def make_formulas(cached: bool) -> Callable[[Path, Path], None]:
 
 
 def make_google_style(path: Path, _: Path) -> None:
-    """As minimal writers (Google Sheets' export, web apps) do: no <dimension>, shared strings only, no
-    styles part, and cells without an `r` reference, placed by their order in the row."""
+    """As exporters write: like Google Sheets, no workbook view and rows without `spans`; no
+    <dimension> and no styles part; and, like Power BI and SpreadJS exports, cells without an `r`
+    reference, placed by their order in the row (calamine issue #261, exceljs #203, xlnt #6)."""
     grid, merges = form_rows([good(1), good(2, budget=2500.5, q3="/")])
     strings: list[str] = []
     rows = []
@@ -743,6 +758,11 @@ CASES: list[Case] = [
     Case("shared-count-lie", BUILT_TO_HURT, ".xlsx", make_lying_shared_count,
          "shared strings claiming 2,000,000,000 entries (a reader reserving room for them dies)",
          1, frozenset({"unreadable-file"}), "corrupt"),
+    Case("cells-never-closed", BUILT_TO_HURT, ".xlsx", make_unclosed_cells,
+         "55,000 formula cells that never close (a regular-expression trap)", 1, frozenset({"unreadable-file"}),
+         "corrupt"),
+    Case("sheet-tags-never-closed", BUILT_TO_HURT, ".xlsx", make_unclosed_sheets,
+         "140,000 <sheet tags that never close in the workbook part", 1, frozenset({"unreadable-file"}), "corrupt"),
     Case("zip-slip-names", BUILT_TO_HURT, ".xlsx", make_zip_slip, "entries named ../../../../tmp/… and /etc/…",
          0, projects=1),
     # --- odd but honest --------------------------------------------------------------------------
@@ -751,7 +771,8 @@ CASES: list[Case] = [
     Case("formulas-uncached", ODD_BUT_HONEST, ".xlsx", make_formulas(False),
          "formulas never computed (as written by scripts)", 1, frozenset({"formula-without-value"}), projects=1),
     Case("google-style", ODD_BUT_HONEST, ".xlsx", make_google_style,
-         "no <dimension>, no styles, cells without references (minimal writers' exports)", 0, projects=2, merge=True,
+         "an exporter's file: no <dimension>, spans, styles or workbook view; cells without references",
+         0, projects=2, merge=True,
          records=[{"name": "โครงการทดสอบที่ 1", "q3": False}, {"name": "โครงการทดสอบที่ 2", "budget": 2500.5, "q3": True}]),
     Case("prefixed-xml", ODD_BUT_HONEST, ".xlsx", make_prefixed, "every element namespace-prefixed (<x:c>)",
          0, projects=2),
