@@ -252,55 +252,62 @@ def _data_columns(header: list[Any]) -> dict[str, int] | None:
     return columns if all(k in columns for k in _DATA_REQUIRED) else None
 
 
-def _master_projects(plan: OrgPlan, rows: list[list[Any]]) -> list[Entry]:
-    """The projects of a master's data sheet: values written by master.py, so only checked, not cleaned."""
-    from xlsxwriter.utility import xl_rowcol_to_cell
+_DATA_KEYS = ("no", "form_row", "name", "unit", "quantity", "budget", "no_budget", "dimension", "indicator",
+              "outcome", *form.QUARTER_KEYS, "department")
 
+
+def _master_projects(plan: OrgPlan, rows: list[list[Any]]) -> list[Entry]:
+    """The projects of a master's data sheet: values written by master.py, so checked, not cleaned
+    (the plain values master.py writes take the short way: there are 350,000 of them nationally)."""
     columns = _data_columns(rows[0])
     assert columns is not None
+    at = [(key, columns.get(key)) for key in _DATA_KEYS]
     projects = []
     for r, values in enumerate(rows[1:], start=2):
-        get = _getter(values, columns)
         if all(v in ("", None) for v in values):
             continue
-
-        def problem(code: str, key: str) -> None:
-            plan.problems.append(Problem(code, plan.path, sheet=MASTER_DATA_SHEET, row=r, column=key,
-                                         cell=xl_rowcol_to_cell(r - 1, columns[key]), value=get(key)))
-
-        budget, no_budget = _parse(cells.parse_budget, get("budget"), problem, "budget", (None, False))
-        if _truthy(get("no_budget")):
+        v = {key: values[i] if i is not None and i < len(values) else None for key, i in at}
+        budget = v["budget"]
+        if _truthy(v["no_budget"]):
             budget, no_budget = None, True
-        dimension = _parse(cells.parse_dimension, get("dimension"), problem, "dimension", None)
-        if dimension not in (1, 2, 3, 4):
-            if dimension is not None or get("dimension") in ("", None):
-                problem("bad-dimension" if dimension is not None else "missing-value", "dimension")
-            dimension = None
-        marks = [_parse(cells.parse_mark, get(q), problem, q, False) for q in form.QUARTER_KEYS]
+        elif isinstance(budget, float):
+            no_budget = False
+        else:
+            budget, no_budget = _parse(plan, r, columns, "budget", cells.parse_budget, budget, (None, False))
+        dimension = v["dimension"]
+        if dimension not in (1, 2, 3, 4) or isinstance(dimension, bool):
+            found = _parse(plan, r, columns, "dimension", cells.parse_dimension, dimension, None)
+            if found not in (1, 2, 3, 4) and (found is not None or dimension in ("", None)):
+                _data_problem(plan, r, columns, "bad-dimension" if found is not None else "missing-value",
+                              "dimension", dimension)
+            dimension = found if found in (1, 2, 3, 4) else None
+        marks = [m if m is True or m is False else _parse(plan, r, columns, q, cells.parse_mark, m, False)
+                 for q in form.QUARTER_KEYS for m in (v[q],)]
         if not any(marks):
-            problem("no-quarter", "q1")
-        quantity = get("quantity")
-        form_row = get("form_row")
+            _data_problem(plan, r, columns, "no-quarter", "q1", v["q1"])
+        quantity, form_row, number = v["quantity"], v["form_row"], v["no"]
         sheet, row = ((MASTER_FORM_SHEET, int(form_row)) if isinstance(form_row, (int, float)) and form_row > 0
                       else (MASTER_DATA_SHEET, r))
-        number = get("no")
         projects.append(Entry(
-            int(number) if isinstance(number, (int, float)) else len(projects) + 1,
-            _text(get("name")), _text(get("unit")),
-            quantity if isinstance(quantity, float) else _text(quantity), budget, no_budget, dimension,
-            _text(get("indicator")), _text(get("outcome")), *marks, _text(get("department")), sheet, row))
+            int(number) if isinstance(number, (int, float)) else len(projects) + 1, _text(v["name"]),
+            _text(v["unit"]), quantity if isinstance(quantity, float) else _text(quantity), budget, no_budget,
+            int(dimension) if dimension is not None else None, _text(v["indicator"]), _text(v["outcome"]),
+            *marks, _text(v["department"]), sheet, row))
     return projects
 
 
-def _getter(values: list[Any], columns: dict[str, int]):
-    return lambda key: values[columns[key]] if key in columns and columns[key] < len(values) else None
+def _data_problem(plan: OrgPlan, row: int, columns: dict[str, int], code: str, key: str, value: Any) -> None:
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    plan.problems.append(Problem(code, plan.path, sheet=MASTER_DATA_SHEET, row=row, column=key,
+                                 cell=xl_rowcol_to_cell(row - 1, columns[key]), value=value))
 
 
-def _parse(parser, value: Any, problem, key: str, failed: Any) -> Any:
+def _parse(plan: OrgPlan, row: int, columns: dict[str, int], key: str, parser, value: Any, failed: Any) -> Any:
     try:
         return parser(value)
     except cells.CellError as exc:
-        problem(exc.code, key)
+        _data_problem(plan, row, columns, exc.code, key, value)
         return failed
 
 
@@ -1114,25 +1121,26 @@ _ROW, _END = b"\x00", b"\x04"
 _STYLES = {"text": "\x01", "number": "\x02", "amount": "\x03"}
 
 
-def _cell(letter: str, value: Any, style: str) -> str:
+_LETTERS = {key: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, (key, _, _) in enumerate(DATA_COLUMNS)}
+# Each column's cell up to its value: an inline string, or a number in the column's style.
+_TEXT_OPEN = {key: f'<c r="{letter}\x00"{_STYLES["text"]} t="inlineStr"><is><t' for key, letter in _LETTERS.items()}
+_NUMBER_OPEN = {key: f'<c r="{letter}\x00"{_STYLES["amount" if key == "budget" else "number"]}><v>'
+                for key, letter in _LETTERS.items()}
+
+
+def _cell(key: str, value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-        return f'<c r="{letter}\x00"\x01 t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
-    return f'<c r="{letter}\x00"{style}><v>{int(value) if isinstance(value, bool) else value!r}</v></c>'
-
-
-_LETTERS = {key: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, (key, _, _) in enumerate(DATA_COLUMNS)}
-_CELL_STYLES = {key: _STYLES["amount"] if key == "budget" else _STYLES["number"] for key in _LETTERS}
+        return f"{_TEXT_OPEN[key]}{space}>{_xml_text(value)}</t></is></c>"
+    return f"{_NUMBER_OPEN[key]}{int(value) if isinstance(value, bool) else value!r}</v></c>"
 
 
 def _render_rows(plan: OrgPlan) -> bytes:
     """The plan's projects as rows of ข้อมูลรวม: XML with placeholders, compressed. Done where the plan
     is read (in the worker processes), so that 350,000 projects are never sent between processes."""
-    def cell(key: str, value: Any) -> str:
-        return _cell(_LETTERS[key], value, _CELL_STYLES[key])
-
+    cell = _cell
     # What every row of the plan repeats is made once.
     head = "".join(cell(key, value) for key, value in (
         ("organisation", plan.organisation), ("district", plan.district), ("province", plan.province),
@@ -1161,10 +1169,14 @@ def _read_for_province(path: str) -> OrgPlan:
 def _text_lines(plan: OrgPlan) -> tuple[int, int]:
     """Lines the plan's name, file and อำเภอ take on the summary: with the อำเภอ alone, and with
     its จังหวัด (shown when the plans are of several)."""
-    from .xlsx_style import line_count
+    from .xlsx_style import line_count, room, text_width
 
     def lines(text: str, col: int) -> int:
-        return line_count(text, SUMMARY_COLUMNS[col][1], SUMMARY_SIZE)
+        width = SUMMARY_COLUMNS[col][1]
+        # Most names fit on one line, which their width says at once; cutting Thai into words is slow.
+        if "\n" not in text and text_width(text, SUMMARY_SIZE) <= 0.99 * room(width):
+            return 1
+        return line_count(text, width, SUMMARY_SIZE)
 
     own = max(lines(plan.organisation, 1), lines(Path(plan.path).name, _FILE))
     return (max(own, lines(plan.district, 2)), max(own, lines(f"{plan.district} จ.{plan.province}".strip(), 2)))
