@@ -9,6 +9,7 @@ The public API, usable without the CLI. Names load on first use, so that importi
     read_workbook(path) -> Workbook                the raw form tables of one file
     check_files(paths) -> CheckResult              a plan's stated totals against its rows
     merge_files(paths, output, config) -> ...      validate, then write the master plan
+    consolidate(paths, output) -> ProvinceResult  many organisations' plans → a province workbook
     write_master(plan, target, heading)            the master workbook from a Plan
     write_template(path, config, department)       one department's template
     load_config(path) -> Config                    plan.toml
@@ -26,6 +27,7 @@ _EXPORTS = {
     "read_workbook": "reader", "Workbook": "reader",
     "check_files": "check", "CheckResult": "check",
     "merge_files": "merge", "MergeRefused": "merge",
+    "consolidate": "province", "ProvinceResult": "province",
     "write_master": "master", "Heading": "master",
     "write_template": "template",
     "load_config": "config", "Config": "config", "ConfigError": "config", "Department": "config",
