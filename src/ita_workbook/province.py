@@ -962,8 +962,8 @@ def _chart_sheet(workbook, styles, result: ProvinceResult, summary: _Summary) ->
                      total.budget)
     # One page each: the projects per มิติ, the budget per มิติ, the organisations by their number of
     # projects (in bands of ten), each chart beside its table.
-    _chart(workbook, ws, styles.font, "จำนวนโครงการตามมิติ (ทั้งจังหวัด)", (1, total_row - 1), 0, 2, (0, 5))
-    _chart(workbook, ws, styles.font, "งบประมาณตามมิติ (บาท)", (1, total_row - 1), 0, 3, (_CHART_PAGE, 5))
+    _chart(workbook, ws, styles.font, "จำนวนโครงการตามมิติ", "มิติ", (1, total_row - 1), 0, 2, (0, 5))
+    _chart(workbook, ws, styles.font, "งบประมาณตามมิติ (บาท)", "มิติ", (1, total_row - 1), 0, 3, (_CHART_PAGE, 1))
     start = 2 * _CHART_PAGE
     counts = [p.tally.projects for p in result.counted if p.read_as]
     bands = [(0, 0)] + [(low, low + 9) for low in range(1, max(counts, default=1) + 1, 10)]
@@ -975,8 +975,8 @@ def _chart_sheet(workbook, styles, result: ProvinceResult, summary: _Summary) ->
         ws.write_string(i, 1, label, styles.cell("center"))
         found = sum(low <= c <= high for c in counts)
         ws.write_formula(i, 2, f'=COUNTIFS({counts_range},">={low}",{counts_range},"<={high}")', number, found)
-    _chart(workbook, ws, styles.font, "จำนวนหน่วยงานตามจำนวนโครงการในแผน", (start + 1, start + len(bands)), 1, 2,
-           (start, 5))
+    _chart(workbook, ws, styles.font, "จำนวนหน่วยงานตามจำนวนโครงการในแผน", "จำนวนโครงการในแผน",
+           (start + 1, start + len(bands)), 1, 2, (start, 5))
     ws.set_h_pagebreaks([_CHART_PAGE, 2 * _CHART_PAGE])
     a4_landscape(ws, font=styles.font)
 
@@ -984,8 +984,8 @@ def _chart_sheet(workbook, styles, result: ProvinceResult, summary: _Summary) ->
 _CHART_PAGE = 24  # rows from one chart's page to the next
 
 
-def _chart(workbook, ws, font: str, title: str, rows: tuple[int, int], category_col: int, value_col: int,
-           anchor: tuple[int, int]) -> None:
+def _chart(workbook, ws, font: str, title: str, categories: str, rows: tuple[int, int], category_col: int,
+           value_col: int, anchor: tuple[int, int]) -> None:
     chart = workbook.add_chart({"type": "column"})
     chart.add_series({
         "name": title,
@@ -996,7 +996,8 @@ def _chart(workbook, ws, font: str, title: str, rows: tuple[int, int], category_
     })
     chart.set_title({"name": title, "name_font": {"name": font, "size": 16, "bold": True}})
     chart.set_legend({"none": True})
-    chart.set_x_axis({"num_font": {"name": font, "size": 12}})
+    chart.set_x_axis({"name": categories, "name_font": {"name": font, "size": 12, "bold": False},
+                      "num_font": {"name": font, "size": 12}})
     chart.set_y_axis({"num_font": {"name": font, "size": 12}, "num_format": "#,##0",
                       "major_gridlines": {"visible": True}})
     chart.set_size({"width": 640, "height": 360})
