@@ -443,6 +443,21 @@ def make_unclosed_sheets(path: Path, _: Path) -> None:
     _replace_part(path, "xl/workbook.xml", workbook)
 
 
+NESTING = 140_000  # levels; under 1 MB of XML, so that no zip ratio rule stops it
+
+
+def make_nested_runs(path: Path, _: Path) -> None:
+    name = Raw('<c r="{ref}" t="inlineStr"><is>' + "<r>" * NESTING + "<t>โครงการซ้อน</t>" + "</r>" * NESTING + "</is></c>")
+    write_xlsx(path, {"แผน": form_sheet([good(1, name=name), good(2)])})
+
+
+def make_nested_elements(path: Path, _: Path) -> None:
+    # After the data, where only a full XML parser goes: openpyxl, for the --annotate copy.
+    nested = b"<x>" * NESTING + b"</x>" * NESTING
+    write_xlsx(path, {"แผน": form_sheet([good(1), good(2, dimension=9)]).replace(b"</sheetData>",
+                                                                                  b"</sheetData>" + nested)})
+
+
 def make_zip_slip(path: Path, _: Path) -> None:
     write_xlsx(path, {"แผน": form_sheet([good(1)])},
                extra={"../../../../tmp/ita-workbook-zip-slip.txt": b"never extracted",
@@ -763,6 +778,11 @@ CASES: list[Case] = [
          "corrupt"),
     Case("sheet-tags-never-closed", BUILT_TO_HURT, ".xlsx", make_unclosed_sheets,
          "140,000 <sheet tags that never close in the workbook part", 1, frozenset({"unreadable-file"}), "corrupt"),
+    Case("nested-runs", BUILT_TO_HURT, ".xlsx", make_nested_runs, "a project name in rich text nested 140,000 deep",
+         0, projects=2),
+    Case("nested-elements", BUILT_TO_HURT, ".xlsx", make_nested_elements,
+         "140,000 nested unknown elements after the data, with an error to mark up", 1, frozenset({"bad-dimension"}),
+         projects=2),
     Case("zip-slip-names", BUILT_TO_HURT, ".xlsx", make_zip_slip, "entries named ../../../../tmp/… and /etc/…",
          0, projects=1),
     # --- odd but honest --------------------------------------------------------------------------
