@@ -222,6 +222,10 @@ def _read_plan(path: Path) -> OrgPlan:
 
     for table in book.tables:
         plan.problems.extend(check_table(book.path, table)[0])
+        for key in table.missing:
+            column = form.COLUMN_BY_KEY[key]
+            plan.problems.append(Problem("missing-column" if column.required else "missing-optional-column",
+                                         plan.path, sheet=table.sheet, row=table.header_row, column=key))
     for d, count in zip(form.DIMENSIONS, plan.tally.dimensions):
         if not count and plan.projects:
             plan.problems.append(Problem("missing-dimension", plan.path, value=to_thai_digits(d.number),
@@ -351,6 +355,10 @@ def _check_master(plan: OrgPlan, meta: dict[str, str]) -> None:
                           f"{counted[key]}"))
 
 
+_PARSERS = {form.BUDGET: cells.parse_budget, form.MARK: cells.parse_mark, form.DIMENSION: cells.parse_dimension,
+            form.QUANTITY: cells.parse_quantity, form.DEPARTMENT: cells.parse_department}
+
+
 def _form_entry(plan: OrgPlan, raw: RawRow, number: int) -> Entry:
     """A row of a table laid out like the form, parsed cell by cell (check_table reports the budget
     and the quarter marks it cannot read; the rest is reported here)."""
@@ -370,11 +378,8 @@ def _form_entry(plan: OrgPlan, raw: RawRow, number: int) -> Entry:
         if cell is not None and cell.unevaluated:
             problem("formula-without-value", key)
             value = None
-        parser = {form.BUDGET: cells.parse_budget, form.MARK: cells.parse_mark, form.DIMENSION: cells.parse_dimension,
-                  form.QUANTITY: cells.parse_quantity, form.DEPARTMENT: cells.parse_department}.get(
-                      column.kind, cells.parse_text)
         try:
-            values[key] = parser(value)
+            values[key] = _PARSERS.get(column.kind, cells.parse_text)(value)
         except cells.CellError as exc:
             if column.kind not in (form.BUDGET, form.MARK):  # check_table says these
                 problem(exc.code, key)
