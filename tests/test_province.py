@@ -385,6 +385,31 @@ def test_worker_processes_read_the_same_as_one_process(province):
     assert [p.to_json() for p in read_plans(paths, workers=2)] == alone
 
 
+def test_a_file_that_takes_a_worker_down_is_named_and_the_others_are_read(province, monkeypatch):
+    import os
+
+    from ita_workbook import province as module
+
+    paths = collect_files([province["folder"]])
+    culprit = str(paths[3])
+    reader = module._read_for_province
+
+    def crashing(path: str):
+        if path == culprit:
+            os._exit(1)  # as a native crash would: the worker process is gone
+        return reader(path)
+
+    monkeypatch.setattr(module, "_read_for_province", crashing)  # the forked workers inherit it
+    plans = read_plans(paths, workers=2)
+    assert [p.path for p in plans] == [str(p) for p in paths]
+    lost = plans[3]
+    assert [(p.code, p.value) for p in lost.problems] == [("unreadable-file", "limit")]
+    assert lost.status == "unreadable" and lost.organisation == "04"
+    others = {Path(p.path).name: (p.organisation, p.tally.projects) for p in province["result"].plans}
+    assert [(p.organisation, p.tally.projects) for p in plans[:3] + plans[4:]] == [
+        others[path.name] for path in paths[:3] + paths[4:]]
+
+
 # --- the command -----------------------------------------------------------------------------------
 
 def test_command_reports_who_passed_who_has_problems_and_what_was_unreadable(province, tmp_path):
@@ -448,3 +473,31 @@ def test_a_master_whose_data_sheet_reaches_a_far_away_cell_is_read_from_its_form
     assert (plan.read_as, plan.tally.projects, plan.organisation) == ("form", 4, "เทศบาลตำบลโพทะเล")
     assert [(p.code, p.value, p.sheet) for p in plan.problems][0] == ("unreadable-file", "sheet-too-large", "ข้อมูล")
     assert plan.status == "errors"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc (Linux)")
+def test_a_kill_midway_leaves_no_output_and_no_workers(province, tmp_path):
+    import signal
+    import sys
+    import time
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(60):  # enough plans for worker processes
+        for path in province["folder"].glob("*.xlsx"):
+            shutil.copy(path, folder / f"{n:02} {path.name}")
+    out = tmp_path / "out" / "p.xlsx"
+    proc = subprocess.Popen([sys.executable, "-m", "ita_workbook", "province", str(folder), "-o", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and not children.read_text().strip() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = [int(pid) for pid in children.read_text().split()]
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM, proc.stderr.read().decode()
+    assert not out.exists()
+    assert not out.parent.exists() or not any(out.parent.iterdir())  # no temporary file left either
+    time.sleep(0.5)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().split(") ")[1][:1]]

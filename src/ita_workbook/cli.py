@@ -278,13 +278,23 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     Reads each organisation's master (or any plan laid out like the form), checks it, and writes a
     summary per organisation, every project, charts and the problems found.
     Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line."""
+    import signal
+    import threading
+
     from .province import ProvinceRefused, consolidate
     from .validate import collect_files
 
+    year, day = _parse_year(fiscal_year), _parse_date(as_of)
+    # A plain `kill` then unwinds like Ctrl+C: the half-written temporary file is removed.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum)) if in_main else None
     try:
         result = consolidate(collect_files(plans), output, province=(province_name or "").strip(),
-                             fiscal_year=_parse_year(fiscal_year), as_of=_parse_date(as_of), pdf=make_pdf)
+                             fiscal_year=year, as_of=day, pdf=make_pdf)
     except ProvinceRefused as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
     click.echo(result.to_json_text() if fmt == "json" else result.to_text())
     sys.exit(0 if result.ok else 1)

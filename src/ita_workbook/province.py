@@ -649,17 +649,41 @@ def read_plans(paths: list[str | Path], workers: int | None = None) -> list[OrgP
         workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
     if workers <= 1:
         return [_read_for_province(p) for p in paths]
+    done: dict[int, OrgPlan] = {}
+    size = max(1, min(64, len(paths) // (workers * 8)))
+    # A worker that dies (a file took it down despite the guards) takes the pool with it: what was
+    # not read is read again one file at a time, then what still fails each in a process of its own,
+    # so that only the file at fault is lost, and named.
+    for attempt in range(3):
+        todo = [(i, p) for i, p in enumerate(paths) if i not in done]
+        if not todo:
+            break
+        if attempt == 2:
+            done.update((i, _read_alone(p)) for i, p in todo)
+            break
+        _read_in_pool([todo[k:k + size] for k in range(0, len(todo), size)], workers, done)
+        size = 1
+    return [done[i] for i in range(len(paths))]
+
+
+def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[int, OrgPlan]) -> None:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    chunk = max(1, min(64, len(paths) // (workers * 8)))
+    pool = ProcessPoolExecutor(workers)
     try:
-        with ProcessPoolExecutor(workers) as pool:
-            return list(pool.map(_read_for_province, paths, chunksize=chunk))
-    except BrokenProcessPool:
-        # A worker died (a file took it down despite the guards): read each file in a process of its
-        # own, so that only the file at fault is lost, and named.
-        return [_read_alone(p) for p in paths]
+        futures = [(chunk, pool.submit(_read_chunk, [p for _, p in chunk])) for chunk in chunks]
+        for chunk, future in futures:
+            try:
+                done.update(zip((i for i, _ in chunk), future.result()))
+            except BrokenProcessPool:
+                continue  # read again by the caller
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # Ctrl+C: no new work, the running chunks end
+
+
+def _read_chunk(paths: list[str]) -> list[OrgPlan]:
+    return [_read_for_province(p) for p in paths]
 
 
 def _read_alone(path: str) -> OrgPlan:
@@ -668,7 +692,7 @@ def _read_alone(path: str) -> OrgPlan:
 
     try:
         with ProcessPoolExecutor(1) as pool:
-            return pool.submit(_read_for_province, path).result()
+            return pool.submit(_read_chunk, [path]).result()[0]
     except BrokenProcessPool:
         plan = OrgPlan(path, organisation=_name_from_file(path), name_from="file-name")
         plan.problems.append(Problem("unreadable-file", path, value="limit",
