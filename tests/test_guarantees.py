@@ -110,15 +110,15 @@ def test_no_command_writes_to_its_inputs(tmp_path):
 
 
 def test_merge_refuses_to_write_over_an_input(tmp_path):
+    """However the input is named: as given, through "..", or through a link."""
     source = write_form(tmp_path / "กองคลัง.xlsx", [good(1, department="กองคลัง")])
+    link = tmp_path / "แผน.xlsx"
+    link.symlink_to(source)
     before = snapshot([source])
-    result = cli("merge", source, "-o", source)
-    assert result.exit_code == 2 and "ไฟล์ที่นำเข้า" in result.output
-    renamed = tmp_path / "plan.xlsx"
-    source.rename(renamed)
-    pdf_twin = cli("merge", renamed, "-o", tmp_path / "plan.xlsx", "--pdf")
-    assert pdf_twin.exit_code == 2
-    assert snapshot([renamed])[renamed][0] == before[source][0]
+    for target in (source, tmp_path / "sub" / ".." / source.name, link):
+        result = cli("merge", source, "-o", target)
+        assert result.exit_code == 2 and "ไฟล์ที่นำเข้า" in result.output, target
+    assert snapshot([source]) == before and not (tmp_path / "sub").exists()
 
 
 # --- outputs are written atomically --------------------------------------------------------------
