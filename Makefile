@@ -17,7 +17,7 @@ setup: $(BIN)/ita-workbook
 
 demo: setup
 	$(BIN)/python $(EXAMPLE)/make_departments.py
-	$(BIN)/ita-workbook template --config $(EXAMPLE)/plan.toml -o $(OUT)/templates
+	$(BIN)/ita-workbook template --config $(EXAMPLE)/plan.toml -o $(OUT)/templates --force
 	$(BIN)/ita-workbook validate $(EXAMPLE)/departments/*.xlsx --config $(EXAMPLE)/plan.toml
 	@# The master plan; --pdf says so and still writes the xlsx when LibreOffice is missing.
 	$(BIN)/ita-workbook merge $(EXAMPLE)/departments --config $(EXAMPLE)/plan.toml --date 2023-03-22 \

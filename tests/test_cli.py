@@ -91,3 +91,20 @@ def test_annotate_marks_a_copy_and_leaves_the_original(tmp_path):
     copy = openpyxl.load_workbook(tmp_path / "back" / "bad (ตรวจแล้ว).xlsx")
     cell = copy["แผน"]["E5"]
     assert cell.fill.fgColor.rgb.endswith("FFC7CE") and "งบประมาณ" in cell.comment.text
+
+
+def test_template_never_overwrites_returned_files_without_force(tmp_path):
+    returned = tmp_path / "กองคลัง.xlsx"
+    returned.write_bytes(b"a department's work")
+    result = run("template", "--department", "กองคลัง", "-o", tmp_path)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert returned.read_bytes() == b"a department's work"
+    assert run("template", "--department", "กองคลัง", "-o", tmp_path, "--force").exit_code == 0
+    assert returned.read_bytes().startswith(b"PK")
+
+
+def test_json_repeats_at_most_a_thousand_characters_of_a_value(tmp_path):
+    path = write_form(tmp_path / "a.xlsx", [good(1, budget="ก" * 4000)])
+    data = json.loads(run("validate", path, "--format", "json").output)
+    [problem] = data["files"][0]["problems"]
+    assert problem["code"] == "bad-budget" and len(problem["value"]) == 1001

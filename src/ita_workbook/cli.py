@@ -65,8 +65,9 @@ def init(output: str, force: bool) -> None:
               help="แบบฟอร์มเปล่าไม่ระบุหน่วยงาน หนึ่งไฟล์ / one blank form for any department")
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="โฟลเดอร์ที่จะเขียนแบบฟอร์ม / folder to write the templates to")
+@click.option("--force", is_flag=True, help="เขียนทับไฟล์เดิม / overwrite files already there")
 def template(config_path: str | None, departments: tuple[str, ...], rows: int, previous: str | None,
-             blank: bool, outdir: str) -> None:
+             blank: bool, outdir: str, force: bool) -> None:
     """เขียนแบบฟอร์มให้แต่ละหน่วยงานกรอก / Write each department's template to fill.
 
     หนึ่งไฟล์ต่อหนึ่งหน่วยงาน ตั้งชื่อตามหน่วยงาน มีรายการให้เลือก คำแนะนำ และคำชี้แจง
@@ -109,12 +110,20 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
                        f"{listed} — เพิ่มชื่อเหล่านี้เป็น aliases ของหน่วยงาน\n"
                        f"  {len(rollover.unmatched)} of last year's projects match no configured department "
                        f"and were left out; add these names as aliases")
-    written: set[Path] = set()
+    targets: dict[Path, str | None] = {}
     for name in names:
         path = Path(outdir) / template_filename(name)
-        while path in written:  # two names that differ only in characters a file name cannot hold
+        while path in targets:  # two names that differ only in characters a file name cannot hold
             path = path.with_stem(path.stem + "-")
-        written.add(path)
+        targets[path] = name
+    # Templates are named like the files departments send back: writing into the folder of returned
+    # files would replace a department's work.
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise click.UsageError(
+            f"มีไฟล์ชื่อเดียวกันอยู่แล้วใน {outdir}: {', '.join(p.name for p in existing)} — เลือกโฟลเดอร์อื่น "
+            f"หรือใช้ --force เพื่อเขียนทับ / these files exist already; choose another folder or use --force")
+    for path, name in targets.items():
         rows_before = prefill.get(name, []) if name else []
         try:
             write_template(path, config, name, rows=rows, prefill=rows_before)

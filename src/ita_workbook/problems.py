@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+MAX_JSON_VALUE = 1000  # characters of a cell's value repeated in a JSON problem
 ERROR = "error"
 WARNING = "warning"
 
@@ -178,6 +179,8 @@ class Problem:
         data.pop("path")
         if not isinstance(self.value, (str, int, float, bool, type(None))):
             data["value"] = str(self.value)
+        if isinstance(data["value"], str) and len(data["value"]) > MAX_JSON_VALUE:
+            data["value"] = data["value"][:MAX_JSON_VALUE] + "…"  # a 1 MB cell need not be echoed whole
         order = ("severity", "code", "sheet", "cell", "row", "column", "value", "message", "message_en", "detail")
         return {key: data[key] for key in order}
 
