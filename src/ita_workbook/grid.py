@@ -22,6 +22,7 @@ from typing import Any
 from .form import INSTRUCTIONS_SHEET, METADATA_SHEET
 
 MAX_SHEET_CELLS = 4_000_000  # rows x columns of one sheet's used area (calamine: 32 bytes a cell)
+MAX_FILE_CELLS = 4_000_000  # the same, summed over the sheets read from one file
 MAX_SHEETS = 250  # visible sheets looked at in one file
 # Address space: a 30,000-row .xls or .ods loads within 200 MB; an 800-byte .ods repeating one cell
 # over a million rows made calamine fill 1.1 GB of RAM under the former 1,500 MB (tests/corpus).
@@ -83,18 +84,21 @@ def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | N
                     and (sheets is None or meta.name in sheets):
                 visible.append(meta.name)
         loaded.skipped_sheets = max(0, len(visible) - MAX_SHEETS)
+        budget = MAX_FILE_CELLS
         for name in visible[:MAX_SHEETS]:
             scan = scans.get(name) if scans is not None else None
-            if scan is not None and scan.cells > MAX_SHEET_CELLS:
+            if scan is not None and (scan.cells > MAX_SHEET_CELLS or scan.cells > budget):
                 loaded.too_large.append(name)
                 continue
             try:
                 sheet = workbook.get_sheet_by_name(name)
             except (CalamineError, ValueError) as exc:
                 raise LoadError("corrupt") from exc
-            if sheet.height * sheet.width > MAX_SHEET_CELLS:
+            area = sheet.height * sheet.width
+            if area > MAX_SHEET_CELLS or area > budget:
                 loaded.too_large.append(name)
                 continue
+            budget -= area
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges
             if merged is None and ods_merges:

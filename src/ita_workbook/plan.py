@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .form import DIMENSIONS, QUARTER_KEYS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     path: str
     sheet: str
@@ -18,7 +18,7 @@ class Source:
         return dict(self.cells).get(key)
 
 
-@dataclass
+@dataclass(slots=True)
 class Project:
     name: str
     unit: str

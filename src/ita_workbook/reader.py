@@ -22,12 +22,13 @@ from .safety import Unreadable, inspect_file
 from .thai import squeeze, to_arabic_digits
 
 HEADER_SEARCH_ROWS = 30
+MAX_PROJECT_ROWS = 20_000  # in one file; a department's plan has tens (memory: ~6 KB a row)
 MIN_HEADER_COLUMNS = 6  # of the form's 13, the project name among them
 CONTINUATION_KEYS = frozenset({"indicator", "outcome"})
 TOTALS_FREE_KEYS = ("unit", "dimension", "indicator", "department")
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCell:
     value: Any
     address: str
@@ -35,7 +36,7 @@ class RawCell:
     unevaluated: bool = False  # a formula whose value was never computed
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     path: str
     sheet: str
@@ -111,7 +112,15 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
         if sheet.name in keep_sheets:
             book.sheets[sheet.name] = sheet.rows  # the caller reads it: not searched for a form table
             continue
-        book.tables.extend(read_tables(book.path, sheet))
+        try:
+            book.tables.extend(read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows)))
+        except TooManyRows:
+            book.tables = []  # all or nothing: a file is never half read
+            book.problems.append(Problem(
+                "unreadable-file", book.path, value="too-many-rows",
+                detail=f"มีโครงการเกิน {MAX_PROJECT_ROWS:,} แถว ซึ่งไม่ใช่แผนของกอง แยกเป็นหลายไฟล์",
+                detail_en=f"over {MAX_PROJECT_ROWS:,} project rows, which is no department's plan; split it"))
+            break
     if not book.tables and not book.sheets and not any(p.is_error for p in book.problems):
         book.problems.append(Problem("header-not-found", book.path))
     return book
@@ -282,7 +291,11 @@ def _fill_merged(sheet: grids.Grid) -> set[tuple[int, int]]:
     return inherited
 
 
-def read_tables(path: str, sheet: grids.Grid) -> list[Table]:
+class TooManyRows(Exception):
+    pass
+
+
+def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS) -> list[Table]:
     rows = sheet.rows
     inherited = _fill_merged(sheet)
     found = _find_header(rows, 0, HEADER_SEARCH_ROWS)
@@ -291,7 +304,8 @@ def read_tables(path: str, sheet: grids.Grid) -> list[Table]:
         header_row, columns = found
         table = Table(sheet.name, header_row + 1, columns, missing=[c.key for c in COLUMNS if c.key not in columns],
                       title=[] if tables else _title_lines(rows, header_row))
-        next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited)
+        next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited,
+                                    limit - sum(len(t.rows) for t in tables))
         if table.rows or table.totals or not tables:
             tables.append(table)
         if stop:
@@ -315,7 +329,8 @@ def _title_lines(rows: list[list[Any]], header_row: int) -> list[str]:
     return lines
 
 
-def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set) -> tuple[int, bool]:
+def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set,
+               limit: int) -> tuple[int, bool]:
     """Read from `first` to the totals row (→ the row after it, False) or the end/footer (→ True)."""
     rows = sheet.rows
     label_cols = [table.columns[k] for k in ("no", "name") if k in table.columns]
@@ -351,6 +366,8 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             continue
         if section is not None and "dimension" in cells and not _present(cells["dimension"].value):
             cells["dimension"] = section
+        if len(table.rows) >= limit:
+            raise TooManyRows
         table.rows.append(RawRow(path, sheet.name, r + 1, cells, hidden=r in sheet.hidden_rows))
     return len(rows), True
 
