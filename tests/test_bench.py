@@ -4,6 +4,7 @@ give exactly what the plain code gave. No timings here (they belong in `make ben
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib.util
 import re
 import sys
@@ -184,3 +185,28 @@ def test_shared_strings_claims_are_still_checked(tmp_path):
 def test_cell_addresses():
     assert [reader._address(r, c) for r, c in ((0, 0), (9, 25), (0, 26), (99, 701), (0, 702), (4, 16383))] == \
         ["A1", "Z10", "AA1", "ZZ100", "AAA1", "XFD5"]
+
+
+# --- the command line: fewer full garbage collections --------------------------------------------
+
+def test_commands_collect_the_old_generation_rarely_and_put_the_setting_back(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from ita_workbook import cli
+    from ita_workbook import validate as validate_module
+
+    folder = _load("generate").generate(2, tmp_path / "data")
+    during = []
+    real = validate_module.validate_files
+
+    def spy(*args, **kwargs):
+        during.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "validate_files", spy)
+    before = gc.get_threshold()
+    result = CliRunner().invoke(cli.main, ["validate", str(folder), "--config", str(BENCH / "plan.toml")])
+    assert result.exit_code == 0, result.output
+    assert "20 โครงการ" in result.output
+    assert during == [(before[0], before[1], max(before[2], 1000))]
+    assert gc.get_threshold() == before
