@@ -307,9 +307,16 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     from .validate import collect_files
 
     year, day = _parse_year(fiscal_year), _parse_date(as_of)
-    # A plain `kill` then unwinds like Ctrl+C: the half-written temporary file is removed.
+    # A plain `kill` then unwinds like Ctrl+C: the half-written temporary file is removed, the
+    # worker processes stop.
+    stopped: list[int] = []
+
+    def stop(signum, frame):
+        stopped.append(signum)
+        sys.exit(128 + signum)
+
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum)) if in_main else None
+    previous = signal.signal(signal.SIGTERM, stop) if in_main else None
     try:
         result = consolidate(collect_files(plans), output, province=(province_name or "").strip(),
                              fiscal_year=year, as_of=day, pdf=make_pdf)
@@ -318,5 +325,7 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
+    if stopped:  # it came while a worker was being started, where Python ignores the exit it raised
+        sys.exit(128 + stopped[0])
     click.echo(result.to_json_text() if fmt == "json" else result.to_text())
     sys.exit(0 if result.ok else 1)
