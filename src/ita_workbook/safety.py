@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a department's workbook is a few hundred KB
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # all entries together, as declared and as inflated
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # all entries together, as declared and as inflated (20,000 rows: ~25 MB)
 MAX_ENTRY_RATIO = 200  # inflated / compressed, for entries over 1 MB: real sheet XML stays well below
 MAX_ZIP_ENTRIES = 20_000
 DEFLATE_MAX_RATIO = 1032  # no deflate stream inflates more than this
