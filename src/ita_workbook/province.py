@@ -636,6 +636,9 @@ def _check_request(paths: list[str | Path], output: Path) -> None:
 
     if output.suffix.lower() != ".xlsx":
         raise ProvinceRefused(f"ไฟล์ผลลัพธ์ต้องลงท้ายด้วย .xlsx ({output}) / the output must end in .xlsx")
+    if not paths:
+        raise ProvinceRefused("ไม่พบไฟล์แผน (.xlsx .xlsm .xls .xlsb .ods) ในที่ระบุ ตรวจสอบชื่อโฟลเดอร์ / "
+                              "no plan (.xlsx .xlsm .xls .xlsb .ods) found there; check the folder's name")
     for target in (output, output.with_suffix(".pdf")):
         if any(same_file(target, path) for path in paths):
             raise ProvinceRefused(f"ไฟล์ผลลัพธ์ {target} คือไฟล์ที่นำเข้า จะไม่เขียนทับ ใช้ชื่ออื่นกับ -o / "
