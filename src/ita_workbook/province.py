@@ -871,9 +871,9 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.merge_range(top, cols[0], top, cols[-1], None, head)
         ws.write_string(top, cols[0], group, head)
     # The merged headers span both rows: the bottom row takes what the group row leaves them.
-    top_lines = max(line_count(g, sum(widths[c] for c in cols), size) for g, cols in groups.items())
-    both = max(line_count(n, w, size) for n, w, g in SUMMARY_COLUMNS if g is None)
-    below = max([line_count(n, w, size) for n, w, g in SUMMARY_COLUMNS if g], default=1)
+    top_lines = max(line_count(g, sum(widths[c] for c in cols), size, bold=True) for g, cols in groups.items())
+    both = max(line_count(n, w, size, bold=True) for n, w, g in SUMMARY_COLUMNS if g is None)
+    below = max([line_count(n, w, size, bold=True) for n, w, g in SUMMARY_COLUMNS if g], default=1)
     ws.set_row(top, row_height([], size, min_lines=top_lines))
     ws.set_row(bottom, row_height([], size, min_lines=max(below, both - top_lines)))
 
@@ -927,13 +927,11 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
     for col in (_NOTE, _FILE):
         ws.write_blank(row, col, None, centred)
     ws.set_row(row, row_height([(label, sum(widths[:3]))], size))
-    notes = ["หมายเหตุ: รายละเอียดของข้อผิดพลาดและคำเตือนอยู่ในแผ่นงาน \"ปัญหา\" "
-             "รายการโครงการทั้งหมดอยู่ในแผ่นงาน \"ข้อมูลรวม\" "
-             "โครงการที่ดำเนินการหลายไตรมาสนับในทุกไตรมาส"]
-    for offset, note in enumerate(notes, start=2):
-        ws.merge_range(row + offset, 0, row + offset, _LAST, None, styles.paragraph())
-        ws.write_string(row + offset, 0, note, styles.paragraph())
-        ws.set_row(row + offset, row_height([(note, full)], size))
+    note = (f"หมายเหตุ: รายละเอียดของข้อผิดพลาดและคำเตือนอยู่ในแผ่นงาน \"{PROBLEMS_SHEET}\" "
+            f"รายการโครงการทั้งหมดอยู่ในแผ่นงาน \"{DATA_SHEET}\" โครงการที่ดำเนินการหลายไตรมาสนับในทุกไตรมาส")
+    ws.merge_range(row + 2, 0, row + 2, _LAST, None, styles.paragraph())
+    ws.write_string(row + 2, 0, note, styles.paragraph())
+    ws.set_row(row + 2, row_height([(note, full)], size))
     a4_landscape(ws, repeat_rows=(top, bottom), font=styles.font)
     ws.hide_gridlines(2)
     ws.freeze_panes(bottom + 1, 2)
