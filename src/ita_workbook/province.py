@@ -793,7 +793,7 @@ _DATA_INDEX = {key: i for i, (key, _, _) in enumerate(DATA_COLUMNS)}
 _NUMBER_KEYS = {"fiscal_year", "no", "no_budget", "dimension", *form.QUARTER_KEYS, "source_row"}
 
 PROBLEM_COLUMNS = (("ที่", 6), ("องค์กรปกครองส่วนท้องถิ่น", 28), ("อำเภอ", 12), ("ระดับ", 12), ("ปัญหา", 60),
-                   ("แผ่นงาน", 14), ("เซลล์", 8), ("รหัส", 18), ("Problem (English)", 50), ("ไฟล์", 26))
+                   ("แผ่นงาน", 14), ("เซลล์", 8), ("รหัส", 24), ("Problem (English)", 50), ("ไฟล์", 26))
 
 
 def write_province(result: ProvinceResult, target: str | Path, as_of: dt.date, *,
@@ -1011,7 +1011,7 @@ def _chart_sheet(workbook, styles, result: ProvinceResult, summary: _Summary) ->
     a4_landscape(ws, font=styles.font)
 
 
-_CHART_PAGE = 24  # rows from one chart's page to the next
+_CHART_PAGE = 14  # rows from one chart's page to the next: a 360-pixel chart and its table fit in them
 
 
 def _chart(workbook, ws, font: str, title: str, categories: str, rows: tuple[int, int], category_col: int,
