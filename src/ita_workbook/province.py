@@ -63,7 +63,7 @@ from typing import Any, Iterable, NamedTuple
 from . import cells, form
 from .problems import ERROR, Problem, _line
 from .reader import RawRow, Workbook, read_workbook
-from .thai import clean_text, squeeze, thai_date, to_arabic_digits, to_thai_digits
+from .thai import clean_text, squeeze, thai_date, thai_number, to_arabic_digits, to_thai_digits
 
 SUMMARY_SHEET = "สรุปจังหวัด"
 DATA_SHEET = "ข้อมูลรวม"
@@ -851,7 +851,7 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
     year = to_thai_digits(result.fiscal_year) if result.fiscal_year else BLANK
     titles = [f"สรุป{form.TITLE.format(year=year)}",
               f"องค์กรปกครองส่วนท้องถิ่น{'ในจังหวัด' + result.province if result.province else ''} "
-              f"จำนวน {to_thai_digits(len(counted))} แห่ง",
+              f"จำนวน {thai_number(len(counted))} แห่ง",
               form.DATA_AS_OF.format(date=thai_date(as_of)).lstrip("* ")]
     for row, text in enumerate(titles):
         ws.merge_range(row, 0, row, _LAST, None, styles.title(font_size=size + 2 if row == 0 else size, border=0))
@@ -880,6 +880,7 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
     text = styles.cell("left")
     centred = styles.cell("center")
     number = styles.cell("center", num_format=THAI_NUMBER)
+    counts = styles.cell("center", num_format=THAI_INTEGER)
     amount = styles.cell("right", num_format=THAI_INTEGER)
     cents = styles.cell("right", num_format=THAI_DECIMAL)
     row = bottom + 1
@@ -892,7 +893,7 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         if plan.read_as and plan.counted:
             tally = plan.tally
             for col, count in enumerate((tally.projects, *tally.dimensions, *tally.quarters), start=_FIRST_COUNT):
-                ws.write_number(row, col, count, number)
+                ws.write_number(row, col, count, counts)
             budget = tally.budget
             ws.write_number(row, _BUDGET, budget, amount if float(budget).is_integer() else cents)
         else:
@@ -908,8 +909,8 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.set_row(row, row_height([(note, widths[_NOTE])], size, min_lines=lines))
         row += 1
     last = row - 1
-    label = f"รวม {to_thai_digits(len(counted))} แห่ง"
-    bold_number = styles.cell("center", num_format=THAI_NUMBER, bold=True)
+    label = f"รวม {thai_number(len(counted))} แห่ง"
+    bold_number = styles.cell("center", num_format=THAI_INTEGER, bold=True)  # a province counts thousands
     ws.merge_range(row, 0, row, 2, None, styles.cell("center", bold=True))
     ws.write_string(row, 0, label, styles.cell("center", bold=True))
     total = result.total
@@ -952,14 +953,13 @@ def _chart_sheet(workbook, styles, result: ProvinceResult, summary: _Summary) ->
     (formulas on the summary), each table with its chart."""
     from xlsxwriter.utility import xl_col_to_name
 
-    from .master import THAI_NUMBER
     from .xlsx_style import THAI_INTEGER, a4_landscape, row_height
 
     ws = workbook.add_worksheet(CHART_SHEET)
     size = SUMMARY_SIZE
     head = styles.header()
     text = styles.cell("left")
-    number = styles.cell("center", num_format=THAI_NUMBER)
+    number = styles.cell("center", num_format=THAI_INTEGER)
     amount = styles.cell("right", num_format=THAI_INTEGER)
     ws.set_column(0, 0, 8)
     ws.set_column(1, 1, 40)
@@ -985,7 +985,7 @@ def _chart_sheet(workbook, styles, result: ProvinceResult, summary: _Summary) ->
     total_row = len(form.DIMENSIONS) + 1
     ws.write_string(total_row, 0, "", text)
     ws.write_string(total_row, 1, "รวม", styles.cell("left", bold=True))
-    ws.write_formula(total_row, 2, f"=SUM(C2:C{total_row})", styles.cell("center", num_format=THAI_NUMBER,
+    ws.write_formula(total_row, 2, f"=SUM(C2:C{total_row})", styles.cell("center", num_format=THAI_INTEGER,
                                                                           bold=True), total.projects)
     ws.write_formula(total_row, 3, f"=SUM(D2:D{total_row})", styles.cell("right", num_format=THAI_INTEGER,
                                                                          bold=True),
