@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import multiprocessing
 import shutil
 import subprocess
 import zipfile
@@ -385,6 +386,7 @@ def test_worker_processes_read_the_same_as_one_process(province):
     assert [p.to_json() for p in read_plans(paths, workers=2)] == alone
 
 
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers inherit the patch by fork")
 def test_a_file_that_takes_a_worker_down_is_named_and_the_others_are_read(province, monkeypatch):
     import os
 
