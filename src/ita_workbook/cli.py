@@ -297,8 +297,10 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
 
     อ่านแผนรวมของแต่ละหน่วยงาน (หรือแผนที่จัดตามแบบฟอร์ม) ตรวจยอดรวม มิติ ไตรมาส ปีงบประมาณ และหน่วยงานซ้ำ
     แล้วเขียนสรุปรายหน่วยงาน ข้อมูลทุกโครงการ แผนภูมิ และรายการปัญหา
+
     Reads each organisation's master (or any plan laid out like the form), checks it, and writes a
     summary per organisation, every project, charts and the problems found.
+
     Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line."""
     import signal
     import threading
