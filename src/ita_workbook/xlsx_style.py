@@ -329,7 +329,10 @@ class Columns:
     def wrap(self, text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> tuple[str, ...]:
         """The lines `text` takes; put together they give `text` back."""
         room = round(self.room(width) / size, 3)
-        return max((_wrap(str(text), room, bold, engine) for engine in _ENGINES), key=len)
+        text = str(text)
+        if "\n" not in text and _em(text, bold) <= room:
+            return (text,)  # fits on one line whole: no need to cut it into words (most cells)
+        return max((_wrap(text, room, bold, engine) for engine in _ENGINES), key=len)
 
     def line_count(self, text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> int:
         return len(self.wrap(text, width, size, bold)) if text else 1
