@@ -412,6 +412,20 @@ def test_a_file_that_takes_a_worker_down_is_named_and_the_others_are_read(provin
         others[path.name] for path in paths[:3] + paths[4:]]
 
 
+def test_a_bug_of_ours_on_one_plan_is_named_not_a_traceback(province, monkeypatch, tmp_path):
+    from ita_workbook import province as module
+
+    def broken(plan):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(module, "_render_rows", broken)
+    result = consolidate([province["plans"]["pho-thale"]], tmp_path / "p.xlsx", as_of=AS_OF, workers=1)
+    plan = result.plans[0]
+    assert [(p.code, p.value) for p in plan.problems] == [("unreadable-file", "internal-error")]
+    assert plan.status == "unreadable" and "(ValueError)" in plan.problems[0].message
+    assert (tmp_path / "p.xlsx").exists() and not result.ok
+
+
 # --- the command -----------------------------------------------------------------------------------
 
 def test_command_reports_who_passed_who_has_problems_and_what_was_unreadable(province, tmp_path):

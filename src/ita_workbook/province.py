@@ -184,17 +184,22 @@ def read_plan(path: str | Path) -> OrgPlan:
     try:
         plan = _read_plan(Path(path))
     except Exception as exc:  # a bug of ours must still not show a clerk a traceback
-        if os.environ.get("ITA_WORKBOOK_DEBUG"):
-            raise
-        plan = OrgPlan(str(path))
-        plan.problems.append(Problem(
-            "unreadable-file", str(path), value="internal-error",
-            detail=f"โปรแกรมอ่านไฟล์นี้ไม่สำเร็จ ({type(exc).__name__}) บันทึกเป็น .xlsx ใหม่ แล้วลองอีกครั้ง",
-            detail_en=f"reading this file failed ({type(exc).__name__}); save it again as .xlsx and retry"))
+        plan = _failed(path, exc)
     if not plan.organisation:
         plan.organisation, plan.name_from = _name_from_file(path), "file-name"
         if plan.read_as:
             plan.problems.append(Problem("organisation-from-filename", plan.path, value=plan.organisation))
+    return plan
+
+
+def _failed(path: str | Path, exc: Exception) -> OrgPlan:
+    if os.environ.get("ITA_WORKBOOK_DEBUG"):
+        raise exc
+    plan = OrgPlan(str(path), organisation=_name_from_file(path), name_from="file-name")
+    plan.problems.append(Problem(
+        "unreadable-file", str(path), value="internal-error",
+        detail=f"โปรแกรมอ่านไฟล์นี้ไม่สำเร็จ ({type(exc).__name__}) บันทึกเป็น .xlsx ใหม่ แล้วลองอีกครั้ง",
+        detail_en=f"reading this file failed ({type(exc).__name__}); save it again as .xlsx and retry"))
     return plan
 
 
@@ -1193,9 +1198,13 @@ def _read_for_province(path: str) -> OrgPlan:
     """A plan read, its rows rendered and its own texts measured for the summary: the work that the
     worker processes share."""
     plan = read_plan(path)
-    if plan.projects:
-        plan.rows, plan.projects = _render_rows(plan), []
-    plan.lines = _text_lines(plan)
+    try:
+        if plan.projects:
+            plan.rows, plan.projects = _render_rows(plan), []
+        plan.lines = _text_lines(plan)
+    except Exception as exc:  # as in read_plan: named, never a traceback
+        plan = _failed(path, exc)
+        plan.lines = (1, 1)
     return plan
 
 
