@@ -108,3 +108,13 @@ def test_json_repeats_at_most_a_thousand_characters_of_a_value(tmp_path):
     data = json.loads(run("validate", path, "--format", "json").output)
     [problem] = data["files"][0]["problems"]
     assert problem["code"] == "bad-budget" and len(problem["value"]) == 1001
+
+
+def test_a_folder_without_workbooks_is_a_command_line_error(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for command in (["validate", empty], ["merge", empty, "-o", tmp_path / "m.xlsx"],
+                    ["province", empty, "-o", tmp_path / "p.xlsx"]):
+        result = run(*command)
+        assert result.exit_code == 2 and "no workbook found" in result.output, command
+    assert not (tmp_path / "m.xlsx").exists()

@@ -460,7 +460,7 @@ def test_command_refuses_to_overwrite_an_input_and_takes_the_year_given(province
     assert run.exit_code == 2 and "one of the input files" in run.output
     (tmp_path / "empty").mkdir()
     run = CliRunner().invoke(main, ["province", str(tmp_path / "empty"), "-o", str(tmp_path / "e.xlsx")])
-    assert run.exit_code == 2 and "no plan" in run.output and not (tmp_path / "e.xlsx").exists()
+    assert run.exit_code == 2 and "no workbook found" in run.output and not (tmp_path / "e.xlsx").exists()
     run = CliRunner().invoke(main, ["province", str(plan), "-o", str(tmp_path / "p.xlsx"), "--year", "2567",
                                     "--format", "json"])
     assert run.exit_code == 1

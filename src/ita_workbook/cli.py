@@ -172,6 +172,17 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
     click.get_current_context().exit(0 if result.report.ok else 1)
 
 
+def _input_files(args: tuple[str, ...]) -> list[Path]:
+    """The files named, folders expanded; a folder without any workbook is a command-line error."""
+    from .validate import collect_files
+
+    files = collect_files(args)
+    if not files:
+        raise click.UsageError(f"ไม่พบไฟล์ Excel (.xlsx .xls .ods) ใน {', '.join(args)} / "
+                               f"no workbook found in {', '.join(args)}")
+    return files
+
+
 def _emit(report, fmt: str) -> None:
     click.echo(report.to_json_text() if fmt == "json" else report.to_text())
 
@@ -186,10 +197,10 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
     """ตรวจไฟล์ของกองต่าง ๆ / Check the departments' workbooks.
 
     Exit 0: no errors (warnings allowed); 1: errors found; 2: wrong command line."""
-    from .validate import collect_files, validate_files
+    from .validate import validate_files
 
     config = _config(config_path)
-    result = validate_files(collect_files(files), config)
+    result = validate_files(_input_files(files), config)
     _emit(result.report, fmt)
     if annotate_dir:
         from .annotate import annotate_files
@@ -255,7 +266,6 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     import threading
 
     from .merge import MergeRefused, Overrides, merge_files
-    from .validate import collect_files
 
     config = _config(config_path)
     overrides = Overrides(organisation=(organisation or "").strip(), fiscal_year=_parse_year(fiscal_year),
@@ -264,7 +274,7 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum)) if in_main else None
     try:
-        result = merge_files(collect_files(files), output, config, overrides=overrides, draft=draft,
+        result = merge_files(_input_files(files), output, config, overrides=overrides, draft=draft,
                              pdf=make_pdf)
     except MergeRefused as exc:
         raise click.UsageError(str(exc)) from None
@@ -306,7 +316,6 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     import threading
 
     from .province import ProvinceRefused, consolidate
-    from .validate import collect_files
 
     year, day = _parse_year(fiscal_year), _parse_date(as_of)
     # A plain `kill` then unwinds like Ctrl+C: the half-written temporary file is removed, the
@@ -320,7 +329,7 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, stop) if in_main else None
     try:
-        result = consolidate(collect_files(plans), output, province=(province_name or "").strip(),
+        result = consolidate(_input_files(plans), output, province=(province_name or "").strip(),
                              fiscal_year=year, as_of=day, pdf=make_pdf)
     except ProvinceRefused as exc:
         raise click.UsageError(str(exc)) from None
