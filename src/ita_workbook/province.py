@@ -1,48 +1,9 @@
 """province: many organisations' plans → one province workbook.
 
-README section (for the user guide):
-
-### สำหรับสำนักงานจังหวัด / For the province office
-
-Each municipality and อบต. sends the province its plan: the master that `ita-workbook merge` wrote,
-or any workbook laid out like the official form (last year's, one typed by hand). Put them all in
-one folder and run
-
-```sh
-ita-workbook province แผนที่ได้รับ/ -o สรุปจังหวัด.xlsx [--year 2566] [--province พิจิตร] [--pdf]
-```
-
-Every plan is read and checked: its stated totals against its rows — a plan typed like the form by
-its `รวม…` row (`total-mismatch`), a master by the totals merge stored in it (`master-edited`: it was
-changed by hand afterwards) — all four มิติ present (`missing-dimension`), every project with a
-quarter (`no-quarter`), the fiscal year (`wrong-fiscal-year`), the same organisation sent twice
-(`duplicate-organisation`), a draft (`draft-plan`). The organisation, อำเภอ and จังหวัด come from the
-master's hidden details, else from the plan's title lines (the line after แผนปฏิบัติการป้องกันการ
-ทุจริต…, and `อำเภอX จังหวัดY`), else from the file name (`organisation-from-filename`). The province
-and the year are those of most plans unless `--province` / `--year` say otherwise; plans of several
-provinces (a region, the whole country) are consolidated too, sorted by จังหวัด first.
-
-The workbook holds:
-
-- `สรุปจังหวัด` — one row per organisation, by อำเภอ then name (Thai dictionary order): projects,
-  per มิติ, per quarter, budget, errors and warnings, where its name came from and its file; a
-  totals row of live formulas; Thai digits; printed A4 landscape with the header on every page
-  (`--pdf` prints this sheet).
-- `ข้อมูลรวม` — every project of every organisation, one plain row each, with its organisation,
-  อำเภอ and the file, sheet and row it came from: select it and insert a pivot table. Quarters and
-  ไม่ใช้งบประมาณ are 1/0, so that a pivot's sum counts projects.
-- `แผนภูมิ` — projects and budget per มิติ across the province, and organisations by number of
-  projects, each a small table with its chart.
-- `ปัญหา` — every problem found, per organisation, with the file, sheet and cell: filter by
-  organisation and send each its list.
-
-The report (text, or `--format json`) names the organisations that passed, those with problems
-and the files that could not be read; a file is never left out without being named. Exit code 0:
-no errors; 1: errors found (the workbook is written all the same, to show them); 2: a wrong
-command line.
-
-It is quick enough for the whole country: the 7,850 plans of every local government (~350,000
-projects) in well under a minute on a two-core machine (BENCHMARKS.md, "Province (national scale)").
+Reads each organisation's plan (a master through its hidden details and `ข้อมูล` sheet, any other
+plan laid out like the form as `check` reads it), checks it, and writes the province workbook:
+`สรุปจังหวัด`, `ข้อมูลรวม`, `แผนภูมิ`, `ปัญหา`. The user's guide is the README's section for the province
+office.
 """
 
 from __future__ import annotations
