@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from xlsxwriter.utility import xl_col_to_name
+
 from . import __version__
 from . import form
 from .config import DEFAULT_FONT
@@ -404,7 +406,7 @@ def _totals(ws, styles: Formats, row: int, projects: list[Project], layout: Layo
                              **bold)
     counts = [sum(p.quarters[i] for p in projects) for i in range(4)]
     if projects:
-        letter = _letter(budget_col)
+        letter = xl_col_to_name(budget_col)
         ws.write_formula(row, budget_col, f"=SUM({letter}{first}:{letter}{last})", budget_fmt, total)
     else:
         ws.write_number(row, budget_col, 0, budget_fmt)
@@ -417,7 +419,7 @@ def _totals(ws, styles: Formats, row: int, projects: list[Project], layout: Layo
     count_fmt = styles.cell("center", num_format=THAI_NUMBER, **bold)
     for col, count in zip(quarter_cols, counts):
         if projects:
-            letter = _letter(col)
+            letter = xl_col_to_name(col)
             ws.write_formula(row, col, f'=COUNTIF({letter}{first}:{letter}{last},"{MARK}")', count_fmt, count)
         else:
             ws.write_number(row, col, 0, count_fmt)
@@ -426,17 +428,8 @@ def _totals(ws, styles: Formats, row: int, projects: list[Project], layout: Layo
     ws.set_row(row, row_height([(label, sum(c.width for c in form.COLUMNS[:budget_col]))]))
 
 
-def _letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _range(sheet: str, col: int, first: int, last: int) -> str:
-    letter = _letter(col)
+    letter = xl_col_to_name(col)
     return f"'{sheet}'!${letter}${first}:${letter}${last}"
 
 
@@ -545,7 +538,7 @@ def _summary_block(workbook, ws, styles: Formats, top: int, headers: tuple[str, 
         ws.write_string(row, 1, "รวม", styles.cell("left", font_size=size, bold=True))
         for col, cell in enumerate(body[0]):
             if isinstance(cell, _Calc):
-                letter = _letter(col)
+                letter = xl_col_to_name(col)
                 total = sum(cells[col].value for cells in body)
                 ws.write_formula(row, col, f"=SUM({letter}{top + 2}:{letter}{row})",
                                  styles.cell("center", font_size=size, num_format=THAI_INTEGER, bold=True), total)
