@@ -273,3 +273,17 @@ def test_several_departments_in_one_cell(tmp_path):
     result = validate_files([path])
     assert result.plan.projects[0].department == "สำนักปลัด/กองคลัง"
     assert [(p.code, p.cell) for p in problems(result)] == [("unknown-department", "M6")]
+
+
+def test_a_column_added_by_the_clerk_with_data_is_said_not_dropped_silently(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["ที่", "แผนงาน/โครงการ/กิจกรรม", "หน่วยนับ", "ปริมาณงาน", "งบประมาณ", "มิติ", "ตัวชี้วัด", "ผลลัพธ์",
+               "ไตรมาส 1", "ไตรมาส 2", "ไตรมาส 3", "ไตรมาส 4", "หน่วยงานรับผิดชอบ", "หมายเหตุ", "ผู้ประสาน"])
+    ws.append(good(1) + ["ใช้งบปีก่อน", None])
+    ws.append(good(2) + [None, None])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    result = validate_files([path])
+    assert [(p.code, p.cell, p.value) for p in problems(result)] == [("extra-column", "N1", "หมายเหตุ")]
+    assert result.report.ok and len(result.plan.projects) == 2

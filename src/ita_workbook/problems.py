@@ -72,6 +72,10 @@ CODES: dict[str, Code] = {
                                       "ตรวจสอบว่าถูกต้อง",
                              "This row only continues the text of the project above and was joined "
                              "to it; check that this is right"),
+    "extra-column": Code(WARNING, "คอลัมน์ \"{value}\" ไม่อยู่ในแบบฟอร์ม ข้อมูลในคอลัมน์นี้จึงไม่ได้นำไปรวมในแผน "
+                                  "ถ้าสำคัญให้ย้ายไปไว้ในช่องตัวชี้วัดหรือผลลัพธ์",
+                         "Column '{value}' is not on the form, so its data is not carried into the plan; move "
+                         "what matters into ตัวชี้วัด or ผลลัพธ์"),
     "hidden-row": Code(WARNING, "แถวนี้ถูกซ่อนไว้ใน Excel แต่โปรแกรมอ่านเป็นโครงการด้วย ถ้าไม่ใช่โครงการในแผน ให้ลบแถวนี้",
                        "This row is hidden in Excel but was read as a project; delete it if it is not part "
                        "of the plan"),

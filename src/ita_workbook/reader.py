@@ -60,6 +60,8 @@ class Table:
     totals: RawRow | None = None
     missing: list[str] = field(default_factory=list)  # form columns not found in the header
     title: list[str] = field(default_factory=list)  # text lines above a sheet's first header
+    extra: dict[int, str] = field(default_factory=dict)  # 0-based column → header of a column not on the form
+    extra_used: set[int] = field(default_factory=set)  # those of them holding data in a project row
 
 
 @dataclass
@@ -303,7 +305,8 @@ def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS) -> 
     while found is not None:
         header_row, columns = found
         table = Table(sheet.name, header_row + 1, columns, missing=[c.key for c in COLUMNS if c.key not in columns],
-                      title=[] if tables else _title_lines(rows, header_row))
+                      title=[] if tables else _title_lines(rows, header_row),
+                      extra=_extra_columns(rows, header_row, columns))
         next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited,
                                     limit - sum(len(t.rows) for t in tables))
         if table.rows or table.totals or not tables:
@@ -368,8 +371,24 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             cells["dimension"] = section
         if len(table.rows) >= limit:
             raise TooManyRows
+        table.extra_used.update(c for c in table.extra if c < len(values) and _present(values[c])
+                                and (r, c) not in inherited)
         table.rows.append(RawRow(path, sheet.name, r + 1, cells, hidden=r in sheet.hidden_rows))
     return len(rows), True
+
+
+def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, int]) -> dict[int, str]:
+    """Columns the clerk added (หมายเหตุ …): their header text, from the header's one or two rows."""
+    above = rows[header_row - 1] if header_row > 0 else []
+    two_rows = "name" in _match_row(above, None)[0]
+    matched = set(columns.values())
+    extra = {}
+    for col, value in enumerate(rows[header_row]):
+        candidates = [value, above[col] if two_rows and col < len(above) else None]
+        text = next((str(v).strip() for v in candidates if isinstance(v, str) and v.strip()), "")
+        if text and col not in matched:
+            extra[col] = text
+    return extra
 
 
 _SECTION = re.compile(r"^มิติ(?:ที่)?([1-4])(?!\d)")
