@@ -287,3 +287,15 @@ def test_a_column_added_by_the_clerk_with_data_is_said_not_dropped_silently(tmp_
     result = validate_files([path])
     assert [(p.code, p.cell, p.value) for p in problems(result)] == [("extra-column", "N1", "หมายเหตุ")]
     assert result.report.ok and len(result.plan.projects) == 2
+
+
+def test_quarters_headed_by_their_months(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["ที่", "โครงการ", "หน่วยนับ", "ปริมาณงาน", "งบประมาณ", "มิติ", "ตัวชี้วัด", "ผลลัพธ์",
+               "ต.ค.-ธ.ค. ๖๕", "ม.ค.–มี.ค. ๖๖", "เม.ย.-มิ.ย.", "ก.ค. - ก.ย.", "หน่วยงานรับผิดชอบ"])
+    ws.append(good(1, q1=None, q3="/"))
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    result = validate_files([path])
+    assert result.report.ok and result.plan.projects[0].quarters == (False, False, True, False)

@@ -39,6 +39,9 @@ class Column:
 TARGET_GROUP = "เป้าหมายที่ดำเนินงาน"
 PERIOD_GROUP = "ระยะเวลาดำเนินการ"
 THAI_QUARTER_DIGITS = "๑๒๓๔"
+# Months of each quarter of the fiscal year, which starts 1 October (some forms head the quarter
+# columns with them).
+QUARTER_MONTHS = ("ต.ค. – ธ.ค.", "ม.ค. – มี.ค.", "เม.ย. – มิ.ย.", "ก.ค. – ก.ย.")
 
 
 def _quarter(n: int) -> Column:
@@ -50,7 +53,7 @@ def _quarter(n: int) -> Column:
         width=6.5,
         value_required=False,
         group=PERIOD_GROUP,
-        aliases=(f"ไตรมาส {n}", f"ไตรมาสที่ {n}", f"ไตรมาสที่ {thai}", f"Q{n}", f"ไตรมาส{n}"),
+        aliases=(f"ไตรมาส {n}", f"ไตรมาสที่ {n}", f"ไตรมาสที่ {thai}", f"Q{n}", f"ไตรมาส{n}", QUARTER_MONTHS[n - 1]),
         english=f"quarter {n}",
     )
 
@@ -104,9 +107,6 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(4, "การยกระดับกลไกการตรวจสอบการดำเนินงานขององค์กรปกครองส่วนท้องถิ่น",
               "การเสริมสร้างและปรับปรุงกลไกในการตรวจสอบการปฏิบัติราชการ"),
 )
-
-# Months of each quarter of the fiscal year, which starts 1 October.
-QUARTER_MONTHS = ("ต.ค. – ธ.ค.", "ม.ค. – มี.ค.", "เม.ย. – มิ.ย.", "ก.ค. – ก.ย.")
 
 NO_BUDGET = "ไม่ใช้งบประมาณ"
 
