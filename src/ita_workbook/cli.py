@@ -289,7 +289,7 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     sys.exit(0 if result.written else 1)
 
 
-@main.command()
+@main.command(short_help="รวมแผนของ อปท. ทั้งจังหวัด / Consolidate the organisations' plans.")
 @click.argument("plans", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="ไฟล์สรุปของจังหวัด .xlsx / the province workbook to write")
