@@ -148,7 +148,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
 
 
 @main.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("plans", nargs=-1, required=True, type=click.Path())
 @format_option
 def check(plans: tuple[str, ...], fmt: str) -> None:
     """ตรวจยอดรวมของแผนที่มีอยู่แล้ว / Check an existing plan's stated totals.
@@ -162,7 +162,7 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
     """
     from .check import check_files, summary_text
 
-    result = check_files(list(plans))
+    result = check_files(_input_files(plans))
     if fmt == "json":
         click.echo(result.report.to_json_text())
     else:
