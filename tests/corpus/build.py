@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any, Callable
 from xml.sax.saxutils import escape, quoteattr
 
+from openpyxl.utils import get_column_letter
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `workbooks` when run as a script
 
 from workbooks import HEADER_BOTTOM, HEADER_MERGES, HEADER_TOP, good, write_form  # noqa: E402
@@ -77,12 +79,7 @@ class Raw(str):
 
 
 def col_letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return get_column_letter(col + 1)
 
 
 def cell_xml(ref: str, value: Any) -> str:
