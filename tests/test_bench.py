@@ -137,7 +137,7 @@ def reference_scan_cells(xml: bytes) -> int:
     max_row = max((int(r) for _, r in refs), default=0)
     max_row = max([max_row, *(int(r) for r in grid._ROW_WITH_CELL.findall(xml))])
     widest = max((c for c, _ in refs), key=lambda c: (len(c), c), default=b"A")
-    return max_row * grid._column_number(widest)
+    return max_row * grid.column_number(widest)
 
 
 @st.composite
@@ -183,7 +183,7 @@ def test_shared_strings_claims_are_still_checked(tmp_path):
 
 
 def test_cell_addresses():
-    assert [reader._address(r, c) for r, c in ((0, 0), (9, 25), (0, 26), (99, 701), (0, 702), (4, 16383))] == \
+    assert [reader.cell_address(r, c) for r, c in ((0, 0), (9, 25), (0, 26), (99, 701), (0, 702), (4, 16383))] == \
         ["A1", "Z10", "AA1", "ZZ100", "AAA1", "XFD5"]
 
 

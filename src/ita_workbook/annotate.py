@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from .grid import column_number
 from .output import atomic_path, same_file
 from .problems import Problem, Report
 
@@ -56,15 +57,8 @@ def _merged_cells(source: Path) -> int:
         for name in zf.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 for ref in re.findall(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', zf.read(name)):
-                    total += (int(ref[3]) - int(ref[1]) + 1) * (_col(ref[2]) - _col(ref[0]) + 1)
+                    total += (int(ref[3]) - int(ref[1]) + 1) * (column_number(ref[2]) - column_number(ref[0]) + 1)
     return total
-
-
-def _col(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def _annotate(source: Path, problems: list[Problem], target: Path) -> None:

@@ -226,7 +226,7 @@ def _unescape(text: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
     n = 0
     for ch in letters:
         n = n * 26 + ch - 64
@@ -244,9 +244,9 @@ def _scan_sheet(xml: bytes) -> _Scan:
     if b"<f" in xml or b":f" in xml:
         for col, row, body in _FORMULA_CELL.findall(xml):
             if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not _STORED_VALUE.search(body):
-                unevaluated.add((int(row) - 1, _column_number(col) - 1))
+                unevaluated.add((int(row) - 1, column_number(col) - 1))
     hidden = {int(r) - 1 for r in _HIDDEN_ROW.findall(xml)} if b"hidden=" in xml else set()
-    return _Scan(max_row * _column_number(widest), unevaluated, hidden)
+    return _Scan(max_row * column_number(widest), unevaluated, hidden)
 
 
 def _ods_merges(path: Path) -> dict[str, list] | None:

@@ -262,7 +262,7 @@ def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _address(row: int, col: int) -> str:
+def cell_address(row: int, col: int) -> str:
     return f"{_column_letters(col)}{row + 1}"
 
 
@@ -345,7 +345,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             value = values[col] if col < len(values) else None
             if isinstance(value, str) and not value.strip():
                 value = None
-            cells[key] = RawCell(value, _address(r, col), (r, col) in inherited, (r, col) in sheet.unevaluated)
+            cells[key] = RawCell(value, cell_address(r, col), (r, col) in inherited, (r, col) in sheet.unevaluated)
         label = next((str(values[c]).strip() for c in label_cols
                       if c < len(values) and isinstance(values[c], str) and values[c].strip()), "")
         key = squeeze(label)

@@ -17,7 +17,7 @@ from .config import Config
 from .form import COLUMN_BY_KEY, FORM_VERSION, QUARTER_KEYS
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
-from .reader import RawRow, Workbook, _address, read_workbook
+from .reader import RawRow, Workbook, cell_address, read_workbook
 from .thai import squeeze, to_arabic_digits
 
 
@@ -71,7 +71,7 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
             for col in sorted(table.extra_used):
                 file_report.problems.append(Problem(
                     "extra-column", book.path, sheet=table.sheet, row=table.header_row,
-                    cell=_address(table.header_row - 1, col), value=table.extra[col]))
+                    cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
             for key in table.missing:
                 code = "missing-column" if COLUMN_BY_KEY[key].required else "missing-optional-column"
                 file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
