@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,12 +133,13 @@ def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
     return column.header, messages.get(key, f"กรอก{column.header}")
 
 
-def _validation(ws: Worksheet, first_row: int, col: int, last_row: int, options: dict) -> None:
+def _validation(ws: Worksheet, first_row: int, col: int, last_row: int, options: dict,
+                columns: Sequence[Column] = COLUMNS) -> None:
     # xlsxwriter only warns when a limit is exceeded (255-character list, 32-character title…) and
     # leaves the validation out: a template silently missing a dropdown is worse than no template.
     if ws.data_validation(first_row, col, last_row, col, options) != 0:
-        raise TemplateError(f"เพิ่มการตรวจข้อมูลคอลัมน์ {COLUMNS[col].header} ไม่ได้ / "
-                            f"data validation rejected for column {COLUMNS[col].key}: {options}")
+        raise TemplateError(f"เพิ่มการตรวจข้อมูลคอลัมน์ {columns[col].header} ไม่ได้ / "
+                            f"data validation rejected for column {columns[col].key}: {options}")
 
 
 class _Writer:
@@ -434,12 +435,13 @@ class _Writer:
         self._write_row(ws, row, values, locked=True)
 
 
-def _write_header(ws: Worksheet, fmt: Formats, row: int) -> None:
+def _write_header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[Column] = COLUMNS,
+                  width: Callable[[Column], float] = _width) -> None:
     """The official two-row header: grouped columns under a merged group title, the others merged
     over both rows."""
     header = fmt.header()
     groups: dict[str, list[int]] = {}
-    for i, column in enumerate(COLUMNS):
+    for i, column in enumerate(columns):
         if column.group is None:
             ws.merge_range(row, i, row + 1, i, column.header, header)
         else:
@@ -447,9 +449,9 @@ def _write_header(ws: Worksheet, fmt: Formats, row: int) -> None:
             groups.setdefault(column.group, []).append(i)
     for group, cols in groups.items():
         ws.merge_range(row, cols[0], row, cols[-1], group, header)
-    top = row_height([(g, sum(_width(COLUMNS[i]) for i in cols)) for g, cols in groups.items()], bold=True)
-    bottom = row_height([(c.header, _width(c)) for c in COLUMNS if c.group], bold=True)
-    spanning = row_height([(c.header, _width(c)) for c in COLUMNS if not c.group], bold=True)
+    top = row_height([(g, sum(width(columns[i]) for i in cols)) for g, cols in groups.items()], bold=True)
+    bottom = row_height([(c.header, width(c)) for c in columns if c.group], bold=True)
+    spanning = row_height([(c.header, width(c)) for c in columns if not c.group], bold=True)
     ws.set_row(row, top)
     ws.set_row(row + 1, max(bottom, spanning - top))
 
