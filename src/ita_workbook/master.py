@@ -240,12 +240,13 @@ def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Hea
     return layout
 
 
-def _header(ws, styles: Formats, top: int, bottom: int, widths: list[float]) -> None:
+def _header(ws, styles: Formats, top: int, bottom: int, widths: list[float],
+            columns: tuple[form.Column, ...] = form.COLUMNS) -> None:
     """The official two-row header: a group over its columns, every other header merged down both rows."""
     fmt = styles.header()
     top_lines, bottom_lines, both_lines = 1, 1, 1
     groups: dict[str, list[int]] = {}
-    for i, column in enumerate(form.COLUMNS):
+    for i, column in enumerate(columns):
         if column.group:
             groups.setdefault(column.group, []).append(i)
             ws.write_string(bottom, i, column.header, fmt)
