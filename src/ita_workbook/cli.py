@@ -340,3 +340,130 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
         sys.exit(128 + stopped[0])
     click.echo(result.to_json_text() if fmt == "json" else result.to_text())
     sys.exit(0 if result.ok else 1)
+
+
+round_option = click.option("--round", "round_", required=True, type=click.Choice(["6", "12"]),
+                            help="รอบรายงาน ๖ หรือ ๑๒ เดือน / the round: 6 or 12 months")
+plan_option = click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False),
+                           help="แผนรวม (ไฟล์ที่ merge เขียน) หรือแผนที่ check อ่านได้ / the master plan")
+
+
+def _read_plan(plan_path: str, config):
+    """The plan a report is about; a plan without projects is a command-line error."""
+    from .report import read_plan
+
+    plan, plan_report, _ = read_plan(plan_path, config)
+    if not plan.projects:
+        click.echo(plan_report.to_text(), err=True)
+        raise click.UsageError(f"ไม่พบโครงการในแผน {plan_path} / no project found in the plan {plan_path}")
+    return plan
+
+
+@main.command("report-template")
+@plan_option
+@round_option
+@config_option
+@click.option("--department", "departments", multiple=True, metavar="NAME",
+              help="เฉพาะหน่วยงานนี้ (ใส่ซ้ำได้) / only this department (repeatable)")
+@click.option("--from", "previous", type=click.Path(dir_okay=False), metavar="REPORT.xlsx",
+              help="รายงานรอบ ๖ เดือน: ใส่ผลที่รายงานไว้ให้แก้ / the 6-month report pre-fills the 12-month forms")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="โฟลเดอร์ที่จะเขียนแบบรายงาน / folder to write the report forms to")
+@click.option("--force", is_flag=True, help="เขียนทับไฟล์เดิม / overwrite files already there")
+def report_template(plan_path: str, round_: str, config_path: str | None, departments: tuple[str, ...],
+                    previous: str | None, outdir: str, force: bool) -> None:
+    """เขียนแบบรายงานผลให้แต่ละหน่วยงานกรอก / Write each department's result report form.
+
+    หนึ่งไฟล์ต่อหน่วยงาน มีโครงการของหน่วยงานตามแผน (ล็อกไว้) และช่องรายงานผลพร้อมรายการให้เลือก
+
+    One .xlsx per department with its projects of the plan (locked) and the report's input columns,
+    with dropdowns and input messages.
+
+    Exit 0: written; 1: nothing could be written; 2: wrong command line."""
+    from .report import previous_results
+    from .report_template import department_projects, filename, write_report_template
+    from .template import TemplateError
+
+    config = _config(config_path)
+    round_number = int(round_)
+    plan = _read_plan(plan_path, config)
+    by_department = department_projects(plan, config)
+    names = list(by_department)
+    if departments:
+        names = []
+        for typed in departments:
+            name = config.match_department(typed)
+            if name not in by_department:
+                raise click.BadParameter(f"ไม่มีโครงการของ \"{typed}\" ในแผน / no project of \"{typed}\" in the plan",
+                                         param_hint="--department")
+            names.append(name)
+    prefill = {}
+    if previous:
+        if round_number != 12:
+            raise click.UsageError("--from ใช้กับรอบ ๑๒ เดือน / --from goes with --round 12")
+        prefill = previous_results(previous, plan, config)
+        click.echo(f"ผลรอบ ๖ เดือนของ {len(prefill)} โครงการจาก {previous} / "
+                   f"{len(prefill)} projects' 6-month results from {previous}")
+    targets = {Path(outdir) / filename(name, round_number): name for name in names}
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise click.UsageError(
+            f"มีไฟล์ชื่อเดียวกันอยู่แล้วใน {outdir}: {', '.join(p.name for p in existing)} — เลือกโฟลเดอร์อื่น "
+            f"หรือใช้ --force เพื่อเขียนทับ / these files exist already; choose another folder or use --force")
+    for path, name in targets.items():
+        try:
+            write_report_template(path, config, plan, name, round_number, by_department[name], prefill=prefill)
+        except (TemplateError, OSError) as exc:
+            click.echo(f"เขียน {path} ไม่ได้ / cannot write {path}: {exc}", err=True)
+            sys.exit(1)
+        click.echo(f"เขียน {path} ({len(by_department[name])} โครงการ / projects)")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@plan_option
+@round_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="ไฟล์รายงานผล .xlsx / the report workbook to write")
+@config_option
+@click.option("--date", "as_of", metavar="YYYY-MM-DD", help="ข้อมูล ณ วันที่ (ค่าเริ่มต้น: วันนี้) / data as of (default: today)")
+@click.option("--pdf", "make_pdf", is_flag=True, help="สร้าง PDF ด้วย LibreOffice ด้วย / also write a PDF (LibreOffice)")
+@click.option("--draft", is_flag=True, help="เขียนฉบับร่างแม้มีข้อผิดพลาด / write a draft despite errors")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False),
+              help="เขียนสำเนาไฟล์ที่ระบายสีช่องที่มีปัญหาไว้ในโฟลเดอร์นี้ / write marked-up copies here")
+@format_option
+def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, config_path: str | None,
+           as_of: str | None, make_pdf: bool, draft: bool, annotate_dir: str | None, fmt: str) -> None:
+    """ตรวจแบบรายงานผลของกองและเขียนรายงานผล / Check the returned result reports and write the report.
+
+    ตรวจทุกไฟล์ทีละช่องเหมือนคำสั่ง validate แล้วเขียนรายงานผลตามแบบ สรุปรายมิติ และข้อมูลสำหรับ e-PlanNACC
+    หากพบข้อผิดพลาดจะไม่เขียนไฟล์ (เว้นแต่ใช้ --draft)
+
+    Checks every file cell by cell as validate does, then writes the report in the official style,
+    a summary per มิติ and a sheet for e-PlanNACC; any error writes nothing (unless --draft).
+
+    Exit 0: written; 1: errors found; 2: wrong command line."""
+    import json
+
+    from .report import compile_report, write_report
+
+    config = _config(config_path)
+    plan = _read_plan(plan_path, config)
+    inputs = _input_files(files)
+    result = compile_report(inputs, plan, int(round_), config)
+    written = None
+    if result.report.ok or draft:
+        written = write_report(result, output, config, as_of=_parse_date(as_of), draft=draft, pdf=make_pdf)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(result.report.to_text())
+        click.echo(result.summary_text())
+        if written:
+            click.echo(written)
+    if annotate_dir:
+        from .annotate import annotate_files
+
+        for line in annotate_files(result.report, Path(annotate_dir)):
+            click.echo(line, err=fmt == "json")
+    sys.exit(0 if result.report.ok else 1)
