@@ -26,7 +26,7 @@ from .report_form import (CANNOT, NONE_WORD, OTHER_REASON, REPORT_VERSION, perio
 from .template import TemplateError, _validation, _write_header, template_filename
 from .thai import thai_date, to_thai_digits
 from .xlsx_style import (FORM_FONT_COLUMNS, TEXT_FORMAT, THAI_INTEGER, Formats, a4_landscape, column_width,
-                         new_workbook)
+                         new_workbook, unbroken_widths)
 
 REPORT_SHEET = "รายงานผล"
 LISTS_SHEET = "_lists"
@@ -99,9 +99,18 @@ class _Writer:
         self.form = report_form(round_)
         self.columns = self.form.columns
         self.fmt = Formats(workbook, config.font)
+        self._widths: dict[str, float] = {}
 
     def _width(self, column: Column) -> float:
-        return column.width
+        """The form's width, widened until no word of the header or of a dropdown value is broken."""
+        if column.key not in self._widths:
+            words = [w for text in (column.header, *column.choices)
+                     for w in unbroken_widths(text, self.fmt.size, bold=True)]
+            width = column.width
+            while FORM_FONT_COLUMNS.room(width) < max(words):
+                width += 0.5
+            self._widths[column.key] = width
+        return self._widths[column.key]
 
     def _titles(self) -> list[str]:
         plan = self.plan
@@ -115,9 +124,9 @@ class _Writer:
         ws.activate()
         fmt = self.fmt
         last_col = len(self.columns) - 1
-        total = sum(c.width for c in self.columns)
+        total = sum(self._width(c) for c in self.columns)
         for i, column in enumerate(self.columns):
-            ws.set_column(i, i, column_width(column.width))
+            ws.set_column(i, i, column_width(self._width(column)))
         row = 0
         for text in self._titles():
             ws.set_row(row, row_height([(text, total)], fmt.size + 2, bold=True))
@@ -156,10 +165,10 @@ class _Writer:
                 value = to_thai_digits(value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 ws.write_number(row, i, value, self._format(column, value))
-                shown.append((to_thai_digits(f"{value:,.0f}"), column.width))
+                shown.append((to_thai_digits(f"{value:,.0f}"), self._width(column)))
             elif value not in (None, ""):
                 ws.write_string(row, i, str(value), self._format(column, value))
-                shown.append((str(value), column.width))
+                shown.append((str(value), self._width(column)))
             else:
                 ws.write_blank(row, i, None, self._format(column))
         ws.set_row(row, row_height(shown))

@@ -44,6 +44,7 @@ DATA_SHEET = "ข้อมูล"
 KIND = "report"
 BLANK = "........................"
 DRAFT_FILL = "#F8CBAD"
+AWAITED_FILL = "#FFF2CC"  # a project nobody reported
 THAI_PERCENT = '[$-D00041E]0.00'
 
 DATA_COLUMNS = ("no", "report_row", "dimension", "type", "name", "department", "q1", "q2", "q3", "q4", "budget",
@@ -159,7 +160,8 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[i
         row += 1
         for entry in by_dimension[number]:
             shown = _shown(entry)
-            fill = {"bg_color": DRAFT_FILL} if any(p.is_error for p in entry.problems) else {}
+            fill = ({"bg_color": DRAFT_FILL} if any(p.is_error for p in entry.problems)
+                    else {"bg_color": AWAITED_FILL} if entry.status == NOT_REPORTED else {})
             for column in OFFICIAL_COLUMNS:
                 value = shown[column.key]
                 _write_value(ws, styles, row, _INDEX[column.key], value if value != "" else None, column, fill)
@@ -211,9 +213,9 @@ def _signatures(ws, styles: Formats, row: int, heading: Heading) -> int:
         (left, ("ลงชื่อ .................................................. ผู้รายงาน",
                 f"({heading.issuer})" if heading.issuer else "(..................................................)",
                 "ตำแหน่ง ..................................................")),
-        (right, ("ลงชื่อ .................................................. ผู้บริหารท้องถิ่น",
-                 "(..................................................)",
-                 "ทราบ / ความเห็น ..................................................")),
+        (right, ("ผู้บริหารท้องถิ่นรับทราบ",
+                 "ลงชื่อ ..................................................",
+                 "(..................................................)")),
     ]
     for offset in range(3):
         for (first, last), lines in blocks:
