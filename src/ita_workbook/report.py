@@ -153,6 +153,7 @@ def _match(rows: list, result: RoundReport, config: Config) -> None:
     for entry in result.entries:
         by_name.setdefault(squeeze(entry.project.name), []).append(entry)
     names = list(by_name)
+    unknown = []
     for row in rows:
         name = row.values.get("name")
         if not name:
@@ -168,14 +169,23 @@ def _match(rows: list, result: RoundReport, config: Config) -> None:
             result.unmatched.append(row)
             continue
         if entry is None:
-            close = difflib.get_close_matches(squeeze(name), names, n=1, cutoff=0.6)
-            hint = by_name[close[0]][0].project.name if close else ""
-            row.problems.append(_problem(
-                row, "unknown-project", "name", f" (หรือหมายถึง \"{hint}\"?)" if hint else "", value=name,
-                detail_en=f" (did you mean '{hint}'?)" if hint else ""))
-            result.unmatched.append(row)
+            unknown.append((row, department))
             continue
         entry.values, entry.source, entry.problems = row.values, row.raw, row.problems
+    for row, department in unknown:
+        # Renamed, most likely: the closest name among the department's projects still unreported.
+        own = [key for key, entries in by_name.items()
+               if any(e.values is None and e.project.department == department for e in entries)]
+        close = (difflib.get_close_matches(squeeze(row.values["name"]), own, n=1, cutoff=0.6)
+                 or difflib.get_close_matches(squeeze(row.values["name"]), names, n=1, cutoff=0.6))
+        choices = by_name[close[0]] if close else []
+        hint = next((e for e in choices if e.values is None and e.project.department == department),
+                    choices[0] if choices else None)
+        hint = hint.project.name if hint else ""
+        row.problems.append(_problem(
+            row, "unknown-project", "name", f" (หรือหมายถึง \"{hint}\"?)" if hint else "",
+            value=row.values["name"], detail_en=f" (did you mean '{hint}'?)" if hint else ""))
+        result.unmatched.append(row)
 
 
 def _where(raw) -> str:
@@ -237,6 +247,8 @@ def _check_schema(rows: list, result: RoundReport, round_: int) -> None:
             row.problems.append(_problem(row, failure.code, "status", quarters))
         else:
             row.problems.append(_problem(row, failure.code, column))
+            if failure.code == "bad-amount":
+                values[column] = None  # a negative amount counts in no total
 
 
 def _check_dates(row, fiscal_year: int, round_: int) -> None:

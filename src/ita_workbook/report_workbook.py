@@ -206,22 +206,18 @@ def _totals(ws, styles: Formats, row: int, first_data: int, result) -> None:
 
 
 def _signatures(ws, styles: Formats, row: int, heading: Heading) -> int:
-    """ผู้รายงาน on the left, ผู้บริหารท้องถิ่นรับทราบ on the right; returns the last row used."""
-    centre = styles(align="center", valign="top")
-    left, right = (0, _INDEX["department"]), (_INDEX["status"], _INDEX["problems"])
-    blocks = [
-        (left, ("ลงชื่อ .................................................. ผู้รายงาน",
-                f"({heading.issuer})" if heading.issuer else "(..................................................)",
-                "ตำแหน่ง ..................................................")),
-        (right, ("ผู้บริหารท้องถิ่นรับทราบ",
-                 "ลงชื่อ ..................................................",
-                 "(..................................................)")),
-    ]
-    for offset in range(3):
-        for (first, last), lines in blocks:
-            _merged_text(ws, row + offset, first, row + offset, last, lines[offset], centre)
-        ws.set_row(row + offset, lines_height(1) + (12 if offset == 0 else 0))
-    return row + 2
+    """ผู้รายงาน on the left, ผู้บริหารท้องถิ่นรับทราบ on the right, each one cell of three lines so that a
+    page never breaks inside it; returns the row used."""
+    centre = styles(align="center", valign="top", text_wrap=True)
+    reporter = "\n".join(("ลงชื่อ .................................................. ผู้รายงาน",
+                          f"({heading.issuer})" if heading.issuer else "(..................................................)",
+                          "ตำแหน่ง .................................................."))
+    executive = "\n".join(("ผู้บริหารท้องถิ่นรับทราบ", "ลงชื่อ ..................................................",
+                           "(..................................................)"))
+    _merged_text(ws, row, 0, row, _INDEX["department"], reporter, centre)
+    _merged_text(ws, row, _INDEX["status"], row, _INDEX["problems"], executive, centre)
+    ws.set_row(row, lines_height(3))
+    return row
 
 
 # --- the summary sheet -----------------------------------------------------------------------------
