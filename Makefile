@@ -23,6 +23,12 @@ demo: setup
 	$(BIN)/ita-workbook merge $(EXAMPLE)/departments --config $(EXAMPLE)/plan.toml --date 2023-03-22 \
 		-o $(OUT)/pho-thale-2566-master.xlsx --pdf
 	@echo "แผนรวม / master plan: $(OUT)/pho-thale-2566-master.xlsx (PDF: $(OUT)/pho-thale-2566-master.pdf)"
+	@# The six-month result report: the forms, filled as the clerks would (one department never answers).
+	$(BIN)/ita-workbook report-template --plan $(OUT)/pho-thale-2566-master.xlsx --round 6 \
+		--config $(EXAMPLE)/plan.toml -o $(OUT)/report-forms --force
+	$(BIN)/python $(EXAMPLE)/fill_reports.py $(OUT)/report-forms $(OUT)/report-returned
+	$(BIN)/ita-workbook report $(OUT)/report-returned --plan $(OUT)/pho-thale-2566-master.xlsx --round 6 \
+		--config $(EXAMPLE)/plan.toml --date 2023-04-05 -o $(OUT)/pho-thale-2566-report-6.xlsx --pdf
 
 test: setup
 	$(BIN)/python -m pytest -q
