@@ -353,3 +353,23 @@ def plain(text: str) -> str:
     """Text without spaces and Thai marks above or below: pdftotext spaces Thai words apart and moves
     marks about."""
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Mn")
+
+
+def test_our_own_outputs_and_a_plan_form_among_the_returned_files(master, forms, tmp_path):
+    returned = tmp_path / "returned"
+    fill.fill_reports(forms, returned)
+    first = tmp_path / "first.xlsx"
+    assert run("report", returned, "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", first).exit_code == 0
+    shutil.copy(first, returned / "รายงานผลครั้งก่อน.xlsx")
+    shutil.copy(master, returned / "แผนรวม.xlsx")
+    write_department_workbooks(tmp_path / "plan-forms")
+    shutil.copy(tmp_path / "plan-forms" / "กองคลัง.xlsx", returned / "แผนกองคลัง.xlsx")
+    out = run("report", returned, "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", tmp_path / "r.xlsx",
+              "--format", "json")
+    data = json.loads(out.output)
+    by_file = {Path(f["path"]).name: {p["code"] for p in f["problems"]} for f in data["files"]}
+    assert by_file["รายงานผลครั้งก่อน.xlsx"] == {"report-as-input"}
+    assert by_file["แผนรวม.xlsx"] == {"master-as-input"}
+    assert "missing-column" in by_file["แผนกองคลัง.xlsx"]  # a plan's form: no status column, nothing reported
+    assert not any("reported-twice" in codes for codes in by_file.values())
+    assert data["summary"]["not_reported"] == 1 and out.exit_code == 1

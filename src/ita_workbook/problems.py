@@ -182,6 +182,8 @@ CODES: dict[str, Code] = {
     "empty-problems": Code(WARNING, "ช่อง \"{column}\" ว่าง ถ้าไม่มี ให้พิมพ์คำว่า \"ไม่มี\" "
                                     "(ผู้ประเมิน ITA ต้องการเห็นทุกโครงการ)",
                            "'{column}' is empty; write 'ไม่มี' when there is none (ITA graders look for it)"),
+    "report-as-input": Code(WARNING, "ไฟล์นี้เป็นรายงานผลที่โปรแกรมสร้าง ไม่ใช่แบบรายงานของกอง จึงไม่นำมารวมซ้ำ",
+                            "This file is a compiled result report, not a department's form; it was left out"),
     "wrong-round": Code(ERROR, "แบบรายงานนี้เป็นของรอบ {value} เดือน ไม่ใช่รอบ {detail} เดือนที่กำลังรวม "
                                "ใช้แบบรายงานของรอบที่ถูกต้อง",
                         "This report form is for the {value}-month round, not the {detail_en}-month round "

@@ -115,8 +115,14 @@ def compile_report(paths: list[str | Path], plan: Plan, round_: int, config: Con
             problems.append(Problem("wrong-round", book.path, value=typed, detail=str(round_)))
         return problems
 
-    rows = read_rows(paths, config, report, result.metadata, form=form, template_problems=template_problems)
+    rows = read_rows(paths, config, report, result.metadata, form=form, template_problems=template_problems,
+                     outputs={KIND: "report-as-input", "master": "master-as-input"})
     result.rows_read = len(rows)
+    # Rows of a table without a status column (a plan's form sent by mistake) report nothing: the
+    # file's missing-column error says why.
+    incomplete = {(p.path, p.sheet) for p in report.all_problems()
+                  if p.code == "missing-column" and p.column == "status"}
+    rows = [row for row in rows if (row.raw.path, row.raw.sheet) not in incomplete]
     blank = [row for row in rows if _blank(row)]
     rows = [row for row in rows if not _blank(row)]
     _match(rows, result, config)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import form
-from .form import AMOUNT, BUDGET, CHOICE, DEPARTMENT, DIMENSION, MARK, PERIOD, SEQUENCE, TEXT, Column, Form
+from .form import AMOUNT, BUDGET, CHOICE, DEPARTMENT, PERIOD, SEQUENCE, TEXT, Column, Form
 from .thai import squeeze, to_thai_digits
 
 REPORT_VERSION = "2569.1"

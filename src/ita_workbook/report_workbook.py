@@ -26,10 +26,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from . import __version__
 from . import form
 from .config import DEFAULT_FONT
-from .master import (DEFAULT_FONT_OPTIONS, FONT_SIZE, MARGINS, THAI_DECIMAL, THAI_NUMBER, TITLE_SIZE, _chart,
+from .master import (DEFAULT_FONT_OPTIONS, FONT_SIZE, MARGINS, THAI_DECIMAL, TITLE_SIZE, _chart,
                      _header, _merged_text, _write_value, lines_height, row_height)
-from .plan import Plan
-from .problems import Problem
 from .report_form import (CANNOT, DONE, EPLAN_FIELDS, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIGHTS, NOT_REPORTED,
                           NOT_STARTED, OFFICIAL_COLUMNS, OTHER_REASON, STATUS_WEIGHT, period_line, project_type,
                           title)
@@ -243,7 +241,6 @@ def _summary_sheet(workbook, styles: Formats, result, heading: Heading) -> None:
     ws.set_row(0, row_height([(text, sum(SUMMARY_WIDTHS))], size + 2, bold=True))
     head, cell = styles.header(font_size=size), styles.cell("left", font_size=size)
     number = styles.cell("center", font_size=size, num_format=THAI_INTEGER)
-    decimal = styles.cell("center", font_size=size, num_format=THAI_PERCENT)
     top = 2
     for col, header in enumerate(SUMMARY_HEADERS):
         ws.write_string(top, col, header, head)
@@ -295,7 +292,6 @@ def _summary_sheet(workbook, styles: Formats, result, heading: Heading) -> None:
     _chart(workbook, ws, styles.font, "column", "จำนวนโครงการตามสถานะ", status_top, row, 0, 2,
            lines_height(1, size) * chart_rows)
     a4_landscape(ws, font=styles.font)
-    del decimal
 
 
 def _summary_row(ws, row: int, label: str, name: str, entries: list, where: str | None, rng: dict, styles: Formats,
@@ -422,7 +418,3 @@ def _metadata_sheet(workbook, result, heading: Heading) -> None:
         ws.write_string(row, 0, key)
         ws.write_string(row, 1, value)
     ws.hide()
-
-
-def problems_of(result) -> list[Problem]:
-    return result.report.all_problems()

@@ -71,10 +71,13 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
 
 def read_rows(paths: list[str | Path], config: Config, report: Report, metadata: dict[str, dict[str, str]], *,
               form: Form = PLAN_FORM, accept_master: bool = False,
-              template_problems: Callable[[Workbook], list[Problem]] | None = None) -> list[_Row]:
+              template_problems: Callable[[Workbook], list[Problem]] | None = None,
+              outputs: dict[str, str] | None = None) -> list[_Row]:
     """Every file read as `form` and every cell parsed: the rows, each with the problems of its
     cells; the files' own problems go into `report`, their hidden details into `metadata`.
-    `template_problems`: what a form's hidden sheet may say is wrong (a plan template's by default)."""
+    `template_problems`: what a form's hidden sheet may say is wrong (a plan template's by default).
+    `outputs`: kinds of workbook we write (hidden sheet) → the code of the warning that leaves one out."""
+    outputs = {MASTER_KIND: "master-as-input"} if outputs is None else outputs
     rows: list[_Row] = []
     columns = form.column_by_key
     for path in paths:
@@ -82,10 +85,11 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
         file_report = FileReport(book.path, problems=list(book.problems))
         report.files.append(file_report)
         metadata[book.path] = book.metadata
-        if book.metadata.get("kind") == MASTER_KIND and not accept_master:
+        kind = book.metadata.get("kind")
+        if kind in outputs and not (accept_master and kind == MASTER_KIND):
             # A master left in the departments' folder by an earlier run: merging it again would
             # double every project.
-            file_report.problems.append(Problem("master-as-input", book.path))
+            file_report.problems.append(Problem(outputs[kind], book.path))
             continue
         file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
         for table in book.tables:
