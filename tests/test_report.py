@@ -373,3 +373,18 @@ def test_our_own_outputs_and_a_plan_form_among_the_returned_files(master, forms,
     assert "missing-column" in by_file["แผนกองคลัง.xlsx"]  # a plan's form: no status column, nothing reported
     assert not any("reported-twice" in codes for codes in by_file.values())
     assert data["summary"]["not_reported"] == 1 and out.exit_code == 1
+
+
+def test_the_report_never_writes_over_a_returned_form(master, forms, tmp_path):
+    returned = tmp_path / "returned"
+    fill.fill_reports(forms, returned)
+    target = next(returned.glob("*.xlsx"))
+    before = target.read_bytes()
+    out = run("report", returned, "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", target)
+    assert out.exit_code == 2 and target.read_bytes() == before
+
+
+def test_from_a_file_without_six_month_results_is_refused(master, tmp_path):
+    out = run("report-template", "--plan", master, "--round", "12", "--config", PLAN_TOML, "--from", master,
+              "-o", tmp_path / "twelve")
+    assert out.exit_code == 1 and not (tmp_path / "twelve").exists()

@@ -402,6 +402,10 @@ def report_template(plan_path: str, round_: str, config_path: str | None, depart
         if round_number != 12:
             raise click.UsageError("--from ใช้กับรอบ ๑๒ เดือน / --from goes with --round 12")
         prefill = previous_results(previous, plan, config)
+        if not prefill:
+            click.echo(f"ไม่พบผลรอบ ๖ เดือนใน {previous} (ใช้ไฟล์รายงานผลที่คำสั่ง report เขียน หรือแบบรายงานที่กรอกแล้ว) / "
+                       f"no 6-month result found in {previous}", err=True)
+            sys.exit(1)
         click.echo(f"ผลรอบ ๖ เดือนของ {len(prefill)} โครงการจาก {previous} / "
                    f"{len(prefill)} projects' 6-month results from {previous}")
     targets = {Path(outdir) / filename(name, round_number): name for name in names}
@@ -447,20 +451,37 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
 
     from .report import compile_report, write_report
 
+    from .output import same_file
+    from .report import KIND
+
     config = _config(config_path)
+    if Path(output).suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"ต้องลงท้ายด้วย .xlsx / must end in .xlsx ({output})", param_hint="-o")
     plan = _read_plan(plan_path, config)
     inputs = _input_files(files)
     result = compile_report(inputs, plan, int(round_), config)
-    written = None
+    for path in inputs:  # a department's form is never written over; an earlier report may be
+        if any(same_file(path, target) for target in (output, Path(output).with_suffix(".pdf"))) \
+                and result.metadata.get(str(path), {}).get("kind") != KIND:
+            raise click.UsageError(f"ไฟล์ผลลัพธ์ {output} คือไฟล์ที่นำเข้า จะไม่เขียนทับ ใช้ชื่ออื่นกับ -o / "
+                                   f"the output {output} is one of the input files; choose another name with -o")
+    written = ""
     if result.report.ok or draft:
-        written = write_report(result, output, config, as_of=_parse_date(as_of), draft=draft, pdf=make_pdf)
+        try:
+            written = write_report(result, output, config, as_of=_parse_date(as_of), draft=draft, pdf=make_pdf)
+        except OSError as exc:
+            click.echo(f"เขียน {output} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ใน Excel ให้ปิดก่อน / "
+                       f"cannot write {output}", err=True)
+            sys.exit(1)
+    else:
+        written = (f"มีข้อผิดพลาด จึงไม่ได้เขียน {output} แก้แล้วสั่งใหม่ หรือใช้ --draft เพื่อเขียนฉบับร่าง / "
+                   f"errors found, {output} not written (use --draft for a draft)")
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(result.report.to_text())
         click.echo(result.summary_text())
-        if written:
-            click.echo(written)
+        click.echo(written)
     if annotate_dir:
         from .annotate import annotate_files
 

@@ -315,7 +315,7 @@ def previous_results(path: str | Path, plan: Plan, config: Config) -> dict[int, 
     book = read_workbook(path, keep_sheets=(DATA_SHEET,))
     found: dict[int, dict[str, Any]] = {}
     number_of = {squeeze(p.name): i for i, p in enumerate(plan.projects, start=1)}
-    if DATA_SHEET in book.sheets:
+    if DATA_SHEET in book.sheets and book.metadata.get("kind") == KIND:
         rows = book.sheets[DATA_SHEET]
         header = [str(h) for h in rows[0]] if rows else []
         for values in rows[1:]:
