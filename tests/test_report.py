@@ -388,3 +388,23 @@ def test_from_a_file_without_six_month_results_is_refused(master, tmp_path):
     out = run("report-template", "--plan", master, "--round", "12", "--config", PLAN_TOML, "--from", master,
               "-o", tmp_path / "twelve")
     assert out.exit_code == 1 and not (tmp_path / "twelve").exists()
+
+
+def test_the_year_end_report_from_forms_brought_up_to_date(master, forms, tmp_path):
+    fill.fill_reports(forms, tmp_path / "returned6")
+    six = tmp_path / "six.xlsx"
+    assert run("report", tmp_path / "returned6", "--plan", master, "--round", "6", "--config", PLAN_TOML,
+               "-o", six).exit_code == 0
+    assert run("report-template", "--plan", master, "--round", "12", "--config", PLAN_TOML, "--from", six,
+               "-o", tmp_path / "forms12").exit_code == 0
+    for source in (tmp_path / "forms12").glob("*.xlsx"):  # the rest of the six-month answers kept
+        if SILENT not in source.stem:
+            fill.fill_form(source, tmp_path / "returned12" / source.name,
+                           lambda number, budget, quarters: {"status": IN_PROGRESS if number in (3, 9) else DONE})
+    out = run("report", tmp_path / "returned12", "--plan", master, "--round", "12", "--config", PLAN_TOML,
+              "-o", tmp_path / "twelve.xlsx", "--format", "json")
+    data = json.loads(out.output)
+    assert out.exit_code == 0 and data["round"] == 12
+    assert {k: data["summary"][k] for k in ("done", "in_progress", "not_reported", "score", "light")} == {
+        "done": 38, "in_progress": 2, "not_reported": 1, "score": 95.12, "light": "green"}
+    assert data["summary"]["budget_ordinance"] == 140000.0  # typed at six months, carried over
