@@ -359,7 +359,7 @@ def _read_plan(plan_path: str, config):
     return plan
 
 
-@main.command("report-template")
+@main.command("report-template", short_help="เขียนแบบรายงานผลของแต่ละหน่วยงาน / Write the result report forms.")
 @plan_option
 @round_option
 @config_option
@@ -423,7 +423,7 @@ def report_template(plan_path: str, round_: str, config_path: str | None, depart
         click.echo(f"เขียน {path} ({len(by_department[name])} โครงการ / projects)")
 
 
-@main.command()
+@main.command(short_help="ตรวจแบบรายงานผลและเขียนรายงานผล / Check result reports, write the report.")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @plan_option
 @round_option
