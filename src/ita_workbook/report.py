@@ -132,19 +132,30 @@ def compile_report(paths: list[str | Path], plan: Plan, round_: int, config: Con
             _check_dates(row, plan.fiscal_year, round_)
     for row in rows:
         row.report.problems.extend(row.problems)
-    left_blank = {squeeze(row.values.get("name") or ""): row for row in blank}
+    left_blank: dict[str, list] = {}
+    for row in blank:
+        left_blank.setdefault(squeeze(row.values.get("name") or ""), []).append(row)
     for entry in result.entries:
         if entry.values is None:
             project = entry.project
-            row = left_blank.pop(squeeze(project.name), None)
+            rows_of_name = left_blank.get(squeeze(project.name), [])
+            row = next((r for r in rows_of_name if config.match_department(r.values.get("department") or "")
+                        == project.department), rows_of_name[0] if rows_of_name else None)
             if row is not None:  # on the department's form, but nothing reported: said at its status cell
+                rows_of_name.remove(row)
                 row.report.problems.append(_problem(row, "not-reported", "status", project.department,
                                                     value=project.name))
             else:
                 report.problems.append(Problem("not-reported", value=project.name, row=entry.number,
                                                detail=project.department or "-"))
-    for row in left_blank.values():  # a blank row of no project of the plan: said all the same
-        row.report.problems.append(_problem(row, "unknown-project", "name"))
+    in_plan = {squeeze(e.project.name): e for e in result.entries}
+    for key, rows_of_name in left_blank.items():
+        for row in rows_of_name:  # a blank row of no project still unreported: said all the same
+            entry = in_plan.get(key)
+            if entry is not None:
+                row.report.problems.append(_problem(row, "reported-twice", "name", _where(entry.source)))
+            else:
+                row.report.problems.append(_problem(row, "unknown-project", "name"))
     return result
 
 
