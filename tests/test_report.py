@@ -408,3 +408,19 @@ def test_the_year_end_report_from_forms_brought_up_to_date(master, forms, tmp_pa
     assert {k: data["summary"][k] for k in ("done", "in_progress", "not_reported", "score", "light")} == {
         "done": 38, "in_progress": 2, "not_reported": 1, "score": 95.12, "light": "green"}
     assert data["summary"]["budget_ordinance"] == 140000.0  # typed at six months, carried over
+
+
+def test_every_row_read_is_in_the_report_or_has_a_problem_at_its_row(master, returned, tmp_path):
+    out = tmp_path / "report.xlsx"
+    result = run("report", returned, "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", out,
+                 "--draft", "--format", "json")
+    data = json.loads(result.output)
+    said = {(Path(f["path"]).name, p["row"]) for f in data["files"] for p in f["problems"] if p["row"]}
+    ws = openpyxl.load_workbook(out)[DATA_SHEET]
+    header = [c.value for c in ws[1]]
+    traced = {(Path(r[header.index("source_file")]).name, r[header.index("source_row")])
+              for r in ws.iter_rows(min_row=2, values_only=True) if r[header.index("source_file")]}
+    read = {(p.name, r) for p in returned.glob("*.xlsx")
+            for r in fill.project_rows(openpyxl.load_workbook(p)[fill.SHEET])}
+    assert len(read) == 40 and read <= traced | said
+    assert len(traced) == 37  # of 40: the rows typed over (23 renamed, 25 given 24's name) and 31 left blank
