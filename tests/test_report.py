@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import unicodedata
@@ -14,12 +15,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ita_workbook.cells import CellError, parse_amount, parse_choice
 from ita_workbook.cli import main
+from ita_workbook.config import load_config
+from ita_workbook.report import compile_report, read_plan
 from ita_workbook.report_form import CANNOT, DONE, IN_PROGRESS, NOT_STARTED, REASONS, light, statuses
 from ita_workbook.report_workbook import DATA_COLUMNS, DATA_SHEET, EPLAN_SHEET, REPORT_SHEET, SUMMARY_SHEET
-from ita_workbook.thai import find_dates
+from ita_workbook.thai import find_dates, to_thai_digits
 from seed import EXAMPLE_DIR, PLAN_TOML, write_department_workbooks
 
 
@@ -424,3 +429,38 @@ def test_every_row_read_is_in_the_report_or_has_a_problem_at_its_row(master, ret
             for r in fill.project_rows(openpyxl.load_workbook(p)[fill.SHEET])}
     assert len(read) == 40 and read <= traced | said
     assert len(traced) == 37  # of 40: the rows typed over (23 renamed, 25 given 24's name) and 31 left blank
+
+
+STATUS_TYPED = {DONE: [DONE, "แล้วเสร็จ", "ดำเนินการแล้วเสร็จ 100%"], IN_PROGRESS: [IN_PROGRESS, "อยู่ระหว่าง ดำเนินการ"],
+                CANNOT: [CANNOT, "ไม่สามารถ"], NOT_STARTED: [NOT_STARTED, "ยังไม่ ดำเนินการ"]}
+MONEY_TYPED = [lambda a: a, lambda a: f"{a:,}", lambda a: to_thai_digits(f"{a:,}"), lambda a: f"{a:,} บาท",
+               lambda a: f"{a:,}.-"]
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+          max_examples=15, derandomize=not os.environ.get("HYPOTHESIS_EXPLORE"))
+@given(st.lists(st.tuples(st.sampled_from(sorted(STATUS_TYPED)), st.integers(0, 3), st.integers(0, 4),
+                          st.integers(0, 50_000)), min_size=12, max_size=12))
+def test_any_statuses_and_amounts_typed_add_up(master, forms, tmp_path_factory, typed):
+    """Whatever the one department reports, however it types it, the summary adds up what was meant."""
+    config = load_config(PLAN_TOML)
+    plan, _, _ = read_plan(master, config)
+    by_number = {}
+
+    def results(number, budget, quarters):
+        status, spelling, money, amount = typed[len(by_number)]
+        by_number[number] = (status, amount)
+        values = {"status": STATUS_TYPED[status][spelling % len(STATUS_TYPED[status])], "problems": "ไม่มี",
+                  "suggestions": "ไม่มี", "budget_ordinance": MONEY_TYPED[money](amount), "disbursed": 0}
+        return {**values, "reason": REASONS[2]} if status == CANNOT else values
+
+    out = tmp_path_factory.mktemp("prop") / "form.xlsx"
+    fill.fill_form(form_path(forms, "กองยุทธศาสตร์และงบประมาณ"), out, results)
+    result = compile_report([out], plan, 6, config)
+    summary = result.summary()
+    meant = [status for status, _ in by_number.values()]
+    assert (summary.done, summary.in_progress, summary.cannot, summary.not_started) == tuple(
+        meant.count(s) for s in (DONE, IN_PROGRESS, CANNOT, NOT_STARTED))
+    assert summary.not_reported == 41 - 12 and summary.budget_ordinance == sum(a for _, a in by_number.values())
+    assert summary.score == pytest.approx((meant.count(DONE) + meant.count(IN_PROGRESS) / 2) / 41 * 100)
+    assert not any(p.is_error for p in result.report.all_problems())
