@@ -58,8 +58,8 @@ class Layout:
     rows: int
 
     @staticmethod
-    def col(key: str, round_: int = 12) -> int:
-        return next(i for i, c in enumerate(report_form(round_).columns) if c.key == key)
+    def col(key: str) -> int:
+        return next(i for i, c in enumerate(report_form(12).columns) if c.key == key)  # the same in both rounds
 
 
 def plan_cells(number: int, project: Project) -> dict[str, Any]:

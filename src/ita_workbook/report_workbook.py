@@ -267,6 +267,9 @@ def _summary_sheet(workbook, styles: Formats, result, heading: Heading) -> None:
     ws.write_formula(row, 2, f'=IF({score_cell}>={green},"{LIGHT_THAI["green"]}",IF({score_cell}>={orange},'
                              f'"{LIGHT_THAI["orange"]}","{LIGHT_THAI["red"]}"))',
                      styles.cell("center", font_size=size, bold=True, bg_color=LIGHT_FILL[summary.light]), light_text)
+    for colour, thai in LIGHT_THAI.items():  # the fill follows the formula when the figures are edited
+        ws.conditional_format(row, 2, row, 2, {"type": "cell", "criteria": "==", "value": f'"{thai}"',
+                                               "format": workbook.add_format({"bg_color": LIGHT_FILL[colour]})})
     ws.set_row(row, row_height([("ก", 10)], size))
     row += 1
     for line in lines:
@@ -276,7 +279,6 @@ def _summary_sheet(workbook, styles: Formats, result, heading: Heading) -> None:
     row += 1
 
     status_top = row
-    ws.write_string(row, 0, "สถานะ", head)
     _merged_text(ws, row, 0, row, 1, "สถานะ", head)
     ws.write_string(row, 2, "จำนวนโครงการ", head)
     ws.set_row(row, row_height([("จำนวนโครงการ", SUMMARY_WIDTHS[2])], size, bold=True))
