@@ -26,7 +26,7 @@ from .report_form import (CANNOT, NONE_WORD, OTHER_REASON, REPORT_VERSION, perio
 from .template import TemplateError, _validation, _write_header, template_filename
 from .thai import thai_date, to_thai_digits
 from .xlsx_style import (FORM_FONT_COLUMNS, TEXT_FORMAT, THAI_INTEGER, Formats, a4_landscape, column_width,
-                         new_workbook, unbroken_widths)
+                         new_workbook, unbroken_widths, write_details)
 
 REPORT_SHEET = "รายงานผล"
 LISTS_SHEET = "_lists"
@@ -224,16 +224,10 @@ class _Writer:
         return refs
 
     def metadata(self, generated: dt.datetime) -> None:
-        ws = self.wb.add_worksheet(form.METADATA_SHEET)
-        values = {"kind": "report-template", "form_version": REPORT_VERSION,
-                  "organisation": self.plan.organisation, "fiscal_year": str(self.plan.fiscal_year or ""),
-                  "department": self.department, "round": str(self.round),
-                  "generated": generated.isoformat(timespec="seconds")}
-        for r, (key, value) in enumerate(values.items()):
-            ws.write_string(r, 0, key)
-            ws.write_string(r, 1, value)
-        ws.hide()
-        ws.protect()
+        write_details(self.wb, form.METADATA_SHEET, {
+            "kind": "report-template", "form_version": REPORT_VERSION, "organisation": self.plan.organisation,
+            "fiscal_year": str(self.plan.fiscal_year or ""), "department": self.department, "round": str(self.round),
+            "generated": generated.isoformat(timespec="seconds")})
 
     def instructions(self) -> None:
         ws = self.wb.add_worksheet(form.INSTRUCTIONS_SHEET)

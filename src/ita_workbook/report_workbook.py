@@ -32,7 +32,7 @@ from .report_form import (CANNOT, DONE, EPLAN_FIELDS, IN_PROGRESS, LIGHT_FILL, L
                           NOT_STARTED, OFFICIAL_COLUMNS, OTHER_REASON, STATUS_WEIGHT, period_line, project_type,
                           title)
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape
+from .xlsx_style import THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, write_details
 
 REPORT_SHEET = "รายงานผล"
 SUMMARY_SHEET = "สรุป"
@@ -409,14 +409,10 @@ def _data_sheet(workbook, styles: Formats, result, report_rows: dict[int, int]) 
 
 
 def _metadata_sheet(workbook, result, heading: Heading) -> None:
-    ws = workbook.add_worksheet(form.METADATA_SHEET)
     summary = result.summary().to_json()
     values = {"kind": KIND, "round": str(heading.round), "organisation": heading.organisation,
               "district": heading.district, "province": heading.province,
               "fiscal_year": str(heading.fiscal_year or ""), "generator": f"ita-workbook {__version__}",
               "data_as_of": (heading.as_of or dt.date.today()).isoformat(), "draft": "yes" if heading.draft else "no",
               **{key: str(value) for key, value in summary.items()}}
-    for row, (key, value) in enumerate(values.items()):
-        ws.write_string(row, 0, key)
-        ws.write_string(row, 1, value)
-    ws.hide()
+    write_details(workbook, form.METADATA_SHEET, values, protect=False)

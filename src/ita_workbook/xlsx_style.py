@@ -104,6 +104,18 @@ def a4_landscape(ws: Worksheet, repeat_rows: tuple[int, int] | None = None, *,
     ws.set_footer(f'&C&"{font},Regular"&14หน้า &P / &N', {"margin": 0.25})
 
 
+def write_details(workbook: xlsxwriter.Workbook, name: str, values: dict[str, str], protect: bool = True) -> None:
+    """A hidden sheet of key (column A) / value (column B) rows, all text: what a workbook we wrote is,
+    for the reader (grid.py reads it back as `metadata`)."""
+    ws = workbook.add_worksheet(name)
+    for row, (key, value) in enumerate(values.items()):
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, value)
+    ws.hide()
+    if protect:
+        ws.protect()
+
+
 # --- how much room wrapped Thai text takes -------------------------------------------------------
 # One estimator for every workbook we write: the text is wrapped the way LibreOffice wraps it, with
 # each character's advance, and the row gets as many lines as that takes. Measured with
