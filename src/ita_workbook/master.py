@@ -52,7 +52,7 @@ from .plan import Plan, Project
 from .problems import Problem
 from .thai import thai_date, to_thai_digits
 from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, text_width,
-                         unbroken_widths)
+                         unbroken_widths, write_details)
 from .xlsx_style import lines_height as _lines_height
 
 FORM_SHEET = "แผนปฏิบัติการ"
@@ -643,11 +643,7 @@ def metadata(projects: list[Project], heading: Heading) -> dict[str, str]:
 
 
 def _metadata_sheet(workbook, projects: list[Project], heading: Heading) -> None:
-    ws = workbook.add_worksheet(form.METADATA_SHEET)
-    for row, (key, value) in enumerate(metadata(projects, heading).items()):
-        ws.write_string(row, 0, key)
-        ws.write_string(row, 1, value)
-    ws.hide()
+    write_details(workbook, form.METADATA_SHEET, metadata(projects, heading), protect=False)
 
 
 # --- problems of a draft ---------------------------------------------------------------------------

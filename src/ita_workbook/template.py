@@ -25,7 +25,8 @@ from .output import atomic_path
 from .plan import Project
 from .problems import Report
 from .thai import thai_date, thai_number, to_thai_digits
-from .xlsx_style import FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook
+from .xlsx_style import (FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
+                         write_details)
 
 # Row heights for this module's workbooks (`new_workbook`: the form font is the default font).
 row_height = FORM_FONT_COLUMNS.row_height
@@ -317,7 +318,6 @@ class _Writer:
         return refs
 
     def _metadata(self) -> None:
-        ws = self.wb.add_worksheet(form.METADATA_SHEET)
         known = {
             "form_version": form.FORM_VERSION,
             "organisation": self.config.organisation,
@@ -325,12 +325,7 @@ class _Writer:
             "department": self.department or "",
             "generated": self.generated.isoformat(timespec="seconds"),
         }
-        # Column A the key, column B the value, as the reader expects; everything is text.
-        for r, key in enumerate(form.METADATA_KEYS):
-            ws.write_string(r, 0, key)
-            ws.write_string(r, 1, known.get(key, ""))
-        ws.hide()
-        ws.protect()
+        write_details(self.wb, form.METADATA_SHEET, {key: known.get(key, "") for key in form.METADATA_KEYS})
 
     # -- the instructions sheet ----------------------------------------------------------------
     def _instructions(self, ws: Worksheet) -> None:
