@@ -185,7 +185,7 @@ def test_hidden_metadata_sheet_for_a_province(master: Path):
         "quarter_projects": "2,2,1,1", "dimension_projects": "2,1,0,1"}
     assert set(form.METADATA_KEYS) <= set(meta)
     assert dt.datetime.fromisoformat(meta["generated"])
-    assert wb.sheetnames == [FORM_SHEET, SUMMARY_SHEET, DATA_SHEET, form.METADATA_SHEET]
+    assert wb.sheetnames == [FORM_SHEET, SUMMARY_SHEET, DATA_SHEET, "e-PlanNACC", form.METADATA_SHEET]
 
 
 def test_data_sheet_one_plain_row_per_project_with_its_source(master: Path):

@@ -464,3 +464,14 @@ def test_any_statuses_and_amounts_typed_add_up(master, forms, tmp_path_factory, 
     assert summary.not_reported == 41 - 12 and summary.budget_ordinance == sum(a for _, a in by_number.values())
     assert summary.score == pytest.approx((meant.count(DONE) + meant.count(IN_PROGRESS) / 2) / 41 * 100)
     assert not any(p.is_error for p in result.report.all_problems())
+
+
+def test_the_master_has_the_plan_in_e_plannaccs_field_order(master):
+    ws = openpyxl.load_workbook(master)[EPLAN_SHEET]
+    assert [c.value for c in ws[1]][:6] == ["(๑) ลำดับ", "(๒) ประเภทงาน", "(๓) ชื่อโครงการ/กิจกรรม/มาตรการ", "(๔) มิติ",
+                                           "(๕) ไตรมาส", "(๖) งบประมาณ (บาท)"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == 41
+    assert rows[1][1:2] + rows[1][3:6] == ("โครงการ", 1, "2", 10000)
+    assert rows[2][1:2] + rows[2][3:6] == ("มาตรการ", 1, "1,2", "ไม่ใช้งบประมาณ")
+    assert rows[10][1] == "กิจกรรม" and rows[31][4] == "1,2,3,4" and rows[41][8] == "หน่วยตรวจสอบภายใน"

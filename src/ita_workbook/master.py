@@ -31,6 +31,9 @@ Sheets, in order:
   ``problems``            those errors' messages (Thai), one per line
   ======================  ==================================================================
 
+- ``e-PlanNACC`` — one row per project in the order e-PlanNACC's form asks for it (ประเภทงาน from the
+  name's first word, name, มิติ, ไตรมาส, งบประมาณ or ไม่ใช้งบประมาณ, กลุ่มเป้าหมาย and วัตถุประสงค์ left
+  for the clerk, department), to key the NACC's system in from.
 - ``_ita_workbook`` (hidden) — key/value rows like a template's: kind=master, form_version,
   organisation, district, province, fiscal_year, generated, … so that a province can read masters.
 """
@@ -45,7 +48,7 @@ from typing import Iterable
 
 from xlsxwriter.utility import xl_col_to_name
 
-from . import __version__
+from . import __version__, eplan
 from . import form
 from .config import DEFAULT_FONT
 from .plan import Plan, Project
@@ -137,6 +140,8 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
         if not form_only:
             _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
             _data_sheet(workbook, styles, projects, layout, by_project)
+            eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS,
+                              [eplan.project_fields(i, p) for i, p in enumerate(projects, start=1)])
         _metadata_sheet(workbook, projects, heading)
     finally:
         workbook.close()

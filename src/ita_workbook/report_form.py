@@ -189,13 +189,3 @@ OFFICIAL_COLUMNS: tuple[Column, ...] = (
     Column("problems", "ปัญหา/ อุปสรรค", TEXT, 18),
     Column("suggestions", "ข้อเสนอแนะ", TEXT, 18),
 )
-
-# e-PlanNACC's fields of a project and its result, in the order its forms ask for them.
-EPLAN_FIELDS: tuple[tuple[str, str], ...] = (
-    ("no", "ลำดับ"), ("type", "ประเภทงาน"), ("name", "ชื่อโครงการ/กิจกรรม/มาตรการ"), ("dimension", "มิติ"),
-    ("quarters", "ไตรมาส"), ("budget", "งบประมาณตามแผนพัฒนาท้องถิ่น (บาท)"),
-    ("in_ordinance", "บรรจุในข้อบัญญัติ/เทศบัญญัติ/แผนการดำเนินงาน"),
-    ("budget_ordinance", "งบประมาณตามข้อบัญญัติ/เทศบัญญัติ (บาท)"), ("disbursed", "เบิกจ่าย (บาท)"),
-    ("status", "สถานะ"), ("reason", "สาเหตุที่ไม่สามารถดำเนินการได้"), ("reason_other", "ระบุสาเหตุอื่น"),
-    ("remark", "หมายเหตุ"), ("department", "หน่วยงานรับผิดชอบ"),
-)

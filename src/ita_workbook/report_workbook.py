@@ -23,16 +23,16 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from . import __version__
+from . import __version__, eplan
 from . import form
 from .config import DEFAULT_FONT
 from .master import (DEFAULT_FONT_OPTIONS, FONT_SIZE, MARGINS, THAI_DECIMAL, TITLE_SIZE, _chart,
                      _header, _merged_text, _write_value, lines_height, row_height)
-from .report_form import (CANNOT, DONE, EPLAN_FIELDS, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIGHTS, NOT_REPORTED,
+from .report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIGHTS, NOT_REPORTED,
                           NOT_STARTED, OFFICIAL_COLUMNS, OTHER_REASON, STATUS_WEIGHT, period_line, project_type,
                           title)
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, write_details
+from .xlsx_style import THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, write_details, write_table
 
 REPORT_SHEET = "รายงานผล"
 SUMMARY_SHEET = "สรุป"
@@ -330,49 +330,18 @@ def _summary_row(ws, row: int, label: str, name: str, entries: list, where: str 
 
 # --- problems, e-PlanNACC, data --------------------------------------------------------------------
 
-def _table(ws, styles: Formats, headers: list[str], widths: list[float], rows: list[list[object]],
-           size: int = 14) -> None:
-    head, text = styles.header(font_size=size), styles.cell("left", font_size=size)
-    number = styles.cell("center", font_size=size, num_format=THAI_INTEGER)
-    for col, (header, width) in enumerate(zip(headers, widths)):
-        ws.set_column(col, col, width)
-        ws.write_string(0, col, header, head)
-    ws.set_row(0, row_height(list(zip(headers, widths)), size, bold=True))
-    for r, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, col, value, number)
-            elif value in (None, ""):
-                ws.write_blank(r, col, None, text)
-            else:
-                ws.write_string(r, col, str(value), text)
-        ws.set_row(r, min(row_height([(str(v), w) for v, w in zip(values, widths)
-                                      if isinstance(v, str) and v], size), 409.0))
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-    a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)
-
-
 def _problems_sheet(workbook, styles: Formats, result) -> None:
     ws = workbook.add_worksheet(PROBLEMS_SHEET)
     rows = [[e.project.dimension, e.number, e.project.name, e.project.department, e.status,
              e.value("problems") or "", e.value("suggestions") or ""] for e in result.entries]
-    _table(ws, styles, ["มิติ", "ที่", "แผนงาน/โครงการ/กิจกรรม", "หน่วยงานรับผิดชอบ", "สถานะ", "ปัญหา/อุปสรรค",
+    write_table(ws, styles, ["มิติ", "ที่", "แผนงาน/โครงการ/กิจกรรม", "หน่วยงานรับผิดชอบ", "สถานะ", "ปัญหา/อุปสรรค",
                         "ข้อเสนอแนะ"], [6, 6, 40, 18, 18, 40, 40], rows)
 
 
 def _eplan_sheet(workbook, styles: Formats, result) -> None:
-    ws = workbook.add_worksheet(EPLAN_SHEET)
-    rows = []
-    for e in result.entries:
-        p = e.project
-        values = {"no": e.number, "type": project_type(p.name), "name": p.name, "dimension": p.dimension,
-                  "quarters": ",".join(str(i + 1) for i, on in enumerate(p.quarters) if on),
-                  "budget": form.NO_BUDGET if p.budget is None else p.budget, "department": p.department,
-                  "status": e.status}
-        rows.append([values.get(key, e.value(key)) for key, _ in EPLAN_FIELDS])
-    widths = {"name": 40, "reason_other": 20, "remark": 20, "department": 18, "status": 18, "in_ordinance": 14}
-    _table(ws, styles, [h for _, h in EPLAN_FIELDS], [widths.get(k, 12) for k, _ in EPLAN_FIELDS], rows)
+    rows = [{**(e.values or {}), **eplan.project_fields(e.number, e.project), "status": e.status}
+            for e in result.entries]
+    eplan.write_sheet(workbook, styles, EPLAN_SHEET, eplan.REPORT_FIELDS, rows)
 
 
 def _data_sheet(workbook, styles: Formats, result, report_rows: dict[int, int]) -> None:

@@ -363,3 +363,28 @@ FORM_FONT_COLUMNS = Columns(5.075, 3.55)
 
 room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, ARIAL_COLUMNS.line_count,
                                       ARIAL_COLUMNS.row_height)
+
+
+def write_table(ws, styles: Formats, headers: list[str], widths: list[float], rows: list[list[object]],
+                size: int = 14) -> None:
+    """A plain sheet to filter and copy from: a bold header row, one row per record, heights for its
+    text (Arial-default workbooks: the master's, the report's), A4 landscape."""
+    head, text = styles.header(font_size=size), styles.cell("left", font_size=size)
+    number = styles.cell("center", font_size=size, num_format=THAI_INTEGER)
+    for col, (header, width) in enumerate(zip(headers, widths)):
+        ws.set_column(col, col, width)
+        ws.write_string(0, col, header, head)
+    ws.set_row(0, row_height(list(zip(headers, widths)), size, bold=True))
+    for r, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(r, col, value, number)
+            elif value in (None, ""):
+                ws.write_blank(r, col, None, text)
+            else:
+                ws.write_string(r, col, str(value), text)
+        ws.set_row(r, min(row_height([(str(v), w) for v, w in zip(values, widths)
+                                      if isinstance(v, str) and v], size), 409.0))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)
