@@ -475,3 +475,13 @@ def test_the_master_has_the_plan_in_e_plannaccs_field_order(master):
     assert rows[1][1:2] + rows[1][3:6] == ("โครงการ", 1, "2", 10000)
     assert rows[2][1:2] + rows[2][3:6] == ("มาตรการ", 1, "1,2", "ไม่ใช้งบประมาณ")
     assert rows[10][1] == "กิจกรรม" and rows[31][4] == "1,2,3,4" and rows[41][8] == "หน่วยตรวจสอบภายใน"
+
+
+def test_the_signature_block_is_optional(master, forms, tmp_path):
+    fill.fill_reports(forms, tmp_path / "returned")
+    out = tmp_path / "report.xlsx"
+    assert run("report", tmp_path / "returned", "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", out,
+               "--no-signatures").exit_code == 0
+    texts = [c.value for row in openpyxl.load_workbook(out)[REPORT_SHEET].iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert not any("ลงชื่อ" in t for t in texts) and "รวมทั้งสิ้น ๔๑ โครงการ" in texts

@@ -433,11 +433,14 @@ def report_template(plan_path: str, round_: str, config_path: str | None, depart
 @click.option("--date", "as_of", metavar="YYYY-MM-DD", help="ข้อมูล ณ วันที่ (ค่าเริ่มต้น: วันนี้) / data as of (default: today)")
 @click.option("--pdf", "make_pdf", is_flag=True, help="สร้าง PDF ด้วย LibreOffice ด้วย / also write a PDF (LibreOffice)")
 @click.option("--draft", is_flag=True, help="เขียนฉบับร่างแม้มีข้อผิดพลาด / write a draft despite errors")
+@click.option("--signatures/--no-signatures", default=True, show_default=True,
+              help="ช่องลงชื่อผู้รายงานและผู้บริหารท้องถิ่นท้ายรายงาน / the signature block under the report")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False),
               help="เขียนสำเนาไฟล์ที่ระบายสีช่องที่มีปัญหาไว้ในโฟลเดอร์นี้ / write marked-up copies here")
 @format_option
 def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, config_path: str | None,
-           as_of: str | None, make_pdf: bool, draft: bool, annotate_dir: str | None, fmt: str) -> None:
+           as_of: str | None, make_pdf: bool, draft: bool, signatures: bool, annotate_dir: str | None,
+           fmt: str) -> None:
     """ตรวจแบบรายงานผลของกองและเขียนรายงานผล / Check the returned result reports and write the report.
 
     ตรวจทุกไฟล์ทีละช่องเหมือนคำสั่ง validate แล้วเขียนรายงานผลตามแบบ สรุปรายมิติ และข้อมูลสำหรับ e-PlanNACC
@@ -468,7 +471,8 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
     written = ""
     if result.report.ok or draft:
         try:
-            written = write_report(result, output, config, as_of=_parse_date(as_of), draft=draft, pdf=make_pdf)
+            written = write_report(result, output, config, as_of=_parse_date(as_of), draft=draft, pdf=make_pdf,
+                                   signatures=signatures)
         except OSError as exc:
             click.echo(f"เขียน {output} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ใน Excel ให้ปิดก่อน / "
                        f"cannot write {output}", err=True)

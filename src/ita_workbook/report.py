@@ -289,7 +289,7 @@ def _check_dates(row, fiscal_year: int, round_: int) -> None:
 
 
 def write_report(result: RoundReport, output: str | Path, config: Config, *, as_of: dt.date | None = None,
-                 draft: bool = False, pdf: bool = False) -> str:
+                 draft: bool = False, pdf: bool = False, signatures: bool = True) -> str:
     """Write the report workbook (and its report sheet as PDF); returns what was written, to print."""
     import tempfile
 
@@ -299,7 +299,7 @@ def write_report(result: RoundReport, output: str | Path, config: Config, *, as_
     plan = result.plan
     heading = Heading(organisation=plan.organisation, district=plan.district, province=plan.province,
                       fiscal_year=plan.fiscal_year, round=result.round, as_of=as_of or dt.date.today(),
-                      issuer=config.issuer, draft=draft)
+                      issuer=config.issuer, draft=draft, signatures=signatures)
     output = Path(output)
     with atomic_path(output) as tmp:
         write_report_workbook(result, tmp, heading, font=config.font)

@@ -62,6 +62,7 @@ class Heading:
     as_of: dt.date | None = None
     issuer: str = ""
     draft: bool = False
+    signatures: bool = True  # the ผู้รายงาน / ผู้บริหารท้องถิ่นรับทราบ block under the report
 
 
 def write_report_workbook(result, target: str | Path, heading: Heading, *, font: str = DEFAULT_FONT,
@@ -175,7 +176,8 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[i
         _merged_text(ws, row, 0, row, _LAST, text, styles(text_wrap=True, align="left"))
         ws.set_row(row, row_height([(text, full)]))
         row += 1
-    row = _signatures(ws, styles, row + 1, heading)
+    if heading.signatures:
+        row = _signatures(ws, styles, row + 1, heading)
     a4_landscape(ws, repeat_rows=(top, top + 1), font=styles.font)
     ws.set_margins(**MARGINS)
     ws.print_area(0, 0, row, _LAST)
