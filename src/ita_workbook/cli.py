@@ -13,7 +13,99 @@ from . import __version__
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class CommandLineError(click.ClickException):
+    """A command-line error as the user reads it: Thai first, English beside, then how to use the
+    command. click's own errors (a missing argument, an unknown option…) are English only and begin
+    with an English `Usage:` line; the group turns each into this one (see `_ThaiGroup`)."""
+
+    def __init__(self, original: click.ClickException):
+        super().__init__(original.format_message())
+        self.exit_code = original.exit_code  # 2 for a usage error, 1 for a file click cannot open
+        self.ctx = getattr(original, "ctx", None)
+        english = original.format_message()
+        self.thai = "" if _has_thai(english) else _thai_for(original)
+        self.english = english
+
+    def show(self, file=None) -> None:
+        if self.thai:
+            lines = [f"ผิดพลาด: {self.thai}", f"Error: {self.english}"]
+        else:  # our own messages are Thai / English already
+            lines = [f"ผิดพลาด / Error: {self.english}"]
+        ctx = self.ctx
+        if ctx is not None and self.thai:
+            pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
+            lines.append(f"วิธีใช้ / Usage: {ctx.command_path} {pieces}".rstrip())
+            lines.append(f"ดูคำอธิบาย / Help: {ctx.command_path} --help")
+        click.echo("\n".join(lines), file=file or sys.stderr)
+
+
+def _has_thai(text: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+
+
+def _thai_for(exc: click.ClickException) -> str:
+    """click's English message, said in Thai."""
+    ctx = getattr(exc, "ctx", None)
+    param = getattr(exc, "param", None)
+    hint = getattr(exc, "param_hint", None) or (param.get_error_hint(ctx) if param is not None and ctx else "")
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(hint)
+    if isinstance(exc, click.MissingParameter):
+        if getattr(exc, "param_type", None) == "argument" or isinstance(param, click.Argument):
+            return f"ไม่ได้ระบุ {hint} (ไฟล์หรือโฟลเดอร์ที่จะใช้) ใส่ชื่อไฟล์หรือโฟลเดอร์ต่อท้ายคำสั่ง"
+        return f"ต้องระบุตัวเลือก {hint} ใส่ {hint} ตามด้วยค่า"
+    if isinstance(exc, click.NoSuchOption):
+        maybe = getattr(exc, "possibilities", None)
+        return (f"ไม่มีตัวเลือก {exc.option_name}" + (f" (หรือหมายถึง {', '.join(maybe)}?)" if maybe else "")
+                + " ดูตัวเลือกที่มีด้วย --help")
+    if isinstance(exc, click.BadOptionUsage):
+        return f"ตัวเลือก {exc.option_name} ต้องมีค่าตามหลัง เช่น {exc.option_name} ค่า"
+    if isinstance(exc, click.BadParameter):
+        kind = getattr(param, "type", None)
+        if getattr(kind, "choices", None):
+            return f"ค่าของ {hint} ไม่ถูกต้อง เลือกได้เฉพาะ {', '.join(map(str, kind.choices))}"
+        if isinstance(kind, click.IntRange) and kind.min is not None and kind.max is not None:
+            return f"ค่าของ {hint} ต้องเป็นจำนวนเต็มตั้งแต่ {kind.min} ถึง {kind.max}"
+        if isinstance(kind, click.Path):
+            said = exc.format_message()
+            if "is a directory" in said:
+                return f"{hint} ต้องเป็นชื่อไฟล์ แต่ที่ระบุเป็นโฟลเดอร์"
+            if "is a file" in said:
+                return f"{hint} ต้องเป็นชื่อโฟลเดอร์ แต่ที่ระบุเป็นไฟล์"
+        return f"ค่าของ {hint} ไม่ถูกต้อง"
+    if isinstance(exc, click.FileError):
+        return f"เปิดไฟล์ {exc.ui_filename} ไม่ได้"
+    message = exc.format_message()
+    if message.startswith("No such command"):
+        commands = " ".join(main.commands) if ctx is not None else ""
+        return f"ไม่มีคำสั่งนี้ คำสั่งที่มี: {commands}"
+    if message.startswith("Got unexpected extra argument"):
+        return "มีค่าเกินมาที่คำสั่งนี้ไม่ใช้ (ชื่อที่มีช่องว่างต้องอยู่ในเครื่องหมายคำพูด \"...\")"
+    return "คำสั่งไม่ถูกต้อง"
+
+
+class _ThaiGroup(click.Group):
+    """Every click error raised while reading the command line or running a command is shown in Thai
+    first (CommandLineError); click's own handling of Ctrl+C, broken pipes and exit codes stays."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:
+            raise exc if isinstance(exc, CommandLineError) else CommandLineError(exc) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:
+            raise exc if isinstance(exc, CommandLineError) else CommandLineError(exc) from None
+
+
+@click.group(cls=_ThaiGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="ita-workbook")
 def main() -> None:
     """ita-workbook — แผนปฏิบัติการป้องกันการทุจริต: แบบฟอร์ม ตรวจ รวม และตรวจยอดรวม
