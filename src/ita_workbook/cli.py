@@ -11,6 +11,7 @@ import click
 from . import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+NO_PDF = 3  # exit code: the workbook was written, the PDF asked for was not
 
 
 class CommandLineError(click.ClickException):
@@ -256,7 +257,7 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
 
     result = check_files(_input_files(plans))
     if fmt == "json":
-        click.echo(result.report.to_json_text())
+        click.echo(result.to_json())
     else:
         if result.tables:
             click.echo(summary_text(result.tables))
@@ -276,7 +277,7 @@ def _input_files(args: tuple[str, ...]) -> list[Path]:
 
 
 def _emit(report, fmt: str) -> None:
-    click.echo(report.to_json_text() if fmt == "json" else report.to_text())
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
 
 
 @main.command()
@@ -352,8 +353,8 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
 
     Checks every file as validate does; any error writes nothing (unless --draft).
 
-    Exit 0: written; 1: errors, nothing written; 2: wrong command line."""
-    import json
+    Exit 0: written (and the PDF, with --pdf); 1: errors, nothing written; 2: wrong command line;
+    3: the master is written but the PDF asked for is not (the message says why)."""
     import signal
     import threading
 
@@ -374,11 +375,11 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
         if in_main:
             signal.signal(signal.SIGTERM, previous)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        click.echo(result.to_json())
     else:
         click.echo(result.report.to_text())
         click.echo(result.summary())
-    sys.exit(0 if result.written else 1)
+    sys.exit(1 if not result.written else NO_PDF if make_pdf and not result.pdf else 0)
 
 
 @main.command(short_help="รวมแผนของ อปท. ทั้งจังหวัด / Consolidate the organisations' plans.")
@@ -403,7 +404,8 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     Reads each organisation's master (or any plan laid out like the form), checks it, and writes a
     summary per organisation, every project, charts and the problems found.
 
-    Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line."""
+    Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line;
+    3: no errors and the workbook written, but the PDF asked for is not (the message says why)."""
     import signal
     import threading
 
@@ -430,5 +432,5 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
             signal.signal(signal.SIGTERM, previous)
     if stopped:  # it came while a worker was being started, where Python ignores the exit it raised
         sys.exit(128 + stopped[0])
-    click.echo(result.to_json_text() if fmt == "json" else result.to_text())
-    sys.exit(0 if result.ok else 1)
+    click.echo(result.to_json() if fmt == "json" else result.to_text())
+    sys.exit(1 if not result.ok else NO_PDF if make_pdf and not result.pdf else 0)
