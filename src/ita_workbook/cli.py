@@ -85,9 +85,23 @@ def _thai_for(exc: click.ClickException) -> str:
     return "คำสั่งไม่ถูกต้อง"
 
 
-class _ThaiGroup(click.Group):
+class _ThaiUsage:
+    """--help begins with a Thai label on click's English usage line."""
+
+    def format_usage(self, ctx, formatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              prefix="วิธีใช้ / Usage: ")
+
+
+class _ThaiCommand(_ThaiUsage, click.Command):
+    pass
+
+
+class _ThaiGroup(_ThaiUsage, click.Group):
     """Every click error raised while reading the command line or running a command is shown in Thai
     first (CommandLineError); click's own handling of Ctrl+C, broken pipes and exit codes stays."""
+
+    command_class = _ThaiCommand
 
     def make_context(self, *args, **kwargs):
         try:
