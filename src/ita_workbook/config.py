@@ -92,7 +92,7 @@ class ConfigError(Exception):
     """plan.toml cannot be used; the message says where and why and what to do, Thai then English."""
 
 
-MAX_CONFIG_BYTES = 1_000_000  # a plan.toml is a few kilobytes; /dev/zero or a mistaken file is not read whole
+MAX_CONFIG_BYTES = 2**20  # a plan.toml is a few kilobytes; /dev/zero or a mistaken file is not read whole
 _UTF8_BOM, _UTF16_BOMS = b"\xef\xbb\xbf", (b"\xff\xfe", b"\xfe\xff")
 
 
