@@ -89,3 +89,11 @@ def test_a_master_without_its_pdf_exits_3_and_says_an_older_pdf_is_stale(tmp_pat
     assert "ไม่ได้สร้าง PDF / no PDF: ไม่พบโปรแกรม LibreOffice จึงไม่ได้สร้าง PDF (ไฟล์ Excel เขียนแล้ว)" in output
     assert f"! {out.with_suffix('.pdf')} ที่มีอยู่เป็นฉบับเก่า ไม่ตรงกับแผนรวมนี้ อย่านำไปเผยแพร่" in output
     assert "\nPDF: " not in output
+
+
+def test_our_own_thai_messages_are_not_wrapped_in_english(tmp_path):
+    code, output = run("template", "--department", "กองดับเพลิง", "-o", tmp_path)
+    assert code == 2
+    assert output.startswith('ผิดพลาด / Error: --department: ไม่มีหน่วยงาน "กองดับเพลิง" ในรายชื่อ')
+    code, output = run("merge", tmp_path, "-o", tmp_path / "m.xlsx", "--date", "2566-13-45")
+    assert code == 2 and output.startswith('ผิดพลาด / Error: --date: "2566-13-45" ไม่ใช่วันที่แบบ YYYY-MM-DD')

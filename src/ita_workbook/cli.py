@@ -25,6 +25,9 @@ class CommandLineError(click.ClickException):
         self.ctx = getattr(original, "ctx", None)
         english = original.format_message()
         self.thai = "" if _has_thai(english) else _thai_for(original)
+        hint = getattr(original, "param_hint", None)
+        if not self.thai and isinstance(hint, str):  # our own Thai message: no English "Invalid value for"
+            english = f"{hint}: {original.message}"
         self.english = english
 
     def show(self, file=None) -> None:
