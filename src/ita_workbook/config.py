@@ -157,9 +157,9 @@ def _read_bytes(path: Path) -> bytes:
 
 def _decode(raw: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM); UTF-16 with a BOM (Notepad's "Unicode"); else Thai Windows' ANSI
-    (cp874, a superset of TIS-620), which Notepad saves on Thai Windows. Text in cp874 that is not valid
-    UTF-8 is the usual case: Thai letters there are single bytes 0xA1-0xFB, which UTF-8 never starts
-    a character with in that pattern, so the bytes tell which it is."""
+    (cp874, a superset of TIS-620), which Notepad saves on Thai Windows. The bytes tell which: Thai
+    letters in cp874 are single bytes 0xA1-0xFB, and a file of them is in practice never valid UTF-8
+    (where such bytes only come in strict lead-and-continuation patterns)."""
     if raw.startswith(_UTF16_BOMS):
         try:
             return raw.decode("utf-16")
