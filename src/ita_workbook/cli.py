@@ -3,6 +3,7 @@ so that `ita-workbook --help` answers at once (a test guards this)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -107,20 +108,22 @@ class _ThaiGroup(_ThaiUsage, click.Group):
     command_class = _ThaiCommand
 
     def make_context(self, *args, **kwargs):
-        try:
+        with _in_thai():
             return super().make_context(*args, **kwargs)
-        except click.exceptions.NoArgsIsHelpError:
-            raise
-        except click.ClickException as exc:
-            raise exc if isinstance(exc, CommandLineError) else CommandLineError(exc) from None
 
     def invoke(self, ctx):
-        try:
+        with _in_thai():
             return super().invoke(ctx)
-        except click.exceptions.NoArgsIsHelpError:
-            raise
-        except click.ClickException as exc:
-            raise exc if isinstance(exc, CommandLineError) else CommandLineError(exc) from None
+
+
+@contextlib.contextmanager
+def _in_thai():
+    try:
+        yield
+    except (click.exceptions.NoArgsIsHelpError, CommandLineError):  # help asked for, or said already
+        raise
+    except click.ClickException as exc:
+        raise CommandLineError(exc) from None
 
 
 @click.group(cls=_ThaiGroup, context_settings=CONTEXT)
