@@ -9,6 +9,7 @@ of the plan by its name; every project of the plan is in the result, the ones no
 from __future__ import annotations
 
 import dataclasses
+import json
 import datetime as dt
 import difflib
 from dataclasses import dataclass, field
@@ -65,11 +66,15 @@ class RoundReport:
             budget_ordinance=sum(e.value("budget_ordinance") or 0.0 for e in self.entries),
             disbursed=sum(e.value("disbursed") or 0.0 for e in self.entries), round=self.round)
 
-    def to_json(self) -> dict:
-        data = self.report.to_json()
+    def to_dict(self) -> dict:
+        """validate's JSON document, with the round and the round's figures in `summary`."""
+        data = self.report.to_dict()
         data["round"] = self.round
-        data["summary"] = {**data["summary"], "rows": data["summary"]["projects"], **self.summary().to_json()}
+        data["summary"] = {**data["summary"], "rows": data["summary"]["projects"], **self.summary().to_dict()}
         return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     def summary_text(self) -> str:
         s = self.summary()
@@ -289,8 +294,9 @@ def _check_dates(row, fiscal_year: int, round_: int) -> None:
 
 
 def write_report(result: RoundReport, output: str | Path, config: Config, *, as_of: dt.date | None = None,
-                 draft: bool = False, pdf: bool = False, signatures: bool = True) -> str:
-    """Write the report workbook (and its report sheet as PDF); returns what was written, to print."""
+                 draft: bool = False, pdf: bool = False, signatures: bool = True) -> tuple[str, bool]:
+    """Write the report workbook (and its report sheet as PDF); returns what was written, to print,
+    and whether the PDF asked for could not be made (the workbook is written all the same)."""
     import tempfile
 
     from .output import atomic_path
@@ -304,6 +310,7 @@ def write_report(result: RoundReport, output: str | Path, config: Config, *, as_
     with atomic_path(output) as tmp:
         write_report_workbook(result, tmp, heading, font=config.font)
     lines = [f"รายงานผล / report: {output}"]
+    pdf_failed = False
     if pdf:
         from .pdf import PdfError, font_note, to_pdf
 
@@ -314,7 +321,8 @@ def write_report(result: RoundReport, output: str | Path, config: Config, *, as_
                 lines.append(f"PDF: {to_pdf(sheet_only, output.with_suffix('.pdf'))} {font_note(config.font)}".strip())
             except PdfError as exc:
                 lines.append(str(exc))
-    return "\n".join(lines)
+                pdf_failed = True
+    return "\n".join(lines), pdf_failed
 
 
 def previous_results(path: str | Path, plan: Plan, config: Config) -> dict[int, dict[str, Any]]:

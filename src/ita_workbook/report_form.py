@@ -167,7 +167,7 @@ class Summary:
     def light(self) -> str:
         return light(self.score, self.round)
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {"projects": self.projects, "done": self.done, "in_progress": self.in_progress,
                 "cannot": self.cannot, "not_started": self.not_started, "not_reported": self.not_reported,
                 "score": round(self.score, 2), "light": self.light, "budget_plan": self.budget_plan,

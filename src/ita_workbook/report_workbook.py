@@ -380,7 +380,7 @@ def _data_sheet(workbook, styles: Formats, result, report_rows: dict[int, int]) 
 
 
 def _metadata_sheet(workbook, result, heading: Heading) -> None:
-    summary = result.summary().to_json()
+    summary = result.summary().to_dict()
     values = {"kind": KIND, "round": str(heading.round), "organisation": heading.organisation,
               "district": heading.district, "province": heading.province,
               "fiscal_year": str(heading.fiscal_year or ""), "generator": f"ita-workbook {__version__}",
