@@ -604,4 +604,3 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
             click.echo(line, err=fmt == "json")
     # As merge: a draft written is 0, errors or not; the workbook written without its PDF is 3.
     sys.exit(1 if not (result.report.ok or draft) else NO_PDF if pdf_failed else 0)
-
