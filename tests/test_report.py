@@ -485,3 +485,15 @@ def test_the_signature_block_is_optional(master, forms, tmp_path):
     texts = [c.value for row in openpyxl.load_workbook(out)[REPORT_SHEET].iter_rows() for c in row
              if isinstance(c.value, str)]
     assert not any("ลงชื่อ" in t for t in texts) and "รวมทั้งสิ้น ๔๑ โครงการ" in texts
+
+
+def test_amount_columns_widen_for_large_totals(master, forms, tmp_path):
+    returned = tmp_path / "returned"
+    fill.fill_form(form_path(forms, "กองการศึกษา"), returned / "a.xlsx",
+                   lambda number, budget, quarters: {"status": IN_PROGRESS, "problems": "ไม่มี", "suggestions": "ไม่มี",
+                                                     "budget_ordinance": 123_456_789, "disbursed": 12_345_678})
+    out = tmp_path / "report.xlsx"
+    assert run("report", returned, "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out)[REPORT_SHEET]
+    assert ws.column_dimensions["E"].width > 11 and ws.column_dimensions["F"].width > 11  # ordinance, disbursed
+    assert ws.column_dimensions["D"].width == 11  # ๑๔๐,๐๐๐ fits as it is

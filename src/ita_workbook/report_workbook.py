@@ -32,7 +32,8 @@ from .report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIG
                           NOT_STARTED, OFFICIAL_COLUMNS, OTHER_REASON, STATUS_WEIGHT, period_line, project_type,
                           title)
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, write_details, write_table
+from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, text_width,
+                         unbroken_widths, write_details, write_table)
 
 REPORT_SHEET = "รายงานผล"
 SUMMARY_SHEET = "สรุป"
@@ -90,7 +91,22 @@ def write_report_workbook(result, target: str | Path, heading: Heading, *, font:
 
 _INDEX = {c.key: i for i, c in enumerate(OFFICIAL_COLUMNS)}
 _LAST = len(OFFICIAL_COLUMNS) - 1
-_WIDTHS = [c.width for c in OFFICIAL_COLUMNS]
+
+
+def _column_widths(result) -> list[float]:
+    """The sheet's widths, widened where an amount would not fit (Excel shows ### then) or a word of a
+    header would be broken, as on the master."""
+    widths = [c.width for c in OFFICIAL_COLUMNS]
+    summary = result.summary()
+    amounts = {"budget": [summary.budget_plan], "budget_ordinance": [summary.budget_ordinance],
+               "disbursed": [summary.disbursed]}
+    for i, column in enumerate(OFFICIAL_COLUMNS):
+        needed = [*unbroken_widths(column.header, FONT_SIZE, bold=True),
+                  *(text_width(to_thai_digits(f"{a:,.0f}" if float(a).is_integer() else f"{a:,.2f}"), FONT_SIZE,
+                               bold=True) for a in amounts.get(column.key, []))]
+        while ARIAL_COLUMNS.room(widths[i]) < max(needed):
+            widths[i] += 0.5
+    return widths
 
 
 def _status_text(entry) -> str:
@@ -133,9 +149,10 @@ def _title_lines(heading: Heading) -> list[str]:
 def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[int, int]:
     ws = workbook.add_worksheet(REPORT_SHEET)
     ws.activate()
-    for i, width in enumerate(_WIDTHS):
+    widths = _column_widths(result)
+    for i, width in enumerate(widths):
         ws.set_column(i, i, width)
-    full = sum(_WIDTHS)
+    full = sum(widths)
     row = 0
     for text in _title_lines(heading):
         _merged_text(ws, row, 0, row, _LAST, text, styles.title(font_size=TITLE_SIZE, border=0))
@@ -143,7 +160,7 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[i
         row += 1
     ws.set_row(row, 8)
     top = row + 1
-    _header(ws, styles, top, top + 1, _WIDTHS, OFFICIAL_COLUMNS)
+    _header(ws, styles, top, top + 1, widths, OFFICIAL_COLUMNS)
     row = top + 2
     first_data = row
     rows: dict[int, int] = {}
@@ -164,12 +181,12 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[i
             for column in OFFICIAL_COLUMNS:
                 value = shown[column.key]
                 _write_value(ws, styles, row, _INDEX[column.key], value if value != "" else None, column, fill)
-            texts = [(str(shown[c.key]), c.width) for c in OFFICIAL_COLUMNS
+            texts = [(str(shown[c.key]), widths[i]) for i, c in enumerate(OFFICIAL_COLUMNS)
                      if isinstance(shown[c.key], str) and shown[c.key]]
             ws.set_row(row, min(row_height(texts), 409.0))
             rows[entry.number] = row + 1
             row += 1
-    _totals(ws, styles, row, first_data, result)
+    _totals(ws, styles, row, first_data, result, widths)
     row += 2
     as_of = heading.as_of or dt.date.today()
     for text in (form.DATA_AS_OF.format(date=thai_date(as_of)), form.ISSUER.format(issuer=heading.issuer or BLANK)):
@@ -187,7 +204,7 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[i
     return rows
 
 
-def _totals(ws, styles: Formats, row: int, first_data: int, result) -> None:
+def _totals(ws, styles: Formats, row: int, first_data: int, result, widths: list[float]) -> None:
     """รวมทั้งสิ้น … โครงการ and the three amounts: live formulas with their values."""
     label = form.TOTALS_LABEL.format(count=to_thai_digits(len(result.entries)))
     bold = styles.cell("center", bold=True)
@@ -202,7 +219,7 @@ def _totals(ws, styles: Formats, row: int, first_data: int, result) -> None:
         ws.write_formula(row, col, f"=SUM({letter}{first_data + 1}:{letter}{row})", number, value)
     for col in range(_INDEX["disbursed"] + 1, _LAST + 1):
         ws.write_blank(row, col, None, bold)
-    ws.set_row(row, row_height([(label, sum(_WIDTHS[:_INDEX["budget"]]))], bold=True))
+    ws.set_row(row, row_height([(label, sum(widths[:_INDEX["budget"]]))], bold=True))
 
 
 def _signatures(ws, styles: Formats, row: int, heading: Heading) -> int:
