@@ -23,7 +23,6 @@ from .report_form import (CANNOT, DONE, IN_PROGRESS, INPUT_KEYS, NOT_REPORTED, N
                           Summary, report_form, round_period)
 from .thai import squeeze, thai_date, to_arabic_digits
 
-TEMPLATE_KIND = "report-template"  # the hidden sheet of a report template
 KIND = "report"  # the hidden sheet of the report workbook
 
 

@@ -18,7 +18,6 @@ from .form import AMOUNT, BUDGET, CHOICE, DEPARTMENT, PERIOD, SEQUENCE, TEXT, Co
 from .thai import squeeze, to_thai_digits
 
 REPORT_VERSION = "2569.1"
-ROUNDS = (6, 12)
 
 DONE = "ดำเนินการแล้วเสร็จ"
 IN_PROGRESS = "อยู่ระหว่างดำเนินการ"
@@ -102,7 +101,6 @@ def report_form(round_: int) -> Form:
 
 # Columns a clerk fills (the rest are the plan's, locked).
 INPUT_KEYS = tuple(c.key for c in _columns(12) if not c.prefilled)
-PLAN_KEYS = tuple(c.key for c in _columns(12) if c.prefilled)
 COLUMN_BY_KEY = report_form(12).column_by_key
 
 
