@@ -48,6 +48,8 @@ class Config:
     issuer: str = ""
     deadline: dt.date | None = None
     font: str = DEFAULT_FONT
+    digits: str = "thai"  # digits inside printed text: "thai" (๑๒๓) or "arabic" (123)
+    order: str = "department"  # within a มิติ: "department" (this file's order) or "as-read"
     path: Path | None = None
     _lookup: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
@@ -115,6 +117,13 @@ def _from_dict(data: dict, path: Path) -> Config:
         Department(str(d["name"]).strip(), tuple(str(a) for a in d.get("aliases", ())))
         for d in data.get("departments", ())
     )
+    seen: dict[str, str] = {}
+    for dept in departments:
+        key = _department_key(dept.name)
+        if key in seen:
+            raise ValueError(f"หน่วยงาน \"{dept.name}\" ซ้ำกับ \"{seen[key]}\" ในรายชื่อ [[departments]] "
+                             f"ให้ตั้งชื่อไม่ซ้ำกัน / two departments are named \"{dept.name}\": give each its own name")
+        seen[key] = dept.name
     year = plan.get("fiscal_year")
     if year is not None:
         year = int(to_arabic_digits(str(year)))
@@ -132,8 +141,18 @@ def _from_dict(data: dict, path: Path) -> Config:
         issuer=str(plan.get("issuer", "")).strip(),
         deadline=deadline,
         font=str(plan.get("font", DEFAULT_FONT)),
+        digits=_choice(plan, "digits", ("thai", "arabic")),
+        order=_choice(plan, "order", ("department", "as-read")),
         path=path,
     )
+
+
+def _choice(table: dict, key: str, allowed: tuple[str, ...]) -> str:
+    """`table[key]`, one of `allowed` (the first when absent)."""
+    value = table.get(key, allowed[0])
+    if value not in allowed:
+        raise ValueError(f"[plan] {key} = {value!r}: ใช้ได้เฉพาะ / must be one of {', '.join(allowed)}")
+    return value
 
 
 def example_toml(fiscal_year: int | None = None) -> str:
@@ -156,6 +175,8 @@ fiscal_year = {year}              # ปีงบประมาณ พ.ศ. / fi
 issuer = ""                       # ชื่อ - สกุล ผู้ออกรายงาน / person issuing the report
 # deadline = "{year - 544}-09-15"  # วันที่ต้องส่งแบบฟอร์มคืน (ปี ค.ศ.) / deadline for departments
 font = "TH SarabunPSK"            # แบบอักษร / font of the printed forms
+digits = "thai"                   # เลขในข้อความของแผนรวม: "thai" (๑๒๓) หรือ "arabic" (123) / digits in printed text
+order = "department"              # ลำดับในมิติ: "department" (ตามลำดับกองข้างล่าง) หรือ "as-read" (ตามลำดับที่อ่านจากไฟล์)
 
 # หน่วยงานรับผิดชอบ: ชื่อที่ใช้ในแผน และชื่ออื่นที่อาจพิมพ์มา (aliases)
 # Departments: the name printed on the plan, and other names clerks type for it.

@@ -27,6 +27,7 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 FONT_SIZE = 16  # official documents: TH SarabunPSK 16 pt
 # Numbers stay numbers but show Thai digits; D07 (Buddhist calendar) breaks numbers in LibreOffice.
+THAI_LOCALE = "[$-D00041E]"
 THAI_INTEGER = "[$-D00041E]#,##0"
 THAI_DATE = "[$-D07041E]d mmmm yyyy"
 TEXT_FORMAT = "@"  # typed values stay text: 1/2 or 3-4 never turn into dates
@@ -57,20 +58,37 @@ def column_width(width: float) -> float:
     return round((width * 7 + 5 - CELL_PADDING) / DIGIT_PIXELS, 2)
 
 
+# The digits printed forms show, `[plan] digits` in plan.toml: Thai (๑๒๓, as official documents
+# customarily do) or Arabic (123). Number cells stay numbers either way; only their format differs.
+THAI, ARABIC = "thai", "arabic"
+DIGITS = (THAI, ARABIC)
+
+
+def in_digits(text: str, digits: str = THAI) -> str:
+    """`text` with its digits in the chosen convention: ร้อยละ 80 → ร้อยละ ๘๐ (Thai)."""
+    from .thai import to_arabic_digits, to_thai_digits
+
+    return to_thai_digits(text) if digits == THAI else to_arabic_digits(str(text))
+
+
 class Formats:
     """The formats of one workbook, each distinct set of properties made once.
 
     `formats(bold=True, align="center")` returns the font's format with those properties added;
     the named methods are the ones the printed forms share."""
 
-    def __init__(self, workbook: xlsxwriter.Workbook, font: str = DEFAULT_FONT, size: int = FONT_SIZE):
+    def __init__(self, workbook: xlsxwriter.Workbook, font: str = DEFAULT_FONT, size: float = FONT_SIZE,
+                 digits: str = THAI):
         self.workbook = workbook
         self.font = font
         self.size = size
+        self.digits = digits
         self._made: dict[tuple, Format] = {}
 
     def __call__(self, **props: Any) -> Format:
         merged = {"font_name": self.font, "font_size": self.size, "valign": "top", **props}
+        if self.digits != THAI and "num_format" in merged:
+            merged["num_format"] = merged["num_format"].replace(THAI_LOCALE, "")
         key = tuple(sorted(merged.items()))
         if key not in self._made:
             self._made[key] = self.workbook.add_format(merged)
