@@ -65,6 +65,13 @@ DATA_COLUMNS = ("no", "form_row", "name", "unit", "quantity", "budget", "no_budg
                 "indicator", "outcome", "q1", "q2", "q3", "q4", "department", "source_file",
                 "source_sheet", "source_row", "source_cell", "has_errors", "problems")
 
+# The Thai header each data column shows and prints (the cells keep the names above).
+DATA_HEADERS = {
+    "no": "ที่", "form_row": "แถวในแผน", **{c.key: c.header for c in form.COLUMNS if c.key != "no"},
+    "no_budget": form.NO_BUDGET, "dimension": "มิติ", "department": "หน่วยงานรับผิดชอบ", "source_file": "ไฟล์",
+    "source_sheet": "แผ่นงาน", "source_row": "แถว", "source_cell": "เซลล์", "has_errors": "มีข้อผิดพลาด",
+    "problems": "ข้อผิดพลาด"}
+
 MARK = "/"
 BLANK = "........................"  # a missing organisation, year or place shows as a line to fill
 # 14 pt in the table (16 pt prints 13 pt once fitted to the page width, two projects a page);
@@ -599,6 +606,7 @@ def _summary_sheet(workbook, styles: Formats, projects: list[Project], heading: 
                  styles(font_size=SUMMARY_SIZE, italic=True, text_wrap=True))
     ws.set_row(below, row_height([(note, sum(_SUMMARY_WIDTHS))], SUMMARY_SIZE))
     a4_landscape(ws, font=styles.font)
+    ws.fit_to_pages(1, 1)  # the tables and their charts on one page
 
 
 def _summary_block(workbook, ws, styles: Formats, top: int, headers: tuple[str, ...], body: list[tuple],
@@ -680,9 +688,14 @@ def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layo
     plain = styles(font_size=size)
     head = styles(font_size=size, bold=True, bg_color="#D9D9D9")
     ws.set_default_row(row_height([("ก", 10)], size))
-    ws.write_row(0, 0, DATA_COLUMNS, head)
     for col, name in enumerate(DATA_COLUMNS):
+        # The cell holds the column's name, which programs read; it shows and prints its Thai header
+        # (a number format's text section replaces the text it formats).
+        shown = '"' + DATA_HEADERS[name].replace('"', "") + '"'
+        ws.write_string(0, col, name, styles(font_size=size, bold=True, bg_color="#D9D9D9", text_wrap=True,
+                                            num_format=f";;;{shown}"))
         ws.set_column(col, col, 30 if name in ("name", "indicator", "outcome", "source_file", "problems") else 12)
+    ws.set_row(0, row_height([(DATA_HEADERS[n], 12) for n in DATA_COLUMNS], size, bold=True))
     for i, project in enumerate(projects):
         record = project.to_record()
         problems = by_project.get(id(project), [])
@@ -703,6 +716,7 @@ def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layo
                 ws.write_string(i + 1, col, str(value), plain)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(projects), 1), len(DATA_COLUMNS) - 1)
+    a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)
 
 
 # --- the hidden metadata sheet ---------------------------------------------------------------------
