@@ -40,11 +40,11 @@ PLACEHOLDER = "…………………………………"  # where a blank form le
 MISSING_FILL = "#FFC7CE"  # a required cell left empty in a row being filled
 
 # The form's widths suit its printed size; at 16 pt on screen a header word (ไตรมาส, ปริมาณ) or
-# งบประมาณ wider than its column is broken mid-word. มิติ is wide enough to show the chosen
-# "1 การสร้าง…" by its number and the start of its name (the cell does not wrap, the rest is clipped).
+# งบประมาณ wider than its column is broken mid-word. The chosen มิติ ("1 การสร้างวัฒนธรรมสุจริต")
+# wraps like every cell: its number and whole name show and print, never a clipped "1 การสร้".
 TEMPLATE_WIDTHS = {"unit": 10, "quantity": 10, "budget": 14, "dimension": 12,
                    **{key: 11 for key in QUARTER_KEYS}}
-NO_WRAP = {"dimension"}
+MAX_ROW_HEIGHT = 409.0  # Excel's limit: a taller row is cut to it, and the template says so
 CENTERED = {"no", "unit", "quantity", *QUARTER_KEYS}
 
 UNIT_SUGGESTIONS = ("คน", "ครั้ง", "โครงการ", "กิจกรรม", "มาตรการ", "แห่ง", "ฉบับ", "ช่องทาง", "เรื่อง",
@@ -72,6 +72,12 @@ def dimension_choice(number: int) -> str:
     return f"{number} {DIMENSIONS[number - 1].name}"
 
 
+def for_everyone(department: str) -> bool:
+    """ทุกส่วนราชการ, ทุกกอง…: a name for projects every department shares, not a desk one sends a
+    form to (its template is written only when asked for by name)."""
+    return department.replace(" ", "").startswith("ทุก")
+
+
 def template_filename(department: str | None) -> str:
     if not department:
         return BLANK_FILENAME
@@ -94,6 +100,7 @@ class Layout:
     header_row: int  # the first of the two header rows
     first_data_row: int
     last_data_row: int
+    tall_rows: tuple[int, ...] = ()  # 1-based rows whose text needs more than Excel's 409 points
 
     @staticmethod
     def col(key: str) -> int:
@@ -149,6 +156,7 @@ class _Writer:
         self.prefill = list(prefill)
         self.rows = max(rows, len(self.prefill) + SPARE_ROWS) if self.prefill else rows
         self.generated = generated
+        self.tall_rows: list[int] = []
         self.wb = new_workbook(path, config.font)
         self.fmt = Formats(self.wb, config.font)
 
@@ -219,7 +227,7 @@ class _Writer:
         if column.kind == form.BUDGET:
             return self.fmt.cell("right", num_format=THAI_INTEGER, **extra)
         align = "center" if column.key in CENTERED else "left"
-        return self.fmt(align=align, border=1, text_wrap=column.key not in NO_WRAP,
+        return self.fmt(align=align, border=1, text_wrap=True,
                         num_format=TEXT_FORMAT, **extra)
 
     def _input_area(self, ws: Worksheet, layout: Layout, lists: dict[str, str]) -> None:
@@ -289,11 +297,13 @@ class _Writer:
                 value = thai_number(value)
             elif value:
                 ws.write_string(row, i, str(value), self._cell_format(column, locked))
-            if column.key not in NO_WRAP:
-                shown.append((str(value), _width(column)))
+            shown.append((str(value), _width(column)))
         # Known text gets its height (no application fits it on load); empty input rows get
         # none, so that Excel and LibreOffice fit them to what the clerk types.
-        ws.set_row(row, row_height(shown))
+        height = row_height(shown)
+        if height > MAX_ROW_HEIGHT:
+            self.tall_rows.append(row + 1)
+        ws.set_row(row, min(height, MAX_ROW_HEIGHT))
 
     # -- hidden sheets -------------------------------------------------------------------------
     def _lists(self) -> dict[str, str]:
@@ -465,7 +475,8 @@ def write_template(path: str | Path, config: Config, department: str | None = No
         raise TemplateError(f"จำนวนแถวต้องมากกว่า 0 / rows must be at least 1 (got {rows})")
     generated = generated or dt.datetime.now().astimezone().replace(microsecond=0)
     with atomic_path(path) as tmp:
-        layout = _Writer(tmp, config, department, rows, prefill, generated).write()
+        writer = _Writer(tmp, config, department, rows, prefill, generated)
+        layout = dataclasses.replace(writer.write(), tall_rows=tuple(writer.tall_rows))
     return layout
 
 
