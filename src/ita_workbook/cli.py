@@ -213,12 +213,14 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
 
     config = _config(config_path)
     result = validate_files(_input_files(files), config)
-    _emit(result.report, fmt)
+    marked: list[str] = []
     if annotate_dir:
         from .annotate import annotate_files
 
-        for line in annotate_files(result.report, Path(annotate_dir)):
-            click.echo(line, err=fmt == "json")
+        marked = annotate_files(result.report, Path(annotate_dir))  # adds what it neutralised to the report
+    _emit(result.report, fmt)
+    for line in marked:
+        click.echo(line, err=fmt == "json")
     sys.exit(0 if result.report.ok else 1)
 
 
