@@ -231,9 +231,24 @@ def _words(text: str) -> tuple[str, ...]:
     words: list[str] = []
     for piece in text.split():
         cut = word_tokenize(piece, engine="newmm", keep_whitespace=False)
-        words += cut if "".join(cut) == piece else [piece]
+        for word in (cut if "".join(cut) == piece else [piece]):
+            # Punctuation stays with its word: "(" with the next, ")" "/" "," with the one before.
+            if words and (word[0] in _CLOSING or words[-1][-1] in _OPENING) and not words[-1].endswith(" "):
+                words[-1] += word
+            else:
+                words.append(word)
         words[-1] += " "
     return tuple(w for w in words if w.strip()) or (text,)
+
+
+_OPENING, _CLOSING = "([{“‘\"", ")]}”’\"/,.:;!?"
+
+
+def header_text(text: str, width: float) -> tuple[str, float]:
+    """A header as printed in a column `width` wide: its lines broken between words, at the table's
+    size or, where a word would not fit whole, the largest smaller one (ไตรมาส in a narrow column)."""
+    size = _header_size(text, width)
+    return _between_words(text, width, size), size
 
 
 def _between_words(text: str, width: float, size: float = FONT_SIZE, bold: bool = True) -> str:
@@ -333,8 +348,7 @@ def _header(ws, styles: Formats, top: int, bottom: int, widths: list[float]) -> 
     top_height, bottom_height, both_height = lines_height(1), lines_height(1), lines_height(1)
     groups: dict[str, list[int]] = {}
     for i, column in enumerate(form.COLUMNS):
-        size = _header_size(column.header, widths[i])
-        text = _between_words(column.header, widths[i], size)
+        text, size = header_text(column.header, widths[i])
         height = lines_height(text.count("\n") + 1, size)
         if column.group:
             groups.setdefault(column.group, []).append(i)
