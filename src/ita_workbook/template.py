@@ -40,9 +40,8 @@ PLACEHOLDER = "…………………………………"  # where a blank form le
 MISSING_FILL = "#FFC7CE"  # a required cell left empty in a row being filled
 
 # The form's widths suit its printed size; at 16 pt on screen a header word (ไตรมาส, ปริมาณ) or
-# งบประมาณ wider than its column is broken mid-word. The chosen มิติ ("1 การสร้างวัฒนธรรมสุจริต")
-# wraps like every cell: its number and whole name show and print, never a clipped "1 การสร้".
-TEMPLATE_WIDTHS = {"unit": 10, "quantity": 10, "budget": 14, "dimension": 12,
+# งบประมาณ wider than its column is broken mid-word.
+TEMPLATE_WIDTHS = {"unit": 10, "quantity": 10, "budget": 14, "dimension": 7,
                    **{key: 11 for key in QUARTER_KEYS}}
 MAX_ROW_HEIGHT = 409.0  # Excel's limit: a taller row is cut to it, and the template says so
 CENTERED = {"no", "unit", "quantity", *QUARTER_KEYS}
@@ -68,8 +67,10 @@ class TemplateError(Exception):
 
 
 def dimension_choice(number: int) -> str:
-    """The dropdown text of a มิติ: its number first (the reader keys on it), then its name."""
-    return f"{number} {DIMENSIONS[number - 1].name}"
+    """The dropdown value of a มิติ: its number, as the official form prints it (a name beside it
+    would be cut to "1 การสร้" in print, or make the row many lines tall). The names are in the
+    cell's input message and on the instructions sheet."""
+    return str(number)
 
 
 def for_everyone(department: str) -> bool:
@@ -132,7 +133,7 @@ def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
         "quantity": "จำนวนตามหน่วยนับ เช่น 40 หรือ ๔๐ หรือเป็นคำ เช่น ทุกครั้งที่ดำเนินการ",
         "budget": f"จำนวนเงิน (บาท) เป็นตัวเลข เช่น 10000 ซึ่งจะแสดงเป็นเลขไทยให้เอง "
                   f"หรือพิมพ์คำว่า {NO_BUDGET}",
-        "dimension": "เลือกมิติจากลูกศร (คำอธิบายแต่ละมิติอยู่ในแผ่นงาน คำชี้แจง)",
+        "dimension": "เลือกมิติ 1-4 จากลูกศร: " + " ".join(f"{d.number} {d.name}" for d in DIMENSIONS),
         "indicator": "ตัวชี้วัดความสำเร็จ เช่น มีการจัดอบรมอย่างน้อย ๑ ครั้ง",
         "outcome": "ผลที่คาดว่าจะได้รับ (ไม่บังคับ)",
         "department": "เลือกหน่วยงานที่รับผิดชอบโครงการจากลูกศร",
