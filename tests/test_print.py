@@ -3,11 +3,15 @@ cannot be misread, rows Excel can hold, digits by plan.toml's convention, the or
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
+from ita_workbook import pdf
 from ita_workbook.cli import main
 from ita_workbook.master import FORM_SHEET, Heading, write_master
 from ita_workbook.plan import Plan, Project, Source
@@ -85,3 +89,35 @@ def test_plan_toml_digits_and_order_are_checked(tmp_path: Path):
     config.write_text('[plan]\ndigits = "roman"\n', encoding="utf-8")
     result = run("template", "--config", config, "-o", tmp_path / "out")
     assert result.exit_code == 2 and "digits" in result.output and "thai, arabic" in result.output
+
+
+# --- the legend stays with the table's end -----------------------------------------------------------
+
+def _equal_projects(n: int) -> Plan:
+    indicator = "มีการจัดอบรมให้ความรู้แก่บุคลากร อย่างน้อยปีละ ๑ ครั้ง และผู้เข้าร่วมมีความพึงพอใจไม่น้อยกว่าร้อยละ ๘๐ " * 2
+    return Plan([Project(name=f"โครงการส่งเสริมคุณธรรมและความโปร่งใส ลำดับ {i}", unit="คน", quantity=40.0,
+                         budget=None, dimension=1, indicator=indicator, outcome="บุคลากรมีความรู้ความเข้าใจ",
+                         quarters=(True, False, False, False), department="สำนักปลัด") for i in range(n)])
+
+
+def test_a_page_break_keeps_the_last_project_with_the_totals_and_legend(tmp_path: Path):
+    # Four such projects and their totals fill a page; the legend would go alone to the next one.
+    breaks = {}
+    for n in (3, 4):
+        layout = write_master(_equal_projects(n), tmp_path / f"{n}.xlsx", Heading(fiscal_year=2566),
+                              department_order=["สำนักปลัด"])
+        ws = openpyxl.load_workbook(tmp_path / f"{n}.xlsx")[FORM_SHEET]
+        breaks[n] = ([b.id for b in ws.row_breaks.brk], layout.project_rows[-1][0])
+    assert breaks[4] == ([breaks[4][1] - 1], breaks[4][1])  # before the last project (0-based row id)
+    assert breaks[3][0] == []  # three fit on one page with their legend
+
+
+@pytest.mark.skipif(pdf.find_libreoffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or poppler not installed")
+def test_the_printed_legend_is_never_alone_on_its_page(tmp_path: Path):
+    write_master(_equal_projects(4), tmp_path / "m.xlsx", Heading(fiscal_year=2566), department_order=["สำนักปลัด"],
+                 form_only=True)
+    made = pdf.to_pdf(tmp_path / "m.xlsx", tmp_path / "m.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(made), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert [("คำอธิบาย" in page, page.count("ลำดับ")) for page in pages] == [(False, 3), (True, 1)]

@@ -123,7 +123,8 @@ def test_master_and_template_rows_come_from_the_one_estimator(tmp_path: Path):
     path = tmp_path / "m.xlsx"
     layout = write_master(Plan(projects), path, Heading(fiscal_year=2566))
     ws = openpyxl.load_workbook(path)[FORM_SHEET]
-    widths = dict(zip((c.key for c in form.COLUMNS), master._column_widths(projects)))
+    widths = {c.key: w - (master.INDENT if c.kind == form.TEXT else 0)  # left-aligned text is indented
+              for c, w in zip(form.COLUMNS, master._column_widths(projects))}
     for project, (first, last) in zip(projects, layout.project_rows):
         assert first == last
         shown = {"name": project.name, "unit": project.unit, "quantity": project.quantity,
