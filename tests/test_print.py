@@ -3,6 +3,7 @@ cannot be misread, rows Excel can hold, digits by plan.toml's convention, the or
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -121,3 +122,18 @@ def test_the_printed_legend_is_never_alone_on_its_page(tmp_path: Path):
     text = subprocess.run(["pdftotext", "-layout", str(made), "-"], capture_output=True, text=True, check=True).stdout
     pages = [page for page in text.split("\f") if page.strip()]
     assert [("คำอธิบาย" in page, page.count("ลำดับ")) for page in pages] == [(False, 3), (True, 1)]
+
+
+@pytest.mark.skipif(pdf.find_libreoffice() is None or shutil.which("pdffonts") is None,
+                    reason="LibreOffice or poppler not installed")
+@pytest.mark.skipif(pdf.print_font("TH SarabunPSK")[0] != pdf.SARABUN, reason="fontpkg-sarabun not installed")
+def test_the_published_pdf_is_drawn_with_the_shipped_sarabun_on_at_most_10_pages(tmp_path: Path):
+    result = run("merge", seed.EXAMPLE_DIR / "departments", "--config", seed.PLAN_TOML, "-o", tmp_path / "m.xlsx",
+                 "--pdf")
+    assert result.exit_code == 0, result.output
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "m.pdf")], capture_output=True, text=True, check=True).stdout
+    embedded = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert embedded == {"Sarabun-Regular", "Sarabun-Bold"}  # whatever Thai fonts this machine has
+    info = subprocess.run(["pdfinfo", str(tmp_path / "m.pdf")], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 10
+    assert "ไม่พบแบบอักษร" not in result.output  # no substitute font to warn about
