@@ -148,7 +148,7 @@ def test_draft_writes_every_row_with_problem_rows_marked(tmp_path: Path):
     assert form.DRAFT_MARK in ws.oddHeader.center.text
     marked = [ws.cell(r, 2).value for r in range(first, totals) if ws.cell(r, 2).fill.fgColor.rgb.endswith("F8CBAD")]
     assert marked == ["โครงการทดสอบที่ ๒"]  # its digit printed Thai, like every digit in the form's text
-    row = next(r for r in range(first, totals) if ws.cell(r, 2).value == "โครงการทดสอบที่ 2")
+    row = next(r for r in range(first, totals) if ws.cell(r, 2).value == "โครงการทดสอบที่ ๒")
     assert ws.cell(row, 5).value == "หมื่นบาท"
 
 
