@@ -146,11 +146,16 @@ def a4_landscape(ws: Worksheet, repeat_rows: tuple[int, int] | None = None, *,
 # The two estimators this one replaces: master.py's left no cell short but gave the seed's rows 50
 # spare lines (Excel's narrower columns, 1.7 em lines); xlsx_style's average widths left 50 of the
 # template's 204 cells a line or two short.
-# The example's master (41 projects) now prints on 16 pages here, 18 before; the published
-# original took 8 to 10. Excel or LibreOffice with the real TH SarabunPSK draws its glyphs 2/3 as
-# wide (fontconfig's own 0.66 and the font's published advances agree; its line spacing is not
-# measured here), so rows sized here do not clip there but are roomy: a table of the real font's
-# metrics, measured with the harness where the font is installed, would bring that to the original's.
+# The example's master (41 projects) prints on 8 pages here (master.py's layout), 18 before this
+# estimator; the published original took 8 to 10.
+# The real font, from SIPA's TH Sarabun New 1.35 (read with fontTools; TH SarabunPSK itself was not
+# at hand: its ก of 386/1000 em is New's, so the two are taken to share metrics): ก 0.386 em, x-height
+# 0.34 em, lines 1.301 em (844 + 457, USE_TYPO_METRICS off) plus a gap of 0.03. Laksaman draws Thai
+# 1.50 times as wide (fontconfig's 0.66 matrix is ignored by LibreOffice) with lines 1.657 em apart,
+# so a row sized here holds about twice the real font's text: nothing clips in Excel on an office PC,
+# but the rows are roomy there. Google's Sarabun is New scaled 1.53 (Thai advances; sd 0.05) with
+# lines 1.30 em apart: within 2 % of Laksaman's widths, which is why the published PDF uses it
+# (pdf.print_font) and keeps these measurements.
 LINE_PITCH = 1.66  # em between lines
 CELL_MARGIN = 1.0  # points on each side of a cell's text
 # Points a row needs beyond its lines: the margins above and below, and 1 pt more so that the tails
