@@ -29,7 +29,7 @@ def test_two_departments_of_one_name_refuse_the_config(tmp_path: Path):
     config.write_text('[[departments]]\nname = "กองคลัง"\n[[departments]]\nname = "กอง คลัง"\n', encoding="utf-8")
     result = run("template", "--config", config, "-o", tmp_path / "out")
     assert result.exit_code == 2
-    assert "ซ้ำกับ" in result.output and "two departments are named" in result.output
+    assert "ซ้ำกับหน่วยงานที่ 1" in result.output and "departments 1 and 2 are both named" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -89,7 +89,7 @@ def test_plan_toml_digits_and_order_are_checked(tmp_path: Path):
     config = tmp_path / "plan.toml"
     config.write_text('[plan]\ndigits = "roman"\n', encoding="utf-8")
     result = run("template", "--config", config, "-o", tmp_path / "out")
-    assert result.exit_code == 2 and "digits" in result.output and "thai, arabic" in result.output
+    assert result.exit_code == 2 and "[plan] digits must be \"thai\" or \"arabic\"" in result.output
 
 
 # --- the legend stays with the table's end -----------------------------------------------------------
