@@ -200,7 +200,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
     One .xlsx per department, named after it, with dropdowns, input messages and instructions.
 
     Exit 0: written; 1: nothing could be read from --from or written; 2: wrong command line."""
-    from .template import TemplateError, read_previous, template_filename, write_template
+    from .template import TemplateError, for_everyone, read_previous, template_filename, write_template
 
     config = _config(config_path)
     if blank and (departments or previous):
@@ -216,8 +216,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
                 f"unknown department", param_hint="--department")
         if name not in names:
             names.append(name)
-    if not blank and not names:
-        names = list(config.department_names)
+    every_department = not blank and not names
     prefill: dict[str, list[dict]] = {}
     if previous:
         rollover = read_previous(previous, config)
@@ -236,6 +235,14 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
                        f"{listed} — เพิ่มชื่อเหล่านี้เป็น aliases ของหน่วยงาน\n"
                        f"  {len(rollover.unmatched)} of last year's projects match no configured department "
                        f"and were left out; add these names as aliases")
+    if every_department:
+        # ทุกส่วนราชการ gets a template only for last year's projects it carries, or when named.
+        names = [n for n in config.department_names if not for_everyone(n) or prefill.get(n)]
+        shared = [n for n in config.department_names if n not in names]
+        if shared:
+            click.echo(f"ไม่ได้เขียนแบบฟอร์มของ {', '.join(shared)} ซึ่งไม่ใช่หน่วยงานที่ส่งแบบฟอร์มไปได้ "
+                       f"(สั่ง --department \"{shared[0]}\" ถ้าต้องการ) / no template for {', '.join(shared)}, "
+                       "which no one can be sent (ask for it with --department)")
     targets: dict[Path, str | None] = {}
     for name in names:
         path = Path(outdir) / template_filename(name)
@@ -252,10 +259,15 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
     for path, name in targets.items():
         rows_before = prefill.get(name, []) if name else []
         try:
-            write_template(path, config, name, rows=rows, prefill=rows_before)
+            written = write_template(path, config, name, rows=rows, prefill=rows_before)
         except (TemplateError, OSError) as exc:
             click.echo(f"เขียน {path} ไม่ได้ / cannot write {path}: {exc}", err=True)
             sys.exit(1)
+        if written.tall_rows:
+            rows_text = ", ".join(map(str, written.tall_rows))
+            click.echo(f"! {path.name} แถว {rows_text}: ข้อความยาวเกินความสูงแถวสูงสุดของ Excel (409 พอยต์) "
+                       f"ส่วนท้ายจะมองไม่เห็น ให้ย่อข้อความ / rows {rows_text}: the text needs more than Excel's "
+                       "409-point row height and its end is hidden; shorten it")
         extra = f" ({len(rows_before)} โครงการจากปีก่อน / from last year)" if previous else ""
         click.echo(f"เขียน {path}{extra} / wrote {path}")
 
@@ -314,12 +326,14 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
 
     config = _config(config_path)
     result = validate_files(_input_files(files), config)
-    _emit(result.report, fmt)
+    marked: list[str] = []
     if annotate_dir:
         from .annotate import annotate_files
 
-        for line in annotate_files(result.report, Path(annotate_dir)):
-            click.echo(line, err=fmt == "json")
+        marked = annotate_files(result.report, Path(annotate_dir))  # adds what it neutralised to the report
+    _emit(result.report, fmt)
+    for line in marked:
+        click.echo(line, err=fmt == "json")
     sys.exit(0 if result.report.ok else 1)
 
 

@@ -27,6 +27,10 @@ CODES: dict[str, Code] = {
     "unreadable-file": Code(ERROR, "อ่านไฟล์ไม่ได้: {detail}", "Cannot read the file: {detail_en}"),
     "macros-ignored": Code(WARNING, "ไฟล์มีแมโคร (macro) ซึ่งโปรแกรมไม่เปิดใช้งาน อ่านเฉพาะข้อมูลในตาราง",
                            "The file holds macros; they were never run, only the table was read"),
+    "active-formula": Code(WARNING, "สูตรในช่องนี้เรียกโปรแกรมอื่นหรือไฟล์อื่น ({value}) สำเนาที่ระบายสีเก็บไว้เป็นข้อความ "
+                                  "ไม่ให้ทำงานเมื่อเปิดไฟล์ ลบสูตรนี้ออกจากไฟล์ต้นฉบับ",
+                           "This formula calls a program or another workbook ({value}); the marked-up copy keeps "
+                           "it as text so it never runs; remove it from the original"),
     "wrong-template": Code(ERROR, "แบบฟอร์มนี้เป็นของ{detail} ไม่ใช่ของแผนที่กำลังรวม "
                                   "ขอแบบฟอร์มที่ถูกต้องจากผู้ประสานงาน",
                            "This template belongs to {detail_en}, not to the plan being merged; "
