@@ -152,7 +152,7 @@ LAYOUTS: tuple[Layout, ...] = (
 LAYOUT_BY_KEY = {layout.key: layout for layout in LAYOUTS}
 # What a table must carry for its projects to be counted as the summary counts them; a layout
 # without one of these is said, once, never counted as zeros.
-COUNTED_KEYS = ("dimension", "budget", *QUARTER_KEYS, "department")
+COUNTED_KEYS = ("dimension", "budget", *QUARTER_KEYS)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,43 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
     return book
 
 
+def lacks_problem(path: str, table: Table, form: FormDescription = PLAN_FORM) -> Problem | None:
+    """One `layout-lacks` problem naming the table's layout, what it does not carry of what is
+    counted, and the form's columns it has: said once, never counted as zeros."""
+    if not table.lacks:
+        return None
+    by_key = {c.key: c for c in form.columns}
+
+    def names(keys, english: bool) -> list[str]:
+        shown = []
+        for key in keys:
+            if key in QUARTER_KEYS:
+                name = "quarters" if english else "ไตรมาส"
+            elif key == "budget" and table.years:
+                years = f"{table.years[0]}-{table.years[-1]}"
+                name = (f"a budget for the fiscal year asked (its years: {years}; give --year)" if english
+                        else f"งบประมาณของปีที่ต้องการ (มีปี {years} ระบุด้วย --year)")
+            elif key == "dimension":
+                name = "dimensions (neither a column nor heading rows)" if english else "มิติ (ไม่มีทั้งคอลัมน์และแถวหัวข้อมิติ)"
+            else:
+                name = by_key[key].english if english else by_key[key].header
+            if name not in shown:
+                shown.append(name)
+        return shown
+
+    layout = table.layout or form.layouts[-1]
+    found = [by_key[k].header for k in by_key if k in table.columns] + [f"ปี {y}" for y in table.years]
+    found_en = [by_key[k].english for k in by_key if k in table.columns] + [f"year {y}" for y in table.years]
+    other = [k for k in table.missing if k not in table.lacks and k != "no"]
+    return Problem("layout-lacks", path, sheet=table.sheet, row=table.header_row, value=",".join(table.lacks),
+                   detail=f"{layout.thai} ไม่มี{' '.join(names(table.lacks, False))} "
+                          f"(คอลัมน์ที่พบ: {', '.join(found) or '-'}; ไม่มีคอลัมน์: "
+                          f"{', '.join(names(other, False)) or '-'})",
+                   detail_en=f"{layout.english} without {', '.join(names(table.lacks, True))} "
+                             f"(columns found: {', '.join(found_en) or '-'}; missing: "
+                             f"{', '.join(names(other, True)) or '-'})")
+
+
 def _unreadable(path: str, reason: str, detail: str, detail_en: str) -> Problem:
     return Problem("unreadable-file", path, value=reason, detail=detail, detail_en=detail_en)
 

@@ -103,16 +103,43 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 def collect_files(args: list[str | Path]) -> list[Path]:
     """The files named, with each folder replaced by the workbooks in it (sorted), leaving out
     Excel's lock files (~$…), hidden files and the marked-up copies that `--annotate` writes."""
+    return folder_files(args)[0]
+
+
+_NOT_READ = {
+    "annotated": ("เป็นสำเนาที่ระบายสีปัญหาไว้ (--annotate) ไม่ใช่ไฟล์ที่ส่งมา", "a marked-up copy written by --annotate"),
+    "folder": ("เป็นโฟลเดอร์ย่อย ซึ่งไม่ได้อ่าน ย้ายไฟล์ในนั้นออกมาหรือระบุโฟลเดอร์นั้นด้วย",
+               "a subfolder, not searched; move its files up or name it too"),
+    "not-a-workbook": ("ไม่ใช่ไฟล์ Excel (อ่านเฉพาะ .xlsx .xlsm .xls .xlsb .ods) ถ้าเป็นแผน ให้เปิดแล้วบันทึกเป็น .xlsx",
+                       "not a workbook (only .xlsx .xlsm .xls .xlsb .ods are read); if it is a plan, save it as .xlsx"),
+}
+
+
+def folder_files(args: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """`collect_files`, and a `file-not-read` problem naming each file of a folder left out, and why:
+    a .docx, .pdf or .csv among the returned files never disappears from the report. Excel's lock
+    files and hidden files are nobody's returned work: left out unsaid."""
     files: list[Path] = []
+    skipped: list[Problem] = []
     for arg in map(Path, args):
         if not arg.is_dir():
             files.append(arg)
             continue
         for child in sorted(arg.iterdir()):
-            if (child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES
-                    and not child.name.startswith(("~$", ".")) and "(ตรวจแล้ว)" not in child.stem):
+            if child.name.startswith(("~$", ".")):
+                continue
+            if child.is_dir():
+                reason = "folder"
+            elif child.suffix.lower() not in WORKBOOK_SUFFIXES:
+                reason = "not-a-workbook"
+            elif "(ตรวจแล้ว)" in child.stem:
+                reason = "annotated"
+            else:
                 files.append(child)
-    return files
+                continue
+            thai, english = _NOT_READ[reason]
+            skipped.append(Problem("file-not-read", str(child), value=child.name, detail=thai, detail_en=english))
+    return files, skipped
 
 
 def _read(path: str | Path) -> Workbook:
