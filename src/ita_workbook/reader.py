@@ -286,11 +286,17 @@ def _match_row(row: list[Any], below: list[Any] | None, form: FormDescription = 
     return _match_rows([row] if below is None else [row, below], form), below is not None
 
 
+_YEAR_WORD = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)(25\d\d)$")
+
+
 def _header_words(row: list[Any], form: FormDescription) -> bool:
-    """Whether a row holds header words in several columns (a header's lower row), not one heading."""
+    """Whether a row holds header words in several columns (a header's lower row), not one heading
+    nor a first project (whose "มิติที่ 1" or "2566" only look like headers)."""
     texts = [t for v in row if (t := _header_key(v))]
-    named = [t for t in texts if _match_header(t, form=form) or _year_header(t)]
-    if len(named) < 2:
+    aliases = _aliases(form)
+    exact = [t for t in texts if t in aliases or _YEAR_WORD.match(t)]
+    qualified = [t for t in texts if t not in exact and _match_header(t, form=form)]
+    if len(exact) < 2 and (len(exact) + len(qualified) < 3 or any(len(t) > 40 for t in texts)):
         return False
     return len(set(texts)) > 1 or not _is_heading_text(texts[0])
 

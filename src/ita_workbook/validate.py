@@ -17,7 +17,7 @@ from .config import Config
 from .form import COLUMN_BY_KEY, FORM_VERSION, QUARTER_KEYS
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
-from .reader import RawRow, Workbook, cell_address, read_workbook
+from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbook
 from .thai import squeeze, to_arabic_digits
 
 
@@ -57,7 +57,7 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
                                  province=config.province, fiscal_year=config.fiscal_year))
     rows: list[_Row] = []
     for path in paths:
-        book = _read(path)
+        book = _read(path, config.fiscal_year)
         file_report = FileReport(book.path, problems=list(book.problems))
         report.files.append(file_report)
         result.metadata[book.path] = book.metadata
@@ -68,6 +68,8 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
             continue
         file_report.problems.extend(_template_problems(book, config))
         for table in book.tables:
+            if (lacking := lacks_problem(book.path, table)) is not None:
+                file_report.problems.append(lacking)
             for col in sorted(table.extra_used):
                 file_report.problems.append(Problem(
                     "extra-column", book.path, sheet=table.sheet, row=table.header_row,
@@ -142,9 +144,9 @@ def folder_files(args: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     return files, skipped
 
 
-def _read(path: str | Path) -> Workbook:
+def _read(path: str | Path, fiscal_year: int | None = None) -> Workbook:
     try:
-        return read_workbook(path)
+        return read_workbook(path, fiscal_year=fiscal_year)
     except Exception as exc:  # a bug of ours must still not show a clerk a traceback
         if os.environ.get("ITA_WORKBOOK_DEBUG"):
             raise
