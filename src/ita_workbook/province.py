@@ -174,9 +174,19 @@ def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan:
         plan.counted = False
         plan.problems = [Problem("province-as-input", book.path)]
         return plan
+    data_tally = None
     if _is_master(book):
         plan.read_as = "master"
-        plan.projects = _master_projects(plan, book.sheets[MASTER_DATA_SHEET])
+        data = _master_projects(plan, book.sheets[MASTER_DATA_SHEET])
+        data_tally = Tally.of(data)
+        printed = [t for t in book.tables if t.sheet == MASTER_FORM_SHEET]
+        if printed:  # what was published: counted, and compared with the data sheet
+            rows = printed[0].rows
+            printed_entries = [_form_entry(plan, row, number) for number, row in enumerate(rows, start=1)]
+            plan.projects = _compare_printed(plan, rows, printed_entries, data)
+        else:
+            plan.projects = data
+        book.tables = printed  # its totals row is checked like any plan's; other sheets are not the plan
     elif book.tables:
         plan.read_as = "form"
         lacks = {t.sheet: set(t.lacks) for t in book.tables}
@@ -192,7 +202,7 @@ def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan:
     plan.tally = Tally.of(plan.projects)
     _identify(plan, meta, book)
     if plan.read_as == "master":
-        _check_master(plan, meta)
+        _check_master(plan, meta, data_tally or plan.tally)
     from .check import check_table
 
     for table in book.tables:
@@ -216,9 +226,9 @@ def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan:
 
 
 def _load_plan(path: Path, fiscal_year: int | None = None) -> Workbook:
-    """A master's hidden details and data sheet, without its other sheets (the national benchmark
-    spends half its time on them otherwise); every sheet of any other plan."""
-    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET,), only_sheets=(MASTER_DATA_SHEET,),
+    """A master's hidden details, data sheet and printed form sheet, without its other sheets (the
+    national benchmark spends half its time on them otherwise); every sheet of any other plan."""
+    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET,), only_sheets=(MASTER_DATA_SHEET, MASTER_FORM_SHEET),
                          fiscal_year=fiscal_year)
     if _is_master(book) or book.metadata.get("kind") == KIND:
         return book
@@ -316,12 +326,11 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _check_master(plan: OrgPlan, meta: dict[str, str]) -> None:
+def _check_master(plan: OrgPlan, meta: dict[str, str], t: Tally) -> None:
     """A draft, or a master changed by hand after merge made it: the totals merge stored in its hidden
     details (projects, budget, per quarter, per มิติ) differ from what its data sheet adds up to."""
     if meta.get("draft") == "yes":
         plan.problems.append(Problem("draft-plan", plan.path))
-    t = plan.tally
     counted = {"projects": str(t.projects), "budget_total": f"{t.budget:.2f}",
                "quarter_projects": ",".join(map(str, t.quarters)),
                "dimension_projects": ",".join(map(str, t.dimensions))}
@@ -336,6 +345,71 @@ def _check_master(plan: OrgPlan, meta: dict[str, str]) -> None:
                 detail=f"{thai}ที่บันทึกไว้คือ {stated} แต่แผ่นงาน \"{MASTER_DATA_SHEET}\" นับได้ {counted[key]}",
                 detail_en=f"its stored details say {english} is {stated} but its data sheet adds up to "
                           f"{counted[key]}"))
+
+
+_COMPARED = ("name", "unit", "quantity", "budget", "no_budget", "dimension", "indicator", "outcome",
+             *form.QUARTER_KEYS, "department")
+
+
+def _compare_printed(plan: OrgPlan, rows: list[RawRow], printed: list[Entry], data: list[Entry]) -> list[Entry]:
+    """A master's printed form sheet against its data sheet, project by project (the data sheet
+    names each project's row on the form sheet): a coordinator who edits the printed sheet and saves
+    it in Excel changes what was published, not the data. Every difference is `master-edited` at
+    its cell of the printed sheet; the printed values are the ones counted (where they agree, the
+    data sheet's, which keeps the text exactly as merged)."""
+    by_row = {e.row: e for e in data if e.sheet == MASTER_FORM_SHEET}
+    counted = []
+    for raw, entry in zip(rows, printed):
+        held = by_row.pop(raw.row, None)
+        counted.append(entry if held is None else held._replace(**{
+            key: getattr(entry, key) for key in _COMPARED if not _same(getattr(entry, key), getattr(held, key))}))
+        if held is None:
+            _edited(plan, raw, "name", entry.name, "",
+                    "โครงการนี้มีในแผ่นงานที่พิมพ์แต่ไม่มีในแผ่นงานข้อมูล", "a project on the printed sheet "
+                    "that the data sheet does not hold")
+            continue
+        for key in _COMPARED:
+            mine, theirs = getattr(entry, key), getattr(held, key)
+            if _same(mine, theirs):
+                continue
+            column = form.COLUMN_BY_KEY.get(key)
+            header = column.header if column else form.NO_BUDGET
+            _edited(plan, raw, "budget" if key == "no_budget" else key, mine, theirs,
+                    f"ช่อง \"{header}\" ในแผ่นงาน \"{MASTER_FORM_SHEET}\" คือ {_shown(mine)} "
+                    f"แต่แผ่นงาน \"{MASTER_DATA_SHEET}\" คือ {_shown(theirs)}",
+                    f"'{column.english if column else 'no budget'}' on the printed sheet is {_shown(mine)} but "
+                    f"the data sheet says {_shown(theirs)}")
+    for held in by_row.values():
+        plan.problems.append(Problem(
+            "master-edited", plan.path, sheet=MASTER_FORM_SHEET, row=held.row, column="name", value=held.name,
+            detail=f"โครงการ \"{held.name}\" ในแผ่นงานข้อมูลไม่อยู่ในแผ่นงานที่พิมพ์ (แถว {held.row})",
+            detail_en=f"the data sheet's project '{held.name}' is not on the printed sheet (row {held.row})"))
+    return counted
+
+
+def _edited(plan: OrgPlan, raw: RawRow, key: str, printed: Any, held: Any, thai: str, english: str) -> None:
+    cell = raw.cells.get(key)
+    plan.problems.append(Problem("master-edited", plan.path, sheet=raw.sheet, row=raw.row, column=key,
+                                 cell=cell.address if cell else None, value=_shown(printed),
+                                 detail=thai, detail_en=english))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return squeeze(a) == squeeze(b)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        return abs(a - b) < 0.005
+    return a == b
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(ว่าง)"
+    if isinstance(value, bool):
+        return "/" if value else "(ว่าง)"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
 
 
 _PARSERS = {form.BUDGET: cells.parse_amount, form.MARK: cells.parse_mark, form.DIMENSION: cells.parse_dimension,
