@@ -292,6 +292,8 @@ _YEAR_WORD = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)(25\d\d)$")
 def _header_words(row: list[Any], form: FormDescription) -> bool:
     """Whether a row holds header words in several columns (a header's lower row), not one heading
     nor a first project (whose "มิติที่ 1" or "2566" only look like headers)."""
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) and not 2400 <= v <= 2700 for v in row):
+        return False  # a budget, a quantity, a running number: a project's row
     texts = [t for v in row if (t := _header_key(v))]
     aliases = _aliases(form)
     exact = [t for t in texts if t in aliases or _YEAR_WORD.match(t)]

@@ -1,0 +1,234 @@
+"""Issue 10, item by item, through the real command line: never a silent wrong answer. Each plan is
+the seed plan (41 projects, มิติ 11/19/5/6, marks 27/34/15/9, 140,000 baht) in a layout seen in real
+files (tests/layouts.py), or a small form (tests/workbooks.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+import openpyxl
+from click.testing import CliRunner
+
+from ita_workbook.cli import main
+from layouts import Variant, render
+from seed import PLAN_TOML
+from workbooks import good, write_form
+
+DIMENSIONS = [11, 19, 5, 6]
+QUARTERS = [27, 34, 15, 9]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def run_json(*args) -> tuple[int, dict]:
+    result = run(*args, "--format", "json")
+    return result.exit_code, json.loads(result.output)
+
+
+def codes(report: dict) -> list[tuple[str, str | None]]:
+    return sorted((p["code"], p["cell"]) for f in report["files"] for p in f["problems"])
+
+
+def province(tmp_path, *plans, year: int | None = None) -> dict:
+    extra = ["--year", year] if year else []
+    result = run("province", *plans, "-o", tmp_path / "province.xlsx", *extra, "--format", "json")
+    return json.loads(result.output)
+
+
+# 1. A มิติ heading typed right under a one-row header
+
+def test_a_dimension_heading_right_under_a_one_row_header_is_a_heading(tmp_path):
+    for merged in (False, True):
+        plan = render(tmp_path / f"h1-{merged}.xlsx", Variant(header_rows=1, headings=True, blank_after_header=False,
+                                                                merged_headings=merged))
+        status, report = run_json("check", plan)
+        assert (status, codes(report), report["summary"]["projects"]) == (0, [], 41)
+        status, report = run_json("validate", plan, "--config", PLAN_TOML)
+        assert status == 0 and not {c for c, _ in codes(report)} & {"extra-column", "missing-column"}
+        org = province(tmp_path, plan)["organisations"][0]
+        assert (org["projects"], org["dimensions"], org["quarters"]) == (41, DIMENSIONS, QUARTERS)
+
+
+# 2. ภารกิจ sub-headings in their three shapes
+
+def test_sub_headings_are_never_projects_nor_spread_into_columns(tmp_path):
+    for shape in ("merged", "split", "name"):
+        plan = render(tmp_path / f"{shape}.xlsx", Variant(header_rows=1, headings=True, merged_headings=True,
+                                                          subheadings=shape))
+        status, report = run_json("check", plan)
+        assert (status, codes(report), report["summary"]["projects"]) == (0, [], 41), shape
+        result = run("merge", plan, "--config", PLAN_TOML, "-o", tmp_path / f"master-{shape}.xlsx")
+        assert result.exit_code == 0, result.output
+
+
+# 3. Month columns
+
+def test_month_columns_are_read_as_quarters(tmp_path):
+    plan = render(tmp_path / "months.xlsx", Variant(family="months", totals="wrong"))
+    status, report = run_json("check", plan)
+    # The only problem: the budget total, stated 1,000 too high.
+    assert status == 1 and [(p["code"], p["column"], p["value"], p["detail"]) for f in report["files"]
+                            for p in f["problems"]] == [("total-mismatch", "budget", "141,000", "140,000")]
+    org = province(tmp_path, plan)["organisations"][0]
+    assert (org["quarters"], org["errors"]) == (QUARTERS, 1)
+    status, report = run_json("validate", plan, "--config", PLAN_TOML)
+    assert status == 0 and "extra-column" not in {c for c, _ in codes(report)}
+
+
+# 4. 4-year plans and e-PlanNACC lists
+
+def test_a_four_year_plan_is_read_with_one_problem_naming_what_it_lacks(tmp_path):
+    plan = render(tmp_path / "4y.xlsx", Variant(family="four-year", headings=True, dimension_column=False,
+                                                 old_names=True, subheadings="split", extra_column=True))
+    status, report = run_json("check", plan, "--year", "2566")
+    problems = [p for f in report["files"] for p in f["problems"]]
+    assert status == 1 and [p["code"] for p in problems] == ["layout-lacks"]
+    assert "แผน ๔ ปี" in problems[0]["message"] and "ไตรมาส" in problems[0]["message"]
+    assert report["summary"]["projects"] == 41
+    out = province(tmp_path, plan, year=2566)["organisations"][0]
+    assert (out["read_as"], out["projects"], out["dimensions"], out["budget"], out["fiscal_year"]) == \
+        ("form", 41, DIMENSIONS, 140_000, 2566)
+    assert [p["code"] for p in out["problems"]] == ["layout-lacks"]
+    # Without the year, the budget cannot be counted: said, and each year's stated total still checked.
+    status, report = run_json("check", plan)
+    lacks = [p for f in report["files"] for p in f["problems"] if p["code"] == "layout-lacks"]
+    assert lacks[0]["value"] == "budget,q1,q2,q3,q4" and "--year" in lacks[0]["message"]
+
+
+def test_an_e_plannacc_list_is_read_with_one_problem_naming_what_it_lacks(tmp_path):
+    plan = render(tmp_path / "eplan.xlsx", Variant(family="e-plannacc"))
+    status, report = run_json("check", plan)
+    problems = [p for f in report["files"] for p in f["problems"]]
+    assert status == 1 and [p["code"] for p in problems] == ["layout-lacks"]
+    assert "e-PlanNACC" in problems[0]["message"]
+    status, report = run_json("validate", plan, "--config", PLAN_TOML)
+    found = {c for c, _ in codes(report)}
+    assert "header-not-found" not in found and "layout-lacks" in found
+    out = province(tmp_path, plan)["organisations"][0]
+    assert (out["projects"], out["dimensions"], out["budget"]) == (41, DIMENSIONS, 140_000)
+
+
+# 5. check never says OK about what it could not count
+
+def test_check_is_never_ok_about_what_it_could_not_count(tmp_path):
+    totals = ["รวมทั้งสิ้น 2 โครงการ"]
+    no_quarters = tmp_path / "no-quarters.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["ที่", "แผนงาน/โครงการ/กิจกรรม", "หน่วยนับ", "ปริมาณงาน", "งบประมาณ", "มิติ", "ตัวชี้วัด", "ผลลัพธ์",
+               "หน่วยงานรับผิดชอบ"])
+    for n in (1, 2):
+        ws.append([f"{n}.", f"โครงการอบรมคุณธรรม รุ่นที่ {n}", "คน", "40", "ไม่ใช้งบประมาณ", "1",
+                   "มีการจัดอบรม ๑ ครั้ง", "บุคลากรมีความรู้", "สำนักปลัด"])
+    ws.append(totals)
+    book.save(no_quarters)
+    status, report = run_json("check", no_quarters)
+    assert status == 1 and [p["value"] for f in report["files"] for p in f["problems"]] == ["q1,q2,q3,q4"]
+
+    # Without a มิติ column, and no heading row giving one.
+    no_dimension = write_form(tmp_path / "no-dimension.xlsx", [good(1), good(2)], totals=totals,
+                              merged_header=False)
+    book = openpyxl.load_workbook(no_dimension)
+    book.active.delete_cols(6)
+    book.save(no_dimension)
+    status, report = run_json("check", no_dimension)
+    assert status == 1 and [p["value"] for f in report["files"] for p in f["problems"]] == ["dimension"]
+
+    empty = write_form(tmp_path / "empty.xlsx", [], totals=["รวมทั้งสิ้น 0 โครงการ"])
+    status, report = run_json("check", empty)
+    assert status == 1 and [p["code"] for f in report["files"] for p in f["problems"]] == ["nothing-counted"]
+    assert "ไม่ผ่าน" in run("check", empty).output
+
+
+# 7. Totals that say what they include; negative budgets are errors, never summed
+
+def test_a_negative_budget_is_an_error_at_its_cell_and_never_summed(tmp_path):
+    plan = write_form(tmp_path / "p.xlsx", [good(1, budget=5000), good(2, budget=-3000)],
+                      totals=["รวมทั้งสิ้น 2 โครงการ", None, None, None, 5000])
+    status, report = run_json("check", plan)
+    assert status == 1 and codes(report) == [("bad-budget", "E6")]
+    out = province(tmp_path, plan)
+    org = out["organisations"][0]
+    assert org["budget"] == 5000 and ("bad-budget", "E6") in {(p["code"], p["cell"]) for p in org["problems"]}
+
+
+def test_province_totals_say_which_plans_they_include(tmp_path):
+    good_plan = render(tmp_path / "a.xlsx", Variant())
+    wrong = render(tmp_path / "b.xlsx", Variant(totals="wrong"))
+    book = openpyxl.load_workbook(wrong)
+    book.active["A2"] = "เทศบาลตำบลท่าฬ่อ"
+    book.save(wrong)
+    out = province(tmp_path, good_plan, wrong)
+    totals = out["summary"]["totals"]
+    assert totals["all_plans"]["projects"] == 82 and totals["plans_without_errors"]["projects"] == 41
+    assert totals["all_plans"]["budget"] == 280_000 and totals["plans_without_errors"]["budget"] == 140_000
+    text = run("province", good_plan, wrong, "-o", tmp_path / "p2.xlsx").output
+    assert "รวมแผนที่มีข้อผิดพลาด 1 แผน" in text and "plans without errors only: 41 projects" in text
+
+
+# 8. Excel error values
+
+def _with_error_value(path, cell: str, shown: str) -> None:
+    """The cell as Excel saves a formula that failed: t="e" and the error as its value."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = parts[sheet].decode()
+    xml, count = re.subn(rf'<c r="{cell}"[^>]*?(/>|>.*?</c>)',
+                         f'<c r="{cell}" t="e"><f>#REF!+1</f><v>{shown}</v></c>', xml, flags=re.S)
+    assert count == 1
+    parts[sheet] = xml.encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_an_excel_error_value_is_reported_as_such_not_as_empty(tmp_path):
+    plan = write_form(tmp_path / "p.xlsx", [good(1, budget=1000)], title=False)
+    _with_error_value(plan, "E3", "#REF!")
+    status, report = run_json("validate", plan)
+    problems = [(p["code"], p["cell"], p["value"]) for f in report["files"] for p in f["problems"]]
+    assert status == 1 and problems == [("excel-error", "E3", "#REF!")]
+    assert "#REF!" in run("validate", plan).output
+
+
+# 9. Invisible and direction characters
+
+def test_direction_marks_around_names_do_not_defeat_matching(tmp_path):
+    plan = write_form(tmp_path / "p.xlsx", [good(1, department="\u202aกองคลัง\u202c"),
+                                            good(2, department="\u200fกองคลัง\u00ad\ufeff")])
+    status, report = run_json("validate", plan, "--config", PLAN_TOML)
+    assert status == 0 and "unknown-department" not in {c for c, _ in codes(report)}
+    first = render(tmp_path / "a.xlsx", Variant())
+    second = render(tmp_path / "b.xlsx", Variant())
+    book = openpyxl.load_workbook(second)
+    book.active["A2"] = "\u2067เทศบาลตำบลโพทะเล\u2069\u200e"
+    book.save(second)
+    out = province(tmp_path, first, second)
+    assert [p["code"] for o in out["organisations"] for p in o["problems"]].count("duplicate-organisation") == 2
+
+
+# 10. A folder's files that are not read are named
+
+def test_every_file_of_a_folder_left_out_is_named_with_the_reason(tmp_path):
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    write_form(folder / "กองคลัง.xlsx", [good(1)])
+    for name in ("กองช่าง.docx", "กองการศึกษา.pdf", "สำนักปลัด.csv", "กองคลัง (ตรวจแล้ว).xlsx"):
+        (folder / name).write_bytes(b"x")
+    (folder / "เก่า").mkdir()
+    (folder / "~$กองคลัง.xlsx").write_bytes(b"lock")
+    expected = ["กองการศึกษา.pdf", "กองคลัง (ตรวจแล้ว).xlsx", "กองช่าง.docx", "สำนักปลัด.csv", "เก่า"]
+    for command in ("validate", "check"):
+        status, report = run_json(command, folder)
+        named = sorted(p["value"] for p in report["problems"] if p["code"] == "file-not-read")
+        assert named == sorted(expected), command
+    out = province(tmp_path, folder)
+    assert sorted(p["value"] for p in out["not_read"]) == sorted(expected)
+    text = run("validate", folder).output
+    assert "กองช่าง.docx" in text and "ไม่ใช่ไฟล์ Excel" in text
+
