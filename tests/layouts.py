@@ -124,7 +124,9 @@ def expected(variant: Variant) -> Expected:
     lacks = frozenset(QUARTER_KEYS) if variant.family in ("four-year", "e-plannacc") else frozenset()
     wrong = frozenset()
     if variant.totals == "wrong":  # check is run with the fiscal year: a 4-year plan's budget is that year's
-        wrong = frozenset({"q2", "budget"}) if variant.family == "yearly" else frozenset({"budget"})
+        wrong = frozenset({"q2" if variant.family == "yearly" else "month5", "budget"})
+        if variant.family not in ("yearly", "months"):
+            wrong = frozenset({"budget"})
     return Expected(
         tuple(clean_text(_value(variant, "name", r, i)) for i, r in enumerate(rows)),
         tuple(parse_dimension(r["dimension"]) for r in rows),
@@ -286,6 +288,10 @@ def _totals(ws, variant: Variant, cols, key_col: dict[str, int]) -> None:
     values: list = [None] * len(cols)
     label = f"รวมทั้งสิ้น {to_thai_digits(len(exp.names))} โครงการ"
     values[key_col.get("no", key_col.get("mission", 1)) - 1] = label
+    for n in range(1, 13):
+        if f"month{n}" in key_col:  # the middle month of each quarter is the one marked
+            count = exp.quarter_totals[(n - 1) // 3] if (n - 1) % 3 == 1 else 0
+            values[key_col[f"month{n}"] - 1] = count + (3 if wrong and n == 5 else 0)
     if "q1" in key_col:
         for i, q in enumerate(QUARTER_KEYS):
             values[key_col[q] - 1] = exp.quarter_totals[i] + (3 if wrong and q == "q2" else 0)

@@ -70,13 +70,28 @@ def test_sub_headings_are_never_projects_nor_spread_into_columns(tmp_path):
 def test_month_columns_are_read_as_quarters(tmp_path):
     plan = render(tmp_path / "months.xlsx", Variant(family="months", totals="wrong"))
     status, report = run_json("check", plan)
-    # The only problem: the budget total, stated 1,000 too high.
-    assert status == 1 and [(p["code"], p["column"], p["value"], p["detail"]) for f in report["files"]
-                            for p in f["problems"]] == [("total-mismatch", "budget", "141,000", "140,000")]
+    # The only problems: the budget total stated 1,000 too high, and February's count 3 too high.
+    assert status == 1 and sorted((p["code"], p["column"], p["value"], p["detail"]) for f in report["files"]
+                                  for p in f["problems"]) == [("total-mismatch", "budget", "141,000", "140,000"),
+                                                              ("total-mismatch", "month5", "37", "34")]
     org = province(tmp_path, plan)["organisations"][0]
-    assert (org["quarters"], org["errors"]) == (QUARTERS, 1)
+    assert (org["quarters"], org["errors"]) == (QUARTERS, 2)
     status, report = run_json("validate", plan, "--config", PLAN_TOML)
     assert status == 0 and "extra-column" not in {c for c, _ in codes(report)}
+
+
+def test_a_wrong_mark_in_any_month_is_reported_at_its_cell(tmp_path):
+    plan = render(tmp_path / "months.xlsx", Variant(family="months"))
+    book = openpyxl.load_workbook(plan)
+    ws = book.active
+    header = next(r for r in range(1, 10) if ws.cell(r, 9).value == "ต.ค.")
+    first = header + 1
+    ws.cell(first, 10).value = "/"  # พ.ย.: a mark beside the quarter's other months
+    ws.cell(first, 11).value = "ครึ่งเดือน"  # ธ.ค.: no mark
+    book.save(plan)
+    for command in ("check", "validate"):
+        status, report = run_json(command, plan, *(["--config", PLAN_TOML] if command == "validate" else []))
+        assert status == 1 and ("bad-quarter-mark", f"K{first}") in codes(report), command
 
 
 # 4. 4-year plans and e-PlanNACC lists

@@ -73,7 +73,13 @@ def check_table(path: str, table: Table) -> tuple[list[Problem], TableCheck]:
     dimensions = [0, 0, 0, 0]
     budget = 0.0
     years = {year: 0.0 for year in table.years} if table.budget_year is None else {}
+    months = {key: 0 for key in table.columns if key.startswith("month")}
     for row in table.rows:
+        for key in months:  # a wrong mark is reported through its quarter's cell
+            try:
+                months[key] += parse_mark(row.cells[key].value)
+            except CellError:
+                pass
         for i, key in enumerate(QUARTER_KEYS):
             cell = row.cells.get(key)
             try:
@@ -106,8 +112,10 @@ def check_table(path: str, table: Table) -> tuple[list[Problem], TableCheck]:
         problems.extend(_compare(path, totals, "budget", budget, _stated_budget))
     for year, amount in years.items():
         problems.extend(_compare(path, totals, f"{YEAR_PREFIX}{year}", amount, _stated_budget))
+    for key, count in months.items():
+        problems.extend(_compare(path, totals, key, count, _stated_count))
     for key, count in zip(QUARTER_KEYS, quarters):
-        if key not in table.lacks:
+        if key not in table.lacks and not months:  # a months table states its months' totals
             problems.extend(_compare(path, totals, key, count, _stated_count))
     return problems, counted
 

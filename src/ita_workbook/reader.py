@@ -529,12 +529,22 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
 
 
 def _quarters_from_months(cells: dict[str, RawCell], months: list[str]) -> None:
-    """A quarter's cell from its three months: the first month holding something (so that a mark
-    is read, or a wrong one reported, at its own cell), else the quarter's first month, empty."""
+    """A quarter's cell from its three months, so that a mark is read, or a wrong one reported, at
+    its own cell: a month holding what is no mark, else a marked month, else the first month."""
+    from .cells import CellError, parse_mark
+
+    def rank(cell: RawCell) -> int:
+        if cell.unevaluated:
+            return 0
+        try:
+            return 1 if parse_mark(cell.value) else 2
+        except CellError:
+            return 0
+
     for quarter in QUARTER_KEYS:
         own = [cells[m] for m in months if quarter_of_month(m) == quarter]
         if own:
-            cells[quarter] = next((c for c in own if _present(c.value) or c.unevaluated), RawCell(None, own[0].address))
+            cells[quarter] = min(own, key=rank)
 
 
 _SUBHEADING = re.compile(r"^(\d+(\.\d+)+\.?|ภารกิจ(ที่)?\d*)(?!\d)")
