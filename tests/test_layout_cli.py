@@ -108,6 +108,7 @@ def test_a_four_year_plan_is_read_with_one_problem_naming_what_it_lacks(tmp_path
     assert (out["read_as"], out["projects"], out["dimensions"], out["budget"], out["fiscal_year"]) == \
         ("form", 41, DIMENSIONS, 140_000, 2566)
     assert [p["code"] for p in out["problems"]] == ["layout-lacks"]
+    assert (out["layout"], out["quarters"]) == ("four-year", None)  # not counted, so never shown as 0
     # Without the year, the budget cannot be counted: said, and each year's stated total still checked.
     status, report = run_json("check", plan)
     lacks = [p for f in report["files"] for p in f["problems"] if p["code"] == "layout-lacks"]

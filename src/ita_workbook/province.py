@@ -106,6 +106,7 @@ class OrgPlan:
     problems: list[Problem] = field(default_factory=list)
     counted: bool = True  # False: not an organisation's plan (a province workbook), left out and said
     lacks: set[str] = field(default_factory=set)  # what its layout does not carry (form.COUNTED_KEYS)
+    layout: str = ""  # form.LAYOUTS key of a plan read as a table ("" for a master)
     tally: Tally = Tally()  # counted from the projects as they were read
     rows: bytes = b""  # the projects as rows of ข้อมูลรวม, compressed (see _render_rows)
     # Lines its own texts take on the summary (name, file, อำเภอ without and with the จังหวัด),
@@ -134,7 +135,10 @@ class OrgPlan:
         return {"path": self.path, "organisation": self.organisation, "district": self.district,
                 "province": self.province, "fiscal_year": self.fiscal_year, "read_as": self.read_as or None,
                 "name_from": self.name_from or None, "status": self.status, "projects": t.projects,
-                "dimensions": list(t.dimensions), "quarters": list(t.quarters), "budget": t.budget,
+                "layout": self.layout or None,
+                "dimensions": None if "dimension" in self.lacks else list(t.dimensions),
+                "quarters": None if "q1" in self.lacks else list(t.quarters),
+                "budget": None if "budget" in self.lacks else t.budget,
                 "errors": self.errors, "warnings": self.warnings,
                 "problems": [p.to_json() for p in self.problems]}
 
@@ -197,6 +201,7 @@ def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan:
                          for number, row in enumerate(book.rows, start=1)]
         if book.tables[0].budget_year is not None:
             plan.fiscal_year = book.tables[0].budget_year
+        plan.layout = book.tables[0].layout.key if book.tables[0].layout else ""
     else:
         return plan
     plan.tally = Tally.of(plan.projects)
@@ -980,10 +985,19 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.write_string(row, 2, place, text)
         if plan.read_as and plan.counted:
             tally = plan.tally
-            for col, count in enumerate((tally.projects, *tally.dimensions, *tally.quarters), start=_FIRST_COUNT):
-                ws.write_number(row, col, count, counts)
+            # What the plan's layout does not carry is left blank, never shown as zeros (its note says why).
+            lacking = [False, *(("dimension" in plan.lacks,) * 4), *(("q1" in plan.lacks,) * 4)]
+            for col, (count, blank) in enumerate(zip((tally.projects, *tally.dimensions, *tally.quarters), lacking),
+                                                 start=_FIRST_COUNT):
+                if blank:
+                    ws.write_blank(row, col, None, counts)
+                else:
+                    ws.write_number(row, col, count, counts)
             budget = tally.budget
-            ws.write_number(row, _BUDGET, budget, amount if float(budget).is_integer() else cents)
+            if "budget" in plan.lacks:
+                ws.write_blank(row, _BUDGET, None, amount)
+            else:
+                ws.write_number(row, _BUDGET, budget, amount if float(budget).is_integer() else cents)
         else:
             for col in range(_FIRST_COUNT, _BUDGET + 1):
                 ws.write_blank(row, col, None, centred)
@@ -1032,6 +1046,8 @@ def _note(plan: OrgPlan) -> str:
     parts = [STATUS_TEXT[plan.status]]
     if plan.read_as:
         parts.append(READ_AS[plan.read_as])
+    if plan.layout and plan.layout != form.LAYOUTS[-1].key:
+        parts.append(form.LAYOUT_BY_KEY[plan.layout].thai)
     if plan.name_from and plan.name_from != "metadata":
         parts.append(f"ชื่อจาก{NAME_FROM[plan.name_from]}")
     return " · ".join(parts)
