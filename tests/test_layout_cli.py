@@ -248,3 +248,34 @@ def test_every_file_of_a_folder_left_out_is_named_with_the_reason(tmp_path):
     text = run("validate", folder).output
     assert "กองช่าง.docx" in text and "ไม่ใช่ไฟล์ Excel" in text
 
+
+
+def test_a_four_year_plan_with_a_three_row_header_and_merged_budgets(tmp_path):
+    """Another 4-year shape: งบประมาณและที่มา over the years, ปี … under it, งบประมาณ (บาท) under each;
+    ไม่ใช้งบประมาณ merged over the four years; the totals row's count typed beside its รวม."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["แผนปฏิบัติการป้องกันการทุจริต ๔ ปี (พ.ศ. ๒๕๖๑ - ๒๕๖๔)"])
+    ws.append(["องค์การบริหารส่วนตำบลทดสอบ อำเภอเมือง จังหวัดพิจิตร"])
+    ws.append(["ภารกิจตามมิติ", "โครงการ/กิจกรรม/มาตรการ", "งบประมาณและที่มา", None, None, None, "หมายเหตุ"])
+    ws.append([None, None, "ปี ๒๕๖๑", "ปี ๒๕๖๒", "ปี ๒๕๖๓", "ปี ๒๕๖๔", None])
+    ws.append([None, None, *["งบประมาณ (บาท)"] * 4, None])
+    for merge in ("A3:A5", "B3:B5", "C3:F3", "G3:G5"):
+        ws.merge_cells(merge)
+    ws.append(["มิติที่ ๑ การสร้างสังคมที่ไม่ทนต่อการทุจริต"])
+    ws.merge_cells("A6:G6")
+    ws.append(["1.1 การสร้างจิตสำนึกและความตระหนักแก่บุคลากร", "๑) โครงการอบรมคุณธรรม", 10000, 10000, 12000, 10000])
+    ws.append([None, "๒) มาตรการส่งเสริมการปฏิบัติงานตามประมวลจริยธรรม", "ไม่ใช้งบประมาณ"])
+    ws.merge_cells("C8:F8")
+    ws.merge_cells("A7:A8")
+    ws.append(["มิติที่ ๔ การเสริมสร้างและปรับปรุงกลไกในการตรวจสอบการปฏิบัติราชการ"])
+    ws.merge_cells("A9:G9")
+    ws.append([None, "๑) กิจกรรมการจัดทำรายงานการควบคุมภายใน", "-", "-", "-", "-"])
+    ws.append(["รวม", "๓ โครงการ", 10000, 10000, 15000, 10000])
+    book.save(tmp_path / "4y.xlsx")
+    status, report = run_json("check", tmp_path / "4y.xlsx", "--year", "2563")
+    problems = [(p["code"], p["cell"], p["value"]) for f in report["files"] for p in f["problems"]]
+    assert status == 1 and problems == [("layout-lacks", None, "q1,q2,q3,q4"), ("total-mismatch", "E11", "15,000")]
+    assert "ปี 2561, ปี 2562, ปี 2563, ปี 2564" in report["files"][0]["problems"][0]["detail"]
+    out = province(tmp_path, tmp_path / "4y.xlsx", year=2563)["organisations"][0]
+    assert (out["projects"], out["dimensions"], out["budget"]) == (3, [2, 0, 0, 1], 12_000)

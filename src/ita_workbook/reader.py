@@ -474,7 +474,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     heading such as "มิติที่ ๑ …", "๑.๑ การสร้างจิตสำนึก…", "1.2.2 …", or one text merged across the
     table) is a heading; a row with data beyond its name is a project."""
     rows = sheet.rows
-    label_cols = [table.columns[k] for k in LABEL_KEYS if k in table.columns]
+    label_cols = sorted(table.columns[k] for k in LABEL_KEYS if k in table.columns)  # the leftmost text labels a row
     months = sorted((k for k in table.columns if k.startswith("month")), key=lambda k: int(k[5:]))
     budget_key = f"{YEAR_PREFIX}{table.budget_year}" if table.budget_year is not None else None
     section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
