@@ -388,7 +388,8 @@ def _fill_merged(sheet: grids.Grid) -> tuple[set[tuple[int, int]], set[int]]:
     for (r0, c0), (r1, c1) in sheet.merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
-        if c1 - c0 + 1 >= max(3, WIDE_MERGE * width):
+        # One or two rows high: a block merged over many rows hides what is under it, as in Excel.
+        if c1 - c0 + 1 >= max(3, WIDE_MERGE * width) and r1 - r0 < 2:
             wide.update(range(r0, min(r1, len(rows) - 1) + 1))
             continue
         value = rows[r0][c0]
