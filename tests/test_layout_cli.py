@@ -279,3 +279,10 @@ def test_a_four_year_plan_with_a_three_row_header_and_merged_budgets(tmp_path):
     assert "ปี 2561, ปี 2562, ปี 2563, ปี 2564" in report["files"][0]["problems"][0]["detail"]
     out = province(tmp_path, tmp_path / "4y.xlsx", year=2563)["organisations"][0]
     assert (out["projects"], out["dimensions"], out["budget"]) == (3, [2, 0, 0, 1], 12_000)
+
+
+def test_check_names_each_project_no_dimension_count_holds(tmp_path):
+    plan = write_form(tmp_path / "p.xlsx", [good(1), good(2, dimension=None), good(3, dimension=7)],
+                      totals=["รวมทั้งสิ้น 3 โครงการ"])
+    status, report = run_json("check", plan)
+    assert status == 1 and codes(report) == [("bad-dimension", "F7"), ("missing-value", "F6")]

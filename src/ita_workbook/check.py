@@ -88,11 +88,15 @@ def check_table(path: str, table: Table) -> tuple[list[Problem], TableCheck]:
                 problems.append(_cell_problem(exc.code, path, row, key, cell))
         cell = row.cells.get("dimension")
         try:
-            number = parse_dimension(cell.value) if cell is not None else None
-            if number in (1, 2, 3, 4):
-                dimensions[number - 1] += 1
+            number = parse_dimension(cell.value) if cell is not None and not cell.unevaluated else None
         except CellError:
-            pass  # validate and province report a มิติ they cannot read; check counts what it can
+            number = None
+        if number in (1, 2, 3, 4):
+            dimensions[number - 1] += 1
+        elif cell is not None:  # a project no มิติ count holds: said, as validate and province say it
+            code = ("formula-without-value" if cell.unevaluated else
+                    "missing-value" if cell.value is None else "bad-dimension")
+            problems.append(_cell_problem(code, path, row, "dimension", cell))
         budget += _amount(path, row, "budget", problems)
         for year in years:
             years[year] += _amount(path, row, f"{YEAR_PREFIX}{year}", problems)
