@@ -160,7 +160,12 @@ def check(plans: tuple[str, ...], fiscal_year: str | None, fmt: str) -> None:
     Recounts the projects, the projects of each quarter and the budget from the rows and compares
     them with the รวม… row under the table.
 
-    Exit 0: totals right; 1: a total is wrong or missing; 2: wrong command line.
+    อ่านแผนรายปี แผนที่ระบุเป็นเดือน แผน ๔ ปี (ระบุ --year) และรายการจาก e-PlanNACC
+    สิ่งที่ตารางไม่มีจะแจ้งไว้ ไม่นับเป็นศูนย์ / Reads the yearly form, month columns, 4-year plans
+    (with --year) and e-PlanNACC lists; what a layout lacks is said, never counted as zero.
+
+    Exit 0: totals right; 1: a total is wrong or missing, or something could not be counted;
+    2: wrong command line.
     """
     from .check import check_files, summary_text
 
