@@ -155,7 +155,7 @@ LAYOUT_BY_KEY = {layout.key: layout for layout in LAYOUTS}
 COUNTED_KEYS = ("dimension", "budget", *QUARTER_KEYS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per form: hashed by identity (the reader caches on it)
 class FormDescription:
     """A form as the reader needs it: its columns, the columns its other layouts carry, and the layouts."""
     name: str

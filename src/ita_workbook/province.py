@@ -400,6 +400,8 @@ def _edited(plan: OrgPlan, raw: RawRow, key: str, printed: Any, held: Any, thai:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if a == b and type(a) is type(b):  # nearly always: the printed sheet was left as merge wrote it
+        return True
     if isinstance(a, str) and isinstance(b, str):
         return squeeze(a) == squeeze(b)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
