@@ -109,7 +109,9 @@ MONTH_NAMES = ("ตุลาคม", "พฤศจิกายน", "ธัน�
 def _month(n: int) -> Column:
     short = MONTHS[n - 1]
     return Column(key=f"month{n}", header=short, kind=MARK, width=4, required=False, value_required=False,
-                  group=PERIOD_GROUP, aliases=(MONTH_NAMES[n - 1], short.replace(".", "")), english=f"month {n}")
+                  group=PERIOD_GROUP, aliases=(MONTH_NAMES[n - 1], short.replace(".", "")),
+                  english=("October", "November", "December", "January", "February", "March", "April", "May", "June",
+                           "July", "August", "September")[n - 1])
 
 
 MONTH_COLUMNS = tuple(_month(n) for n in range(1, 13))
@@ -150,6 +152,16 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("yearly", "แผนรายปีตามแบบฟอร์ม", "the yearly form"),
 )
 LAYOUT_BY_KEY = {layout.key: layout for layout in LAYOUTS}
+ANY_COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *MONTH_COLUMNS, *OTHER_COLUMNS)}
+
+
+def column_names(key: str) -> tuple[str, str]:
+    """(Thai, English) name of a column key of any layout, for messages: `year:2566` is that year's budget."""
+    if key.startswith(YEAR_PREFIX):
+        year = key.removeprefix(YEAR_PREFIX)
+        return f"งบประมาณ ปี {year}", f"budget {year}"
+    column = ANY_COLUMN_BY_KEY.get(key)
+    return (column.header, column.english) if column else (key, key)
 # What a table must carry for its projects to be counted as the summary counts them; a layout
 # without one of these is said, once, never counted as zeros.
 COUNTED_KEYS = ("dimension", "budget", *QUARTER_KEYS)

@@ -174,18 +174,17 @@ class Problem:
     message_en: str = field(init=False)
 
     def __post_init__(self) -> None:
-        from .form import COLUMN_BY_KEY
+        from .form import column_names
 
         spec = CODES[self.code]
         self.severity = spec.severity
-        column = COLUMN_BY_KEY.get(self.column or "")
+        thai, english = column_names(self.column) if self.column else ("", "")
         shown = "" if self.value is None else str(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        words = {"value": shown, "column": column.header if column else (self.column or ""),
-                 "detail": self.detail, "detail_en": self.detail_en or self.detail}
+        words = {"value": shown, "column": thai, "detail": self.detail, "detail_en": self.detail_en or self.detail}
         self.message = spec.thai.format(**words)
-        self.message_en = spec.english.format(**{**words, "column": column.english if column else words["column"]})
+        self.message_en = spec.english.format(**{**words, "column": english})
 
     @property
     def is_error(self) -> bool:
