@@ -1,9 +1,12 @@
 """A workbook → the rows of its form tables, each value with its cell address.
 
-Finds every visible sheet whose first rows hold the form's header (one or two rows, merged or not),
-spreads vertically merged values over the rows they cover, joins rows that only continue the text of
-the project above, skips blank rows and repeated page headers, and stops a table at its `รวม…` row.
-Never raises for a bad file: what cannot be read becomes a Problem.
+Takes a form description (form.PLAN_FORM by default) and finds every visible sheet whose first rows
+hold its header (one to three rows, merged or not) in any of its layouts (the yearly form, months,
+4-year, e-PlanNACC); spreads merged values over the cells they cover, except a merge across the
+table, which is a heading; tells headings (มิติ, ภารกิจ 1.1 …) from projects by what a row holds;
+joins rows that only continue the text of the project above, skips blank rows and repeated page
+headers, and stops a table at its `รวม…` row. Never raises for a bad file: what cannot be read
+becomes a Problem.
 """
 
 from __future__ import annotations
@@ -279,11 +282,6 @@ def _match_rows(block: list[list[Any]], form: FormDescription) -> dict[str, int]
         if key and key not in columns:
             columns[key] = col
     return columns
-
-
-def _match_row(row: list[Any], below: list[Any] | None, form: FormDescription = PLAN_FORM) -> tuple[dict[str, int], bool]:
-    """Column key → column of a row alone, or with the row below when that is a header row too."""
-    return _match_rows([row] if below is None else [row, below], form), below is not None
 
 
 _YEAR_WORD = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)(25\d\d)$")
