@@ -9,9 +9,11 @@ import re
 import zipfile
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from ita_workbook.cli import main
+from ita_workbook.pdf import find_libreoffice
 from layouts import Variant, render
 from seed import PLAN_TOML
 from workbooks import good, write_form
@@ -286,3 +288,40 @@ def test_check_names_each_project_no_dimension_count_holds(tmp_path):
                       totals=["รวมทั้งสิ้น 3 โครงการ"])
     status, report = run_json("check", plan)
     assert status == 1 and codes(report) == [("bad-dimension", "F7"), ("missing-value", "F6")]
+
+
+# 6. A master whose printed sheet was edited and saved again in LibreOffice
+
+@pytest.mark.skipif(find_libreoffice() is None, reason="needs LibreOffice")
+def test_a_master_edited_and_saved_in_libreoffice_is_caught_at_the_cells(tmp_path):
+    import subprocess
+
+    from ita_workbook.config import load_config
+    from ita_workbook.master import Heading, write_master
+    from ita_workbook.validate import validate_files
+    from seed import write_department_workbooks
+
+    write_department_workbooks(tmp_path / "in")
+    result = validate_files(sorted((tmp_path / "in").iterdir()), load_config(PLAN_TOML))
+    master = tmp_path / "master.xlsx"
+    write_master(result.plan, master, Heading("เทศบาลตำบลโพทะเล", "โพทะเล", "พิจิตร", 2566))
+    book = openpyxl.load_workbook(master)
+    ws = book["แผนปฏิบัติการ"]
+    first = next(r for r in range(1, 20) if ws.cell(r, 2).value == result.plan.projects[0].name)
+    ticked = next(r for r in range(first, first + 41) if not ws.cell(r, 12).value)
+    budgeted = next(r for r in range(first, first + 41) if isinstance(ws.cell(r, 5).value, (int, float)))
+    ws.cell(ticked, 12).value = "/"
+    ws.cell(budgeted, 5).value = ws.cell(budgeted, 5).value + 5000
+    book.save(tmp_path / "edited.xlsx")
+    # Saved again by LibreOffice, as a coordinator would: the totals are computed anew.
+    subprocess.run([find_libreoffice(), "--headless", "--norestore",
+                    f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "xlsx",
+                    "--outdir", str(tmp_path / "saved"), str(tmp_path / "edited.xlsx")],
+                   capture_output=True, timeout=300, check=False)
+    saved = tmp_path / "saved" / "edited.xlsx"
+    if not saved.exists():
+        pytest.skip("LibreOffice did not convert the file here")
+    org = province(tmp_path, saved)["organisations"][0]
+    assert [(p["code"], p["cell"]) for p in org["problems"]] == [
+        ("master-edited", f"L{ticked}"), ("master-edited", f"E{budgeted}")]
+    assert (org["status"], org["budget"], org["quarters"][3]) == ("errors", 145_000, QUARTERS[3] + 1)
