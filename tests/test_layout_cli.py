@@ -325,3 +325,41 @@ def test_a_master_edited_and_saved_in_libreoffice_is_caught_at_the_cells(tmp_pat
     assert [(p["code"], p["cell"]) for p in org["problems"]] == [
         ("master-edited", f"L{ticked}"), ("master-edited", f"E{budgeted}")]
     assert (org["status"], org["budget"], org["quarters"][3]) == ("errors", 145_000, QUARTERS[3] + 1)
+
+
+def _two_row_plan(path, top, bottom, merges, rows):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["แผนปฏิบัติการป้องกันการทุจริต ประจำปี พ.ศ. ๒๕๖๖"])
+    ws.append(top)
+    ws.append(bottom)
+    for merge in merges:
+        ws.merge_cells(merge)
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+def test_years_typed_as_numbers_under_one_budget_header_are_a_four_year_plan(tmp_path):
+    plan = _two_row_plan(tmp_path / "4y.xlsx", ["ภารกิจตามมิติ", "โครงการ/กิจกรรม/มาตรการ", "งบประมาณ (บาท)", None, None,
+                                                None, "หมายเหตุ"],
+                         [None, None, 2561, 2562, 2563, 2564, None], ["A2:A3", "B2:B3", "C2:F2", "G2:G3"],
+                         [["มิติที่ 1 การสร้างสังคมที่ไม่ทนต่อการทุจริต"], [None, "โครงการ ก", 1000, 2000, 3000, 4000],
+                          [None, "โครงการ ข", "-", "-", "-", "-"], ["รวม", None, 1000, 2000, 3000, 4000]])
+    status, report = run_json("check", plan, "--year", "2562")
+    assert status == 1 and [p["code"] for f in report["files"] for p in f["problems"]] == ["layout-lacks"]
+    out = province(tmp_path, plan, year=2562)["organisations"][0]
+    assert (out["layout"], out["projects"], out["dimensions"], out["budget"]) == ("four-year", 2, [2, 0, 0, 0], 2000)
+
+
+def test_one_year_over_the_budget_column_is_the_budget(tmp_path):
+    top = ["ที่", "แผนงาน/โครงการ/กิจกรรม", "หน่วยนับ", "ปริมาณงาน", "ปี ๒๕๖๖", "มิติ", "ตัวชี้วัด", "ผลลัพธ์",
+           "ไตรมาส ๑", "ไตรมาส ๒", "ไตรมาส ๓", "ไตรมาส ๔", "หน่วยงานรับผิดชอบ"]
+    merges = [f"{c}2:{c}3" for c in "ABCDFGHIJKLM"]
+    plan = _two_row_plan(tmp_path / "p.xlsx", top, [None] * 4 + ["งบประมาณ (บาท)"] + [None] * 8, merges,
+                         [["1.", "โครงการ ก", "คน", 10, 5000, 1, "อบรม ๑ ครั้ง", "มีความรู้", "/", None, None, None,
+                           "กองคลัง"],
+                          ["รวมทั้งสิ้น 1 โครงการ", None, None, None, 6000, None, None, None, 1, 0, 0, 0]])
+    status, report = run_json("check", plan)
+    assert status == 1 and codes(report) == [("total-mismatch", "E5")]

@@ -236,7 +236,7 @@ def _aliases(form: FormDescription) -> dict[str, str]:
 
 # A qualifier never holds Thai letters: "มิติที่ 1" is a header, "มิติที่ ๑ การสร้าง…" a heading.
 _QUALIFIER = re.compile(r"^(\(.*\)|\[.*\]|ปี.*|พ\.ศ.*|\d[^ก-ฮ]*|[-:/].*)$")
-_YEAR_HEADER = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)?(25\d\d)$")
+_YEAR_HEADER = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)?(25\d\d)(?:\.0)?$")  # 2561.0: a year typed as a number
 
 
 def _match_header(text: str, exact: bool = False, form: FormDescription = PLAN_FORM) -> str | None:
@@ -281,6 +281,9 @@ def _match_rows(block: list[list[Any]], form: FormDescription) -> dict[str, int]
         key = _column_key([t for t in texts if t], form) if any(texts) else None
         if key and key not in columns:
             columns[key] = col
+    years = [k for k in columns if k.startswith(YEAR_PREFIX)]
+    if len(years) == 1 and "budget" not in columns:  # "งบประมาณ (บาท)" under "ปี 2566": the budget
+        columns["budget"] = columns.pop(years[0])
     return columns
 
 
@@ -294,7 +297,9 @@ def _header_words(row: list[Any], form: FormDescription) -> bool:
         return False  # a budget, a quantity, a running number: a project's row
     texts = [t for v in row if (t := _header_key(v))]
     aliases = _aliases(form)
-    exact = [t for t in texts if t in aliases or _YEAR_WORD.match(t)]
+    years = [t for t in texts if _year_header(t)]
+    # Bare years (2561 2562 …) side by side are a 4-year plan's header; one alone is a project's year.
+    exact = [t for t in texts if t in aliases or _YEAR_WORD.match(t) or (len(years) >= 2 and t in years)]
     qualified = [t for t in texts if t not in exact and _match_header(t, form=form)]
     if len(exact) < 2 and (len(exact) + len(qualified) < 3 or any(len(t) > 40 for t in texts)):
         return False
