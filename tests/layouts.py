@@ -42,11 +42,13 @@ class Variant:
     extra_column: bool = False  # a หมายเหตุ column the clerk added, with data
     totals: str = "right"  # right · wrong (quarter 2 and the budget) · none
     old_names: bool = False  # four-year: headings with the 2561-2564 names of the มิติ
+    dimension_marks: bool = False  # e-plannacc: a column per มิติ (สอดคล้อง (มิติที่ ๑) …), the project's marked
 
     @property
     def name(self) -> str:
         parts = [self.family, f"h{self.header_rows}"]
-        parts += [k for k in ("headings", "merged_headings", "department_merged", "extra_column", "old_names")
+        parts += [k for k in ("headings", "merged_headings", "department_merged", "extra_column", "old_names",
+                              "dimension_marks")
                   if getattr(self, k)]
         if self.headings and not self.blank_after_header:
             parts.append("no_blank")
@@ -75,15 +77,17 @@ def variants() -> list[Variant]:
     for merged, sub, old, totals in itertools.product((False, True), ("", "split", "name"), (False, True),
                                                       ("right", "wrong", "none")):
         found.append(Variant("four-year", 2, True, True, merged, sub, False, False, True, totals, old))
-    for totals in ("right", "none"):
-        found.append(Variant("e-plannacc", 1, totals=totals))
+    for totals, marks in itertools.product(("right", "none"), (False, True)):
+        found.append(Variant("e-plannacc", 1, totals=totals, dimension_marks=marks))
     return found
 
 
 def sample(step: int = 7) -> list[Variant]:
-    """Every `step`-th variant, and every family's first: a quick run that still covers each family."""
+    """Every `step`-th variant, every family's first and every e-PlanNACC list: a quick run that still
+    covers each family and shape."""
     every = variants()
     chosen = every[::step]
+    chosen += [v for v in every if v.family == "e-plannacc" and v not in chosen]
     for family in ("yearly", "months", "four-year", "e-plannacc"):
         first = next(v for v in every if v.family == family)
         if first not in chosen:
@@ -144,9 +148,11 @@ def _columns(variant: Variant) -> list[tuple[str, str, str | None]]:
                 *((f"year{y}", "งบประมาณ (บาท)", f"ปี {to_thai_digits(y)}") for y in YEARS),
                 ("remark", "หมายเหตุ", None)]
     if variant.family == "e-plannacc":
+        dimension = ([(f"mark{n}", f"สอดคล้อง (มิติที่ {to_thai_digits(n)})", None) for n in (1, 2, 3, 4)]
+                     if variant.dimension_marks else [("dimension", "สอดคล้อง (มิติที่)", None)])
         return [("no", "ลำดับที่", None), ("kind", "ประเภทงาน", None),
                 ("name", "ชื่อโครงการ/กิจกรรม/มาตรการ/แนวปฏิบัติ", None),
-                ("budget", "งบประมาณตามแผนพัฒนาท้องถิ่น", None), ("dimension", "สอดคล้อง (มิติที่)", None),
+                ("budget", "งบประมาณตามแผนพัฒนาท้องถิ่น", None), *dimension,
                 ("plan_year", "ดำเนินการ ปีงบประมาณ พ.ศ. ๒๕๖๖", None)]
     two = variant.header_rows == 2
     target = "เป้าหมายที่ดำเนินงาน" if two else None
@@ -172,6 +178,8 @@ def _value(variant: Variant, key: str, row: dict[str, str], index: int):
         quarter = QUARTER_KEYS[(n - 1) // 3]
         # The middle month of each quarter marked: a quarter is marked when any of its months is.
         return "/" if row[quarter].strip() and (n - 1) % 3 == 1 else None
+    if key.startswith("mark"):
+        return "/" if parse_dimension(row["dimension"]) == int(key[4:]) else None
     if key.startswith("year"):
         year = int(key[4:])
         return row["budget"] if year == FISCAL_YEAR else ("๕,๐๐๐" if row["budget"][0] in "๐๑๒๓๔๕๖๗๘๙" else

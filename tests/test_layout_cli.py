@@ -363,3 +363,16 @@ def test_one_year_over_the_budget_column_is_the_budget(tmp_path):
                           ["รวมทั้งสิ้น 1 โครงการ", None, None, None, 6000, None, None, None, 1, 0, 0, 0]])
     status, report = run_json("check", plan)
     assert status == 1 and codes(report) == [("total-mismatch", "E5")]
+
+
+def test_a_project_marked_in_two_dimension_columns_is_reported_not_counted_in_one(tmp_path):
+    plan = render(tmp_path / "eplan.xlsx", Variant(family="e-plannacc", dimension_marks=True))
+    book = openpyxl.load_workbook(plan)
+    ws = book.active
+    header = next(r for r in range(1, 10) if ws.cell(r, 3).value and "ชื่อโครงการ" in ws.cell(r, 3).value)
+    ws.cell(header + 1, 6).value = "/"  # มิติที่ ๒ ticked beside its มิติที่ ๑
+    book.save(plan)
+    status, report = run_json("check", plan)
+    assert ("bad-dimension", f"E{header + 1}") in codes(report)
+    org = province(tmp_path, plan)["organisations"][0]
+    assert org["dimensions"] == [DIMENSIONS[0] - 1, *DIMENSIONS[1:]]

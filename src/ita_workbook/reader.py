@@ -270,7 +270,14 @@ def _column_key(texts: list[str], form: FormDescription) -> str | None:
     year = next((y for t in texts if (y := _year_header(t))), None)
     if year and key in (None, "budget"):
         return f"{YEAR_PREFIX}{year}"
+    if key in (None, "dimension") and (mark := _DIMENSION_MARK.search(texts[-1])):
+        return f"{DIMENSION_MARK_PREFIX}{mark.group(1)}"
     return key
+
+
+# "สอดคล้อง (มิติที่ 2)", "มิติที่ ๒": a column per มิติ, the project's marked (e-PlanNACC lists).
+_DIMENSION_MARK = re.compile(r"มิติ(?:ที่)?([1-4])\)?$")
+DIMENSION_MARK_PREFIX = "dimension:"
 
 
 def _match_rows(block: list[list[Any]], form: FormDescription) -> dict[str, int]:
@@ -284,6 +291,12 @@ def _match_rows(block: list[list[Any]], form: FormDescription) -> dict[str, int]
     years = [k for k in columns if k.startswith(YEAR_PREFIX)]
     if len(years) == 1 and "budget" not in columns:  # "งบประมาณ (บาท)" under "ปี 2566": the budget
         columns["budget"] = columns.pop(years[0])
+    marks = [k for k in columns if k.startswith(DIMENSION_MARK_PREFIX)]
+    if len(marks) == 1 and "dimension" not in columns:  # "มิติที่ 1" alone heads the มิติ column
+        columns["dimension"] = columns.pop(marks[0])
+    elif "dimension" in columns:
+        for key in marks:
+            columns.pop(key)
     return columns
 
 
@@ -445,13 +458,14 @@ def _missing(table: Table, form: FormDescription) -> list[str]:
         have |= {quarter_of_month(k) for k in have if k.startswith("month")}
     if table.budget_year is not None:
         have.add("budget")
-    if table.headings:
+    if table.headings or any(k.startswith(DIMENSION_MARK_PREFIX) for k in have):
         have.add("dimension")
     return [c.key for c in form.columns if c.key not in have]
 
 
 def _has_dimension(table: Table) -> bool:
-    return "dimension" in table.columns or bool(table.headings)
+    return "dimension" in table.columns or bool(table.headings) or \
+        any(k.startswith(DIMENSION_MARK_PREFIX) for k in table.columns)
 
 
 def _title_lines(rows: list[list[Any]], header_row: int, form: FormDescription = PLAN_FORM) -> list[str]:
@@ -480,6 +494,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     rows = sheet.rows
     label_cols = sorted(table.columns[k] for k in LABEL_KEYS if k in table.columns)  # the leftmost text labels a row
     months = sorted((k for k in table.columns if k.startswith("month")), key=lambda k: int(k[5:]))
+    dimension_marks = sorted(k for k in table.columns if k.startswith(DIMENSION_MARK_PREFIX))
     budget_key = f"{YEAR_PREFIX}{table.budget_year}" if table.budget_year is not None else None
     section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
     for r in range(first, len(rows)):
@@ -492,6 +507,8 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             cells[key] = RawCell(value, cell_address(r, col), (r, col) in inherited, (r, col) in sheet.unevaluated)
         if months:
             _quarters_from_months(cells, months)
+        if dimension_marks:
+            cells["dimension"] = _dimension_from_marks(cells, dimension_marks)
         if budget_key is not None:
             cells["budget"] = cells[budget_key]
         label = next((str(values[c]).strip() for c in label_cols
@@ -549,6 +566,24 @@ def _quarters_from_months(cells: dict[str, RawCell], months: list[str]) -> None:
         own = [cells[m] for m in months if quarter_of_month(m) == quarter]
         if own:
             cells[quarter] = min(own, key=rank)
+
+
+def _dimension_from_marks(cells: dict[str, RawCell], marks: list[str]) -> RawCell:
+    """The มิติ of a row with a column per มิติ: the number of the one marked, at its cell; a cell
+    holding what is no mark is the row's มิติ cell (reported there), none marked an empty one."""
+    from .cells import CellError, parse_mark
+
+    marked = []
+    for key in marks:
+        cell = cells[key]
+        try:
+            if parse_mark(cell.value):
+                marked.append(RawCell(int(key.removeprefix(DIMENSION_MARK_PREFIX)), cell.address, cell.inherited))
+        except CellError:
+            return cell
+    if len(marked) > 1:  # two มิติ for one project: the cell is shown as typed, so it is reported
+        return RawCell(f"หลายมิติ ({', '.join(str(c.value) for c in marked)})", marked[0].address)
+    return marked[0] if marked else RawCell(None, cells[marks[0]].address)
 
 
 _SUBHEADING = re.compile(r"^(\d+(\.\d+)+\.?|ภารกิจ(ที่)?\d*)(?!\d)")
