@@ -27,6 +27,16 @@ class CellError(Exception):
         self.detail_en = detail_en
 
 
+# What Excel shows in a cell whose formula failed (grid.py keeps them; calamine gives "" for them).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+                          "#PYTHON!", "#EXTERNAL!"})
+
+
+def is_excel_error(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+
+
 def _excel_date(value: Any) -> CellError:
     """What Excel made of a typed 1/2 or 8:30, said as a date or time the clerk recognises; the
     problem shows what was typed (problems.as_typed)."""
@@ -46,6 +56,8 @@ def is_empty(value: Any) -> bool:
 def parse_text(value: Any) -> str | None:
     if value is None:
         return None
+    if is_excel_error(value):
+        raise CellError("excel-error")
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -105,6 +117,15 @@ def parse_budget(value: Any) -> tuple[float | None, bool]:
     return number, False
 
 
+def parse_summed_budget(value: Any) -> tuple[float | None, bool]:
+    """`parse_budget` for the readers that add budgets up without the schema (check, province): a
+    negative amount is `bad-budget` there too, so that it is never summed."""
+    amount, no_budget = parse_budget(value)
+    if amount is not None and amount < 0:
+        raise CellError("bad-budget")
+    return amount, no_budget
+
+
 _DIMENSION_PREFIX = re.compile(r"^(มิติที่|มิติ|ที่)")
 _LEADING_NUMBER = re.compile(r"^(\d+)(?:\.0*)?(?!\d)")
 _DIMENSION_NAMES = {squeeze(n): d.number for d in DIMENSIONS for n in (d.name, d.old_name)}
@@ -152,6 +173,8 @@ def parse_mark(value: Any) -> bool:
         if value == 0:
             return False
         raise CellError("bad-quarter-mark")
+    if is_excel_error(value):
+        raise CellError("excel-error")
     text = clean_text(str(value))
     if not text or text in _NO_MARKS:
         return False

@@ -274,8 +274,10 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
 
 @main.command()
 @click.argument("plans", nargs=-1, required=True, type=click.Path())
+@click.option("--year", "fiscal_year", help="แผน ๔ ปี: ปีงบประมาณที่จะนับงบประมาณ / a 4-year plan: the fiscal "
+                                            "year whose budget is counted")
 @format_option
-def check(plans: tuple[str, ...], fmt: str) -> None:
+def check(plans: tuple[str, ...], fiscal_year: str | None, fmt: str) -> None:
     """ตรวจยอดรวมของแผนที่มีอยู่แล้ว / Check an existing plan's stated totals.
 
     นับจำนวนโครงการ โครงการในแต่ละไตรมาส และงบประมาณจากรายการ แล้วเทียบกับแถว "รวม…" ใต้ตาราง
@@ -283,11 +285,18 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
     Recounts the projects, the projects of each quarter and the budget from the rows and compares
     them with the รวม… row under the table.
 
-    Exit 0: totals right; 1: a total is wrong or missing; 2: wrong command line.
+    อ่านแผนรายปี แผนที่ระบุเป็นเดือน แผน ๔ ปี (ระบุ --year) และรายการจาก e-PlanNACC
+    สิ่งที่ตารางไม่มีจะแจ้งไว้ ไม่นับเป็นศูนย์ / Reads the yearly form, month columns, 4-year plans
+    (with --year) and e-PlanNACC lists; what a layout lacks is said, never counted as zero.
+
+    Exit 0: totals right; 1: a total is wrong or missing, or something could not be counted;
+    2: wrong command line.
     """
     from .check import check_files, summary_text
 
-    result = check_files(_input_files(plans))
+    files, skipped = _input_files(plans)
+    result = check_files(files, _parse_year(fiscal_year))
+    result.report.problems.extend(skipped)
     if fmt == "json":
         click.echo(result.to_json())
     else:
@@ -297,15 +306,17 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
     click.get_current_context().exit(0 if result.report.ok else 1)
 
 
-def _input_files(args: tuple[str, ...]) -> list[Path]:
-    """The files named, folders expanded; a folder without any workbook is a command-line error."""
-    from .validate import collect_files
+def _input_files(args: tuple[str, ...]):
+    """The files named, folders expanded, and a `file-not-read` problem for each file of a folder
+    left out (every command reports them); a folder without any workbook is a command-line error."""
+    from .validate import folder_files
 
-    files = collect_files(args)
+    files, skipped = folder_files(args)
     if not files:
+        named = "".join(f"\n  {p.value}: {p.detail} / {p.detail_en}" for p in skipped)
         raise click.UsageError(f"ไม่พบไฟล์ Excel (.xlsx .xls .ods) ใน {', '.join(args)} / "
-                               f"no workbook found in {', '.join(args)}")
-    return files
+                               f"no workbook found in {', '.join(args)}{named}")
+    return files, skipped
 
 
 def _emit(report, fmt: str) -> None:
@@ -325,7 +336,9 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
     from .validate import validate_files
 
     config = _config(config_path)
-    result = validate_files(_input_files(files), config)
+    paths, skipped = _input_files(files)
+    result = validate_files(paths, config)
+    result.report.problems.extend(skipped)
     marked: list[str] = []
     if annotate_dir:
         from .annotate import annotate_files
@@ -400,9 +413,10 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     # A plain `kill` then unwinds like Ctrl+C: the half-written temporary file is removed.
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum)) if in_main else None
+    paths, skipped = _input_files(files)
     try:
-        result = merge_files(_input_files(files), output, config, overrides=overrides, draft=draft,
-                             pdf=make_pdf)
+        result = merge_files(paths, output, config, overrides=overrides, draft=draft, pdf=make_pdf)
+        result.report.problems.extend(skipped)
     except MergeRefused as exc:
         raise click.UsageError(str(exc)) from None
     finally:
@@ -456,9 +470,11 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
 
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, stop) if in_main else None
+    paths, skipped = _input_files(plans)
     try:
-        result = consolidate(_input_files(plans), output, province=(province_name or "").strip(),
+        result = consolidate(paths, output, province=(province_name or "").strip(),
                              fiscal_year=year, as_of=day, pdf=make_pdf)
+        result.not_read = skipped
     except ProvinceRefused as exc:
         raise click.UsageError(str(exc)) from None
     finally:
@@ -586,8 +602,9 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
     if Path(output).suffix.lower() != ".xlsx":
         raise click.BadParameter(f"ต้องลงท้ายด้วย .xlsx / must end in .xlsx ({output})", param_hint="-o")
     plan = _read_plan(plan_path, config)
-    inputs = _input_files(files)
+    inputs, skipped = _input_files(files)
     result = compile_report(inputs, plan, int(round_), config)
+    result.report.problems.extend(skipped)
     for path in inputs:  # a department's form is never written over; an earlier report may be
         if any(same_file(path, target) for target in (output, Path(output).with_suffix(".pdf"))) \
                 and result.metadata.get(str(path), {}).get("kind") != KIND:

@@ -142,6 +142,20 @@ CODES: dict[str, Code] = {
     "master-edited": Code(ERROR, "แผนรวมนี้ถูกแก้ไขหลังจากโปรแกรมสร้าง: {detail} ให้หน่วยงานรวมแผนใหม่ด้วยคำสั่ง merge",
                           "This master was changed after it was made: {detail_en}; ask the organisation to "
                           "merge it again"),
+    # reading: layouts and values the form does not have
+    "excel-error": Code(ERROR, "ช่อง \"{column}\" แสดงค่าผิดพลาดของ Excel \"{value}\" (สูตรคำนวณไม่ได้) "
+                               "แก้สูตร หรือพิมพ์ค่าลงไปแทน",
+                        "'{column}' shows Excel's error value '{value}' (a formula that failed); fix the "
+                        "formula or type the value"),
+    "layout-lacks": Code(ERROR, "ตารางนี้เป็น{detail} จึงนับหรือตรวจส่วนนั้นไม่ได้ ตัวเลขในรายงานไม่รวมส่วนนั้น",
+                         "This table is {detail_en}, so that part cannot be counted or checked; the report's "
+                         "figures leave it out"),
+    "nothing-counted": Code(ERROR, "ไม่พบโครงการในตาราง จึงไม่มีอะไรให้นับหรือตรวจยอดรวม "
+                                   "ตรวจสอบว่าเป็นไฟล์แผนที่ถูกต้อง",
+                            "No project found in the table, so nothing could be counted or checked; check it "
+                            "is the right plan"),
+    "file-not-read": Code(WARNING, "ไม่ได้อ่านไฟล์ \"{value}\" ในโฟลเดอร์: {detail}",
+                          "The file '{value}' in the folder was not read: {detail_en}"),
     "province-as-input": Code(WARNING, "ไฟล์นี้เป็นสรุปของจังหวัด (ไฟล์ที่โปรแกรมสร้าง) ไม่ใช่แผนของหน่วยงาน "
                                        "จึงไม่นำมารวม",
                               "This file is a province consolidation, not an organisation's plan; it was "
@@ -212,19 +226,22 @@ class Problem:
     message_en: str = field(init=False)
 
     def __post_init__(self) -> None:
-        from .form import COLUMN_BY_KEY
+        from .form import ANY_COLUMN_BY_KEY, column_names
         from .report_form import COLUMN_BY_KEY as REPORT_COLUMN_BY_KEY
 
         spec = CODES[self.code]
         self.severity = spec.severity
-        column = COLUMN_BY_KEY.get(self.column or "") or REPORT_COLUMN_BY_KEY.get(self.column or "")
+        column = self.column or ""
+        if column not in ANY_COLUMN_BY_KEY and column in REPORT_COLUMN_BY_KEY:  # a result report's own column
+            thai, english = REPORT_COLUMN_BY_KEY[column].header, REPORT_COLUMN_BY_KEY[column].english
+        else:
+            thai, english = column_names(column) if column else ("", "")
         shown = "" if self.value is None else as_typed(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        words = {"value": shown, "column": column.header if column else (self.column or ""),
-                 "detail": self.detail, "detail_en": self.detail_en or self.detail}
+        words = {"value": shown, "column": thai, "detail": self.detail, "detail_en": self.detail_en or self.detail}
         self.message = spec.thai.format(**words)
-        self.message_en = spec.english.format(**{**words, "column": column.english if column else words["column"]})
+        self.message_en = spec.english.format(**{**words, "column": english})
 
     @property
     def is_error(self) -> bool:

@@ -18,7 +18,9 @@ _NEEDS_THAI_NORMALISE = re.compile(
     "|[\u0e30\u0e32\u0e33][\u0e48-\u0e4b]|([\u0e30-\u0e3a\u0e47-\u0e4e]) *\\1"
     "|(?:^|\\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
 )
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# Zero-width and direction marks (LRM/RLM, embeddings and overrides, isolates), BOM and soft
+# hyphen: invisible in Excel, yet they made "‪กองคลัง‬" no department and hid duplicates.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _ALL_SPACE = re.compile(r"\s+")
 
@@ -35,7 +37,7 @@ def _normalise_thai(text: str) -> str:
 
 # Anything clean_text changes besides the ends: a line break, a tab or odd space, an invisible
 # character, two spaces. Most cells have none of it (nor marks to normalise) and only need trimming.
-_NOT_PLAIN = re.compile("[\r\n\t\u00a0\u2000-\u200f\u202f\u3000\u2060\ufeff\u00ad]|  ")
+_NOT_PLAIN = re.compile("[\r\n\t\u00a0\u2000-\u200f\u202a-\u202f\u3000\u2060\u2066-\u2069\ufeff\u00ad]|  ")
 _CACHED_LENGTH = 1000  # longer texts are cleaned each time, so that the cache stays small
 
 

@@ -17,7 +17,7 @@ from .config import Config
 from .form import COLUMN_BY_KEY, FORM_VERSION, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
-from .reader import RawRow, Workbook, cell_address, read_workbook
+from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbook
 from .thai import squeeze, to_arabic_digits
 
 
@@ -88,7 +88,7 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
     rows: list[_Row] = []
     columns = form.column_by_key
     for path in paths:
-        book = _read(path, form)
+        book = _read(path, form, config.fiscal_year)
         file_report = FileReport(book.path, problems=list(book.problems))
         report.files.append(file_report)
         metadata[book.path] = book.metadata
@@ -100,6 +100,10 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
             continue
         file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
         for table in book.tables:
+            # Another layout (4-year, e-PlanNACC): said what it lacks beside its missing columns.
+            if table.layout is not None and table.layout.signature \
+                    and (lacking := lacks_problem(book.path, table, form)) is not None:
+                file_report.problems.append(lacking)
             for col in sorted(table.extra_used):
                 file_report.problems.append(Problem(
                     "extra-column", book.path, sheet=table.sheet, row=table.header_row,
@@ -125,21 +129,48 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 def collect_files(args: list[str | Path]) -> list[Path]:
     """The files named, with each folder replaced by the workbooks in it (sorted), leaving out
     Excel's lock files (~$…), hidden files and the marked-up copies that `--annotate` writes."""
+    return folder_files(args)[0]
+
+
+_NOT_READ = {
+    "annotated": ("เป็นสำเนาที่ระบายสีปัญหาไว้ (--annotate) ไม่ใช่ไฟล์ที่ส่งมา", "a marked-up copy written by --annotate"),
+    "folder": ("เป็นโฟลเดอร์ย่อย ซึ่งไม่ได้อ่าน ย้ายไฟล์ในนั้นออกมาหรือระบุโฟลเดอร์นั้นด้วย",
+               "a subfolder, not searched; move its files up or name it too"),
+    "not-a-workbook": ("ไม่ใช่ไฟล์ Excel (อ่านเฉพาะ .xlsx .xlsm .xls .xlsb .ods) ถ้าเป็นแผน ให้เปิดแล้วบันทึกเป็น .xlsx",
+                       "not a workbook (only .xlsx .xlsm .xls .xlsb .ods are read); if it is a plan, save it as .xlsx"),
+}
+
+
+def folder_files(args: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """`collect_files`, and a `file-not-read` problem naming each file of a folder left out, and why:
+    a .docx, .pdf or .csv among the returned files never disappears from the report. Excel's lock
+    files and hidden files are nobody's returned work: left out unsaid."""
     files: list[Path] = []
+    skipped: list[Problem] = []
     for arg in map(Path, args):
         if not arg.is_dir():
             files.append(arg)
             continue
         for child in sorted(arg.iterdir()):
-            if (child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES
-                    and not child.name.startswith(("~$", ".")) and "(ตรวจแล้ว)" not in child.stem):
+            if child.name.startswith(("~$", ".")):
+                continue
+            if child.is_dir():
+                reason = "folder"
+            elif child.suffix.lower() not in WORKBOOK_SUFFIXES:
+                reason = "not-a-workbook"
+            elif "(ตรวจแล้ว)" in child.stem:
+                reason = "annotated"
+            else:
                 files.append(child)
-    return files
+                continue
+            thai, english = _NOT_READ[reason]
+            skipped.append(Problem("file-not-read", str(child), value=child.name, detail=thai, detail_en=english))
+    return files, skipped
 
 
-def _read(path: str | Path, form: Form = PLAN_FORM) -> Workbook:
+def _read(path: str | Path, form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
     try:
-        return read_workbook(path, form=form)
+        return read_workbook(path, form=form, fiscal_year=fiscal_year)
     except Exception as exc:  # a bug of ours must still not show a clerk a traceback
         if os.environ.get("ITA_WORKBOOK_DEBUG"):
             raise
