@@ -3,6 +3,7 @@ protection, instructions and hidden metadata; last year's plan rolled over; Libr
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -210,8 +211,11 @@ def test_form_sheet_titles_header_and_print_setup(tmp_path, config_path):
         assert ws.cell(FIRST_ROW, i).protection.locked is False
         assert ws.cell(28, i).protection.locked is False
     assert ws.row_dimensions[HEADER_ROW].height >= row_height([])
-    # The input area is empty: a blank template holds no project.
-    assert all(v is None for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True) for v in row)
+    # The input area holds no project: only the department, pre-filled in every row.
+    department = form.COLUMNS.index(form.COLUMN_BY_KEY["department"])
+    rows = list(ws.iter_rows(min_row=FIRST_ROW, values_only=True))
+    assert all(v is None for row in rows for v in row[:department])
+    assert {row[department] for row in rows} == {"กองคลัง"}
     assert ws.freeze_panes == f"C{FIRST_ROW}"
     assert ws.protection.sheet is True and not ws.protection.password
     assert ws.protection.insertRows is False and ws.protection.formatRows is False  # allowed
@@ -296,8 +300,9 @@ def test_red_marks_only_rows_in_use(tmp_path, config_path):
     rules = {str(rng.sqref): rule.formula[0] for rng in ws.conditional_formatting for rule in rng.rules}
     required = [c.key for c in form.COLUMNS if c.value_required]
     assert set(rules) == {f"{col(k)}{FIRST_ROW}:{col(k)}28" for k in required} | {f"I{FIRST_ROW}:L28"}
-    assert rules[f"E{FIRST_ROW}:E28"] == f"AND(COUNTA($B{FIRST_ROW}:$M{FIRST_ROW})>0,LEN(TRIM(E{FIRST_ROW}))=0)"
-    assert rules[f"I{FIRST_ROW}:L28"] == (f'AND(COUNTA($B{FIRST_ROW}:$M{FIRST_ROW})>0,'
+    # The pre-filled department (M) is no sign of a row in use.
+    assert rules[f"E{FIRST_ROW}:E28"] == f"AND(COUNTA($B{FIRST_ROW}:$L{FIRST_ROW})>0,LEN(TRIM(E{FIRST_ROW}))=0)"
+    assert rules[f"I{FIRST_ROW}:L28"] == (f'AND(COUNTA($B{FIRST_ROW}:$L{FIRST_ROW})>0,'
                                          f'COUNTIF($I{FIRST_ROW}:$L{FIRST_ROW},"/")=0)')
 
 
@@ -568,3 +573,61 @@ def test_pdf_prints_a4_landscape_with_the_header_on_every_page(tmp_path, config_
             assert "ระยะเวลาดำเนินการ" in text and "ผลลัพธ์" in text, f"page {page} has projects but no header"
     assert len(form_pages) >= 3
     assert sorted(int(n) for page in form_pages for n in page) == list(range(40))  # none lost or clipped
+
+
+# --- the pre-filled department -----------------------------------------------------------------
+
+EXAMPLE = REPO / "examples" / "pho-thale-2566"
+
+
+def test_prefilled_department_counts_only_the_rows_a_clerk_filled(tmp_path):
+    """The example's templates hold their department in every row: the rows a clerk fills are the
+    projects, untouched rows are nothing, a department changed on an empty row is said, a second
+    line of ตัวชี้วัด continues the project above, and the marked-up copy is still written."""
+    out, marked = tmp_path / "templates", tmp_path / "marked"
+    assert run("template", "--config", EXAMPLE / "plan.toml", "-o", out).exit_code == 0
+    path = out / "กองคลัง.xlsx"
+    assert openpyxl.load_workbook(path)[FORM_SHEET][f"M{FIRST_ROW + 20}"].value == "กองคลัง"
+    first = FIRST_ROW - 1  # the example has no deadline line
+    wb = openpyxl.load_workbook(path)
+    ws = wb[FORM_SHEET]
+    typed = {
+        first: {"name": "โครงการจัดซื้อจัดจ้างอย่างโปร่งใส", "unit": "ครั้ง", "quantity": "๔", "budget": 25000,
+                "dimension": "2", "indicator": "เผยแพร่ประกาศครบทุกโครงการ", "q1": "/"},
+        first + 1: {"indicator": "และรายงานผลทุกไตรมาส"},  # a second line of the indicator
+        first + 2: {"name": "มาตรการป้องกันผลประโยชน์ทับซ้อน", "unit": "ฉบับ", "quantity": 1,
+                    "budget": form.NO_BUDGET, "dimension": "2", "indicator": "มีประกาศ ๑ ฉบับ", "q3": "/",
+                    "department": "สำนักปลัด"},  # shared: the clerk picked another department
+        first + 3: {"name": "กิจกรรมตรวจสอบพัสดุประจำปี", "unit": "ครั้ง", "quantity": 1, "budget": 5000,
+                    "dimension": "4", "q4": "/"},  # its indicator forgotten: an error at G
+        first + 6: {"department": "กองการศึกษา"},  # changed on a row left otherwise empty
+    }
+    for r, values in typed.items():
+        for key, value in values.items():
+            ws[f"{col(key)}{r}"] = value
+    wb.save(path)
+
+    result = run("validate", path, "--config", EXAMPLE / "plan.toml", "--format", "json", "--annotate", marked)
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    (file,) = document["files"]
+    assert file["projects"] == 3
+    found = sorted((p["code"], p["cell"]) for p in file["problems"])
+    assert found == [("continuation-row", f"G{first + 1}"), ("department-only-row", f"M{first + 6}"),
+                     ("missing-value", f"G{first + 3}")]
+    projects = validate_files([path], load_config(EXAMPLE / "plan.toml"), keep_invalid=True).plan.projects
+    assert [(p.name, p.indicator, p.department) for p in projects] == [
+        ("โครงการจัดซื้อจัดจ้างอย่างโปร่งใส", "เผยแพร่ประกาศครบทุกโครงการ\nและรายงานผลทุกไตรมาส", "กองคลัง"),
+        ("มาตรการป้องกันผลประโยชน์ทับซ้อน", "มีประกาศ ๑ ฉบับ", "สำนักปลัด"),
+        ("กิจกรรมตรวจสอบพัสดุประจำปี", "", "กองคลัง")]
+    (copy,) = marked.iterdir()
+    copy_ws = openpyxl.load_workbook(copy)[FORM_SHEET]
+    assert copy_ws[f"G{first + 3}"].fill.fgColor.rgb != copy_ws[f"G{first}"].fill.fgColor.rgb
+
+
+def test_a_row_holding_only_a_department_is_no_project_in_any_file(tmp_path):
+    path = write_form(tmp_path / "plan.xlsx", [good(1), [None] * 12 + ["กองคลัง"], good(2)])
+    result = validate_files([path], Config(), keep_invalid=True)
+    assert [p.name for p in result.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2"]
+    assert [(p.code, p.cell, p.value) for p in result.report.all_problems()] == [
+        ("department-only-row", "M6", "กองคลัง")]

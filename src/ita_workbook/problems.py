@@ -73,6 +73,10 @@ CODES: dict[str, Code] = {
                                   "save the file in Excel or LibreOffice, or type the value"),
     "text-too-long": Code(ERROR, "ข้อความในช่อง \"{column}\" ยาวเกิน {detail} ตัวอักษร ย่อข้อความให้สั้นลง",
                           "The text in '{column}' is longer than {detail_en} characters; shorten it"),
+    "department-only-row": Code(WARNING, "แถวนี้มีแต่หน่วยงานรับผิดชอบ \"{value}\" ไม่มีชื่อโครงการหรือข้อมูลอื่น จึงไม่นับเป็นโครงการ "
+                                         "ถ้าเป็นโครงการ ให้กรอกข้อมูลให้ครบ ถ้าไม่ใช่ ให้ลบชื่อหน่วยงานออก",
+                                "This row holds only the department '{value}', no project name or other data, so it "
+                                "is not counted as a project; fill in the project, or clear the department"),
     "continuation-row": Code(WARNING, "แถวนี้มีแต่ข้อความต่อจากโครงการด้านบน จึงนำไปรวมกับโครงการนั้น "
                                       "ตรวจสอบว่าถูกต้อง",
                              "This row only continues the text of the project above and was joined "

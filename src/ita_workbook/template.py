@@ -45,6 +45,9 @@ MISSING_FILL = "#FFC7CE"  # a required cell left empty in a row being filled
 TEMPLATE_WIDTHS = {"unit": 10, "quantity": 10, "budget": 14, "dimension": 7,
                    **{key: 11 for key in QUARTER_KEYS}}
 MAX_ROW_HEIGHT = 409.0  # Excel's limit: a taller row is cut to it, and the template says so
+# The department column widens up to this for the template's own department to stand on one line in
+# every empty row (its pre-filled default); a longer name wraps.
+MAX_DEPARTMENT_WIDTH = 40
 CENTERED = {"no", "unit", "quantity", *QUARTER_KEYS}
 
 UNIT_SUGGESTIONS = ("คน", "ครั้ง", "โครงการ", "กิจกรรม", "มาตรการ", "แห่ง", "ฉบับ", "ช่องทาง", "เรื่อง",
@@ -113,8 +116,13 @@ def _width(column: Column) -> float:
     return TEMPLATE_WIDTHS.get(column.key, column.width)
 
 
-def _total_width() -> float:
-    return sum(_width(c) for c in COLUMNS)
+def _department_width(department: str | None) -> float:
+    """The department column's width: the form's, or wider for `department` to fit on one line."""
+    width = COLUMNS[Layout.col("department")].width
+    if department:
+        while width < MAX_DEPARTMENT_WIDTH and FORM_FONT_COLUMNS.line_count(department, width) > 1:
+            width += 1
+    return width
 
 
 def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
@@ -137,7 +145,8 @@ def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
         "dimension": "เลือกมิติ 1-4 จากลูกศร: " + " ".join(f"{d.number} {d.name}" for d in DIMENSIONS),
         "indicator": "ตัวชี้วัดความสำเร็จ เช่น มีการจัดอบรมอย่างน้อย ๑ ครั้ง",
         "outcome": "ผลที่คาดว่าจะได้รับ (ไม่บังคับ)",
-        "department": "เลือกหน่วยงานที่รับผิดชอบโครงการจากลูกศร",
+        "department": "แบบฟอร์มของกองมีชื่อกองใส่ไว้ให้แล้ว เปลี่ยนเฉพาะโครงการที่หน่วยงานอื่นรับผิดชอบ "
+                      "โดยเลือกจากลูกศร (แถวที่มีแต่ชื่อกองไม่นับเป็นโครงการ)",
     }
     return column.header, messages.get(key, f"กรอก{column.header}")
 
@@ -160,6 +169,7 @@ class _Writer:
         self.rows = max(rows, len(self.prefill) + SPARE_ROWS) if self.prefill else rows
         self.generated = generated
         self.tall_rows: list[int] = []
+        self.widths = {**TEMPLATE_WIDTHS, "department": _department_width(department)}
         self.wb = new_workbook(path, config.font)
         self.fmt = Formats(self.wb, config.font)
 
@@ -180,6 +190,12 @@ class _Writer:
         instructions.activate()
         self.wb.close()
         return layout
+
+    def _width(self, column: Column) -> float:
+        return self.widths.get(column.key, column.width)
+
+    def _total_width(self) -> float:
+        return sum(self._width(c) for c in COLUMNS)
 
     # -- the form sheet ------------------------------------------------------------------------
     def _year(self) -> str:
@@ -202,20 +218,20 @@ class _Writer:
         fmt = self.fmt
         last_col = len(COLUMNS) - 1
         for i, column in enumerate(COLUMNS):
-            ws.set_column(i, i, column_width(_width(column)))
+            ws.set_column(i, i, column_width(self._width(column)))
         row = 0
         for text, fill_in in self._titles():
-            ws.set_row(row, row_height([(text, _total_width())], fmt.size + 2, bold=True))
+            ws.set_row(row, row_height([(text, self._total_width())], fmt.size + 2, bold=True))
             ws.merge_range(row, 0, row, last_col, text,
                            fmt.title(font_size=fmt.size + 2, locked=not fill_in))
             row += 1
         if self.config.deadline:
             text = f"กรุณาส่งคืนผู้ประสานงานภายในวันที่ {thai_date(self.config.deadline)}"
-            ws.set_row(row, row_height([(text, _total_width())]))
+            ws.set_row(row, row_height([(text, self._total_width())]))
             ws.merge_range(row, 0, row, last_col, text, fmt.title(bold=False, font_color="#C00000"))
             row += 1
         layout = Layout(header_row=row + 1, first_data_row=row + 3, last_data_row=row + 2 + self.rows)
-        _write_header(ws, fmt, layout.header_row)
+        _write_header(ws, fmt, layout.header_row, width=self._width)
         self._input_area(ws, layout, lists)
         for offset, values in enumerate(self.prefill):
             self._write_row(ws, layout.first_data_row + offset, values, locked=False)
@@ -237,8 +253,12 @@ class _Writer:
         first, last = layout.first_data_row, layout.last_data_row
         year = self.config.fiscal_year
         for i, column in enumerate(COLUMNS):
+            default = self.department if column.kind == form.DEPARTMENT else None
             for r in range(first, last + 1):
-                ws.write_blank(r, i, None, self._cell_format(column, locked=False))
+                if default:  # the clerk changes it only for a project shared with another department
+                    ws.write_string(r, i, default, self._cell_format(column, locked=False))
+                else:
+                    ws.write_blank(r, i, None, self._cell_format(column, locked=False))
             title, message = _guide(column, year)
             options: dict = {"validate": "any", "input_title": title, "input_message": message}
             if column.kind == form.DIMENSION:
@@ -271,9 +291,10 @@ class _Writer:
         self._highlight_missing(ws, first, last)
 
     def _highlight_missing(self, ws: Worksheet, first: int, last: int) -> None:
-        """Once a row is being filled, its empty required cells turn red until they are filled."""
+        """Once a row is being filled, its empty required cells turn red until they are filled (the
+        pre-filled department, the last column, is no sign of a row being filled)."""
         red = self.wb.add_format({"bg_color": MISSING_FILL})
-        start, end = xl_col_to_name(Layout.col("name")), xl_col_to_name(len(COLUMNS) - 1)
+        start, end = xl_col_to_name(Layout.col("name")), xl_col_to_name(Layout.col("department") - 1)
         in_use = f"COUNTA(${start}{first + 1}:${end}{first + 1})>0"
         q1, q4 = (xl_col_to_name(Layout.col(k)) for k in (QUARTER_KEYS[0], QUARTER_KEYS[-1]))
         rules = [(i, i, f"=AND({in_use},LEN(TRIM({xl_rowcol_to_cell(first, i)}))=0)")
@@ -300,7 +321,7 @@ class _Writer:
                 value = thai_number(value)
             elif value:
                 ws.write_string(row, i, str(value), self._cell_format(column, locked))
-            shown.append((str(value), _width(column)))
+            shown.append((str(value), self._width(column)))
         # Known text gets its height (no application fits it on load); empty input rows get
         # none, so that Excel and LibreOffice fit them to what the clerk types.
         height = row_height(shown)
@@ -343,9 +364,9 @@ class _Writer:
         fmt = self.fmt
         cfg = self.config
         last_col = len(COLUMNS) - 1
-        width = _total_width()
+        width = self._total_width()
         for i, column in enumerate(COLUMNS):
-            ws.set_column(i, i, column_width(_width(column)))
+            ws.set_column(i, i, column_width(self._width(column)))
         row = 0
 
         def line(text: str, cell_format=None, size: int | None = None) -> None:
@@ -403,7 +424,7 @@ class _Writer:
             row += 1
 
         heading("ตัวอย่างการกรอก (แถวตัวอย่างนี้ไม่ถูกนำไปรวมในแผน)")
-        _write_header(ws, fmt, row)
+        _write_header(ws, fmt, row, width=self._width)
         row += 2
         self._example(ws, row)
         row += 1
