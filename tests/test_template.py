@@ -631,3 +631,35 @@ def test_a_row_holding_only_a_department_is_no_project_in_any_file(tmp_path):
     assert [p.name for p in result.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2"]
     assert [(p.code, p.cell, p.value) for p in result.report.all_problems()] == [
         ("department-only-row", "M6", "กองคลัง")]
+
+
+def test_from_spreads_long_text_over_continuation_rows_and_caps_only_a_long_name(tmp_path, config_path):
+    """Excel draws no row taller than 409 points: a long ตัวชี้วัด/ผลลัพธ์ goes on over the rows below,
+    which the reader joins back, so nothing is cut; a name too long for one row is capped and said."""
+    long_text = " ".join(f"ตัวชี้วัดข้อที่ {to_thai_digits(i)} มีการดำเนินการครบถ้วนตามแผน" for i in range(1, 91))
+    long_name = "โครงการ" + "ส่งเสริมคุณธรรม " * 120
+    last_year = write_form(tmp_path / "last.xlsx", [
+        good(1, indicator=long_text, outcome="บุคลากรมีความรู้", department="กองคลัง"),
+        good(2, department="กองคลัง"),
+        good(3, name=long_name, department="สำนักปลัด"),
+    ])
+    out = tmp_path / "out"
+    result = run("template", "--config", config_path, "--from", last_year, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "สำนักปลัด.xlsx แถว" in result.output and "กองคลัง.xlsx แถว" not in result.output
+
+    ws = openpyxl.load_workbook(out / "กองคลัง.xlsx")[FORM_SHEET]
+    heights = [ws.row_dimensions[r].height or 0 for r in range(FIRST_ROW, FIRST_ROW + 30)]
+    assert max(heights) <= 409
+    pieces = [ws[f"G{r}"].value for r in range(FIRST_ROW, FIRST_ROW + 30)]
+    span = next(i for i, v in enumerate(pieces) if v == "มีการจัดอบรม ๑ ครั้ง")  # project 2's row
+    assert span >= 3  # the text takes rows 1..span of project 1
+    assert all(ws[f"B{r}"].value is None for r in range(FIRST_ROW + 1, FIRST_ROW + span))
+    assert ws[f"B{FIRST_ROW + span}"].value == "โครงการทดสอบที่ 2"
+
+    read = validate_files([out / "กองคลัง.xlsx"], load_config(config_path))
+    assert read.report.errors == 0, read.report.to_text()
+    first = read.plan.projects[0]
+    assert first.indicator.split() == long_text.split()  # every word back, pieces joined by line breaks
+    assert [p.name for p in read.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2"]
+    assert {p.code for p in read.report.all_problems()} == {"continuation-row"}

@@ -20,12 +20,13 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import form
 from .config import Config
-from .form import COLUMNS, DIMENSIONS, NO_BUDGET, QUARTER_KEYS, QUARTER_MONTHS, Column
+from .form import COLUMNS, DIMENSIONS, NO_BUDGET, PLAN_FORM, QUARTER_KEYS, QUARTER_MONTHS, Column
+from .master import _max_lines, _split_lines
 from .output import atomic_path
 from .plan import Project
 from .problems import Report
 from .thai import thai_date, thai_number, to_thai_digits
-from .xlsx_style import (FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
+from .xlsx_style import (FONT_SIZE, FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
                          write_details)
 
 # Row heights for this module's workbooks (`new_workbook`: the form font is the default font).
@@ -165,11 +166,11 @@ class _Writer:
                  prefill: Sequence[dict[str, object]], generated: dt.datetime):
         self.config = config
         self.department = department
-        self.prefill = list(prefill)
+        self.widths = {**TEMPLATE_WIDTHS, "department": _department_width(department)}
+        self.prefill = [piece for values in prefill for piece in self._spread(values)]
         self.rows = max(rows, len(self.prefill) + SPARE_ROWS) if self.prefill else rows
         self.generated = generated
         self.tall_rows: list[int] = []
-        self.widths = {**TEMPLATE_WIDTHS, "department": _department_width(department)}
         self.wb = new_workbook(path, config.font)
         self.fmt = Formats(self.wb, config.font)
 
@@ -196,6 +197,22 @@ class _Writer:
 
     def _total_width(self) -> float:
         return sum(self._width(c) for c in COLUMNS)
+
+    def _spread(self, values: dict[str, object]) -> list[dict[str, object]]:
+        """A pre-filled project as the rows it takes: one, or, when its ตัวชี้วัด or ผลลัพธ์ needs more
+        than Excel's 409 points, its row and continuation rows holding only the rest of those texts
+        (cut between words, as on the master; the reader joins them back). Only a cell that is still
+        too tall on its own (a name) is cut to 409 points, and the template says so."""
+        per_row = _max_lines(FONT_SIZE)
+        keys = sorted(PLAN_FORM.continuation_keys)
+        texts = {k: str(values.get(k) or "") for k in keys}
+        if all(FORM_FONT_COLUMNS.line_count(texts[k], self._width(form.COLUMN_BY_KEY[k])) <= per_row for k in keys):
+            return [values]
+        pieces = {k: _split_lines(texts[k], self._width(form.COLUMN_BY_KEY[k]), per_row, FORM_FONT_COLUMNS,
+                                  FONT_SIZE) for k in keys}
+        span = max(len(p) for p in pieces.values())
+        return [{**values, **{k: p[0] for k, p in pieces.items()}},
+                *({k: p[i] for k, p in pieces.items() if i < len(p)} for i in range(1, span))]
 
     # -- the form sheet ------------------------------------------------------------------------
     def _year(self) -> str:
