@@ -308,11 +308,21 @@ class _Writer:
         self._highlight_missing(ws, first, last)
 
     def _highlight_missing(self, ws: Worksheet, first: int, last: int) -> None:
-        """Once a row is being filled, its empty required cells turn red until they are filled (the
-        pre-filled department, the last column, is no sign of a row being filled)."""
+        """Once a row is being filled, its empty required cells turn red until they are filled. What
+        tells a project's row is what the reader goes by: neither the pre-filled department nor the
+        text of a row continuing the ตัวชี้วัด/ผลลัพธ์ above (nor its own ที่)."""
         red = self.wb.add_format({"bg_color": MISSING_FILL})
-        start, end = xl_col_to_name(Layout.col("name")), xl_col_to_name(Layout.col("department") - 1)
-        in_use = f"COUNTA(${start}{first + 1}:${end}{first + 1})>0"
+        signs = [i for i, c in enumerate(COLUMNS)
+                 if c.key != "no" and c.key not in PLAN_FORM.continuation_keys and c.kind != form.DEPARTMENT]
+        runs: list[list[int]] = []
+        for i in signs:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        ranges = ",".join(f"${xl_col_to_name(run[0])}{first + 1}:${xl_col_to_name(run[-1])}{first + 1}"
+                          for run in runs)
+        in_use = f"COUNTA({ranges})>0"
         q1, q4 = (xl_col_to_name(Layout.col(k)) for k in (QUARTER_KEYS[0], QUARTER_KEYS[-1]))
         rules = [(i, i, f"=AND({in_use},LEN(TRIM({xl_rowcol_to_cell(first, i)}))=0)")
                  for i, c in enumerate(COLUMNS) if c.value_required]
