@@ -272,7 +272,11 @@ class _Writer:
         for i, column in enumerate(COLUMNS):
             default = self.department if column.kind == form.DEPARTMENT else None
             for r in range(first, last + 1):
-                if default:  # the clerk changes it only for a project shared with another department
+                # The clerk changes it only for a project shared with another department. A cell a
+                # pre-filled row writes is left to it: a string written twice counts twice in Excel's
+                # shared-string total.
+                prefilled = r - first < len(self.prefill) and self.prefill[r - first].get(column.key)
+                if default and not prefilled:
                     ws.write_string(r, i, default, self._cell_format(column, locked=False))
                 else:
                     ws.write_blank(r, i, None, self._cell_format(column, locked=False))
