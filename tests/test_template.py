@@ -21,8 +21,8 @@ from ita_workbook.cli import main
 from ita_workbook.config import Config, example_toml, load_config
 from ita_workbook.plan import Project
 from ita_workbook.thai import to_thai_digits
-from ita_workbook.template import (BLANK_FILENAME, FORM_SHEET, LISTS_SHEET, PLACEHOLDER, TemplateError,
-                                   _validation, dimension_choice, project_cells, write_template)
+from ita_workbook.template import (BLANK_FILENAME, FORM_SHEET, LISTS_SHEET, PLACEHOLDER, TEMPLATE_COLUMNS,
+                                   TemplateError, _validation, dimension_choice, project_cells, write_template)
 from ita_workbook.validate import validate_files
 from ita_workbook.xlsx_style import line_count, new_workbook, row_height, text_width
 
@@ -30,7 +30,7 @@ import seed
 from workbooks import good, write_form
 
 REPO = Path(__file__).resolve().parents[1]
-KEYS = [c.key for c in form.COLUMNS]
+KEYS = [c.key for c in TEMPLATE_COLUMNS]
 PLAN_TOML = """
 [organisation]
 name = "เทศบาลตำบลทดสอบ"
@@ -206,7 +206,8 @@ def test_form_sheet_titles_header_and_print_setup(tmp_path, config_path):
         "หน่วยงานรับผิดชอบ กองคลัง", "กรุณาส่งคืนผู้ประสานงานภายในวันที่ ๑๕ กันยายน ๒๕๖๖"]
     assert ws["A1"].font.name == "TH SarabunPSK" and ws[f"B{FIRST_ROW}"].font.size == 16
     merged = {str(m) for m in ws.merged_cells.ranges}
-    assert {"A1:M1", "A7:A8", "B7:B8", "C7:D7", "E7:E8", "I7:L7", "M7:M8"} <= merged
+    # The official form's columns A-M, then e-PlanNACC's optional ประเภท, กลุ่มเป้าหมาย, วัตถุประสงค์.
+    assert {"A1:P1", "A7:A8", "B7:B8", "C7:D7", "E7:E8", "I7:L7", "M7:M8", "N7:N8", "O7:O8", "P7:P8"} <= merged
     for i, column in enumerate(form.COLUMNS, start=1):
         top, bottom = ws.cell(HEADER_ROW, i).value, ws.cell(HEADER_ROW + 1, i).value
         if column.group:
@@ -276,7 +277,7 @@ def test_validation_xml_refers_to_the_hidden_lists_by_range(tmp_path, config_pat
              for dv in sheet.iterfind(".//m:dataValidation", ns) if dv.get("type") == "list"}
     assert lists == {f"C{FIRST_ROW}:C28": "'_lists'!$C$1:$C$16", f"F{FIRST_ROW}:F28": "'_lists'!$A$1:$A$4",
                      **{f"{c}{FIRST_ROW}:{c}28": "'_lists'!$B$1:$B$1" for c in "IJKL"},
-                     f"M{FIRST_ROW}:M28": "'_lists'!$D$1:$D$3"}
+                     f"M{FIRST_ROW}:M28": "'_lists'!$D$1:$D$3", f"N{FIRST_ROW}:N28": "'_lists'!$E$1:$E$4"}
 
 
 def test_every_font_is_the_form_font_and_not_tied_to_the_theme(tmp_path, config_path):
@@ -308,7 +309,7 @@ def test_red_marks_only_rows_in_use(tmp_path, config_path):
     required = [c.key for c in form.COLUMNS if c.value_required]
     assert set(rules) == {f"{col(k)}{FIRST_ROW}:{col(k)}28" for k in required} | {f"I{FIRST_ROW}:L28"}
     # Neither the pre-filled department (M) nor a continuation row's ตัวชี้วัด/ผลลัพธ์ (G:H) is a row in use.
-    in_use = f"COUNTA($B{FIRST_ROW}:$F{FIRST_ROW},$I{FIRST_ROW}:$L{FIRST_ROW})>0"
+    in_use = f"COUNTA($B{FIRST_ROW}:$F{FIRST_ROW},$I{FIRST_ROW}:$L{FIRST_ROW},$N{FIRST_ROW}:$P{FIRST_ROW})>0"
     assert rules[f"E{FIRST_ROW}:E28"] == f"AND({in_use},LEN(TRIM(E{FIRST_ROW}))=0)"
     assert rules[f"I{FIRST_ROW}:L28"] == (f'AND({in_use},'
                                          f'COUNTIF($I{FIRST_ROW}:$L{FIRST_ROW},"/")=0)')
@@ -437,7 +438,8 @@ def test_project_cells_are_what_the_dropdowns_offer():
     assert project_cells(project) == {
         "name": "ก", "unit": "คน", "quantity": 40.0, "budget": form.NO_BUDGET,
         "dimension": "3", "indicator": "ตัวชี้วัด",
-        "outcome": "", "q1": "", "q2": "/", "q3": "", "q4": "/", "department": "กองคลัง"}
+        "outcome": "", "q1": "", "q2": "/", "q3": "", "q4": "/", "department": "กองคลัง",
+        "type": "", "target_group": "", "objective": ""}
     assert "budget" not in project_cells(project, blank={"budget"})
 
 
@@ -671,3 +673,36 @@ def test_from_spreads_long_text_over_continuation_rows_and_caps_only_a_long_name
     assert first.indicator.split() == long_text.split()  # every word back, pieces joined by line breaks
     assert [p.name for p in read.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2"]
     assert {p.code for p in read.report.all_problems()} == {"continuation-row"}
+
+
+# --- e-PlanNACC's optional fields ---------------------------------------------------------------
+
+def test_eplannacc_fields_offered_in_templates_and_carried_to_the_masters_sheet(tmp_path, config_path):
+    """ประเภท (a dropdown), กลุ่มเป้าหมาย and วัตถุประสงค์ follow the official columns: what a clerk
+    types there reaches the master's e-PlanNACC sheet; left empty, ประเภท comes from the name and
+    nothing is said; a typed plan without the columns is not warned about them."""
+    out = tmp_path / "templates"
+    assert run("template", "--config", config_path, "--department", "กองคลัง", "-o", out).exit_code == 0
+    wb = openpyxl.load_workbook(out / "กองคลัง.xlsx")
+    assert [wb[FORM_SHEET].cell(HEADER_ROW, c).value for c in (14, 15, 16)] == ["ประเภท", "กลุ่มเป้าหมาย", "วัตถุประสงค์"]
+    assert choices(wb, wb[FORM_SHEET], f"N{FIRST_ROW}") == ["โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน"]
+    fill(out / "กองคลัง.xlsx", [
+        {"name": "โครงการเผยแพร่ประกาศจัดซื้อจัดจ้าง", "unit": "ครั้ง", "quantity": 4, "budget": 25000,
+         "dimension": ("pick", 1), "indicator": "เผยแพร่ครบทุกโครงการ", "q1": ("pick", 0),
+         "type": ("pick", 2), "target_group": "ประชาชน ผู้ประกอบการ", "objective": "เพื่อความโปร่งใส"},
+        {"name": "กิจกรรมอบรมพัสดุ", "unit": "คน", "quantity": 10, "budget": 5000, "dimension": ("pick", 0),
+         "indicator": "อบรม ๑ ครั้ง", "q2": ("pick", 0)},
+    ])
+    (tmp_path / "typed").mkdir()
+    typed = write_form(tmp_path / "typed" / "สำนักปลัด.xlsx", [good(1)])
+    checked = validate_files([out / "กองคลัง.xlsx", typed], load_config(config_path))
+    assert checked.report.errors == 0 and checked.report.warnings == 0, checked.report.to_text()
+    shutil.copy(out / "กองคลัง.xlsx", tmp_path / "typed")
+    master = tmp_path / "master.xlsx"
+    assert run("merge", tmp_path / "typed", "--config", config_path, "-o", master).exit_code == 0
+    sheet = openpyxl.load_workbook(master)["e-PlanNACC"]
+    rows = {r[2]: (r[1], r[6], r[7]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows == {
+        "โครงการเผยแพร่ประกาศจัดซื้อจัดจ้าง": ("มาตรการ", "ประชาชน ผู้ประกอบการ", "เพื่อความโปร่งใส"),
+        "กิจกรรมอบรมพัสดุ": ("กิจกรรม", None, None),
+        "โครงการทดสอบที่ 1": ("โครงการ", None, None)}

@@ -31,6 +31,10 @@ class Project:
     department: str
     source: Source | None = None
     has_errors: bool = False  # kept in a draft master, highlighted
+    # e-PlanNACC's fields beyond the form (form.OFFERED_COLUMNS), where the file has them.
+    type: str = ""  # ประเภท as typed; eplan derives it from the name when empty
+    target_group: str = ""
+    objective: str = ""
 
     @property
     def budget_value(self) -> float:

@@ -33,6 +33,8 @@ from .xlsx_style import (FONT_SIZE, FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT
 row_height = FORM_FONT_COLUMNS.row_height
 
 FORM_SHEET = "แผนปฏิบัติการ"
+# The official form's columns, then e-PlanNACC's optional fields after หน่วยงานรับผิดชอบ.
+TEMPLATE_COLUMNS: tuple[Column, ...] = (*COLUMNS, *form.OFFERED_COLUMNS)
 LISTS_SHEET = "_lists"
 BLANK_FILENAME = "department-template.xlsx"
 DEFAULT_ROWS = 30
@@ -110,7 +112,7 @@ class Layout:
 
     @staticmethod
     def col(key: str) -> int:
-        return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+        return next(i for i, c in enumerate(TEMPLATE_COLUMNS) if c.key == key)
 
 
 def _width(column: Column) -> float:
@@ -119,7 +121,7 @@ def _width(column: Column) -> float:
 
 def _department_width(department: str | None) -> float:
     """The department column's width: the form's, or wider for `department` to fit on one line."""
-    width = COLUMNS[Layout.col("department")].width
+    width = TEMPLATE_COLUMNS[Layout.col("department")].width
     if department:
         while width < MAX_DEPARTMENT_WIDTH and FORM_FONT_COLUMNS.line_count(department, width) > 1:
             width += 1
@@ -148,12 +150,16 @@ def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
         "outcome": "ผลที่คาดว่าจะได้รับ (ไม่บังคับ)",
         "department": "แบบฟอร์มของกองมีชื่อกองใส่ไว้ให้แล้ว เปลี่ยนเฉพาะโครงการที่หน่วยงานอื่นรับผิดชอบ "
                       "โดยเลือกจากลูกศร (แถวที่มีแต่ชื่อกองไม่นับเป็นโครงการ)",
+        "type": "ประเภทงานตามระบบ e-PlanNACC เลือกจากลูกศร (ไม่บังคับ ถ้าเว้นว่างจะดูจากคำแรกของชื่อโครงการ)",
+        "target_group": "กลุ่มเป้าหมายของโครงการ เช่น ผู้บริหาร พนักงาน ประชาชน ตามที่จะเลือกในระบบ e-PlanNACC "
+                        "(ไม่บังคับ)",
+        "objective": "วัตถุประสงค์ของโครงการ สำหรับกรอกในระบบ e-PlanNACC (ไม่บังคับ)",
     }
     return column.header, messages.get(key, f"กรอก{column.header}")
 
 
 def _validation(ws: Worksheet, first_row: int, col: int, last_row: int, options: dict,
-                columns: Sequence[Column] = COLUMNS) -> None:
+                columns: Sequence[Column] = TEMPLATE_COLUMNS) -> None:
     # xlsxwriter only warns when a limit is exceeded (255-character list, 32-character title…) and
     # leaves the validation out: a template silently missing a dropdown is worse than no template.
     if ws.data_validation(first_row, col, last_row, col, options) != 0:
@@ -196,7 +202,7 @@ class _Writer:
         return self.widths.get(column.key, column.width)
 
     def _total_width(self) -> float:
-        return sum(self._width(c) for c in COLUMNS)
+        return sum(self._width(c) for c in TEMPLATE_COLUMNS)
 
     def _spread(self, values: dict[str, object]) -> list[dict[str, object]]:
         """A pre-filled project as the rows it takes: one, or, when its ตัวชี้วัด or ผลลัพธ์ needs more
@@ -233,8 +239,8 @@ class _Writer:
 
     def _form(self, ws: Worksheet, lists: dict[str, str]) -> Layout:
         fmt = self.fmt
-        last_col = len(COLUMNS) - 1
-        for i, column in enumerate(COLUMNS):
+        last_col = len(TEMPLATE_COLUMNS) - 1
+        for i, column in enumerate(TEMPLATE_COLUMNS):
             ws.set_column(i, i, column_width(self._width(column)))
         row = 0
         for text, fill_in in self._titles():
@@ -269,7 +275,7 @@ class _Writer:
     def _input_area(self, ws: Worksheet, layout: Layout, lists: dict[str, str]) -> None:
         first, last = layout.first_data_row, layout.last_data_row
         year = self.config.fiscal_year
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(TEMPLATE_COLUMNS):
             default = self.department if column.kind == form.DEPARTMENT else None
             for r in range(first, last + 1):
                 # The clerk changes it only for a project shared with another department. A cell a
@@ -297,6 +303,11 @@ class _Writer:
                            "error_title": "ไม่มีหน่วยงานนี้ในรายชื่อ",
                            "error_message": "เลือกหน่วยงานจากลูกศรที่มุมขวาของช่อง\n"
                                             "Pick a department from the dropdown list."}
+            elif column.kind == form.CHOICE:
+                options = {**options, "validate": "list", "source": lists[column.key],
+                           "error_title": f"{column.header}ไม่ถูกต้อง",
+                           "error_message": f"เลือก{column.header}จากลูกศร หรือเว้นว่าง\n"
+                                            f"Pick one from the dropdown list, or leave it blank."}
             elif column.key == "unit":
                 # A suggestion list: the dropdown helps, any other word is still accepted.
                 options = {**options, "validate": "list", "source": lists["unit"], "show_error": False}
@@ -316,7 +327,7 @@ class _Writer:
         tells a project's row is what the reader goes by: neither the pre-filled department nor the
         text of a row continuing the ตัวชี้วัด/ผลลัพธ์ above (nor its own ที่)."""
         red = self.wb.add_format({"bg_color": MISSING_FILL})
-        signs = [i for i, c in enumerate(COLUMNS)
+        signs = [i for i, c in enumerate(TEMPLATE_COLUMNS)
                  if c.key != "no" and c.key not in PLAN_FORM.continuation_keys and c.kind != form.DEPARTMENT]
         runs: list[list[int]] = []
         for i in signs:
@@ -329,7 +340,7 @@ class _Writer:
         in_use = f"COUNTA({ranges})>0"
         q1, q4 = (xl_col_to_name(Layout.col(k)) for k in (QUARTER_KEYS[0], QUARTER_KEYS[-1]))
         rules = [(i, i, f"=AND({in_use},LEN(TRIM({xl_rowcol_to_cell(first, i)}))=0)")
-                 for i, c in enumerate(COLUMNS) if c.value_required]
+                 for i, c in enumerate(TEMPLATE_COLUMNS) if c.value_required]
         rules.append((Layout.col(QUARTER_KEYS[0]), Layout.col(QUARTER_KEYS[-1]),
                       f'=AND({in_use},COUNTIF(${q1}{first + 1}:${q4}{first + 1},"{QUARTER_MARK}")=0)'))
         for first_col, last_col, criteria in rules:
@@ -341,7 +352,7 @@ class _Writer:
         """A row of values as a clerk would have typed them: budgets as numbers (shown in Thai
         digits), quantities as Thai-digit text like the printed form, the rest as text."""
         shown = []
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(TEMPLATE_COLUMNS):
             value = values.get(column.key, "")
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -369,6 +380,7 @@ class _Writer:
             "mark": [QUARTER_MARK],
             "unit": list(UNIT_SUGGESTIONS),
             "department": self.config.department_names,
+            **{c.key: list(c.choices) for c in TEMPLATE_COLUMNS if c.kind == form.CHOICE},
         }
         refs = {}
         for col, (name, values) in enumerate(columns.items()):
@@ -394,9 +406,9 @@ class _Writer:
     def _instructions(self, ws: Worksheet) -> None:
         fmt = self.fmt
         cfg = self.config
-        last_col = len(COLUMNS) - 1
+        last_col = len(TEMPLATE_COLUMNS) - 1
         width = self._total_width()
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(TEMPLATE_COLUMNS):
             ws.set_column(i, i, column_width(self._width(column)))
         row = 0
 
@@ -439,7 +451,7 @@ class _Writer:
             line(text)
 
         heading("ความหมายของแต่ละช่อง")
-        for column in COLUMNS:
+        for column in TEMPLATE_COLUMNS:
             title, message = _guide(column, cfg.fiscal_year)
             if column.kind == form.MARK:
                 if column.key != QUARTER_KEYS[0]:
@@ -493,7 +505,7 @@ class _Writer:
         self._write_row(ws, row, values, locked=True)
 
 
-def _write_header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[Column] = COLUMNS,
+def _write_header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[Column] = TEMPLATE_COLUMNS,
                   width: Callable[[Column], float] = _width) -> None:
     """The official two-row header: grouped columns under a merged group title, the others merged
     over both rows."""
@@ -540,6 +552,7 @@ def project_cells(project: Project, blank: Collection[str] = ()) -> dict[str, ob
         "indicator": project.indicator, "outcome": project.outcome,
         **{k: QUARTER_MARK if on else "" for k, on in zip(QUARTER_KEYS, project.quarters)},
         "department": project.department,
+        "type": project.type, "target_group": project.target_group, "objective": project.objective,
     }
     return {k: v for k, v in values.items() if k not in blank}
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from . import cells
 from .config import Config
-from .form import COLUMN_BY_KEY, FORM_VERSION, PLAN_FORM, QUARTER_KEYS, Form
+from .form import COLUMN_BY_KEY, FORM_VERSION, OFFERED_COLUMNS, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
 from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbook
@@ -328,4 +328,16 @@ def _project(row: _Row, config: Config, has_errors: bool) -> Project:
         department=v.get("department") or "",
         source=Source(raw.path, raw.sheet, raw.row, tuple((k, c.address) for k, c in raw.cells.items())),
         has_errors=has_errors,
+        **{c.key: _offered(raw, c.key) for c in OFFERED_COLUMNS},
     )
+
+
+def _offered(raw: RawRow, key: str) -> str:
+    """An optional e-PlanNACC field (ประเภท, กลุ่มเป้าหมาย, วัตถุประสงค์) as typed, or empty: never a problem."""
+    cell = raw.cells.get(key)
+    if cell is None or cell.value is None or cell.unevaluated or isinstance(cell.value, bool):
+        return ""
+    try:
+        return cells.parse_text(cell.value) or ""
+    except cells.CellError:
+        return ""
