@@ -21,6 +21,9 @@ def main() -> None:
     Build the anti-corruption action plan from the departments' workbooks:
     template → validate → merge → check.
     """
+    from .sandbox import isolate_module_path
+
+    isolate_module_path()  # `python -m` put the current folder first: no module of a command comes from it
     _fewer_full_collections()
 
 

@@ -2,32 +2,27 @@
 
 python-calamine reads every format fast, but it allocates a dense grid from the first to the last
 cell: one value at XFD1048576 aborts the process (it tried to allocate 512 GB here). So an xlsx
-sheet's XML is scanned for the cells that hold values before calamine sees it, and the other formats
-(xls, xlsb, ods), whose cell positions are not cheap to scan, are loaded in a child process with a
-memory and CPU limit.
+sheet's XML is scanned for the cells that hold values before calamine sees it (by expat, as
+calamine reads it), and every format is loaded in a child process with a memory and CPU limit
+(sandbox.py), so that what the scan cannot foresee costs one file, not the run.
 """
 
 from __future__ import annotations
 
-import pickle
 import re
-import subprocess
-import sys
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from xml.parsers import expat
+from xml.parsers.expat import ExpatError
 
 from .form import INSTRUCTIONS_SHEET, METADATA_SHEET
 
 MAX_SHEET_CELLS = 4_000_000  # rows x columns of one sheet's used area (calamine: 32 bytes a cell)
 MAX_FILE_CELLS = 4_000_000  # the same, summed over the sheets read from one file
 MAX_SHEETS = 250  # visible sheets looked at in one file
-# Address space: a 30,000-row .xls or .ods loads within 200 MB; an 800-byte .ods repeating one cell
-# over a million rows made calamine fill 1.1 GB of RAM under the former 1,500 MB (tests/corpus).
-CHILD_MEMORY_BYTES = 400 * 2**20
-CHILD_CPU_SECONDS = 60
 
 
 @dataclass
@@ -50,15 +45,29 @@ class Loaded:
 class LoadError(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
-        self.reason = reason  # "encrypted", "corrupt", "limit"
+        self.reason = reason  # "encrypted", "corrupt", "limit", "crashed"
 
 
 def load(path: Path, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
     """`sheets`: the only visible sheets of an xlsx to scan and load (the hidden metadata is always
-    read); other formats load every sheet."""
+    read); other formats load every sheet. Read in the reader's child process (sandbox.py): a file
+    that takes it down is `LoadError("limit")` or `LoadError("crashed")`, and the next file is read."""
+    from . import sandbox
+
+    try:
+        return sandbox.run("load", str(path), kind, sheets)
+    except sandbox.ChildFailed as exc:
+        raise LoadError(exc.reason) from None
+
+
+def load_here(path: str, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
+    """The same, in this process: what the child runs."""
     if kind in ("xlsx", "xlsm"):
-        return _load(path, _scan_xlsx(path, sheets), sheets)
-    return _load_in_child(path)
+        return _load(Path(path), _scan_xlsx(Path(path), sheets), sheets)
+    return _load(Path(path), None)
+
+
+CHILD_FUNCTIONS = {"load": load_here}  # what the reader's child may be asked to run
 
 
 def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | None = None) -> Loaded:
@@ -137,23 +146,9 @@ class _Scan:
     hidden_rows: set[int]
 
 
-# A tag's attributes are matched up to the next "<" (never inside a tag in XML), not only the next
-# ">": with "[^>]*", tags that never close, repeated, made the scan quadratic (80 KB of `<c r="A1" `
-# took 1 s, 1 MB minutes; tests/corpus). Now every byte is looked at a bounded number of times.
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^<>]*>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^<>]*>")
-# A cell with content (not self-closing): its reference. Formatting-only cells are `<c r=".." s=".."/>`.
-_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*>')
-# A row whose first cell has content but no reference of its own: calamine places it by the row.
-_ROW_WITH_CELL = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^<>]*>\s*<(?:\w+:)?c(?![^<>]*\sr=)[^<>/]*>')
-# A cell's body ends at its </c>, and can never run past the next cell's start.
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*>'
-                           rb'((?:(?!</(?:\w+:)?c>|<(?:\w+:)?c[\s>/]).)*?)</(?:\w+:)?c>', re.S)
-
-
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^<>]*\shidden="(?:1|true)"')
-_STORED_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?>[^<]|<(?:\w+:)?is[\s>]")
 
 
 def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
@@ -168,11 +163,12 @@ def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _S
                 if sheets is not None and name not in sheets and name != METADATA_SHEET:
                     continue
                 try:
-                    xml = zf.read(target)
+                    part = zf.open(target)
                 except KeyError:
                     continue
-                scans[name] = _scan_sheet(xml)
-    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError) as exc:
+                with part:
+                    scans[name] = _scan_sheet(part)
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError, ExpatError) as exc:
         raise LoadError("corrupt") from exc
     return scans
 
@@ -233,20 +229,108 @@ def column_number(letters: bytes) -> int:
     return n
 
 
-def _scan_sheet(xml: bytes) -> _Scan:
-    refs = _FILLED_CELL.findall(xml)
-    # Distinct values first (a set is built at C speed): a sheet has far fewer rows and columns than cells.
-    columns, rows = {c for c, _ in refs}, {r for _, r in refs}
-    rows.update(_ROW_WITH_CELL.findall(xml))
-    max_row = max(map(int, rows), default=0)
-    widest = max(columns, key=lambda c: (len(c), c), default=b"A")
-    unevaluated = set()
-    if b"<f" in xml or b":f" in xml:
-        for col, row, body in _FORMULA_CELL.findall(xml):
-            if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not _STORED_VALUE.search(body):
-                unevaluated.add((int(row) - 1, column_number(col) - 1))
-    hidden = {int(r) - 1 for r in _HIDDEN_ROW.findall(xml)} if b"hidden=" in xml else set()
-    return _Scan(max_row * column_number(widest), unevaluated, hidden)
+class _SheetDataEnd(Exception):
+    """Nothing after </sheetData> is a cell: calamine stops there, and so does the scan."""
+
+
+# A reference far past Excel's grid (rows over 1,048,576, columns past XFD) is counted as it is,
+# so that the sheet is refused; one too long to be a number at all is counted as this.
+_ABSURD = 10**12
+_REFERENCE = re.compile(r"([A-Za-z]{0,12})([0-9]{0,15})")
+
+
+def _position(reference: str) -> tuple[int, int]:
+    """(row, column), 0-based, as calamine reads a reference: letters of either case, then digits.
+    Anything else calamine refuses (the file is damaged); a missing or zero row it would wrap round
+    to 4 billion."""
+    match = _REFERENCE.fullmatch(reference)
+    if match is None:
+        if reference.isascii() and reference.isalnum():
+            return _ABSURD, _ABSURD
+        raise LoadError("corrupt")
+    letters, digits = match.groups()
+    row = int(digits) - 1 if digits and int(digits) else _ABSURD
+    return row, column_number(letters.upper().encode()) - 1
+
+
+def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
+    """The used area, the formula cells without a stored value and the hidden rows of a sheet part,
+    from its XML read by expat as calamine reads it: a cell is where its `r` says, or next to the
+    cell before it; its row is where the row's `r` says, or the one after the row before.
+    Self-closing cells (formatting only) hold nothing and move nothing, as in calamine. The part is
+    streamed: memory stays flat whatever its size, time linear."""
+    parser = expat.ParserCreate()  # no namespace processing: elements are told by their local name
+    parser.buffer_text = True
+    state = {"row": 0, "col": 0, "max_row": -1, "max_col": -1}
+    unevaluated: set[tuple[int, int]] = set()
+    hidden: set[int] = set()
+    cell: list[Any] = []  # [attributes, start index, holds something, has a formula, has a value]
+    row_start: list[tuple[int, int]] = []  # (start index, row index before it)
+
+    def value_text(data: str) -> None:
+        cell[4] = True
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = name[name.rfind(":") + 1:]
+        if cell:
+            cell[2] = True
+            if local == "f":
+                cell[3] = True
+            elif local == "is":
+                cell[4] = True
+            elif local == "v":
+                parser.CharacterDataHandler = value_text
+        elif local == "c":
+            cell[:] = [attrs, parser.CurrentByteIndex, False, False, False]
+        elif local == "row":
+            row_start.append((parser.CurrentByteIndex, state["row"]))
+            if "r" in attrs:
+                state["row"] = _position(attrs["r"])[0]
+            if attrs.get("hidden") in ("1", "true"):
+                hidden.add(state["row"])
+
+    def end(name: str) -> None:
+        local = name[name.rfind(":") + 1:]
+        if local == "v":
+            parser.CharacterDataHandler = None
+        elif local == "c" and cell:
+            attrs, started, filled, formula, stored = cell
+            cell.clear()
+            if parser.CurrentByteIndex == started:
+                return  # <c …/>: calamine sees no cell at all
+            if "r" in attrs:
+                row, col = _position(attrs["r"])
+                state["col"] = col
+            else:
+                row, col = state["row"], state["col"]
+            state["col"] += 1
+            if filled:
+                state["max_row"], state["max_col"] = max(state["max_row"], row), max(state["max_col"], col)
+            if formula and not stored:
+                unevaluated.add((row, col))
+        elif local == "row" and row_start:
+            started, before = row_start.pop()
+            if parser.CurrentByteIndex == started:  # <row …/>: calamine ignores it
+                state["row"] = before
+            else:
+                state["row"], state["col"] = state["row"] + 1, 0
+        elif local == "sheetData":
+            raise _SheetDataEnd
+
+    def refuse(*_: Any) -> None:
+        raise LoadError("corrupt")  # calamine refuses a DTD too
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartDoctypeDeclHandler = refuse
+    try:
+        if isinstance(source, bytes):
+            parser.Parse(source, True)
+        else:
+            parser.ParseFile(source)
+    except _SheetDataEnd:
+        pass
+    cells = (state["max_row"] + 1) * (state["max_col"] + 1)
+    return _Scan(cells, unevaluated, hidden)
 
 
 def _ods_merges(path: Path) -> dict[str, list] | None:
@@ -277,45 +361,3 @@ def _ods_merges(path: Path) -> dict[str, list] | None:
     except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, OSError):
         return None
     return merges
-
-
-# --- other formats: a child process with limits ---------------------------------------------------
-
-def _load_in_child(path: Path) -> Loaded:
-    try:
-        done = subprocess.run([sys.executable, "-m", "ita_workbook.grid", str(path)], capture_output=True,
-                              timeout=CHILD_CPU_SECONDS * 2, check=False)
-    except subprocess.TimeoutExpired:
-        raise LoadError("limit") from None
-    if done.returncode == 3:
-        raise LoadError(done.stdout.decode(errors="replace").strip() or "corrupt")
-    if done.returncode != 0:
-        raise LoadError("limit")
-    return pickle.loads(done.stdout)
-
-
-def _child_main(path: str) -> int:
-    try:
-        import resource
-    except ImportError:  # Windows: no rlimits; the parent's timeout still bounds the child
-        resource = None
-    if resource is not None:
-        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-        resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
-    try:
-        loaded = _load(Path(path), None)
-    except LoadError as exc:
-        sys.stdout.write(exc.reason)
-        return 3
-    except MemoryError:
-        return 4
-    # Dates and times pickle as they are; only this process's own output is unpickled.
-    sys.stdout.buffer.write(pickle.dumps(loaded))
-    return 0
-
-
-if __name__ == "__main__":
-    # Import by name, so that what is pickled names ita_workbook.grid's classes, not __main__'s.
-    from ita_workbook.grid import _child_main as child_main
-
-    sys.exit(child_main(sys.argv[1]))

@@ -616,7 +616,7 @@ def read_plans(paths: list[str | Path], workers: int | None = None) -> list[OrgP
     paths = [str(p) for p in paths]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
-    if workers <= 1:
+    if workers <= 1 or _worker_context() is None:
         return [_read_for_province(p) for p in paths]
     done: dict[int, OrgPlan] = {}
     size = max(1, min(64, len(paths) // (workers * 8)))
@@ -635,11 +635,23 @@ def read_plans(paths: list[str | Path], workers: int | None = None) -> list[OrgP
     return [done[i] for i in range(len(paths))]
 
 
+def _worker_context():
+    """Workers are forked: a started interpreter (spawn, forkserver) puts the current folder first
+    on its module path before any of our code runs, and the plans' folder is often the current one,
+    where a planted `pickle.py` would run. Where there is no fork (Windows), plans are read one after
+    another (still each in the isolated reader child)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
 def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[int, OrgPlan]) -> None:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(workers)
+    from .sandbox import isolate_module_path
+
+    pool = ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=isolate_module_path)
     try:
         futures = [(chunk, pool.submit(_read_chunk, [p for _, p in chunk])) for chunk in chunks]
         for chunk, future in futures:
@@ -659,8 +671,10 @@ def _read_alone(path: str) -> OrgPlan:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from .sandbox import isolate_module_path
+
     try:
-        with ProcessPoolExecutor(1) as pool:
+        with ProcessPoolExecutor(1, mp_context=_worker_context(), initializer=isolate_module_path) as pool:
             return pool.submit(_read_chunk, [path]).result()[0]
     except BrokenProcessPool:
         plan = OrgPlan(path, organisation=_name_from_file(path), name_from="file-name")
