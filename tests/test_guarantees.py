@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from corpus.build import (INJECTED, LAUGHS_DTD, form_sheet, make_injection, make_many_rows, make_xlsm, package_parts,
                           sheet_xml, stored_entry, write_raw_zip, write_xlsx)
-from ita_workbook import annotate, cells, grid, pdf, reader, safety
+from ita_workbook import annotate, cells, grid, pdf, reader, safety, sandbox
 from ita_workbook.cli import main
 from ita_workbook.validate import validate_files
 from seed import PLAN_TOML, write_department_workbooks
@@ -326,7 +326,8 @@ def test_entity_expansion_is_refused_not_performed(tmp_path):
 # --- the limits: as stated, and enforced ----------------------------------------------------------
 
 LIMIT_ROW = re.compile(r"^\| ([^|]+?) \| `(\w+)\.(\w+)` \|", re.M)
-MODULES = {"safety": safety, "grid": grid, "reader": reader, "cells": cells, "annotate": annotate, "pdf": pdf}
+MODULES = {"safety": safety, "grid": grid, "reader": reader, "cells": cells, "annotate": annotate, "pdf": pdf,
+           "sandbox": sandbox}
 UNITS = {"GB": 2**30, "MB": 2**20, "KB": 2**10}
 
 
@@ -417,14 +418,16 @@ def test_the_reader_child_runs_without_rlimits(tmp_path):
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
                     "--convert-to", "ods", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True,
                    timeout=180)
-    code = ("import sys; sys.modules['resource'] = None\n"
-            "from ita_workbook.grid import _child_main\n"
-            "sys.exit(_child_main(sys.argv[1]))")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.ods")], capture_output=True, timeout=60)
-    assert done.returncode == 0
     import pickle
+    import struct
 
-    loaded = pickle.loads(done.stdout)
+    code = "import sys; sys.modules['resource'] = None\nfrom ita_workbook.sandbox import serve\nserve()"
+    request = pickle.dumps(("load", (str(tmp_path / "a.ods"), "ods", None)))
+    done = subprocess.run([sys.executable, "-c", code], input=struct.pack("<Q", len(request)) + request,
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0
+    ok, loaded = pickle.loads(done.stdout[8:])
+    assert ok
     assert [g.name for g in loaded.grids] == ["แผน"] and len(loaded.grids[0].rows) == 6
 
 

@@ -120,7 +120,7 @@ _lock = threading.Lock()
 
 
 def run(name: str, *args: Any) -> Any:
-    """`name`(*args) from grid.CHILD_FUNCTIONS, run in the child; its exception (a LoadError) is
+    """`name`(*args) from grid.READER_FUNCTIONS, run in the child; its exception (a LoadError) is
     raised here. ChildFailed if the child stopped on it."""
     global _child
     with _lock:
@@ -189,7 +189,7 @@ def serve() -> None:
             soft = int(used.ru_utime + used.ru_stime) + MAX_CHILD_CPU_SECONDS
             resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.RLIM_INFINITY))
         try:
-            answer = (True, grid.CHILD_FUNCTIONS[name](*args))
+            answer = (True, grid.READER_FUNCTIONS[name](*args))
             data = pickle.dumps(answer)
         except grid.LoadError as exc:
             data = pickle.dumps((False, exc))
