@@ -230,15 +230,14 @@ def _parse_date(value: str | None):
 
 
 def _parse_year(value: str | None) -> int | None:
-    from .thai import to_arabic_digits
+    from .thai import whole_number
 
     if value is None:
         return None
-    digits = to_arabic_digits(value.strip())
-    if not digits.isdigit() or not 1900 <= int(digits) <= 2700:
+    year = whole_number(value)
+    if year is None or not 1900 <= year <= 2700:
         raise click.BadParameter(f"\"{value}\" ไม่ใช่ปี พ.ศ. เช่น 2566 / not a year such as 2566",
                                  param_hint="--year")
-    year = int(digits)
     return year + 543 if year < 2400 else year  # a Christian-era year typed by mistake
 
 

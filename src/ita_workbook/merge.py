@@ -17,7 +17,7 @@ from .config import Config
 from .master import KIND, Heading, write_master
 from .output import atomic_path, same_file
 from .problems import Problem, Report
-from .thai import to_arabic_digits
+from .thai import whole_number
 
 
 class MergeRefused(Exception):
@@ -143,8 +143,7 @@ def _heading(config: Config, overrides: Overrides, metadata: dict[str, dict[str,
         organisation = _agreed(metadata, "organisation", "ชื่อหน่วยงาน", "the organisation", problems)
     if not year:
         found = _agreed(metadata, "fiscal_year", "ปีงบประมาณ", "the fiscal year", problems)
-        digits = to_arabic_digits(found).split(".")[0].strip()
-        year = int(digits) if digits.isdigit() else None
+        year = whole_number(found)
     missing = [(thai, english, option) for value, thai, english, option in (
         (organisation, "ชื่อหน่วยงาน", "The organisation", "--org"),
         (year, "ปีงบประมาณ", "The fiscal year", "--year"),

@@ -54,6 +54,8 @@ CODES: dict[str, Code] = {
                                     "ใส่ / ในไตรมาสที่ดำเนินการ หรือเว้นว่าง",
                              "Unknown mark '{value}' in '{column}'; put / in the quarters the project "
                              "runs, or leave it blank"),
+    "bad-quantity": Code(ERROR, "จำนวน \"{value}\" ไม่ใช่ตัวเลขที่ใช้ได้ ใส่จำนวนเป็นตัวเลข (เช่น 1) หรือข้อความ",
+                         "Quantity '{value}' is not a usable number; enter a number (e.g. 1) or words"),
     "no-quarter": Code(ERROR, "โครงการนี้ไม่ได้ระบุไตรมาสที่ดำเนินการ ใส่ / อย่างน้อยหนึ่งไตรมาส",
                        "No quarter is marked for this project; put / in at least one quarter"),
     "unknown-department": Code(ERROR, "ไม่รู้จักหน่วยงาน \"{value}\"{detail} ใช้ชื่อหน่วยงานตามรายชื่อ",

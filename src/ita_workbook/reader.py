@@ -9,6 +9,7 @@ Never raises for a bad file: what cannot be read becomes a Problem.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -249,7 +250,8 @@ def _is_column_numbering(values: list[Any]) -> bool:
     for value in values:  # stops at the first cell that is no column number: a project's name
         if not _present(value):
             continue
-        text = _header_key(value) if not isinstance(value, (int, float)) else str(int(value))
+        text = _header_key(value) if not isinstance(value, (int, float)) or not math.isfinite(value) \
+            else str(int(value))
         if not _COLUMN_NUMBERS.match(text):
             return False
         count += 1
