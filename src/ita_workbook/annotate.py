@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from .grid import column_number
-from .output import atomic_path, same_file
+from .output import OutputError, atomic_path, same_file
 from .problems import Problem, Report
 
 ERROR_FILL = "FFC7CE"
@@ -34,6 +34,8 @@ def annotate_files(report: Report, folder: Path) -> list[str]:
             continue
         try:
             _annotate(source, at_cells, target)
+        except OutputError:
+            raise  # the folder cannot be written: said once, with exit 1 (cli.py)
         except Exception as exc:  # openpyxl is stricter than the reader; the report above still stands
             lines.append(f"ไม่ได้ทำสำเนาระบายสีของ {source.name} / could not mark up: {type(exc).__name__}")
             continue

@@ -9,11 +9,26 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .output import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """Every command that writes (init, template, merge, province, --annotate) writes through
+    output.atomic_path: an output that cannot be written is said here, in one place, with exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        from .output import OutputError
+
+        try:
+            return super().invoke(ctx)
+        except OutputError as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="ita-workbook")
 def main() -> None:
     """ita-workbook — แผนปฏิบัติการป้องกันการทุจริต: แบบฟอร์ม ตรวจ รวม และตรวจยอดรวม
@@ -21,9 +36,11 @@ def main() -> None:
     Build the anti-corruption action plan from the departments' workbooks:
     template → validate → merge → check.
     """
+    from .output import fit_terminal
     from .sandbox import isolate_module_path
 
     isolate_module_path()  # `python -m` put the current folder first: no module of a command comes from it
+    fit_terminal()
     _fewer_full_collections()
 
 
@@ -60,10 +77,10 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
 def init(output: str, force: bool) -> None:
     """เขียนไฟล์ตั้งค่า plan.toml ตัวอย่าง / Write a commented plan.toml."""
     from .config import example_toml
-    from .output import write_text_atomic
+    from .output import exists, write_text_atomic
 
     target = Path(output)
-    if target.exists() and not force:
+    if exists(target) and not force:
         raise click.UsageError(f"มีไฟล์ {target} อยู่แล้ว (ใช้ --force เพื่อเขียนทับ) / {target} exists; use --force")
     write_text_atomic(target, example_toml())
     click.echo(f"เขียน {target} แล้ว — แก้ชื่อหน่วยงาน ปีงบประมาณ และรายชื่อกอง / wrote {target}")
@@ -113,7 +130,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
         rollover = read_previous(previous, config)
         found = sum(len(r) for r in rollover.rows.values()) + len(rollover.unmatched)
         if not found:
-            click.echo(rollover.report.to_text())
+            click.echo(printable(rollover.report.to_text()))
             click.echo(f"ไม่พบโครงการใน {previous} / no project found in {previous}", err=True)
             sys.exit(1)
         prefill = rollover.rows
@@ -122,10 +139,10 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
             for project in rollover.unmatched:
                 counts[project.department or "(ว่าง)"] = counts.get(project.department or "(ว่าง)", 0) + 1
             listed = ", ".join(f"{name} ({n})" for name, n in counts.items())
-            click.echo(f"! {len(rollover.unmatched)} โครงการของปีก่อนไม่ตรงกับหน่วยงานใดใน plan.toml จึงไม่ได้ใส่: "
+            click.echo(printable(f"! {len(rollover.unmatched)} โครงการของปีก่อนไม่ตรงกับหน่วยงานใดใน plan.toml จึงไม่ได้ใส่: "
                        f"{listed} — เพิ่มชื่อเหล่านี้เป็น aliases ของหน่วยงาน\n"
                        f"  {len(rollover.unmatched)} of last year's projects match no configured department "
-                       f"and were left out; add these names as aliases")
+                       f"and were left out; add these names as aliases"))
     targets: dict[Path, str | None] = {}
     for name in names:
         path = Path(outdir) / template_filename(name)
@@ -134,7 +151,9 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
         targets[path] = name
     # Templates are named like the files departments send back: writing into the folder of returned
     # files would replace a department's work.
-    existing = [p for p in targets if p.exists()]
+    from .output import exists
+
+    existing = [p for p in targets if exists(p)]
     if existing and not force:
         raise click.UsageError(
             f"มีไฟล์ชื่อเดียวกันอยู่แล้วใน {outdir}: {', '.join(p.name for p in existing)} — เลือกโฟลเดอร์อื่น "
@@ -143,7 +162,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
         rows_before = prefill.get(name, []) if name else []
         try:
             write_template(path, config, name, rows=rows, prefill=rows_before)
-        except (TemplateError, OSError) as exc:
+        except TemplateError as exc:
             click.echo(f"เขียน {path} ไม่ได้ / cannot write {path}: {exc}", err=True)
             sys.exit(1)
         extra = f" ({len(rows_before)} โครงการจากปีก่อน / from last year)" if previous else ""
@@ -170,8 +189,8 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
         click.echo(result.report.to_json_text())
     else:
         if result.tables:
-            click.echo(summary_text(result.tables))
-        click.echo(result.report.to_text())
+            click.echo(printable(summary_text(result.tables)))
+        click.echo(printable(result.report.to_text()))
     click.get_current_context().exit(0 if result.report.ok else 1)
 
 
@@ -187,7 +206,7 @@ def _input_files(args: tuple[str, ...]) -> list[Path]:
 
 
 def _emit(report, fmt: str) -> None:
-    click.echo(report.to_json_text() if fmt == "json" else report.to_text())
+    click.echo(report.to_json_text() if fmt == "json" else printable(report.to_text()))
 
 
 @main.command()
@@ -209,7 +228,7 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
         from .annotate import annotate_files
 
         for line in annotate_files(result.report, Path(annotate_dir)):
-            click.echo(line, err=fmt == "json")
+            click.echo(printable(line), err=fmt == "json")
     sys.exit(0 if result.report.ok else 1)
 
 
@@ -286,8 +305,8 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
-        click.echo(result.report.to_text())
-        click.echo(result.summary())
+        click.echo(printable(result.report.to_text()))
+        click.echo(printable(result.summary()))
     sys.exit(0 if result.written else 1)
 
 
@@ -340,5 +359,5 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
             signal.signal(signal.SIGTERM, previous)
     if stopped:  # it came while a worker was being started, where Python ignores the exit it raised
         sys.exit(128 + stopped[0])
-    click.echo(result.to_json_text() if fmt == "json" else result.to_text())
+    click.echo(result.to_json_text() if fmt == "json" else printable(result.to_text()))
     sys.exit(0 if result.ok else 1)

@@ -9,6 +9,7 @@ calamine reads it), and every format is loaded in a child process with a memory 
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -257,6 +258,20 @@ _C, _ROW, _V, _F, _IS, _SHEET_DATA, _OTHER = range(1, 8)  # never 0: looked up w
 _KINDS = {"c": _C, "row": _ROW, "v": _V, "f": _F, "is": _IS, "sheetData": _SHEET_DATA}
 
 
+# Characters XML 1.0 forbids but calamine reads, typed into a cell raw or as a character reference
+# (ESC, BEL…): expat would refuse the whole sheet for one of them. They are never markup, so the scan
+# reads them as spaces. (A control byte is never part of a UTF-8 sequence.)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
+_CONTROLS_AS_SPACES = bytes.maketrans(_CONTROL_BYTES, b" " * len(_CONTROL_BYTES))
+_FORBIDDEN_REFERENCE = re.compile(rb"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])"
+                                  rb"|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));")
+
+
+def _as_calamine_reads_it(data: bytes) -> bytes:
+    data = data.translate(_CONTROLS_AS_SPACES)
+    return _FORBIDDEN_REFERENCE.sub(b" ", data) if b"&#" in data else data
+
+
 def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
     """The used area, the formula cells without a stored value and the hidden rows of a sheet part,
     from its XML read by expat as calamine reads it: a cell is where its `r` says, or next to the
@@ -337,11 +352,15 @@ def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
     parser.StartDoctypeDeclHandler = refuse
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    tail = b""
     try:
-        if isinstance(source, bytes):
-            parser.Parse(source, True)
-        else:
-            parser.ParseFile(source)
+        while chunk := stream.read(1 << 16):
+            data = tail + chunk
+            cut = data.rfind(b"&", max(0, len(data) - 16))  # a character reference cut in two: wait for its end
+            data, tail = (data[:cut], data[cut:]) if cut != -1 and b";" not in data[cut:] else (data, b"")
+            parser.Parse(_as_calamine_reads_it(data), False)
+        parser.Parse(_as_calamine_reads_it(tail), True)
     except _SheetDataEnd:
         pass
     return _Scan((max_row + 1) * (max_col + 1), unevaluated, hidden)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import Config
 from .master import KIND, Heading, write_master
-from .output import atomic_path, same_file
+from .output import OutputError, atomic_path, same_file
 from .problems import Problem, Report
 from .thai import whole_number
 
@@ -120,10 +120,8 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
         with atomic_path(output) as tmp:
             layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
                                   problems=marked)
-    except OSError as exc:
-        merged.write_error = (f"เขียน {output} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ใน Excel ให้ปิดก่อน "
-                              f"หรือเลือกโฟลเดอร์อื่น / cannot write {output} ({exc.strerror or exc}); close it "
-                              "if it is open in Excel, or choose another folder")
+    except OutputError as exc:
+        merged.write_error = str(exc)
         return merged
     merged.output = output
     merged.projects_written = layout.projects

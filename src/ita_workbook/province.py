@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from . import cells, form
+from .output import readable
 from .problems import ERROR, Problem, _line
 from .reader import RawRow, Workbook, read_workbook
 from .thai import clean_text, squeeze, thai_date, thai_number, to_arabic_digits, to_thai_digits, whole_number
@@ -474,7 +475,7 @@ def _year(text: str) -> int | None:
 
 
 def _name_from_file(path: str | Path) -> str:
-    return clean_text(Path(path).stem) or Path(path).name
+    return clean_text(readable(Path(path).stem)) or readable(Path(path).name)
 
 
 def organisation_key(name: str, district: str = "") -> tuple[str, str]:
@@ -894,7 +895,7 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.write_number(row, _WARNINGS, plan.warnings, number)
         note = _note(plan)
         ws.write_string(row, _NOTE, note, styles.cell("left", bg_color=STATUS_FILL[plan.status]))
-        name = Path(plan.path).name
+        name = readable(Path(plan.path).name)
         ws.write_string(row, _FILE, name, text)
         lines = (plan.lines if plan.lines[0] else _text_lines(plan))[result.several(plan)]
         ws.set_row(row, row_height([(note, widths[_NOTE])], size, min_lines=lines))
@@ -1055,7 +1056,7 @@ def _problems_sheet(workbook, styles, result: ProvinceResult) -> None:
             ws.write_string(row, 6, problem.cell or "", text)
             ws.write_string(row, 7, problem.code, text)
             ws.write_string(row, 8, problem.message_en, text)
-            name = Path(plan.path).name
+            name = readable(Path(plan.path).name)
             ws.write_string(row, 9, name, text)
             ws.set_row(row, row_height([(plan.organisation, widths[1]), (problem.message, widths[4]),
                                         (problem.message_en, widths[8]), (name, widths[9])], size))
@@ -1169,7 +1170,7 @@ def _render_rows(plan: OrgPlan) -> bytes:
     head = "".join(cell(key, value) for key, value in (
         ("organisation", plan.organisation), ("district", plan.district), ("province", plan.province),
         ("fiscal_year", plan.fiscal_year)))
-    source = cell("source_file", Path(plan.path).name)
+    source = cell("source_file", readable(Path(plan.path).name))
     rows = ["".join(('<row r="\x00">', head, cell("no", p.no), cell("name", p.name), cell("unit", p.unit),
                      cell("quantity", p.quantity), cell("budget", p.budget), cell("no_budget", p.no_budget),
                      cell("dimension", p.dimension), cell("indicator", p.indicator), cell("outcome", p.outcome),
@@ -1206,7 +1207,7 @@ def _text_lines(plan: OrgPlan) -> tuple[int, int]:
             return 1
         return line_count(text, width, SUMMARY_SIZE)
 
-    own = max(lines(plan.organisation, 1), lines(Path(plan.path).name, _FILE))
+    own = max(lines(plan.organisation, 1), lines(readable(Path(plan.path).name), _FILE))
     return (max(own, lines(plan.district, 2)), max(own, lines(f"{plan.district} จ.{plan.province}".strip(), 2)))
 
 
