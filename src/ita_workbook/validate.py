@@ -102,17 +102,26 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 def collect_files(args: list[str | Path]) -> list[Path]:
     """The files named, with each folder replaced by the workbooks in it (sorted), leaving out
-    Excel's lock files (~$…), hidden files and the marked-up copies that `--annotate` writes."""
+    Excel's lock files (~$…), hidden files and the marked-up copies that `--annotate` writes.
+    An entry named like a workbook that is no regular file (a dangling link, a FIFO, a link to a
+    device, a folder) is kept too: reading it reports what it is, as when it is named directly."""
     files: list[Path] = []
     for arg in map(Path, args):
-        if not arg.is_dir():
+        if not _is_dir(arg):
             files.append(arg)
             continue
         for child in sorted(arg.iterdir()):
-            if (child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES
+            if (child.suffix.lower() in WORKBOOK_SUFFIXES
                     and not child.name.startswith(("~$", ".")) and "(ตรวจแล้ว)" not in child.stem):
                 files.append(child)
     return files
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long to look up: reading it says so
+        return False
 
 
 def _read(path: str | Path) -> Workbook:
