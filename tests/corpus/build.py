@@ -679,6 +679,62 @@ def make_sparse_huge(path: Path, _: Path) -> None:
         fh.truncate(60 * 2**20)
 
 
+# --- round two (issue 11): references the first scan missed, numbers that are not numbers, long text
+
+FAR_TEXT = '<c {attrs}><is><t>far away</t></is></c>'
+
+
+def make_far_cell(row: str, cell: str) -> Callable[[Path, Path], None]:
+    """A value placed far away by a reference written in a way the XML allows: `row` is the <row>
+    tag's attributes, `cell` the <c> tag's."""
+    def make(path: Path, _: Path) -> None:
+        far = f"<row {row}>{FAR_TEXT.format(attrs=cell)}</row></sheetData>".encode()
+        write_xlsx(path, {"แผน": form_sheet([good(1)]).replace(b"</sheetData>", far, 1)})
+    return make
+
+
+FAR_CELLS = [  # (case, what, row attributes, cell attributes)
+    ("ref-attribute-order", "t= before r=", 'r="1048576"', 't="inlineStr" r="XFD1048576"'),
+    ("ref-single-quotes", "r='XFD1048576'", "r='1048576'", "r='XFD1048576' t='inlineStr'"),
+    ("ref-spaces-around-equals", 'r = "XFD1048576" across a line break', 'r = "1048576"', 'r =\n "XFD1048576" t="inlineStr"'),
+    ("ref-lower-case", 'r="xfd1048576"', 'r="1048576"', 'r="xfd1048576" t="inlineStr"'),
+    ("ref-row-beyond-grid", "row 99,999,999", 'r="99999999"', 'r="A99999999" t="inlineStr"'),
+    ("ref-column-beyond-xfd", "column ZZZZ", 'r="9"', 'r="ZZZZ9" t="inlineStr"'),
+    ("ref-character-reference", 'r="&#88;FD1048576"', 'r="1048576"', 'r="&#88;FD1048576" t="inlineStr"'),
+    ("ref-by-row-only", "cells without r= in a far row", 'r="1048576"', 't="inlineStr"'),
+]
+
+
+def make_not_numbers(path: Path, _: Path) -> None:
+    number = lambda text: Raw(f'<c r="{{ref}}"><v>{text}</v></c>')  # noqa: E731
+    write_xlsx(path, {"แผน": form_sheet([
+        good(1, budget=number("NaN")), good(2, budget=number("1e309")), good(3, budget=number("-inf")),
+        good(4, budget="9" * 400), good(5, budget=number("9e307")), good(6, budget=number("9e307")),
+        good(7, budget=-500), good(8, dimension="1" * 4500), good(9, dimension=number("inf")),
+        good(10, quantity=number("NaN")), good(11, quantity="9" * 400), good(12, budget=10000)])})
+
+
+LONG_THAI = "ตัวชี้วัดร้อยละความพึงพอใจของประชาชนที่เข้าร่วมโครงการอบรมคุณธรรมไม่น้อยกว่า"
+
+
+def make_long_thai(path: Path, _: Path) -> None:
+    # 4,990 letters without a space: row heights cut Thai into words, and a run this long cost 8 s a cell.
+    text = (LONG_THAI * 80)[:4990]
+    write_xlsx(path, {"แผน": form_sheet([good(i, indicator=text, name=f"โครงการ{i}{text[:4980]}") for i in range(1, 6)])})
+
+
+def make_same_row(count: int) -> Callable[[Path, Path], None]:
+    def make(path: Path, _: Path) -> None:
+        write_xlsx(path, {"แผน": form_sheet([good(1, no=f"{i}.") for i in range(1, count + 1)])})
+    return make
+
+
+def make_control_characters(path: Path, _: Path) -> None:
+    # ESC and BEL raw (XML 1.0 forbids them, calamine reads them) and as Excel writes them (_x001B_).
+    write_xlsx(path, {"แผน": form_sheet([good(1, name="โครงการ\x1b[31mแดง\x07"),
+                                         good(2, dimension="_x001B_]0;pwned_x0007_")])})
+
+
 CASES: list[Case] = [
     # --- not a workbook --------------------------------------------------------------------------
     Case("empty", NOT_A_WORKBOOK, ".xlsx", write_bytes(b""), "0 bytes", 1, frozenset({"unreadable-file"}), "empty"),
@@ -827,6 +883,21 @@ CASES: list[Case] = [
     Case("injection-text-cells", INJECTION, ".xlsx", make_openpyxl_formula_text,
          "formula-like text stored as text cells by a spreadsheet program", 1, frozenset({"bad-dimension"}),
          projects=2, merge=True, records=[{"name": INJECTED[0]}, {"name": "โครงการทดสอบที่ 2", "indicator": INJECTED[5]}]),
+    # --- round two: references in every style the XML allows, each far past the grid
+    *(Case(name, BUILT_TO_HURT, ".xlsx", make_far_cell(row, cell), f"a value far away, its reference: {what}",
+           1, frozenset({"unreadable-file"}), "sheet-too-large") for name, what, row, cell in FAR_CELLS),
+    Case("numbers-not-numbers", BUILT_TO_HURT, ".xlsx", make_not_numbers,
+         "NaN, ±inf, 1e309, 400 nines, two budgets of 9e307, a negative budget, a มิติ of 4,500 digits",
+         1, frozenset({"bad-budget", "bad-dimension", "bad-quantity"}), projects=12, merge=True,
+         records=[{"name": "โครงการทดสอบที่ 12", "budget": 10000.0}, {"name": "โครงการทดสอบที่ 11", "quantity": "9" * 400},
+                  {"name": "โครงการทดสอบที่ 5", "budget": None}]),
+    Case("long-thai-without-spaces", BUILT_TO_HURT, ".xlsx", make_long_thai,
+         "5 projects whose name and ตัวชี้วัด are 4,990 Thai letters without a space", 0, projects=5, merge=True),
+    Case("same-row-10000", BUILT_TO_HURT, ".xlsx", make_same_row(10_000), "the example row 10,000 times",
+         0, frozenset({"duplicate-project"}), projects=10_000),
+    Case("control-characters", INJECTION, ".xlsx", make_control_characters,
+         "ESC and BEL in cells, raw and as _x001B_: never sent raw to a terminal", 1, frozenset({"bad-dimension"}),
+         projects=2, merge=True),
 ]
 
 
