@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.build import CASES, INJECTED, SECRET, Case, available, build
+from corpus.build import CASES, INJECTED, LONG_NAME, PLANTED_MARK, SCENES, SECRET, Case, Scene, available, build
 
 # wait4 and its ru_maxrss in KB are Linux's (CI runs on Linux).
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="measures with Linux's wait4")
@@ -34,7 +34,8 @@ HANG_SECONDS = 120
 # 20,000 project rows (the most a file may hold) are read, checked and kept: about 6 KB of memory and
 # 0.1 ms a row; 100,000 are refused once the 20,001st is reached. Both left out of the all-at-once run.
 # The example row 10,000 times: finding each duplicate's twins was quadratic (13.6 s of CPU; now 2.2 s).
-OWN_BOUNDS = {"rows-20000": BOUNDS, "rows-100000": BOUNDS, "same-row-10000": (8.0, 500)}
+OWN_BOUNDS = {"rows-20000": BOUNDS, "rows-100000": BOUNDS, "same-row-10000": (8.0, 500),
+              "planted-modules-province": (60.0, 500)}  # 200 plans, read by worker processes
 # Text that marks a formula someone slipped in; none may reach a formula cell of any output.
 FORMULA_MARKERS = ("cmd|", "HYPERLINK", "WEBSERVICE", "+1+1", "-2+3", "@SUM", "SUM(A1:A2)")
 
@@ -86,7 +87,7 @@ def run_cli(*args: object, timeout: float = HANG_SECONDS, cwd: Path | None = Non
     Its output must decode strictly in `encoding` (the console's)."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "measure.json"
-        done = subprocess.run([sys.executable, "-c", MEASURE, report, str(timeout), *COMMAND, *map(str, args)],
+        done = subprocess.run([sys.executable, "-I", "-c", MEASURE, report, str(timeout), *COMMAND, *map(str, args)],
                               capture_output=True, timeout=timeout + 30, cwd=cwd,
                               env={**os.environ, "ITA_WORKBOOK_DEBUG": "", **(env or {})})
         code, seconds, cpu, peak_kb, timed_out = json.loads(report.read_text())
@@ -100,7 +101,7 @@ _SCRIPT = Path(sys.executable).with_name("ita-workbook")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-I", "-m", "ita_workbook"]
 
 
-def within_bounds(run: Run, case: Case, command: str = "validate") -> None:
+def within_bounds(run: Run, case: Case | Scene, command: str = "validate") -> None:
     seconds, megabytes = OWN_BOUNDS.get(case.name, BOUNDS)
     if os.environ.get("ITA_CORPUS_FIGURES"):  # a file to append the figures to, for SECURITY.md
         with open(os.environ["ITA_CORPUS_FIGURES"], "a", encoding="utf-8") as fh:
@@ -212,3 +213,65 @@ def test_check_and_province_read_the_whole_corpus_at_once(corpus: Path, tmp_path
     within_bounds(province, everything, "province")
     assert province.code == 1 and len(json.loads(province.stdout)["organisations"]) == len(files)
     assert not any(SECRET in text for text in (checked.stdout, province.stdout, *texts_of(tmp_path / "province.xlsx")))
+
+
+# --- scenes: a command on a folder (tests/corpus/build.py SCENES) ------------------------------------
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every entry under `folder` (links not followed): a file by its SHA-256, anything else by its kind."""
+    found = {}
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(root, name)
+            info = path.lstat()
+            kind = "link" if path.is_symlink() else "dir" if path.is_dir() else "file" if path.is_file() else "special"
+            found[str(path.relative_to(folder))] = sha256(path) if kind == "file" else f"{kind}:{info.st_mode:o}"
+    return found
+
+
+def problems_in(report: object) -> list[dict]:
+    """Every problem of a JSON report, whichever command wrote it."""
+    if isinstance(report, dict):
+        own = [report] if "code" in report and "message" in report else []
+        return own + [p for v in report.values() for p in problems_in(v)]
+    if isinstance(report, list):
+        return [p for v in report for p in problems_in(v)]
+    return []
+
+
+@pytest.mark.parametrize("scene", SCENES, ids=lambda s: s.name)
+def test_scene(scene: Scene, tmp_path: Path) -> None:
+    """The command's exit code, no traceback, output that the console can show (valid UTF-8, or the
+    console's encoding) with no raw control character, its inputs untouched and nothing written but
+    in the output folder: no temporary file, no mark of planted code."""
+    if not available(scene.needs):
+        pytest.skip(f"{scene.needs} is not installed here")
+    inputs, out, a_file = tmp_path / "inputs", tmp_path / "out", tmp_path / "a-file"
+    inputs.mkdir()
+    scene.make(inputs)
+    a_file.write_text("x", encoding="utf-8")
+    before = snapshot(tmp_path)
+    args = [a.replace("{inputs}", str(inputs)).replace("{out}", str(out)).replace("{file}", str(a_file))
+            .replace("{long}", LONG_NAME) for a in scene.args]
+    if scene.inside:
+        args = [a if a != str(inputs) else "." for a in args]
+    run = run_cli(*args, cwd=inputs if scene.inside else tmp_path, env=scene.env,
+                  encoding=scene.env.get("PYTHONIOENCODING", "utf-8"))
+    within_bounds(run, scene, scene.args[0])
+    assert run.code == scene.exit, run.stdout[-2000:] + run.stderr[-2000:]
+    assert not any(ch in run.stdout + run.stderr for ch in "\x1b\x07"), "a control character reached the terminal"
+    if scene.says:
+        assert scene.says in run.stdout + run.stderr
+    if "json" in scene.args and run.stdout.strip():
+        problems = problems_in(json.loads(run.stdout))
+        if scene.codes is not None:
+            assert {p["code"] for p in problems} == scene.codes
+        if scene.reasons:
+            assert {p["value"] for p in problems if p["code"] == "unreadable-file"} == scene.reasons
+        assert "internal-error" not in {p["value"] for p in problems}
+    after = snapshot(tmp_path)
+    assert {k: v for k, v in before.items() if after.get(k) != v} == {}, "an input was changed or removed"
+    new = set(after) - set(before)
+    assert not [n for n in new if PLANTED_MARK in n], "code planted in the input folder ran"
+    assert all(n == "out" or n.startswith("out" + os.sep) for n in new), new
+    assert not [n for n in new if Path(n).name.startswith(".")], "a temporary file was left behind"

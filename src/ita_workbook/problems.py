@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .output import readable
+
 MAX_JSON_VALUE = 1000  # characters of a cell's value repeated in a JSON problem
 ERROR = "error"
 WARNING = "warning"
@@ -170,8 +172,8 @@ class Problem:
         shown = "" if self.value is None else str(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        words = {"value": shown, "column": column.header if column else (self.column or ""),
-                 "detail": self.detail, "detail_en": self.detail_en or self.detail}
+        words = {"value": readable(shown), "column": column.header if column else (self.column or ""),
+                 "detail": readable(self.detail), "detail_en": readable(self.detail_en or self.detail)}
         self.message = spec.thai.format(**words)
         self.message_en = spec.english.format(**{**words, "column": column.english if column else words["column"]})
 

@@ -901,6 +901,173 @@ CASES: list[Case] = [
 ]
 
 
+# --- scenes: a command run on a folder, for what one file cannot show ------------------------------
+# (the current folder, several files at once, file names, the console, the outputs' folder)
+
+@dataclass
+class Scene:
+    name: str
+    group: str
+    what: str
+    make: Callable[[Path], None]  # fills the folder of inputs
+    args: tuple[str, ...]  # after `ita-workbook`: {inputs} the folder of inputs, {out} a new folder for
+    # outputs, {file} a regular file (to be taken for a folder), {long} a name of 300 bytes
+    exit: int
+    codes: frozenset[str] | None = None  # every problem code of the JSON report, when there is one
+    reasons: frozenset[str] = frozenset()  # values of its unreadable-file problems
+    says: str = ""  # a text stdout or stderr holds
+    env: dict[str, str] = field(default_factory=dict)
+    inside: bool = False  # run from inside the folder of inputs (cd รับคืน && ita-workbook validate .)
+    needs: str | None = None
+
+
+PLANTED_MARK = "PLANTED-CODE-RAN"
+# Modules that are not the standard library's but are imported while a workbook is read or written.
+THIRD_PARTY = ("ita_workbook", "python_calamine", "openpyxl", "et_xmlfile", "xlsxwriter", "pandas", "numpy",
+               "pandera", "pythainlp", "click", "typing_extensions", "dateutil", "pytz", "tzdata", "six")
+
+
+def plant_modules(folder: Path) -> None:
+    """A module named like every module of the standard library and every library the tool uses:
+    imported from here, it leaves a mark next to the folder."""
+    mark = folder.parent / PLANTED_MARK
+    for name in (*sorted(sys.stdlib_module_names), *THIRD_PARTY):
+        (folder / f"{name}.py").write_text(f"open({str(mark)!r} + '-{name}', 'w').close()\n", encoding="utf-8")
+
+
+def make_planted(count: int) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        good_workbook(folder / "กองคลัง.xlsx")
+        make_ods(folder / "กองช่าง.ods", folder)
+        source = (folder / "กองคลัง.xlsx").read_bytes()
+        for i in range(count):  # enough plans for the province's worker processes
+            (folder / f"อปท{i:03}.xlsx").write_bytes(source)
+        plant_modules(folder)
+    return make
+
+
+def make_mixed_folder(folder: Path) -> None:
+    """Good files around files that stop a reader: the others must still be reported."""
+    good_workbook(folder / "a-good.xlsx")
+    make_ods_repeat_bomb(folder / "b-ods-repeat-bomb.ods", folder)
+    for name, _what, row, cell in FAR_CELLS[:3]:
+        make_far_cell(row, cell)(folder / f"c-{name}.xlsx", folder)
+    make_ods(folder / "d-good.ods", folder)
+    write_xlsx(folder / "e-good.xlsx", {"แผน": form_sheet([good(7), good(8), good(9)])})
+
+
+TIS620_NAME = "กองคลัง.xlsx".encode("cp874")
+
+
+def make_tis620_names(folder: Path) -> None:
+    """A file named in TIS-620 bytes, as a zip made on Thai Windows unpacks on Linux."""
+    import os
+
+    good_workbook(Path(os.fsdecode(bytes(folder) + b"/" + TIS620_NAME)))
+    write_xlsx(Path(os.fsdecode(bytes(folder) + b"/" + "สำนักปลัด ".encode("cp874") + b"x.xlsx")),
+               {"แผน": form_sheet([good(1, dimension=9)])})
+    write_xlsx(folder / "กองช่าง.xlsx", {"แผน": form_sheet([good(3), good(4)])})
+
+
+def make_control_folder(folder: Path) -> None:
+    make_control_characters(folder / "ควบคุม\x1b[2J.xlsx", folder)
+
+
+def make_special_entries(folder: Path) -> None:
+    import os
+
+    good_workbook(folder / "a-good.xlsx")
+    (folder / "b-dangling.xlsx").symlink_to(folder / "nowhere.xlsx")
+    os.mkfifo(folder / "c-fifo.xlsx")  # opened, it would wait for ever for a writer
+    (folder / "d-device.xlsx").symlink_to("/dev/zero")  # read, it would never end
+    (folder / "e-folder.xlsx").mkdir()
+
+
+PLAN_TOML = ('[organisation]\nname = "เทศบาลตำบลทดสอบ"\n\n[plan]\nfiscal_year = 2566\n\n'
+             '[[departments]]\nname = "สำนักปลัด"\n')
+
+
+def make_unicode_year(folder: Path) -> None:
+    write_xlsx(folder / "hidden-year.xlsx", {"แผน": form_sheet([good(1)]), "_ita_workbook": sheet_xml(
+        [["kind", "department"], ["fiscal_year", "²⁵⁶⁷"], ["organisation", "เทศบาลตำบลทดสอบ"]])},
+        hidden=frozenset({"_ita_workbook"}))
+    (folder / "plan.toml").write_text(PLAN_TOML, encoding="utf-8")
+
+
+def make_forged_master(folder: Path) -> None:
+    """A master as merge writes it, its data sheet then edited: NaN, inf and negative budgets, a ลำดับ
+    and a row number that are no numbers."""
+    import openpyxl
+
+    from ita_workbook.config import Config
+    from ita_workbook.merge import merge_files
+
+    merge_files([good_workbook(folder / "_source.xlsx", rows=5)], folder / "แผนรวม.xlsx",
+                Config(organisation="เทศบาลตำบลทดสอบ", district="เมือง", province="พิจิตร", fiscal_year=2566))
+    (folder / "_source.xlsx").unlink()
+    book = openpyxl.load_workbook(folder / "แผนรวม.xlsx")
+    data = book["ข้อมูล"]
+    header = [c.value for c in data[1]]
+    budget, number = header.index("budget") + 1, header.index("no") + 1
+    for row, value in zip(range(2, 6), (float("nan"), float("inf"), -5000.0, 9e307)):
+        data.cell(row, budget).value = value
+    data.cell(6, number).value = float("inf")
+    book.save(folder / "แผนรวม.xlsx")
+    good_workbook(folder / "เทศบาลอื่น.xlsx")
+
+
+def make_one_good(folder: Path) -> None:
+    good_workbook(folder / "a.xlsx")
+    write_xlsx(folder / "b.xlsx", {"แผน": form_sheet([good(1, dimension=9)])})
+
+
+LONG_NAME = "ก" * 100  # 300 bytes in UTF-8: past the 255 a file name may have
+
+
+SCENES: list[Scene] = [
+    Scene("planted-modules-validate", BUILT_TO_HURT, "validate . from a folder where a module is planted for every "
+          "module the tool and its reader import", make_planted(0), ("validate", ".", "--format", "json"), 0,
+          inside=True, codes=frozenset({"duplicate-project"})),
+    Scene("planted-modules-province", BUILT_TO_HURT, "province . from that folder, with 200 plans (worker processes)",
+          make_planted(200), ("province", ".", "-o", "{out}/p.xlsx", "--format", "json"), 1, inside=True),
+    Scene("one-file-stops-the-reader", BUILT_TO_HURT, "good files around an .ods that exhausts the reader's memory "
+          "and xlsx references the first scan missed", make_mixed_folder, ("validate", "{inputs}", "--format", "json"),
+          1, frozenset({"unreadable-file", "duplicate-project"}), frozenset({"limit", "sheet-too-large"})),
+    Scene("tis620-names-validate", ODD_BUT_HONEST, "file names in TIS-620 bytes: JSON stays UTF-8", make_tis620_names,
+          ("validate", "{inputs}", "--format", "json"), 1, frozenset({"bad-dimension", "duplicate-project"})),
+    Scene("tis620-names-text", ODD_BUT_HONEST, "the same, for a person: the names shown in Thai", make_tis620_names,
+          ("validate", "{inputs}"), 1, says="กองคลัง.xlsx"),
+    Scene("tis620-names-merge", ODD_BUT_HONEST, "merge of those files", make_tis620_names,
+          ("merge", "{inputs}", "-o", "{out}/m.xlsx", "--org", "ทดสอบ", "--year", "2566", "--draft"), 0),
+    Scene("tis620-names-province", ODD_BUT_HONEST, "province of those files", make_tis620_names,
+          ("province", "{inputs}", "-o", "{out}/p.xlsx", "--format", "json"), 1),
+    Scene("cp874-console", ODD_BUT_HONEST, "a Thai Windows console (cp874) that has no ■ ✓ ✗", make_tis620_names,
+          ("validate", "{inputs}"), 1, env={"PYTHONIOENCODING": "cp874"}),
+    Scene("control-characters-text", INJECTION, "ESC and BEL in cells and a file name, shown to a person",
+          make_control_folder, ("validate", "{inputs}"), 1, says="\\x1b"),
+    Scene("unicode-digits-year", ODD_BUT_HONEST, "a template's hidden year ²⁵⁶⁷", make_unicode_year,
+          ("validate", "{inputs}/hidden-year.xlsx", "--config", "{inputs}/plan.toml", "--format", "json"), 0,
+          frozenset()),
+    Scene("unicode-digits-year-option", ODD_BUT_HONEST, "--year ²⁵⁶⁷", make_one_good,
+          ("merge", "{inputs}/a.xlsx", "-o", "{out}/m.xlsx", "--org", "ทดสอบ", "--year", "²⁵⁶⁷"), 2, says="--year"),
+    Scene("special-entries", BUILT_TO_HURT, "a dangling link, a FIFO, a link to /dev/zero and a folder, named *.xlsx",
+          make_special_entries, ("validate", "{inputs}", "--format", "json"), 1, frozenset({"unreadable-file"}),
+          frozenset({"not-found", "not-a-file"})),
+    Scene("forged-master", BUILT_TO_HURT, "a master whose data sheet holds NaN, inf, negative and 9e307 budgets",
+          make_forged_master, ("province", "{inputs}", "-o", "{out}/p.xlsx", "--format", "json"), 1),
+    *(Scene(f"unwritable-{command}-{where}", ODD_BUT_HONEST, f"{command}: {what}", make_one_good,
+            args.format(target=target).split("\x00"), 1, says="cannot write")
+      for where, what, target in (("parent-is-file", "the output's folder is a file", "{file}/x"),
+                                  ("name-too-long", "a 300-byte file name", "{out}/{long}"))
+      for command, args in (("init", "init\x00-o\x00{target}.toml"),
+                            ("template", "template\x00--blank\x00-o\x00{target}"),
+                            ("merge", "merge\x00{{inputs}}/a.xlsx\x00-o\x00{target}.xlsx\x00--org\x00ทดสอบ\x00--year\x002566"),
+                            ("province", "province\x00{{inputs}}/a.xlsx\x00-o\x00{target}.xlsx"),
+                            ("annotate", "validate\x00{{inputs}}/b.xlsx\x00--annotate\x00{target}"))
+      if not (command == "template" and where == "name-too-long")),
+]
+
+
 def available(need: str | None) -> bool:
     if need == "soffice":
         return shutil.which("soffice") is not None
