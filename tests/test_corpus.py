@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,3 +276,81 @@ def test_scene(scene: Scene, tmp_path: Path) -> None:
     assert not [n for n in new if PLANTED_MARK in n], "code planted in the input folder ran"
     assert all(n == "out" or n.startswith("out" + os.sep) for n in new), new
     assert not [n for n in new if Path(n).name.startswith(".")], "a temporary file was left behind"
+
+
+# --- the reader taken down mid-file ------------------------------------------------------------------
+
+def _readers(parent: int) -> list[int]:
+    """The workbook reader children of `parent` (sandbox.py)."""
+    found = []
+    for pid in Path(f"/proc/{parent}/task/{parent}/children").read_text().split():
+        try:
+            if b"ita_workbook.sandbox" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def _holds(pid: int, path: Path) -> bool:
+    try:
+        return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("signal_name, reason", [("SIGKILL", "limit"), ("SIGABRT", "limit"), ("SIGSEGV", "crashed")])
+def test_a_reader_stopped_midway_costs_that_file_alone(tmp_path: Path, signal_name: str, reason: str) -> None:
+    """A reader killed by the kernel (out of memory), aborting (a failed allocation in calamine) or
+    crashing while it reads one file: that file is `unreadable-file` with its reason, every other file
+    is read and reported. Whenever a reader holds the file open it is stopped, so the retry in a fresh
+    child is stopped too."""
+    import signal
+
+    from corpus.build import form_sheet, good, make_ods, write_xlsx
+
+    write_xlsx(tmp_path / "a.xlsx", {"แผน": form_sheet([good(1), good(2)])})
+    big = tmp_path / "b-big.xlsx"
+    write_xlsx(big, {"แผน": form_sheet([good(i, name=f"ใหญ่ {i}") for i in range(1, 20_001)])})
+    make_ods(tmp_path / "c.ods", tmp_path)
+    write_xlsx(tmp_path / "d.xlsx", {"แผน": form_sheet([good(5), good(6), good(7)])})
+    proc = subprocess.Popen([*COMMAND, "validate", str(tmp_path), "--format", "json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "ITA_WORKBOOK_DEBUG": ""})
+    stopped = set()
+    try:
+        while proc.poll() is None:
+            for pid in _readers(proc.pid):
+                if pid not in stopped and _holds(pid, big):
+                    os.kill(pid, getattr(signal, signal_name))
+                    stopped.add(pid)
+            time.sleep(0.005)
+        stdout, stderr = proc.communicate(timeout=HANG_SECONDS)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert stopped, "the reader was never seen reading the big file"
+    assert b"Traceback" not in stderr
+    report = json.loads(stdout)
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert [(p["code"], p["value"]) for p in files["b-big.xlsx"]["problems"]] == [("unreadable-file", reason)]
+    assert {name: f["projects"] for name, f in files.items()} == {"a.xlsx": 2, "b-big.xlsx": 0, "c.ods": 2, "d.xlsx": 3}
+
+
+def test_a_full_disk_is_said_and_leaves_nothing(tmp_path: Path) -> None:
+    """A disk that fills while the master or the province workbook is written (a small tmpfs)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        from corpus.build import good_workbook
+
+        source = good_workbook(tmp_path / "a.xlsx", rows=40)
+        for args in (("merge", source, "-o", disk / "m.xlsx", "--org", "ทดสอบ", "--year", "2566"),
+                     ("province", source, "-o", disk / "p.xlsx")):
+            run = run_cli(*args)
+            assert run.code == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
+            assert "the disk is full" in run.stdout + run.stderr
+            assert list(disk.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

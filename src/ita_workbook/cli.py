@@ -19,13 +19,15 @@ class _Commands(click.Group):
     output.atomic_path: an output that cannot be written is said here, in one place, with exit 1."""
 
     def invoke(self, ctx: click.Context):
-        from .output import OutputError
+        from .output import OutputError, quiet_abandoned_files
 
         try:
             return super().invoke(ctx)
         except OutputError as exc:
-            click.echo(str(exc), err=True)
-            ctx.exit(1)
+            message, release = str(exc), quiet_abandoned_files()
+        release()
+        click.echo(message, err=True)
+        ctx.exit(1)
 
 
 @click.group(cls=_Commands, context_settings=CONTEXT)

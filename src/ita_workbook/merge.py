@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import Config
 from .master import KIND, Heading, write_master
-from .output import OutputError, atomic_path, same_file
+from .output import OutputError, atomic_path, quiet_abandoned_files, same_file
 from .problems import Problem, Report
 from .thai import whole_number
 
@@ -121,7 +121,9 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
             layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
                                   problems=marked)
     except OutputError as exc:
-        merged.write_error = str(exc)
+        merged.write_error, release = str(exc), quiet_abandoned_files()
+    if merged.write_error:
+        release()
         return merged
     merged.output = output
     merged.projects_written = layout.projects

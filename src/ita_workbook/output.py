@@ -9,7 +9,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 
 class OutputError(OSError):
@@ -129,6 +129,22 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
 def write_text_atomic(target: str | Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def quiet_abandoned_files() -> Callable[[], None]:
+    """A writer stopped by a full disk leaves its zip file open, and closing it fails the same way,
+    printing a traceback when the file is collected. Call this inside the `except OutputError`
+    clause (whose traceback still holds the writer), and what it returns once out of it: the file is
+    collected quietly then."""
+    import gc
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+
+    def release() -> None:
+        gc.collect()
+        sys.unraisablehook = hook
+    return release
 
 
 def exists(path: str | Path) -> bool:

@@ -139,6 +139,11 @@ def _load_problem(path: str, reason: str) -> Problem:
                                          "แล้วบันทึกและส่งใหม่",
                            "the file is password-protected; remove the password (File > Info > Protect "
                            "Workbook), save and send it again")
+    if reason == "crashed":
+        return _unreadable(path, reason, "โปรแกรมอ่านไฟล์หยุดทำงานกลางคันที่ไฟล์นี้ (ไฟล์อื่นอ่านต่อตามปกติ) บันทึกเป็น .xlsx ใหม่ "
+                                         "แล้วส่งใหม่ หากยังไม่ได้ โปรดแจ้งผู้พัฒนาพร้อมไฟล์",
+                           "the reader stopped on this file (the other files were read); save it again as "
+                           ".xlsx and send it, and report it with the file if it persists")
     if reason == "limit":
         return _unreadable(path, reason, "ไฟล์ใช้หน่วยความจำหรือเวลาเกินขีดจำกัดขณะอ่าน บันทึกเป็น .xlsx ใหม่ "
                                          "หรือคัดลอกตารางไปไว้ในไฟล์ใหม่",
