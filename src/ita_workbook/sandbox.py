@@ -29,7 +29,7 @@ from typing import Any
 
 MAX_CHILD_MEMORY_BYTES = 400 * 2**20  # address space: a 20,000-row xlsx loads in about 200 MB
 MAX_CHILD_CPU_SECONDS = 60  # per file (and twice that in wall time)
-FILES_PER_CHILD = 200  # then a fresh child: memory that one file fragmented is not carried on
+FILES_PER_CHILD = 1000  # then a fresh child: memory that files fragmented is not carried on for ever
 
 _HEADER = struct.Struct("<Q")
 _BOOT = ("import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
