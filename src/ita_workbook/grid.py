@@ -68,8 +68,6 @@ def load_here(path: str, kind: str, sheets: frozenset[str] | None = None) -> Loa
     return _load(Path(path), None)
 
 
-READER_FUNCTIONS = {"load": load_here}  # what the reader's child may be asked to run
-
 
 def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | None = None) -> Loaded:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum

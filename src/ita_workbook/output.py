@@ -16,12 +16,13 @@ class OutputError(OSError):
     """An output that could not be written, said in Thai and English (`str()` gives both). An OSError,
     so that the callers that already said "cannot write" for one keep doing so."""
 
-    def __init__(self, target: Path, cause: BaseException):
+    def __init__(self, target: Path, cause: BaseException | None = None, said: str = ""):
+        """`said`: the message already made (by the reader's child, which wrote the copy)."""
         error = cause if isinstance(cause, OSError) else next(
             (a for a in getattr(cause, "args", ()) if isinstance(a, OSError)), None)
         number = error.errno if error is not None else None
         thai, english = _REASONS.get(number, (f"ระบบแจ้งว่า {_plain(error or cause)}", _plain(error or cause)))
-        super().__init__(number or 0, f"เขียน {_shown(target)} ไม่ได้: {thai} / cannot write {_shown(target)}: {english}")
+        super().__init__(number or 0, said or f"เขียน {_shown(target)} ไม่ได้: {thai} / cannot write {_shown(target)}: {english}")
         self.target = target
 
     def __str__(self) -> str:

@@ -32,6 +32,9 @@ MAX_CHILD_CPU_SECONDS = 60  # per file (and twice that in wall time)
 FILES_PER_CHILD = 1000  # then a fresh child: memory that files fragmented is not carried on for ever
 
 _HEADER = struct.Struct("<Q")
+# What the child may be asked to run: reading a workbook, and marking up a copy of one (openpyxl holds
+# a whole workbook in memory: a file built for it could take the command down).
+_FUNCTIONS = {"load": ("ita_workbook.grid", "load_here"), "annotate": ("ita_workbook.annotate", "annotate_here")}
 _BOOT = ("import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
          "from ita_workbook.sandbox import serve; serve()")
 
@@ -120,8 +123,8 @@ _lock = threading.Lock()
 
 
 def run(name: str, *args: Any) -> Any:
-    """`name`(*args) from grid.READER_FUNCTIONS, run in the child; its exception (a LoadError) is
-    raised here. ChildFailed if the child stopped on it."""
+    """`name`(*args) (see _FUNCTIONS), run in the child; the exception it raised is raised here.
+    ChildFailed if the child stopped on it."""
     global _child
     with _lock:
         for attempt in range(2):
@@ -170,6 +173,15 @@ if hasattr(os, "register_at_fork"):
 
 # --- the child ------------------------------------------------------------------------------------
 
+def _pickled_failure(exc: Exception) -> bytes:
+    try:
+        data = pickle.dumps((False, exc))
+        pickle.loads(data)  # some exceptions pickle but cannot be rebuilt
+        return data
+    except Exception:  # noqa: BLE001 - named instead
+        return pickle.dumps((False, RuntimeError(f"{type(exc).__name__} in the reader")))
+
+
 def serve() -> None:
     """The child's loop: a request on stdin, its answer on stdout, until stdin closes."""
     try:
@@ -178,7 +190,7 @@ def serve() -> None:
         resource = None
     if resource is not None:
         resource.setrlimit(resource.RLIMIT_AS, (MAX_CHILD_MEMORY_BYTES, MAX_CHILD_MEMORY_BYTES))
-    from . import grid
+    import importlib
 
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must never corrupt an answer
@@ -188,17 +200,12 @@ def serve() -> None:
             used = resource.getrusage(resource.RUSAGE_SELF)
             soft = int(used.ru_utime + used.ru_stime) + MAX_CHILD_CPU_SECONDS
             resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.RLIM_INFINITY))
+        module, function = _FUNCTIONS[name]
         try:
-            answer = (True, grid.READER_FUNCTIONS[name](*args))
-            data = pickle.dumps(answer)
-        except grid.LoadError as exc:
-            data = pickle.dumps((False, exc))
+            data = pickle.dumps((True, getattr(importlib.import_module(module), function)(*args)))
         except MemoryError:
             sys.exit(4)
-        except Exception as exc:  # a bug of ours: named in the parent's report, never a hang
-            import traceback
-
-            data = pickle.dumps((False, RuntimeError(f"{type(exc).__name__} in the reader: "
-                                                     f"{traceback.format_exc(limit=-3)}")))
+        except Exception as exc:  # LoadError, or a bug of ours: raised in the parent, never a hang
+            data = _pickled_failure(exc)
         answers.write(_HEADER.pack(len(data)) + data)
         answers.flush()
