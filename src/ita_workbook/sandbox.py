@@ -65,8 +65,10 @@ def isolate_module_path() -> None:
 
 class _Child:
     def __init__(self) -> None:
+        # Its stderr is shown only to a developer (ITA_WORKBOOK_DEBUG): a clerk never sees a traceback.
         self.proc = subprocess.Popen([sys.executable, "-I", "-c", _BOOT, json.dumps(clean_path())],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=None if os.environ.get("ITA_WORKBOOK_DEBUG") else subprocess.DEVNULL)
         self.served = 0
 
     def ask(self, request: tuple) -> Any:
@@ -76,8 +78,10 @@ class _Child:
         try:
             self.proc.stdin.write(_HEADER.pack(len(data)) + data)
             self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise ChildFailed(self._why_stopped()) from None
+        except OSError:  # it is gone already (a broken pipe)
+            reason = self._why_stopped()
+            self.stop()
+            raise ChildFailed(reason) from None
         reader.start()
         reader.join(MAX_CHILD_CPU_SECONDS * 2)
         if reader.is_alive() or not answer or answer[0] is None:
@@ -104,7 +108,7 @@ class _Child:
             return "limit"
         # Out of memory shows as an abort (calamine's failed allocation) or a kill (the kernel's);
         # out of CPU time as SIGXCPU.
-        limits = {-signal.SIGABRT, -signal.SIGKILL, -getattr(signal, "SIGXCPU", 24), 4}
+        limits = {-signal.SIGABRT, -getattr(signal, "SIGKILL", 9), -getattr(signal, "SIGXCPU", 24), 4}
         return "limit" if code in limits else "crashed"
 
     def stop(self) -> None:
