@@ -42,7 +42,7 @@ class CommandLineError(click.ClickException):
             pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
             lines.append(f"วิธีใช้ / Usage: {ctx.command_path} {pieces}".rstrip())
             lines.append(f"ดูคำอธิบาย / Help: {ctx.command_path} --help")
-        click.echo("\n".join(lines), file=file or sys.stderr)
+        click.echo(printable("\n".join(lines)), file=file or sys.stderr)  # a name may hold ESC or TIS-620 bytes
 
 
 def _has_thai(text: str) -> bool:
