@@ -145,11 +145,6 @@ class _Scan:
     hidden_rows: set[int]
 
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^<>]*>")
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
-_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^<>]*>")
-
-
 def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
     """Sheet name → its used area and its formula cells without a value, from the raw XML (of
     `sheets` and the metadata sheet only, when `sheets` is given)."""
@@ -172,7 +167,6 @@ def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _S
     return scans
 
 
-_SST = re.compile(rb"<(?:\w+:)?sst\b[^<>]*>")
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 MAX_SHARED_STRINGS_CLAIMED = 100_000  # beyond those present: reserved room costs 24 bytes each
 
@@ -183,9 +177,9 @@ def _check_shared_strings(zf: zipfile.ZipFile) -> None:
     far beyond the strings present is a damaged or hostile file."""
     for name in (i.filename for i in zf.infolist() if i.filename.lower() == "xl/sharedstrings.xml"):
         xml = zf.read(name)
-        tag = _SST.search(xml)
-        claimed = dict(_ATTR.findall(tag.group())).get(b"uniqueCount", b"0") if tag else b"0"
-        if not claimed.isdigit():
+        root = _elements(xml, "sst", first=True)
+        claimed = root[0].get("uniqueCount", "0").strip() if root else "0"
+        if not (claimed.isascii() and claimed.isdigit()) or len(claimed) > 12:
             raise LoadError("corrupt")
         if int(claimed) <= MAX_SHARED_STRINGS_CLAIMED:
             continue  # within the margin whatever is present: no need to count
@@ -195,30 +189,51 @@ def _check_shared_strings(zf: zipfile.ZipFile) -> None:
 
 
 def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part, from the workbook and its relationships, read by expat: attributes in
+    any order and either quote, entities decoded (a pattern for one style let the other skip the scan)."""
     workbook = zf.read("xl/workbook.xml")
     try:
         rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
     by_id = {}
-    for rel in _RELATIONSHIP.findall(rels):
-        attrs = dict(_ATTR.findall(rel))
-        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+    for attrs in _elements(rels, "Relationship"):
+        target = attrs.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        by_id[attrs.get(b"Id", b"")] = re.sub(r"[^/]+/\.\./", "", target)
+        by_id[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
     targets = {}
-    for tag in _SHEET.findall(workbook):
-        attrs = dict(_ATTR.findall(tag))
-        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
-        name = _unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+    for attrs in _elements(workbook, "sheet"):
+        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
         if rid in by_id:
-            targets[name] = by_id[rid]
+            targets[attrs.get("name", "")] = by_id[rid]
     return targets
 
 
-def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+class _Stop(Exception):
+    """The scan has seen what it needs (nothing after </sheetData> is a cell: calamine stops there too)."""
+
+
+def _elements(xml: bytes, local: str, first: bool = False) -> list[dict[str, str]]:
+    """The attributes of the elements named `local` (with any prefix), read by expat; of the first
+    element of the part only, with `first`."""
+    found: list[dict[str, str]] = []
+    parser = expat.ParserCreate()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name[name.rfind(":") + 1:] == local:
+            found.append(attrs)
+        if first:
+            raise _Stop
+
+    def refuse(*_: Any) -> None:
+        raise LoadError("corrupt")  # calamine refuses a DTD too
+
+    parser.StartElementHandler, parser.StartDoctypeDeclHandler = start, refuse
+    try:
+        parser.Parse(_as_calamine_reads_it(xml), True)
+    except _Stop:
+        pass
+    return found
 
 
 def column_number(letters: bytes) -> int:
@@ -226,10 +241,6 @@ def column_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
-
-
-class _SheetDataEnd(Exception):
-    """Nothing after </sheetData> is a cell: calamine stops there, and so does the scan."""
 
 
 # A reference far past Excel's grid (rows over 1,048,576, columns past XFD) is counted as it is,
@@ -343,7 +354,7 @@ def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
             else:
                 row, col = row + 1, 0
         elif kind == _SHEET_DATA:
-            raise _SheetDataEnd
+            raise _Stop
 
     def refuse(*_: Any) -> None:
         raise LoadError("corrupt")  # calamine refuses a DTD too
@@ -359,7 +370,7 @@ def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
             data, tail = (data[:cut], data[cut:]) if cut != -1 and b";" not in data[cut:] else (data, b"")
             parser.Parse(_as_calamine_reads_it(data), False)
         parser.Parse(_as_calamine_reads_it(tail), True)
-    except _SheetDataEnd:
+    except _Stop:
         pass
     return _Scan((max_row + 1) * (max_col + 1), unevaluated, hidden)
 

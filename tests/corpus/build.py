@@ -705,6 +705,23 @@ FAR_CELLS = [  # (case, what, row attributes, cell attributes)
 ]
 
 
+def make_single_quoted_parts(path: Path, _: Path) -> None:
+    """The workbook's sheet list and relationships in single quotes: a scan that could not find the
+    sheet's part would have let calamine read it unguarded."""
+    far = b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>far</t></is></c></row></sheetData>"
+    write_xlsx(path, {"แผน": form_sheet([good(1)]).replace(b"</sheetData>", far, 1)})
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        parts[name] = parts[name].replace(b'"', b"'")
+    make_zip_of(parts)(path, _)
+
+
+def make_shared_count_single_quoted(path: Path, _: Path) -> None:
+    sst = shared_strings(["โครงการ"], count=2_000_000_000).replace(b'"2000000000"', b"'2000000000'")
+    write_xlsx(path, {"แผน": form_sheet([good(1, name=shared_cell(0))])}, shared_strings=sst)
+
+
 def make_not_numbers(path: Path, _: Path) -> None:
     number = lambda text: Raw(f'<c r="{{ref}}"><v>{text}</v></c>')  # noqa: E731
     write_xlsx(path, {"แผน": form_sheet([
@@ -886,6 +903,11 @@ CASES: list[Case] = [
     # --- round two: references in every style the XML allows, each far past the grid
     *(Case(name, BUILT_TO_HURT, ".xlsx", make_far_cell(row, cell), f"a value far away, its reference: {what}",
            1, frozenset({"unreadable-file"}), "sheet-too-large") for name, what, row, cell in FAR_CELLS),
+    Case("parts-single-quoted", BUILT_TO_HURT, ".xlsx", make_single_quoted_parts,
+         "the sheet list and relationships in single quotes, a value far away", 1, frozenset({"unreadable-file"}),
+         "sheet-too-large"),
+    Case("shared-count-lie-single-quoted", BUILT_TO_HURT, ".xlsx", make_shared_count_single_quoted,
+         "uniqueCount='2000000000' in single quotes", 1, frozenset({"unreadable-file"}), "corrupt"),
     Case("numbers-not-numbers", BUILT_TO_HURT, ".xlsx", make_not_numbers,
          "NaN, ±inf, 1e309, 400 nines, two budgets of 9e307, a negative budget, a มิติ of 4,500 digits",
          1, frozenset({"bad-budget", "bad-dimension", "bad-quantity"}), projects=12, merge=True,
