@@ -177,3 +177,42 @@ def parse_department(value: Any) -> str | None:
     """The department as typed, cleaned; the schema matches it against the configured names."""
     text = parse_text(value)
     return None if text is None else text.replace("\n", " ")
+
+
+def parse_amount(value: Any) -> float | None:
+    """Baht as typed (`๑๐,๐๐๐`, `10,000 บาท`, `-` for none → 0), or None if empty."""
+    try:
+        amount, none = parse_budget(value)
+    except CellError as exc:
+        raise CellError("bad-amount" if exc.code == "bad-budget" else exc.code) from None
+    return 0.0 if none else amount
+
+
+def parse_choice(value: Any, choices: tuple[str, ...]) -> str | None:
+    """One of `choices` as the dropdown writes it, or None if empty. Typed text is matched without
+    spaces, and a part of one choice only (แล้วเสร็จ) or a choice with words after it
+    (ดำเนินการแล้วเสร็จ 100%) is that choice; anything else is `bad-choice`."""
+    if isinstance(value, _DATES):
+        raise CellError("bad-choice")
+    text = parse_text(value)
+    if text is None:
+        return None
+    key = squeeze(text).rstrip(".")
+    keys = {squeeze(c): c for c in choices}
+    if key in keys:
+        return keys[key]
+    near = [c for k, c in keys.items() if key.startswith(k)] or [c for k, c in keys.items() if len(key) >= 3 and key in k]
+    if len(near) == 1:
+        return near[0]
+    raise CellError("bad-choice", " / ".join(choices), " / ".join(choices))
+
+
+def parse_period(value: Any) -> tuple[str | None, list[tuple[int | None, int, int | None]]]:
+    """When a project was done: the text as typed and the dates in it, (year พ.ศ. or None, month,
+    day or None); a date cell is one such date."""
+    from .thai import find_dates
+
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d"), [(value.year + 543, value.month, value.day)]
+    text = parse_text(value)
+    return text, (find_dates(text) if text else [])

@@ -7,6 +7,7 @@ the messages all read this module. A new year's form is a change here, not a hun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 FORM_VERSION = "2566.1"
 
@@ -17,6 +18,9 @@ DIMENSION = "dimension"  # มิติ 1-4
 MARK = "mark"  # a quarter mark
 DEPARTMENT = "department"  # a configured department
 SEQUENCE = "sequence"  # the running number ที่
+AMOUNT = "amount"  # whole baht >= 0 (a result report's budget and disbursement)
+CHOICE = "choice"  # one of the column's `choices`
+PERIOD = "period"  # when it was done: text holding Thai dates, or a date
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Column:
     group: str | None = None  # the merged header above it on the first header row
     aliases: tuple[str, ...] = ()  # other headers seen in real files
     english: str = ""
+    choices: tuple[str, ...] = ()  # CHOICE: the dropdown's values
+    prefilled: bool = False  # a result report's column copied from the plan, locked for the clerk
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -126,3 +132,27 @@ DRAFT_MARK = "ฉบับร่าง"
 METADATA_SHEET = "_ita_workbook"
 METADATA_KEYS = ("form_version", "organisation", "fiscal_year", "department", "generated")
 INSTRUCTIONS_SHEET = "คำชี้แจง"
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the reader, the cell parsers and the writers need to know of one form: its columns and
+    how its table is recognised. The plan is one (PLAN_FORM); the result report another
+    (report_form.py)."""
+
+    kind: str  # "plan", "report": written in a template's hidden sheet
+    version: str
+    columns: tuple[Column, ...]
+    min_header_columns: int  # header cells that must match for a row to be the header (name among them)
+    continuation_keys: frozenset[str] = frozenset()  # a row holding only these continues the row above
+    totals_free_keys: tuple[str, ...] = ()  # a `รวม…` row has none of these: a project called รวมใจ… has
+    quarter_keys: tuple[str, ...] = ()  # a row marking a quarter is never a continuation row
+
+    @cached_property
+    def column_by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+
+PLAN_FORM = Form("plan", FORM_VERSION, COLUMNS, min_header_columns=6,
+                 continuation_keys=frozenset({"indicator", "outcome"}),
+                 totals_free_keys=("unit", "dimension", "indicator", "department"), quarter_keys=QUARTER_KEYS)

@@ -760,7 +760,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, float, str | None], ...] = (
     ("ที่", 5, None), ("องค์กรปกครองส่วนท้องถิ่น", 34, None), ("อำเภอ", 13, None), ("จำนวนโครงการ", 9.5, None),
     *((f"มิติ {to_thai_digits(d.number)}", 6, _DIMENSION_GROUP) for d in form.DIMENSIONS),
     *((f"ไตรมาส {form.THAI_QUARTER_DIGITS[i]}", 9, _QUARTER_GROUP) for i in range(4)),
-    ("งบประมาณ (บาท)", 14, None), ("ข้อผิด พลาด", 7, None), ("คำเตือน", 7, None), ("หมายเหตุ", 26, None),
+    ("งบประมาณ (บาท)", 14, None), ("ข้อ ผิดพลาด", 9, None), ("คำเตือน", 8.5, None), ("หมายเหตุ", 26, None),
     ("ไฟล์", 24, None),
 )
 _COL = {name: i for i, (name, _, _) in enumerate(SUMMARY_COLUMNS)}
@@ -830,8 +830,8 @@ class _Summary:
 def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> _Summary:
     from xlsxwriter.utility import xl_col_to_name
 
-    from .master import BLANK, THAI_DECIMAL, THAI_NUMBER
-    from .xlsx_style import THAI_INTEGER, a4_landscape, line_count, row_height
+    from .master import BLANK, THAI_DECIMAL, THAI_NUMBER, header_text
+    from .xlsx_style import THAI_INTEGER, a4_landscape, lines_height, row_height
 
     ws = workbook.add_worksheet(SUMMARY_SHEET)
     ws.activate()
@@ -852,24 +852,30 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.write_string(row, 0, text, styles.title(font_size=size + 2 if row == 0 else size, border=0))
         ws.set_row(row, row_height([(text, full)], size + 2))
     top, bottom = len(titles) + 1, len(titles) + 2
-    head = styles.header()
+    # Header words are broken only between words, and print smaller where a word is wider than its
+    # column (master.header_text).
     groups: dict[str, list[int]] = {}
+    top_height = both = below = lines_height(1, size)
     for i, (name, width, group) in enumerate(SUMMARY_COLUMNS):
+        shown, at = header_text(name, width)
+        head = styles.header(font_size=at)
+        height = lines_height(shown.count("\n") + 1, at)
         if group:
             groups.setdefault(group, []).append(i)
-            ws.write_string(bottom, i, name, head)
+            ws.write_string(bottom, i, shown, head)
+            below = max(below, height)
         else:
             ws.merge_range(top, i, bottom, i, None, head)
-            ws.write_string(top, i, name, head)
+            ws.write_string(top, i, shown, head)
+            both = max(both, height)
     for group, cols in groups.items():
-        ws.merge_range(top, cols[0], top, cols[-1], None, head)
-        ws.write_string(top, cols[0], group, head)
+        shown, at = header_text(group, sum(widths[c] for c in cols))
+        ws.merge_range(top, cols[0], top, cols[-1], None, styles.header(font_size=at))
+        ws.write_string(top, cols[0], shown, styles.header(font_size=at))
+        top_height = max(top_height, lines_height(shown.count("\n") + 1, at))
     # The merged headers span both rows: the bottom row takes what the group row leaves them.
-    top_lines = max(line_count(g, sum(widths[c] for c in cols), size, bold=True) for g, cols in groups.items())
-    both = max(line_count(n, w, size, bold=True) for n, w, g in SUMMARY_COLUMNS if g is None)
-    below = max([line_count(n, w, size, bold=True) for n, w, g in SUMMARY_COLUMNS if g], default=1)
-    ws.set_row(top, row_height([], size, min_lines=top_lines))
-    ws.set_row(bottom, row_height([], size, min_lines=max(below, both - top_lines)))
+    ws.set_row(top, top_height)
+    ws.set_row(bottom, max(below, both - top_height))
 
     text = styles.cell("left")
     centred = styles.cell("center")

@@ -17,16 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from . import grid as grids
-from .form import COLUMNS, DATA_AS_OF, ISSUER, LEGEND_TITLE, QUARTER_KEYS, TOTALS_PREFIX
+from .form import DATA_AS_OF, ISSUER, LEGEND_TITLE, PLAN_FORM, TOTALS_PREFIX, Form
 from .problems import Problem
 from .safety import Unreadable, inspect_file
 from .thai import squeeze, to_arabic_digits
 
 HEADER_SEARCH_ROWS = 30
 MAX_PROJECT_ROWS = 20_000  # in one file; a department's plan has tens (memory: ~6 KB a row)
-MIN_HEADER_COLUMNS = 6  # of the form's 13, the project name among them
-CONTINUATION_KEYS = frozenset({"indicator", "outcome"})
-TOTALS_FREE_KEYS = ("unit", "dimension", "indicator", "department")
 
 
 @dataclass(slots=True)
@@ -63,6 +60,7 @@ class Table:
     title: list[str] = field(default_factory=list)  # text lines above a sheet's first header
     extra: dict[int, str] = field(default_factory=dict)  # 0-based column → header of a column not on the form
     extra_used: set[int] = field(default_factory=set)  # those of them holding data in a project row
+    form: Form = PLAN_FORM
 
 
 @dataclass
@@ -79,8 +77,9 @@ class Workbook:
         return [row for table in self.tables for row in table.rows]
 
 
-def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = ()) -> Workbook:
-    """`keep_sheets`: visible sheets whose cells are kept in `sheets` for the caller to read, instead
+def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = (),
+                  form: Form = PLAN_FORM) -> Workbook:
+    """`form`: whose header to look for (the plan's, a result report's). `keep_sheets`: visible sheets whose cells are kept in `sheets` for the caller to read, instead
     of being searched for a form table (the province reads a master's data sheet this way, loaded
     with the same guards as the rest). `only_sheets`: of an xlsx, load only these (and the hidden
     metadata)."""
@@ -116,7 +115,7 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
             book.sheets[sheet.name] = sheet.rows  # the caller reads it: not searched for a form table
             continue
         try:
-            book.tables.extend(read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows)))
+            book.tables.extend(read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows), form))
         except TooManyRows:
             book.tables = []  # all or nothing: a file is never half read
             book.problems.append(Problem(
@@ -181,33 +180,38 @@ def _text_header_key(text: str) -> str:
     return key.rstrip(":*")
 
 
-_ALIASES: dict[str, str] = {}
-for _column in COLUMNS:
-    for _alias in _column.headers:
-        _ALIASES.setdefault(_header_key(_alias), _column.key)
+@lru_cache(maxsize=8)
+def _aliases(form: Form) -> dict[str, str]:
+    """Header text (as `_header_key` makes it) → column key, for every header the form knows."""
+    aliases: dict[str, str] = {}
+    for column in form.columns:
+        for alias in column.headers:
+            aliases.setdefault(_header_key(alias), column.key)
+    return aliases
 
 
 _QUALIFIER = re.compile(r"^(\(.*\)|\[.*\]|ปี.*|พ\.ศ.*|\d.*|[-:/].*)$")
 
 
-def _match_header(text: str, exact: bool = False) -> str | None:
+def _match_header(text: str, exact: bool = False, form: Form = PLAN_FORM) -> str | None:
     if not text:
         return None
-    if text in _ALIASES or exact:
-        return _ALIASES.get(text)
-    return _match_qualified(text)
+    aliases = _aliases(form)
+    if text in aliases or exact:
+        return aliases.get(text)
+    return _match_qualified(text, form)
 
 
 @lru_cache(maxsize=4096)  # every file's titles and header go through the loop below
-def _match_qualified(text: str) -> str | None:
+def _match_qualified(text: str, form: Form) -> str | None:
     # "ไตรมาส1(ต.ค.-ธ.ค.)", "งบประมาณปี2566": an alias followed by a qualifier, never by more words.
-    for alias, key in _ALIASES.items():
+    for alias, key in _aliases(form).items():
         if text.startswith(alias) and _QUALIFIER.match(text[len(alias):]):
             return key
     return None
 
 
-def _match_row(row: list[Any], below: list[Any] | None) -> tuple[dict[str, int], bool]:
+def _match_row(row: list[Any], below: list[Any] | None, form: Form = PLAN_FORM) -> tuple[dict[str, int], bool]:
     """Column key → column, and whether the row below took part (a two-row header)."""
     columns: dict[str, int] = {}
     used_below = False
@@ -215,7 +219,7 @@ def _match_row(row: list[Any], below: list[Any] | None) -> tuple[dict[str, int],
         top = _header_key(row[col])
         bottom = _header_key(below[col]) if below is not None and col < len(below) else ""
         for text, from_below in ((bottom, True), (top, False), (top + bottom, True)):
-            key = _match_header(text)
+            key = _match_header(text, form=form)
             if key and key not in columns:
                 columns[key] = col
                 used_below |= from_below and text != top
@@ -223,26 +227,27 @@ def _match_row(row: list[Any], below: list[Any] | None) -> tuple[dict[str, int],
     return columns, used_below
 
 
-def _find_header(rows: list[list[Any]], start: int, window: int) -> tuple[int, dict[str, int]] | None:
+def _find_header(rows: list[list[Any]], start: int, window: int,
+                 form: Form = PLAN_FORM) -> tuple[int, dict[str, int]] | None:
     """(last header row, columns) of the first header at or below `start`, within the search window.
 
     The header's first row names the project column itself, so a title line above a header is
     never taken for the header's top half."""
     for r in range(start, min(len(rows), start + window)):
-        alone, _ = _match_row(rows[r], None)
+        alone, _ = _match_row(rows[r], None, form)
         if "name" not in alone:
             continue
         below = rows[r + 1] if r + 1 < len(rows) else None
-        columns, used_below = _match_row(rows[r], below)
-        if len(columns) >= MIN_HEADER_COLUMNS:
+        columns, used_below = _match_row(rows[r], below, form)
+        if len(columns) >= form.min_header_columns:
             return (r + 1 if used_below else r), columns
     return None
 
 
-def _looks_like_header(row: list[Any], columns: dict[str, int]) -> bool:
+def _looks_like_header(row: list[Any], columns: dict[str, int], form: Form = PLAN_FORM) -> bool:
     """A page header repeated inside the table, or its second row."""
     hits = sum(1 for key, col in columns.items()
-               if col < len(row) and _match_header(_header_key(row[col]), exact=True) == key)
+               if col < len(row) and _match_header(_header_key(row[col]), exact=True, form=form) == key)
     return hits >= 3
 
 
@@ -304,16 +309,17 @@ class TooManyRows(Exception):
     pass
 
 
-def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS) -> list[Table]:
+def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS, form: Form = PLAN_FORM) -> list[Table]:
     rows = sheet.rows
     inherited = _fill_merged(sheet)
-    found = _find_header(rows, 0, HEADER_SEARCH_ROWS)
+    found = _find_header(rows, 0, HEADER_SEARCH_ROWS, form)
     tables: list[Table] = []
     while found is not None:
         header_row, columns = found
-        table = Table(sheet.name, header_row + 1, columns, missing=[c.key for c in COLUMNS if c.key not in columns],
-                      title=[] if tables else _title_lines(rows, header_row),
-                      extra=_extra_columns(rows, header_row, columns))
+        table = Table(sheet.name, header_row + 1, columns,
+                      missing=[c.key for c in form.columns if c.key not in columns],
+                      title=[] if tables else _title_lines(rows, header_row, form),
+                      extra=_extra_columns(rows, header_row, columns, form), form=form)
         next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited,
                                     limit - sum(len(t.rows) for t in tables))
         if table.rows or table.totals or not tables:
@@ -322,15 +328,15 @@ def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS) -> 
             break
         # Past a totals row: a new header starts a second table; without one, projects typed below
         # the totals still belong to this header (never dropped).
-        found = _find_header(rows, next_row, 3) or (next_row - 1, columns)
+        found = _find_header(rows, next_row, 3, form) or (next_row - 1, columns)
     return tables
 
 
-def _title_lines(rows: list[list[Any]], header_row: int) -> list[str]:
+def _title_lines(rows: list[list[Any]], header_row: int, form: Form = PLAN_FORM) -> list[str]:
     """The lines above a sheet's first header: the plan's title, organisation and place."""
     lines = []
     for values in rows[:header_row]:
-        if "name" in _match_row(values, None)[0]:
+        if "name" in _match_row(values, None, form)[0]:
             break  # the header's first row
         # A title merged across the page has its text spread over every cell: once is enough.
         text = " ".join(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
@@ -343,6 +349,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
                limit: int) -> tuple[int, bool]:
     """Read from `first` to the totals row (→ the row after it, False) or the end/footer (→ True)."""
     rows = sheet.rows
+    form = table.form
     label_cols = [table.columns[k] for k in ("no", "name") if k in table.columns]
     section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
     for r in range(first, len(rows)):
@@ -357,7 +364,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
                       if c < len(values) and isinstance(values[c], str) and values[c].strip()), "")
         key = squeeze(label)
         # A project may be called รวมใจ…: a totals row has no unit, มิติ, indicator or department.
-        if key.startswith(TOTALS_PREFIX) and not _own(cells, *TOTALS_FREE_KEYS):
+        if key.startswith(TOTALS_PREFIX) and not _own(cells, *form.totals_free_keys):
             if "มิติ" in key:  # a subtotal of one มิติ: the grand total is further down
                 continue
             table.totals = RawRow(path, sheet.name, r + 1, cells, label=label)
@@ -365,14 +372,14 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
         if _is_footer(label):
             return r, True
         own = _own(cells, *cells)
-        if not own or _looks_like_header(values, table.columns) or _is_column_numbering(values):
+        if not own or _looks_like_header(values, table.columns, form) or _is_column_numbering(values):
             continue
         if len(own) == 1 and own <= {"no", "name"} and (number := _section_dimension(key)):
             address = cells[own.pop()].address
             section = RawCell(number, address, inherited=True)
             continue
-        if own <= CONTINUATION_KEYS and table.rows and not _own(cells, "no", "name", *QUARTER_KEYS):
-            _join(table.rows[-1], cells)
+        if own <= form.continuation_keys and table.rows and not _own(cells, "no", "name", *form.quarter_keys):
+            _join(table.rows[-1], cells, form.continuation_keys)
             continue
         if section is not None and "dimension" in cells and not _present(cells["dimension"].value):
             cells["dimension"] = section
@@ -384,10 +391,11 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     return len(rows), True
 
 
-def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, int]) -> dict[int, str]:
+def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, int],
+                   form: Form = PLAN_FORM) -> dict[int, str]:
     """Columns the clerk added (หมายเหตุ …): their header text, from the header's one or two rows."""
     above = rows[header_row - 1] if header_row > 0 else []
-    two_rows = "name" in _match_row(above, None)[0]
+    two_rows = "name" in _match_row(above, None, form)[0]
     matched = set(columns.values())
     extra = {}
     for col, value in enumerate(rows[header_row]):
@@ -421,9 +429,9 @@ def _own(cells: dict[str, RawCell], *keys: str) -> set[str]:
             and not cells[k].inherited}
 
 
-def _join(project: RawRow, cells: dict[str, RawCell]) -> None:
-    project.continued.append(min((cells[k].address for k in _own(cells, *CONTINUATION_KEYS)), key=_column_order))
-    for key in sorted(CONTINUATION_KEYS):
+def _join(project: RawRow, cells: dict[str, RawCell], keys: frozenset[str]) -> None:
+    project.continued.append(min((cells[k].address for k in _own(cells, *keys)), key=_column_order))
+    for key in sorted(keys):
         extra = cells.get(key)
         if extra is None or extra.inherited or not _present(extra.value):
             continue

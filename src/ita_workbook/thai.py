@@ -129,3 +129,35 @@ def thai_number(value: float, decimals: int = 0) -> str:
 def thai_date(day: _dt.date) -> str:
     """`2023-03-22` → `๒๒ มีนาคม ๒๕๖๖` (Buddhist Era)."""
     return to_thai_digits(f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}")
+
+
+THAI_MONTH_ABBREVIATIONS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
+                            "พ.ย.", "ธ.ค.")
+_MONTH_NUMBER = {**{squeeze(m): i for i, m in enumerate(THAI_MONTHS, 1)},
+                 **{m.replace(".", ""): i for i, m in enumerate(THAI_MONTH_ABBREVIATIONS, 1)}}
+_MONTH_WORD = "|".join(sorted((re.escape(m) for m in _MONTH_NUMBER), key=len, reverse=True))
+# "15 ธันวาคม 2568", "๑-๓ ธ.ค. ๖๘", "มี.ค. 69", "ตุลาคม"; the dots of an abbreviation are dropped first.
+_THAI_DATE = re.compile(rf"(?:(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s*)?(?<![ก-๛])({_MONTH_WORD})(?![ก-๛])\s*(?:พศ\s*)?(\d{{4}}|\d{{2}}(?!\d))?")
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")
+
+
+def find_dates(text: str) -> list[tuple[int | None, int, int | None]]:
+    """The dates written in `text`, as (year พ.ศ. or None, month, day or None): Thai month names or
+    their abbreviations, with or without day and year (2- or 4-digit, either era), or d/m/y."""
+    plain = to_arabic_digits(clean_text(text)).replace(".", "")
+    found: list[tuple[int | None, int, int | None]] = []
+    for day, month, year in _NUMERIC_DATE.findall(to_arabic_digits(clean_text(text))):
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            found.append((_buddhist_year(year), int(month), int(day)))
+    if found:
+        return found
+    for day, month, year in _THAI_DATE.findall(plain):
+        found.append((_buddhist_year(year) if year else None, _MONTH_NUMBER[month], int(day) if day else None))
+    return found
+
+
+def _buddhist_year(digits: str) -> int:
+    year = int(digits)
+    if year < 100:
+        return 2500 + year  # ๖๘ is 2568
+    return year if year > 2400 else year + 543

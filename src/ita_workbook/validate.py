@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from . import cells
 from .config import Config
-from .form import COLUMN_BY_KEY, FORM_VERSION, QUARTER_KEYS
+from .form import COLUMN_BY_KEY, FORM_VERSION, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
 from .reader import RawRow, Workbook, cell_address, read_workbook
@@ -42,7 +42,7 @@ class Result:
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "text": cells.parse_text, "quantity": cells.parse_quantity, "dimension": cells.parse_dimension,
-    "department": cells.parse_department,
+    "department": cells.parse_department, "amount": cells.parse_amount,
 }
 
 
@@ -62,35 +62,7 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
     report = Report()
     result = Result(report, Plan(organisation=config.organisation, district=config.district,
                                  province=config.province, fiscal_year=config.fiscal_year))
-    rows: list[_Row] = []
-    for path in paths:
-        book = _read(path)
-        file_report = FileReport(book.path, problems=list(book.problems))
-        report.files.append(file_report)
-        result.metadata[book.path] = book.metadata
-        if book.metadata.get("kind") == MASTER_KIND and not accept_master:
-            # A master left in the departments' folder by an earlier run: merging it again would
-            # double every project.
-            file_report.problems.append(Problem("master-as-input", book.path))
-            continue
-        file_report.problems.extend(_template_problems(book, config))
-        for table in book.tables:
-            for col in sorted(table.extra_used):
-                file_report.problems.append(Problem(
-                    "extra-column", book.path, sheet=table.sheet, row=table.header_row,
-                    cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
-            for key in table.missing:
-                code = "missing-column" if COLUMN_BY_KEY[key].required else "missing-optional-column"
-                file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
-                                                    column=key))
-        missing = {(t.sheet, k) for t in book.tables for k in t.missing if COLUMN_BY_KEY[k].required}
-        for raw in book.rows:
-            row = _parse_row(raw, file_report)
-            row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
-            rows.append(row)
-        file_report.projects = len(book.rows)
-        if not book.rows and not any(p.is_error for p in file_report.problems):
-            file_report.problems.append(Problem("no-projects", book.path))
+    rows = read_rows(paths, config, report, result.metadata, accept_master=accept_master)
     _check_schema(rows, config)
     result.rows_read = len(rows)
     for row in rows:
@@ -102,6 +74,49 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
         if keep_invalid or not has_errors:
             result.plan.projects.append(_project(row, config, has_errors))
     return result
+
+
+def read_rows(paths: list[str | Path], config: Config, report: Report, metadata: dict[str, dict[str, str]], *,
+              form: Form = PLAN_FORM, accept_master: bool = False,
+              template_problems: Callable[[Workbook], list[Problem]] | None = None,
+              outputs: dict[str, str] | None = None) -> list[_Row]:
+    """Every file read as `form` and every cell parsed: the rows, each with the problems of its
+    cells; the files' own problems go into `report`, their hidden details into `metadata`.
+    `template_problems`: what a form's hidden sheet may say is wrong (a plan template's by default).
+    `outputs`: kinds of workbook we write (hidden sheet) → the code of the warning that leaves one out."""
+    outputs = {MASTER_KIND: "master-as-input"} if outputs is None else outputs
+    rows: list[_Row] = []
+    columns = form.column_by_key
+    for path in paths:
+        book = _read(path, form)
+        file_report = FileReport(book.path, problems=list(book.problems))
+        report.files.append(file_report)
+        metadata[book.path] = book.metadata
+        kind = book.metadata.get("kind")
+        if kind in outputs and not (accept_master and kind == MASTER_KIND):
+            # A master left in the departments' folder by an earlier run: merging it again would
+            # double every project.
+            file_report.problems.append(Problem(outputs[kind], book.path))
+            continue
+        file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
+        for table in book.tables:
+            for col in sorted(table.extra_used):
+                file_report.problems.append(Problem(
+                    "extra-column", book.path, sheet=table.sheet, row=table.header_row,
+                    cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
+            for key in table.missing:
+                code = "missing-column" if columns[key].required else "missing-optional-column"
+                file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
+                                                    column=key))
+        missing = {(t.sheet, k) for t in book.tables for k in t.missing if columns[k].required}
+        for raw in book.rows:
+            row = _parse_row(raw, file_report, form)
+            row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
+            rows.append(row)
+        file_report.projects = len(book.rows)
+        if not book.rows and not any(p.is_error for p in file_report.problems):
+            file_report.problems.append(Problem("no-projects", book.path))
+    return rows
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -131,9 +146,9 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def _read(path: str | Path) -> Workbook:
+def _read(path: str | Path, form: Form = PLAN_FORM) -> Workbook:
     try:
-        return read_workbook(path)
+        return read_workbook(path, form=form)
     except Exception as exc:  # a bug of ours must still not show a clerk a traceback
         if os.environ.get("ITA_WORKBOOK_DEBUG"):
             raise
@@ -147,7 +162,7 @@ def _read(path: str | Path) -> Workbook:
         return book
 
 
-def _template_problems(book: Workbook, config: Config) -> list[Problem]:
+def _template_problems(book: Workbook, config: Config, version_now: str = FORM_VERSION) -> list[Problem]:
     meta = book.metadata
     if not meta:
         return []
@@ -160,14 +175,14 @@ def _template_problems(book: Workbook, config: Config) -> list[Problem]:
     if config.organisation and org and squeeze(org) != squeeze(config.organisation):
         problems.append(Problem("wrong-template", book.path, value=org, detail=org))
     version = meta.get("form_version", "")
-    if version and version != FORM_VERSION:
+    if version and version != version_now:
         problems.append(Problem("old-template", book.path, value=version))
     return problems
 
 
-def _parse_row(raw: RawRow, file_report: FileReport) -> _Row:
+def _parse_row(raw: RawRow, file_report: FileReport, form: Form = PLAN_FORM) -> _Row:
     row = _Row(raw, {}, file_report)
-    for key, column in COLUMN_BY_KEY.items():
+    for key, column in form.column_by_key.items():
         if key == "no":
             continue
         cell = raw.cells.get(key)
@@ -181,6 +196,10 @@ def _parse_row(raw: RawRow, file_report: FileReport) -> _Row:
                 row.values["budget"], row.values["no_budget"] = cells.parse_budget(value)
             elif column.kind == "mark":
                 row.values[key] = cells.parse_mark(value)
+            elif column.kind == "choice":
+                row.values[key] = cells.parse_choice(value, column.choices)
+            elif column.kind == "period":
+                row.values[key], row.values[f"{key}_dates"] = cells.parse_period(value)
             else:
                 row.values[key] = _PARSERS[column.kind](value)
         except cells.CellError as exc:
