@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from functools import lru_cache
 
@@ -91,7 +92,8 @@ def to_thai_digits(text: str | int) -> str:
 
 
 _LATIN_O = re.compile(r"(?<=[\d,.])[oO]|[oO](?=[\d,.])")
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# ASCII digits only (Thai ones are turned into them first): float() also takes ٣ or ²… and int() not all.
+_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
 
 
 def parse_number(text: str) -> float | None:
@@ -106,7 +108,19 @@ def parse_number(text: str) -> float | None:
         raw = fixed
     if not _NUMBER.match(raw):
         return None
-    return float(raw.replace(",", ""))
+    number = float(raw.replace(",", ""))
+    return number if math.isfinite(number) else None  # 400 typed nines are inf
+
+
+_WHOLE = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(text: str) -> int | None:
+    """`2566`, `๒๕๖๖` or `2566.0` → 2566; None for anything else. Only ASCII and Thai digits:
+    `str.isdigit` also says yes to ²⁵⁶⁷, which int() refuses, and int() of 4,300 digits raises."""
+    digits = to_arabic_digits(str(text)).strip()
+    digits = digits[:-2] if digits.endswith(".0") else digits
+    return int(digits) if _WHOLE.fullmatch(digits) else None
 
 
 def thai_number(value: float, decimals: int = 0) -> str:
