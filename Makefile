@@ -10,7 +10,7 @@ OUT := out
 $(BIN)/ita-workbook: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,web]'
 	touch $@
 
 setup: $(BIN)/ita-workbook

@@ -38,10 +38,13 @@ class CheckResult:
     tables: list[TableCheck]
 
 
-def check_files(paths: list[str | Path]) -> CheckResult:
+def check_files(paths: list[str | Path], progress=None) -> CheckResult:
+    """`progress(files read, files)`: as for validate_files."""
     report = Report()
     tables: list[TableCheck] = []
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress:
+            progress(done, len(paths))
         file_report, checked = check_file(path)
         report.files.append(file_report)
         tables.extend(checked)

@@ -115,3 +115,9 @@ def thai_number(value: float, decimals: int = 0) -> str:
 def thai_date(day: _dt.date) -> str:
     """`2023-03-22` → `๒๒ มีนาคม ๒๕๖๖` (Buddhist Era)."""
     return to_thai_digits(f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}")
+
+
+def parse_date(text: str) -> _dt.date:
+    """YYYY-MM-DD in either era (2566-03-22 or 2023-03-22), Thai digits allowed; ValueError if not."""
+    year, month, day = (int(part) for part in to_arabic_digits(text.strip()).split("-"))
+    return _dt.date(year - 543 if year > 2400 else year, month, day)

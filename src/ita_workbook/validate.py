@@ -49,14 +49,17 @@ class _Row:
 
 
 def validate_files(paths: list[str | Path], config: Config | None = None, *, keep_invalid: bool = False,
-                   accept_master: bool = False) -> Result:
-    """`accept_master`: read masters too (`template --from` rolls last year's master over)."""
+                   accept_master: bool = False, progress: Callable[[int, int], None] | None = None) -> Result:
+    """`accept_master`: read masters too (`template --from` rolls last year's master over).
+    `progress(files read, files)` is called after each file (the web page shows it)."""
     config = config or Config()
     report = Report()
     result = Result(report, Plan(organisation=config.organisation, district=config.district,
                                  province=config.province, fiscal_year=config.fiscal_year))
     rows: list[_Row] = []
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress:
+            progress(done, len(paths))
         book = _read(path)
         file_report = FileReport(book.path, problems=list(book.problems))
         report.files.append(file_report)
