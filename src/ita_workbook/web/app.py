@@ -173,8 +173,8 @@ class _State:
             raise Refused("คำขอนี้ไม่ใช่ฟอร์ม / this request is not a form", 400)
         try:
             form = await request.form(max_files=limits.files_per_request, max_fields=200)
-        except MultiPartException as exc:
-            raise Refused(_multipart_message(str(exc), limits), 400) from None
+        except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into the second
+            raise Refused(_multipart_message(str(getattr(exc, "detail", exc)), limits), 400) from None
         sent = request.headers.get("x-csrf-token") or form.get("csrf") or ""
         if not isinstance(sent, str) or not hmac.compare_digest(sent, ws.csrf):
             raise Refused("หน้านี้เก่าเกินไป โหลดหน้าใหม่แล้วลองอีกครั้ง / "

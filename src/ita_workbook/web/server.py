@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import signal
 import socket
+import sys
 import tempfile
 import threading
 import webbrowser
@@ -45,9 +47,15 @@ def serve(*, host: str = "127.0.0.1", port: int = 0, config_path: Path | None = 
             "กด Ctrl+C เพื่อหยุด (ไฟล์ที่ส่งเข้ามาจะถูกลบ) / press Ctrl+C to stop (the uploaded files are deleted)")
         server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", access_log=False,
                                                timeout_graceful_shutdown=5))
+        # uvicorn stops gracefully, puts the previous handler back and raises the signal again: a
+        # SIGTERM then unwinds through `finally` (the folder is deleted) instead of killing at once.
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
         if open_browser:
             threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
-        server.run(sockets=[sock])
+        try:
+            server.run(sockets=[sock])
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         say("หยุดแล้ว ลบไฟล์ที่ส่งเข้ามาแล้ว / stopped; the uploaded files are deleted")
