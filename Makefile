@@ -23,6 +23,7 @@ demo: setup
 	$(BIN)/ita-workbook merge $(EXAMPLE)/departments --config $(EXAMPLE)/plan.toml --date 2023-03-22 \
 		-o $(OUT)/pho-thale-2566-master.xlsx --pdf
 	@echo "แผนรวม / master plan: $(OUT)/pho-thale-2566-master.xlsx (PDF: $(OUT)/pho-thale-2566-master.pdf)"
+	@echo "หน้าเว็บ / the same in the browser: $(BIN)/ita-workbook serve --config $(EXAMPLE)/plan.toml"
 
 test: setup
 	$(BIN)/python -m pytest -q

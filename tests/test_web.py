@@ -309,9 +309,11 @@ def test_check_a_plan_finds_the_hand_counted_totals(tmp_path):
     client = make_client(tmp_path)
     tab = Tab(client)
     tab.upload("plans", [EXAMPLE / "published.xlsx"])
-    shown = text_of(tab.run("/plan-check"))
+    page = tab.run("/plan-check")
+    shown = text_of(page)
     assert "27 / 34 / 15 / 9" in shown
-    assert "ยอดรวม \"ไตรมาส 2\"" in shown or "ที่ระบุไว้คือ 31 แต่นับจากรายการได้ 34" in shown
+    assert "ที่ระบุไว้คือ 31 แต่นับจากรายการได้ 34" in shown and "ที่ระบุไว้คือ 12 แต่นับจากรายการได้ 9" in shown
+    assert "<td>J50</td>" in page.text and "<td>L50</td>" in page.text
 
 
 def test_province_reads_the_masters(tmp_path):
@@ -371,3 +373,16 @@ def test_serve_stops_on_a_signal_and_deletes_its_files(tmp_path, stop):
             proc.kill()
     assert "หยุดแล้ว" in out and "Traceback" not in err
     assert not list(tmp_path.glob("ita-workbook-web-*"))
+
+
+def test_security_md_states_the_pages_limits():
+    from ita_workbook.web import workspace
+
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    stated = dict((name, value) for value, name in re.findall(r"^\| ([^|]+?) \| `web\.workspace\.(\w+)` \|", text, re.M))
+    in_code = {n for n in vars(workspace) if n.startswith("MAX_")}
+    assert set(stated) == in_code
+    units = {"MB": 2**20}
+    for name, value in stated.items():
+        number, _, unit = value.replace(",", "").partition(" ")
+        assert int(number) * units.get(unit, 1) == getattr(workspace, name), name

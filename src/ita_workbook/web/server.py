@@ -50,6 +50,8 @@ def serve(*, host: str = "127.0.0.1", port: int = 0, config_path: Path | None = 
         # uvicorn stops gracefully, puts the previous handler back and raises the signal again: a
         # SIGTERM then unwinds through `finally` (the folder is deleted) instead of killing at once.
         previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        if hasattr(signal, "SIGBREAK"):  # Windows: closing the console window arrives as SIGBREAK
+            signal.signal(signal.SIGBREAK, lambda signum, frame: sys.exit(128 + signum))
         if open_browser:
             threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
         try:

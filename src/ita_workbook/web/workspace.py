@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .. import safety
+
 # Caps (SECURITY.md): one department's workbook is a few hundred KB, a province gets a few hundred plans.
-MAX_FILE_BYTES = 50 * 2**20  # the CLI's own limit (safety.MAX_FILE_BYTES)
+MAX_FILE_BYTES = safety.MAX_FILE_BYTES  # the CLI's own limit; `serve --max-file-mb` lowers it
 MAX_FILES_PER_REQUEST = 50
 MAX_REQUEST_BYTES = 120 * 2**20
 MAX_WORKSPACE_BYTES = 500 * 2**20
