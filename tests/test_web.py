@@ -68,7 +68,7 @@ class Tab:
         """Start a task and follow its progress page to the result."""
         page = self.post(path, data)
         for _ in range(3000):
-            if "/job/" not in str(page.url):
+            if "/job/" not in str(page.url) or "error-text" in page.text:  # done, or failed with a sentence
                 return page
             time.sleep(0.1)
             page = self.client.get(str(page.url))
@@ -386,3 +386,32 @@ def test_security_md_states_the_pages_limits():
     for name, value in stated.items():
         number, _, unit = value.replace(",", "").partition(" ")
         assert int(number) * units.get(unit, 1) == getattr(workspace, name), name
+
+
+def test_a_bug_of_ours_is_a_sentence_not_a_traceback(tmp_path, monkeypatch):
+    import ita_workbook.validate
+    from ita_workbook.web.workspace import Workspace
+
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    tab.upload("returned", DEPARTMENTS[:1])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail 4711")
+
+    monkeypatch.setattr(ita_workbook.validate, "validate_files", broken)
+    page = tab.run("/check")
+    shown = text_of(page)
+    assert "ข้อผิดพลาดของโปรแกรม (RuntimeError)" in shown and "4711" not in shown and "Traceback" not in shown
+    monkeypatch.setattr(Workspace, "remove", broken)
+    fid = re.search(r"/files/returned/([0-9a-f]+)/remove", client.get(tab.url + "/check").text).group(1)
+    answer = tab.post(f"/files/returned/{fid}/remove")
+    assert answer.status_code == 500 and "(RuntimeError)" in text_of(answer) and "Traceback" not in answer.text
+
+
+def test_any_address_accepts_this_computers_names_only(tmp_path):
+    settings = Settings(token=TOKEN, port=8765, host="0.0.0.0", workdir=tmp_path, names=("pc-1", "192.168.1.5", "fe80::1"))
+    assert settings.hosts == {"0.0.0.0:8765", "pc-1:8765", "192.168.1.5:8765", "[fe80::1]:8765", "127.0.0.1:8765",
+                              "localhost:8765"}
+    assert Settings(token=TOKEN, port=8765, host="::1", workdir=tmp_path).hosts == {
+        "[::1]:8765", "127.0.0.1:8765", "localhost:8765"}

@@ -208,7 +208,15 @@ def test_the_yearly_round_in_a_browser(server, browser, tmp_path):
     browser.get(server)
     browser.find_element(By.PARTIAL_LINK_TEXT, "๓ ตรวจไฟล์").click()
     assert not browser.find_elements(By.CSS_SELECTOR, "table.files")
-    steps.shot("second-tab")
+    # Thai first; the English beside it can be hidden, and stays hidden on the next page.
+    english = browser.find_element(By.CSS_SELECTOR, "h1 .en")
+    assert english.is_displayed() and english.text == "Check the returned files"
+    browser.find_element(By.ID, "lang").click()
+    assert not english.is_displayed()
+    browser.find_element(By.PARTIAL_LINK_TEXT, "๔ รวมแผน").click()
+    assert not browser.find_element(By.CSS_SELECTOR, "h1 .en").is_displayed()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "รวมแผน"
+    steps.shot("second-tab-thai-only")
 
     SHOTS_FOR_THE_LEAD.mkdir(exist_ok=True)
     for shot in sorted(steps.folder.glob("*.png")):

@@ -42,6 +42,7 @@ class Settings:
     config_path: Path | None = None  # --config; None: plan.toml in the working folder
     workdir: Path = Path(".")
     limits: Limits = field(default_factory=Limits)
+    names: tuple[str, ...] = ()  # other names of this computer, when --host is 0.0.0.0 or ::
 
     @property
     def cookie(self) -> str:
@@ -49,8 +50,10 @@ class Settings:
 
     @property
     def hosts(self) -> set[str]:
-        names = {self.host, "127.0.0.1", "localhost"} if self.host in ("127.0.0.1", "localhost") else {self.host}
-        return {f"{name}:{self.port}" for name in names}
+        names = {self.host, *self.names}
+        if self.host in ("127.0.0.1", "localhost", "::1") or self.names:
+            names |= {"127.0.0.1", "localhost"}
+        return {f"[{name}]:{self.port}" if ":" in name else f"{name}:{self.port}" for name in names}
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -486,8 +489,7 @@ class _State:
         as_of = _date(str(form.get("date") or ""))
         pdf = form.get("pdf") == "1"
 
-        def work(job: Job) -> None:
-            job.progress(0, len(files))
+        def work(job: Job) -> None:  # the plans are read by a pool that reports no progress
             folder = ws.new_folder()
             name = safe_name(f"สรุปจังหวัด{province} {year}".strip())
             try:

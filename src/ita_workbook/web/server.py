@@ -36,7 +36,8 @@ def serve(*, host: str = "127.0.0.1", port: int = 0, config_path: Path | None = 
         port = sock.getsockname()[1]
         token = secrets.token_urlsafe(24)
         settings = Settings(token=token, port=port, host=host, workdir=workdir,
-                            config_path=config_path.resolve() if config_path else None, limits=limits or Limits())
+                            config_path=config_path.resolve() if config_path else None, limits=limits or Limits(),
+                            names=_own_names() if host in ("0.0.0.0", "::") else ())
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/?token={token}"
         if host not in LOCAL:
@@ -71,3 +72,13 @@ def _open_when_started(server: uvicorn.Server, url: str) -> None:
             webbrowser.open(url)
             return
         time.sleep(0.1)
+
+
+def _own_names() -> tuple[str, ...]:
+    """The names and addresses other computers may reach this one by (the Host header they send)."""
+    names = {socket.gethostname(), socket.getfqdn()}
+    try:
+        names |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    except OSError:
+        pass
+    return tuple(sorted(names))

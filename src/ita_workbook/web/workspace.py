@@ -193,6 +193,7 @@ class Workspace:
                              f"this task failed through a bug of the program ({type(exc).__name__}); "
                              "please report it with the files")
             finally:
+                job.done = job.total
                 job.finished = True
 
         threading.Thread(target=run, name=f"ita-job-{job.id}", daemon=True).start()
