@@ -27,7 +27,8 @@ from starlette.testclient import TestClient  # noqa: E402
 from ita_workbook.cli import main  # noqa: E402
 from ita_workbook.config import load_config  # noqa: E402
 from ita_workbook.template import read_previous  # noqa: E402
-from ita_workbook.web.app import Settings, create_app  # noqa: E402
+from ita_workbook.web.app import create_app  # noqa: E402
+from ita_workbook.web.guard import Settings  # noqa: E402
 from ita_workbook.web.workspace import Limits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,8 +1,7 @@
 """The page's routes: a thin layer over the same library functions the command line calls
 (validate_files, annotate_files, merge_files, check_files, write_template, consolidate).
 
-Every request passes `Guard` first: the right Host and Origin, the access token (a cookie after the
-first visit), a capped body. Each browser tab gets its own workspace (its id in the address), and
+Every request passes `guard.Guard` first. Each browser tab gets its own workspace (its id in the address), and
 every state-changing request carries that workspace's CSRF token.
 """
 
@@ -11,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,33 +25,11 @@ from starlette.staticfiles import StaticFiles
 from ..config import Config, ConfigError, Department, load_config, to_toml
 from ..output import write_text_atomic
 from ..thai import parse_date, to_arabic_digits
+from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
 from .workspace import BINS, Job, Limits, Refused, Workspace, Workspaces, safe_name
 
 PAGES = ("settings", "templates", "check", "merge", "plan-check", "report", "province")
 STATIC = Path(__file__).parent / "static"
-
-
-@dataclass
-class Settings:
-    """What `serve` decided: the token, where it listens, where plan.toml lives."""
-    token: str
-    port: int
-    host: str = "127.0.0.1"
-    config_path: Path | None = None  # --config; None: plan.toml in the working folder
-    workdir: Path = Path(".")
-    limits: Limits = field(default_factory=Limits)
-    names: tuple[str, ...] = ()  # other names of this computer, when --host is 0.0.0.0 or ::
-
-    @property
-    def cookie(self) -> str:
-        return f"ita_workbook_{self.port}"  # cookies are shared between ports: one per server
-
-    @property
-    def hosts(self) -> set[str]:
-        names = {self.host, *self.names}
-        if self.host in ("127.0.0.1", "localhost", "::1") or self.names:
-            names |= {"127.0.0.1", "localhost"}
-        return {f"[{name}]:{self.port}" if ":" in name else f"{name}:{self.port}" for name in names}
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -81,60 +57,6 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.workspaces = workspaces
     return Guard(app, settings, state)
-
-
-class Guard:
-    """ASGI middleware: Host, Origin, token, body size — before any route sees the request."""
-
-    def __init__(self, app, settings: Settings, state: _State):
-        self.app = app
-        self.settings = settings
-        self.state = state
-        self.workspaces = state.workspaces
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        request = Request(scope)
-        refusal = self._refusal(request)
-        if refusal:
-            status, message = refusal
-            return await self.state.page_of_error(request, status, message)(scope, receive, send)
-        limit = self.settings.limits.request_bytes
-        length = request.headers.get("content-length", "")
-        if length and (not length.isdigit() or int(length) > limit):
-            return await self.state.page_of_error(request, 413, _too_large(limit))(scope, receive, send)
-        received = 0
-
-        async def capped_receive():
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise Refused(_too_large(limit), 413)
-            return message
-
-        return await self.app(scope, capped_receive, send)
-
-    def _refusal(self, request: Request) -> tuple[int, str] | None:
-        s = self.settings
-        if request.headers.get("host", "") not in s.hosts:
-            return 403, ("ที่อยู่ของหน้านี้ไม่ถูกต้อง เปิดที่อยู่ที่โปรแกรมพิมพ์ไว้ / "
-                         "wrong address for this page; open the address the program printed")
-        origin = request.headers.get("origin")
-        if origin is not None and origin not in {f"http://{h}" for h in s.hosts}:
-            return 403, ("คำขอนี้มาจากหน้าเว็บอื่น จึงไม่รับ / this request came from another web page and was refused")
-        if request.url.path == "/" and hmac.compare_digest(request.query_params.get("token", ""), s.token):
-            return None
-        if not hmac.compare_digest(request.cookies.get(s.cookie, ""), s.token):
-            return 403, ("ต้องเปิดหน้านี้จากที่อยู่ที่โปรแกรมพิมพ์ไว้ (มี ?token=…) / "
-                         "open this page from the address the program printed (with ?token=…)")
-        return None
-
-
-def _too_large(limit: int) -> str:
-    return (f"ส่งไฟล์ครั้งเดียวได้ไม่เกิน {limit / 2**20:.0f} MB แบ่งส่งหลายครั้ง / "
-            f"one upload may hold at most {limit / 2**20:.0f} MB; send the files in parts")
 
 
 class _State:
@@ -187,11 +109,11 @@ class _State:
     def render(self, name: str, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
         template = self.env.get_template(name)
         html = template.render(request=request, pages=PAGES, today=dt.date.today().isoformat(), **values)
-        return HTMLResponse(html, status_code=status, headers=_SECURITY_HEADERS)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
     def page_of_error(self, request: Request, status: int, message: str) -> Response:
-        if _wants_json(request):
-            return JSONResponse({"error": message}, status_code=status, headers=_SECURITY_HEADERS)
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=status, headers=SECURITY_HEADERS)
         return self.render("error.html", request, status=status, message=message, ws=None)
 
     async def refused(self, request: Request, exc: Refused) -> Response:
@@ -208,8 +130,11 @@ class _State:
                                                 f"a bug of the program ({type(exc).__name__}); please report it")
 
     def show(self, request: Request, ws: Workspace, page: str, **values: Any) -> HTMLResponse:
+        from ..pdf import find_libreoffice
+
         config, config_error = self.config()
         return self.render(f"{page}.html", request, ws=ws, page=page, config=config, config_error=config_error,
+                           libreoffice=find_libreoffice() is not None,
                            config_path=self.config_path, limits=self.settings.limits,
                            result=ws.results.get(page), **values)
 
@@ -238,7 +163,7 @@ class _State:
         job = ws.job
         if job is None or job.id != request.path_params["jid"]:
             raise HTTPException(404)
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse({"done": job.done, "total": job.total, "finished": job.finished,
                                  "error": job.error, "next": job.next_url})
         if job.finished and not job.error:
@@ -250,7 +175,7 @@ class _State:
         path = ws.outputs.get(request.path_params["key"])
         if path is None or not path.is_file():
             raise Refused("ไม่พบไฟล์นี้ (อาจถูกแทนที่ด้วยไฟล์ใหม่แล้ว) / no such file (it may have been replaced)", 404)
-        return FileResponse(path, filename=path.name, headers=_SECURITY_HEADERS)
+        return FileResponse(path, filename=path.name, headers=SECURITY_HEADERS)
 
     # --- files -----------------------------------------------------------------------------------
 
@@ -278,7 +203,7 @@ class _State:
             names.append(stored.name)
         if bin == "settings":
             return self._adopt_settings(request, ws)
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse({"stored": names})
         return RedirectResponse(_back(request, ws, bin), status_code=303)
 
@@ -337,7 +262,7 @@ class _State:
         if error:
             raise Refused(error, 409)
         return Response(to_toml(config), media_type="application/toml; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="plan.toml"', **_SECURITY_HEADERS})
+                        headers={"Content-Disposition": 'attachment; filename="plan.toml"', **SECURITY_HEADERS})
 
     # --- the yearly round ------------------------------------------------------------------------
 
@@ -511,21 +436,12 @@ class _State:
         return _to_job(ws, job)
 
 
-_SECURITY_HEADERS = {
-    "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-    "Cache-Control": "no-store"}
-
 _BIN_PAGE = {"returned": "check", "plans": "plan-check", "masters": "province", "previous": "templates",
              "settings": "settings"}
 
 
 def _back(request: Request, ws: Workspace, bin: str) -> str:
     return f"/w/{ws.id}/{_BIN_PAGE[bin]}"
-
-
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
 
 
 def _to_job(ws: Workspace, job: Job) -> Response:

@@ -19,7 +19,8 @@ from typing import Callable
 
 import uvicorn
 
-from .app import Settings, create_app
+from .app import create_app
+from .guard import Settings
 from .workspace import Limits
 
 LOCAL = ("127.0.0.1", "localhost", "::1")

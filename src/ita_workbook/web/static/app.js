@@ -12,8 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.querySelectorAll("button.print").forEach(b => b.addEventListener("click", () => window.print()));
   document.querySelectorAll("a.back").forEach(a => a.addEventListener("click", e => { e.preventDefault(); history.back(); }));
-  document.querySelectorAll("input.auto-submit").forEach(input =>
-    input.addEventListener("change", () => input.files.length && input.form.submit()));
+  document.querySelectorAll("input.auto-submit").forEach(input =>  // replace one file, check again
+    input.addEventListener("change", () => input.files.length && send(input.form, [...input.files], statusOf(input.form))));
   document.querySelectorAll("form.drop").forEach(setUpDrop);
 });
 
@@ -42,6 +42,7 @@ async function send(form, files, status) {
   }
   if (!input_multiple(form)) files = files.slice(0, 1);
   const csrf = form.querySelector("input[name=csrf]").value;
+  const replace = form.querySelector("input[name=replace]")?.value;
   const failed = [];
   let stored = 0;
   for (const [i, file] of files.entries()) {
@@ -49,6 +50,7 @@ async function send(form, files, status) {
     const body = new FormData();
     body.append("csrf", csrf);
     body.append("file", file, file.name);
+    if (replace) body.append("replace", replace);
     try {
       const response = await fetch(form.action, {method: "POST", body, headers: {"Accept": "application/json", "X-CSRF-Token": csrf}});
       const answer = await response.json().catch(() => ({error: `HTTP ${response.status}`}));
@@ -82,6 +84,10 @@ async function send(form, files, status) {
   } else {
     location.reload();
   }
+}
+
+function statusOf(form) {  // a replace form shows its answer in the page's upload box
+  return document.querySelector("form.drop .upload-status") || document.createElement("p");
 }
 
 function input_multiple(form) {
