@@ -55,7 +55,6 @@ def create_app(settings: Settings) -> Starlette:
     ]
     handlers = {Refused: state.refused, HTTPException: state.http_error, Exception: state.bug}
     app = Starlette(routes=routes, exception_handlers=handlers)
-    app.state.workspaces = workspaces
     return Guard(app, settings, state)
 
 
