@@ -239,7 +239,7 @@ def test_pdf_without_libreoffice_still_writes_the_xlsx(tmp_path: Path, monkeypat
     monkeypatch.setattr(pdf, "find_libreoffice", lambda: None)
     out = tmp_path / "m.xlsx"
     code, output = run(DEPARTMENTS, "--config", PLAN_TOML, "-o", out, "--pdf")
-    assert code == 0 and out.exists() and not out.with_suffix(".pdf").exists()
+    assert code == 3 and out.exists() and not out.with_suffix(".pdf").exists()  # 3: xlsx written, no PDF
     assert "ไม่พบโปรแกรม LibreOffice" in output and "LibreOffice is not installed" in output
 
 
@@ -267,7 +267,7 @@ def test_pdf_is_a4_landscape_with_the_header_on_every_page_and_the_totals(tmp_pa
 def test_a_pdf_that_cannot_be_replaced_is_said_and_the_xlsx_kept(tmp_path: Path):
     (tmp_path / "m.pdf").mkdir()  # where the PDF should go, something that cannot be replaced
     code, output = run(DEPARTMENTS, "--config", PLAN_TOML, "-o", tmp_path / "m.xlsx", "--pdf")
-    assert code == 0 and (tmp_path / "m.xlsx").exists() and "Traceback" not in output
+    assert code == 3 and (tmp_path / "m.xlsx").exists() and "Traceback" not in output
     assert "ไม่ได้สร้าง PDF" in output and "cannot write" in output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pdf", "m.xlsx"]
 

@@ -140,15 +140,15 @@ def test_summary_counts_budget_and_problems_of_each_organisation(province):
     seed = body["เทศบาลตำบลโพทะเล"]
     # The seed plan: 11/19/5/6 projects per มิติ, the marks' 27/34/15/9 per quarter, 140,000 baht.
     assert seed[3:15] == [41, 11, 19, 5, 6, 27, 34, 15, 9, 140_000, 0, 0]
-    assert seed[15] == "ผ่าน · แผนรวม" and seed[16] == "01 ทต.โพทะเล.xlsx"
+    assert seed[15] == "ผ่าน · แผนรวมที่สร้างด้วยโปรแกรม" and seed[16] == "01 ทต.โพทะเล.xlsx"
     assert body["องค์การบริหารส่วนตำบลท่าบัว"][3:15] == [*counts(province["by_dimension"]), 0, 1]
     assert body["องค์การบริหารส่วนตำบลท่าบัว"][7] == 0  # no project in มิติ 4: the warning
     assert body["เทศบาลตำบลวังจิก"][3:15] == [*counts(province["every_fourth"]), 1, 0]
     assert body["องค์การบริหารส่วนตำบลหอไกร"][3:15] == [5, 1, 2, 1, 1, 4, 1, 0, 0, 5000, 1, 0]
-    assert body["องค์การบริหารส่วนตำบลหอไกร"][15] == "มีข้อผิดพลาด · ตารางตามแบบฟอร์ม · ชื่อจากหัวแผน"
+    assert body["องค์การบริหารส่วนตำบลหอไกร"][15] == "มีข้อผิดพลาด · แผนที่จัดทำเอง (อ่านจากตาราง) · ชื่อหน่วยงานนำมาจากหัวเรื่องของแผน"
     assert body["06 อบต.ไผ่รอบ"][3:15] == [4, 1, 1, 1, 1, 4, 1, 0, 0, 5000, 0, 3]
-    assert body["06 อบต.ไผ่รอบ"][15] == "มีคำเตือน · ตารางตามแบบฟอร์ม · ชื่อจากชื่อไฟล์"
-    assert body["07 เสีย"][3:13] == [""] * 10 and body["07 เสีย"][13:16] == [1, 0, "อ่านไม่ได้ · ชื่อจากชื่อไฟล์"]
+    assert body["06 อบต.ไผ่รอบ"][15] == "มีคำเตือน · แผนที่จัดทำเอง (อ่านจากตาราง) · ชื่อหน่วยงานนำมาจากชื่อไฟล์ ควรตรวจสอบ"
+    assert body["07 เสีย"][3:13] == [""] * 10 and body["07 เสีย"][13:16] == [1, 0, "อ่านไม่ได้ · ชื่อหน่วยงานนำมาจากชื่อไฟล์ ควรตรวจสอบ"]
 
 
 def test_totals_row_holds_live_sums_with_their_values(province):
@@ -382,8 +382,8 @@ def test_the_same_organisation_however_it_is_written():
 
 def test_worker_processes_read_the_same_as_one_process(province):
     paths = collect_files([province["folder"]])
-    alone = [p.to_json() for p in read_plans(paths, workers=1)]
-    assert [p.to_json() for p in read_plans(paths, workers=2)] == alone
+    alone = [p.to_dict() for p in read_plans(paths, workers=1)]
+    assert [p.to_dict() for p in read_plans(paths, workers=2)] == alone
 
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers inherit the patch by fork")
@@ -468,7 +468,8 @@ def test_command_refuses_to_overwrite_an_input_and_takes_the_year_given(province
     assert [(p["code"], p["value"]) for p in problems] == [("wrong-fiscal-year", "2566")]
 
 
-@pytest.mark.skipif(find_libreoffice() is None, reason="needs LibreOffice")
+@pytest.mark.skipif(find_libreoffice() is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice and poppler")
 def test_pdf_prints_the_summary(province, tmp_path):
     out = tmp_path / "p.xlsx"
     result = consolidate(collect_files([province["folder"]]), out, as_of=AS_OF, pdf=True)

@@ -235,7 +235,7 @@ def test_formula_without_cached_value_is_not_silently_empty(tmp_path):
 
 def test_json_shape(tmp_path):
     path = write_form(tmp_path / "a.xlsx", [good(1, budget="ประมาณหนึ่งหมื่น")])
-    data = json.loads(validate_files([path]).report.to_json_text())
+    data = json.loads(validate_files([path]).report.to_json())
     assert data["ok"] is False and data["problems"] == []
     [file] = data["files"]
     assert file["path"] == str(path) and file["projects"] == 1

@@ -25,7 +25,7 @@ from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from ita_workbook.cli import main  # noqa: E402
-from ita_workbook.config import load_config  # noqa: E402
+from ita_workbook.config import ConfigError, load_config  # noqa: E402
 from ita_workbook.template import read_previous  # noqa: E402
 from ita_workbook.web.app import create_app  # noqa: E402
 from ita_workbook.web.guard import Settings  # noqa: E402
@@ -283,7 +283,10 @@ def test_settings_are_saved_as_the_plan_toml_the_cli_reads(tmp_path):
     bad_toml = tmp_path / "bad.toml"
     bad_toml.write_text("[organisation\nname = 1", encoding="utf-8")
     shown = text_of(tab.upload("settings", [bad_toml]))
-    assert "เขียนผิดรูปแบบ" in shown and "bad.toml" in shown and load_config(tmp_path / "plan.toml").organisation == "อบต.ทดสอบ"
+    with pytest.raises(ConfigError) as said:  # what the command line says of the same file
+        load_config(bad_toml)
+    assert str(said.value).replace(str(bad_toml), "bad.toml") in shown
+    assert load_config(tmp_path / "plan.toml").organisation == "อบต.ทดสอบ"
 
 
 def test_templates_one_each_and_a_zip_with_last_years_projects(tmp_path):

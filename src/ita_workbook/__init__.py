@@ -18,9 +18,16 @@ The public API, usable without the CLI. Names load on first use, so that importi
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 __version__ = "0.1.0"
+
+# pythainlp creates ~/pythainlp-data whenever it is imported (and fails when HOME is read-only); we use
+# only the data it ships with, so it is told to write nothing. A caller's own choice is left alone
+# (PYTHAINLP_READ_MODE is the older name; pythainlp refuses both at once).
+if "PYTHAINLP_READ_MODE" not in os.environ:
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 _EXPORTS = {
     "validate_files": "validate", "collect_files": "validate", "Result": "validate",

@@ -27,6 +27,18 @@ class CellError(Exception):
         self.detail_en = detail_en
 
 
+def _excel_date(value: Any) -> CellError:
+    """What Excel made of a typed 1/2 or 8:30, said as a date or time the clerk recognises; the
+    problem shows what was typed (problems.as_typed)."""
+    from .thai import THAI_MONTHS
+
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return CellError("excel-date", f"วันที่ {day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}",
+                         f"the date {day.day} {day:%B} {day.year}")
+    return CellError("excel-date", "เวลา", "a time")
+
+
 def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not clean_text(value))
 
@@ -54,7 +66,7 @@ def parse_text(value: Any) -> str | None:
 
 def parse_quantity(value: Any) -> float | str | None:
     if isinstance(value, _DATES):
-        raise CellError("excel-date")
+        raise _excel_date(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     text = parse_text(value)
@@ -72,7 +84,7 @@ _BAHT = re.compile(r"(บาท|฿|\.-|-)$")
 def parse_budget(value: Any) -> tuple[float | None, bool]:
     """(amount, no_budget): (10000.0, False), (None, True) for ไม่ใช้งบประมาณ, (None, False) if empty."""
     if isinstance(value, _DATES):
-        raise CellError("excel-date")
+        raise _excel_date(value)
     if isinstance(value, bool):
         raise CellError("bad-budget")
     if isinstance(value, (int, float)):
@@ -101,7 +113,7 @@ _DIMENSION_NAMES = {squeeze(n): d.number for d in DIMENSIONS for n in (d.name, d
 def parse_dimension(value: Any) -> int | None:
     """An integer as found (the schema checks 1-4), or None if empty."""
     if isinstance(value, _DATES):
-        raise CellError("excel-date")
+        raise _excel_date(value)
     if isinstance(value, bool):
         raise CellError("bad-dimension")
     if isinstance(value, (int, float)):

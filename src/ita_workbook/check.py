@@ -14,7 +14,7 @@ from typing import Any
 
 from .cells import CellError, parse_budget, parse_mark
 from .form import QUARTER_KEYS
-from .problems import FileReport, Problem, Report
+from .problems import FileReport, Problem, Report, json_text
 from .reader import RawCell, RawRow, Table, read_workbook
 from .thai import parse_number, squeeze, to_arabic_digits
 
@@ -36,6 +36,13 @@ class TableCheck:
 class CheckResult:
     report: Report
     tables: list[TableCheck]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's to_dict() (what `check --format json` prints)."""
+        return self.report.to_dict()
+
+    def to_json(self) -> str:
+        return json_text(self.to_dict())
 
 
 def check_files(paths: list[str | Path], progress=None) -> CheckResult:

@@ -3,6 +3,7 @@ so that `ita-workbook --help` answers at once (a test guards this)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -11,9 +12,121 @@ import click
 from . import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+NO_PDF = 3  # exit code: the workbook was written, the PDF asked for was not
 
 
-@click.group(context_settings=CONTEXT)
+class CommandLineError(click.ClickException):
+    """A command-line error as the user reads it: Thai first, English beside, then how to use the
+    command. click's own errors (a missing argument, an unknown option…) are English only and begin
+    with an English `Usage:` line; the group turns each into this one (see `_ThaiGroup`)."""
+
+    def __init__(self, original: click.ClickException):
+        super().__init__(original.format_message())
+        self.exit_code = original.exit_code  # 2 for a usage error, 1 for a file click cannot open
+        self.ctx = getattr(original, "ctx", None)
+        english = original.format_message()
+        self.thai = "" if _has_thai(english) else _thai_for(original)
+        hint = getattr(original, "param_hint", None)
+        if not self.thai and isinstance(hint, str):  # our own Thai message: no English "Invalid value for"
+            english = f"{hint}: {original.message}"
+        self.english = english
+
+    def show(self, file=None) -> None:
+        if self.thai:
+            lines = [f"ผิดพลาด: {self.thai}", f"Error: {self.english}"]
+        else:  # our own messages are Thai / English already
+            lines = [f"ผิดพลาด / Error: {self.english}"]
+        ctx = self.ctx
+        if ctx is not None and self.thai:
+            pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
+            lines.append(f"วิธีใช้ / Usage: {ctx.command_path} {pieces}".rstrip())
+            lines.append(f"ดูคำอธิบาย / Help: {ctx.command_path} --help")
+        click.echo("\n".join(lines), file=file or sys.stderr)
+
+
+def _has_thai(text: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+
+
+def _thai_for(exc: click.ClickException) -> str:
+    """click's English message, said in Thai."""
+    ctx = getattr(exc, "ctx", None)
+    param = getattr(exc, "param", None)
+    hint = getattr(exc, "param_hint", None) or (param.get_error_hint(ctx) if param is not None and ctx else "")
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(hint)
+    if isinstance(exc, click.MissingParameter):
+        if getattr(exc, "param_type", None) == "argument" or isinstance(param, click.Argument):
+            return f"ไม่ได้ระบุ {hint} (ไฟล์หรือโฟลเดอร์ที่จะใช้) ใส่ชื่อไฟล์หรือโฟลเดอร์ต่อท้ายคำสั่ง"
+        return f"ต้องระบุตัวเลือก {hint} ใส่ {hint} ตามด้วยค่า"
+    if isinstance(exc, click.NoSuchOption):
+        maybe = getattr(exc, "possibilities", None)
+        return (f"ไม่มีตัวเลือก {exc.option_name}" + (f" (หรือหมายถึง {', '.join(maybe)}?)" if maybe else "")
+                + " ดูตัวเลือกที่มีด้วย --help")
+    if isinstance(exc, click.BadOptionUsage):
+        return f"ตัวเลือก {exc.option_name} ต้องมีค่าตามหลัง เช่น {exc.option_name} ค่า"
+    if isinstance(exc, click.BadParameter):
+        kind = getattr(param, "type", None)
+        if getattr(kind, "choices", None):
+            return f"ค่าของ {hint} ไม่ถูกต้อง เลือกได้เฉพาะ {', '.join(map(str, kind.choices))}"
+        if isinstance(kind, click.IntRange) and kind.min is not None and kind.max is not None:
+            return f"ค่าของ {hint} ต้องเป็นจำนวนเต็มตั้งแต่ {kind.min} ถึง {kind.max}"
+        if isinstance(kind, click.Path):
+            said = exc.format_message()
+            if "is a directory" in said:
+                return f"{hint} ต้องเป็นชื่อไฟล์ แต่ที่ระบุเป็นโฟลเดอร์"
+            if "is a file" in said:
+                return f"{hint} ต้องเป็นชื่อโฟลเดอร์ แต่ที่ระบุเป็นไฟล์"
+        return f"ค่าของ {hint} ไม่ถูกต้อง"
+    if isinstance(exc, click.FileError):
+        return f"เปิดไฟล์ {exc.ui_filename} ไม่ได้"
+    message = exc.format_message()
+    if message.startswith("No such command"):
+        commands = " ".join(main.commands) if ctx is not None else ""
+        return f"ไม่มีคำสั่งนี้ คำสั่งที่มี: {commands}"
+    if message.startswith("Got unexpected extra argument"):
+        return "มีค่าเกินมาที่คำสั่งนี้ไม่ใช้ (ชื่อที่มีช่องว่างต้องอยู่ในเครื่องหมายคำพูด \"...\")"
+    return "คำสั่งไม่ถูกต้อง"
+
+
+class _ThaiUsage:
+    """--help begins with a Thai label on click's English usage line."""
+
+    def format_usage(self, ctx, formatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              prefix="วิธีใช้ / Usage: ")
+
+
+class _ThaiCommand(_ThaiUsage, click.Command):
+    pass
+
+
+class _ThaiGroup(_ThaiUsage, click.Group):
+    """Every click error raised while reading the command line or running a command is shown in Thai
+    first (CommandLineError); click's own handling of Ctrl+C, broken pipes and exit codes stays."""
+
+    command_class = _ThaiCommand
+
+    def make_context(self, *args, **kwargs):
+        with _in_thai():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _in_thai():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _in_thai():
+    try:
+        yield
+    except (click.exceptions.NoArgsIsHelpError, CommandLineError):  # help asked for, or said already
+        raise
+    except click.ClickException as exc:
+        raise CommandLineError(exc) from None
+
+
+@click.group(cls=_ThaiGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="ita-workbook")
 def main() -> None:
     """ita-workbook — แผนปฏิบัติการป้องกันการทุจริต: แบบฟอร์ม ตรวจ รวม และตรวจยอดรวม
@@ -157,7 +270,7 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
 
     result = check_files(_input_files(plans))
     if fmt == "json":
-        click.echo(result.report.to_json_text())
+        click.echo(result.to_json())
     else:
         if result.tables:
             click.echo(summary_text(result.tables))
@@ -177,7 +290,7 @@ def _input_files(args: tuple[str, ...]) -> list[Path]:
 
 
 def _emit(report, fmt: str) -> None:
-    click.echo(report.to_json_text() if fmt == "json" else report.to_text())
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
 
 
 @main.command()
@@ -250,8 +363,8 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
 
     Checks every file as validate does; any error writes nothing (unless --draft).
 
-    Exit 0: written; 1: errors, nothing written; 2: wrong command line."""
-    import json
+    Exit 0: written (and the PDF, with --pdf); 1: errors, nothing written; 2: wrong command line;
+    3: the master is written but the PDF asked for is not (the message says why)."""
     import signal
     import threading
 
@@ -272,11 +385,11 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
         if in_main:
             signal.signal(signal.SIGTERM, previous)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        click.echo(result.to_json())
     else:
         click.echo(result.report.to_text())
         click.echo(result.summary())
-    sys.exit(0 if result.written else 1)
+    sys.exit(1 if not result.written else NO_PDF if make_pdf and not result.pdf else 0)
 
 
 @main.command(short_help="รวมแผนของ อปท. ทั้งจังหวัด / Consolidate the organisations' plans.")
@@ -301,7 +414,8 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     Reads each organisation's master (or any plan laid out like the form), checks it, and writes a
     summary per organisation, every project, charts and the problems found.
 
-    Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line."""
+    Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line;
+    3: no errors and the workbook written, but the PDF asked for is not (the message says why)."""
     import signal
     import threading
 
@@ -328,8 +442,9 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
             signal.signal(signal.SIGTERM, previous)
     if stopped:  # it came while a worker was being started, where Python ignores the exit it raised
         sys.exit(128 + stopped[0])
-    click.echo(result.to_json_text() if fmt == "json" else result.to_text())
-    sys.exit(0 if result.ok else 1)
+    click.echo(result.to_json() if fmt == "json" else result.to_text())
+    sys.exit(1 if not result.ok else NO_PDF if make_pdf and not result.pdf else 0)
+
 
 
 @main.command()

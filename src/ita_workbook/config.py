@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,51 +90,240 @@ def _department_key(text: str) -> str:
 
 
 class ConfigError(Exception):
-    """plan.toml cannot be read; the message says where and why, in Thai and English."""
+    """plan.toml cannot be used; the message says where and why and what to do, Thai then English."""
+
+
+MAX_CONFIG_BYTES = 2**20  # a plan.toml is a few kilobytes; /dev/zero or a mistaken file is not read whole
+_UTF8_BOM, _UTF16_BOMS = b"\xef\xbb\xbf", (b"\xff\xfe", b"\xfe\xff")
 
 
 def load_config(path: str | Path | None) -> Config:
+    """plan.toml → Config; anything wrong with it raises ConfigError (a command-line error, exit 2)."""
     if path is None:
         return Config()
     path = Path(path)
+    text = _decode(_read_bytes(path), path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise ConfigError(f"ไม่พบไฟล์ตั้งค่า {path} / config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"อ่านไฟล์ตั้งค่า {path} ไม่ได้ / cannot read the config: {exc}") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"ไฟล์ตั้งค่า {path} เขียนผิดรูปแบบ / the config is not valid TOML: {exc}") from None
+        raise ConfigError(_toml_mistake(path, text, str(exc))) from None
+    except RecursionError:  # [[[[… nested thousands deep: tomllib recurses once a level
+        raise ConfigError(f"ไฟล์ตั้งค่า {path} มีวงเล็บซ้อนกันลึกเกินไป ใช้ไฟล์ที่ได้จากคำสั่ง ita-workbook init / "
+                          f"{path} nests brackets too deep; start again from `ita-workbook init`") from None
+    problems = _wrong_values(data)
+    if problems:
+        raise ConfigError(f"ไฟล์ตั้งค่า {path} มีค่าที่ใช้ไม่ได้ / {path} has values that cannot be used:\n"
+                          + "\n".join(f"  - {line}" for line in problems))
+    return _from_dict(data, path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what is not an ordinary file of a sensible size. Opened without
+    blocking and checked again once open, so that a FIFO or device put in its place is not read."""
+    def refuse(thai: str, english: str) -> ConfigError:
+        return ConfigError(f"{thai} / {english}")
+
     try:
-        return _from_dict(data, path)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise ConfigError(f"ไฟล์ตั้งค่า {path} มีค่าไม่ถูกต้อง / a config value is wrong: {exc}") from None
+        before = os.stat(path)
+        if not stat.S_ISREG(before.st_mode):
+            raise refuse(f"{path} ไม่ใช่ไฟล์ตั้งค่า (เป็นโฟลเดอร์ อุปกรณ์ หรือไฟล์พิเศษ) ระบุไฟล์ plan.toml",
+                         f"{path} is not an ordinary file (a folder, a device or a pipe); give a plan.toml")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise refuse(f"ไม่พบไฟล์ตั้งค่า {path} ตรวจชื่อไฟล์ หรือสร้างด้วยคำสั่ง ita-workbook init",
+                     f"config file {path} not found; check the name or create it with `ita-workbook init`") from None
+    except OSError as exc:
+        raise refuse(f"เปิดไฟล์ตั้งค่า {path} ไม่ได้ ({exc.strerror or exc})",
+                     f"cannot open the config {path} ({exc.strerror or exc})") from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise refuse(f"{path} ไม่ใช่ไฟล์ตั้งค่า (เป็นไฟล์พิเศษ) ระบุไฟล์ plan.toml",
+                         f"{path} is not an ordinary file; give a plan.toml")
+        chunks, size = [], 0
+        while size <= MAX_CONFIG_BYTES and (chunk := os.read(fd, 65536)):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_CONFIG_BYTES:
+            raise refuse(f"ไฟล์ตั้งค่า {path} ใหญ่เกิน {MAX_CONFIG_BYTES:,} ไบต์ จึงไม่ใช่ plan.toml ที่ถูกต้อง "
+                         "ตรวจว่าระบุไฟล์ถูก",
+                         f"{path} is over {MAX_CONFIG_BYTES:,} bytes, too large for a plan.toml; check the name")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise refuse(f"อ่านไฟล์ตั้งค่า {path} ไม่ได้ ({exc.strerror or exc})",
+                     f"cannot read the config {path} ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM); UTF-16 with a BOM (Notepad's "Unicode"); else Thai Windows' ANSI
+    (cp874, a superset of TIS-620), which Notepad saves on Thai Windows. The bytes tell which: Thai
+    letters in cp874 are single bytes 0xA1-0xFB, and a file of them is in practice never valid UTF-8
+    (where such bytes only come in strict lead-and-continuation patterns)."""
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return raw.removeprefix(_UTF8_BOM).decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp874")
+            except UnicodeDecodeError:
+                text = ""
+            if any("\u0e01" <= ch <= "\u0e5b" for ch in text):
+                return text
+    raise ConfigError(f"อ่านตัวอักษรในไฟล์ตั้งค่า {path} ไม่ได้ เปิดไฟล์ใน Notepad เลือก File > Save As "
+                      "แล้วตั้ง Encoding เป็น UTF-8 ก่อนกด Save / the characters of {path} cannot be read: "
+                      "open it in Notepad, File > Save As, choose Encoding UTF-8 and save")
+
+
+# tomllib's messages, said in Thai with the usual fix: (start of tomllib's message, what is wrong, what to do)
+_TOML_MISTAKES = (
+    ("Invalid value", "ค่าหลังเครื่องหมาย = อ่านไม่ได้",
+     "ข้อความ (รวมทั้งภาษาไทย) ต้องอยู่ในเครื่องหมายคำพูด เช่น name = \"เทศบาลตำบลตัวอย่าง\" "
+     "ตัวเลขไม่ต้องมี เช่น fiscal_year = 2567 รายการอยู่ใน [ ] เช่น aliases = [\"กองการคลัง\"]"),
+    ("Unterminated string", "ข้อความไม่มีเครื่องหมายคำพูดปิด", "ใส่ \" ท้ายข้อความ"),
+    ("Cannot overwrite a value", "ตั้งค่าเดียวกันซ้ำสองครั้ง", "ลบบรรทัดที่ซ้ำออกหนึ่งบรรทัด"),
+    ("Cannot declare", "หัวข้อเดียวกันซ้ำสองครั้ง", "รวมเป็นหัวข้อเดียว (หน่วยงานแต่ละแห่งใช้ [[departments]])"),
+    ("Expected ']'", "หัวข้อในวงเล็บเหลี่ยมไม่มี ] ปิด", "เขียนเป็น [plan] หรือ [[departments]]"),
+    ("Expected '=' after a key", "บรรทัดนี้ไม่มีเครื่องหมาย =",
+     "ทุกบรรทัดต้องเป็น ชื่อ = ค่า หรือขึ้นต้นด้วย # ถ้าเป็นหมายเหตุ"),
+    ("Expected newline", "มีข้อความเกินมาหลังค่า", "ถ้าเป็นหมายเหตุให้ขึ้นต้นด้วย # หรือรวมข้อความไว้ในเครื่องหมายคำพูดเดียวกัน"),
+    ("Unescaped '\\'", "มีเครื่องหมาย \\ ในข้อความ", "ใช้ / แทน หรือใช้เครื่องหมายคำพูดเดี่ยว '...'"),
+    ("Invalid initial character", "ชื่อค่าขึ้นต้นด้วยตัวอักษรที่ใช้ไม่ได้",
+     "ชื่อค่าใช้ตัวอักษรอังกฤษตามตัวอย่าง เช่น name หรือ fiscal_year"),
+)
+
+
+def _toml_mistake(path: Path, text: str, said: str) -> str:
+    """Where the TOML mistake is, the line itself, what is wrong and the usual fix."""
+    lines = text.splitlines() or [""]
+    found = re.search(r"\(at line (\d+), column (\d+)\)", said)
+    number = int(found.group(1)) if found else max(
+        (n for n, line in enumerate(lines, 1) if line.strip()), default=1)
+    shown = "".join(ch if ch.isprintable() else "?" for ch in lines[min(number, len(lines)) - 1])[:200]
+    wrong, fix = next(((w, f) for start, w, f in _TOML_MISTAKES if said.startswith(start)),
+                      ("รูปแบบไม่ถูกต้อง", "เทียบกับไฟล์ที่ได้จากคำสั่ง ita-workbook init"))
+    return (f"ไฟล์ตั้งค่า {path} บรรทัดที่ {number} เขียนไม่ถูกต้อง: {wrong}\n"
+            f"    {number} | {shown}\n"
+            f"  วิธีแก้: {fix}\n"
+            f"  {path} line {number} is not valid TOML ({said}); Thai text needs double quotes: "
+            f"name = \"...\"")
+
+
+# What plan.toml may hold, and how each value is described when it is wrong.
+_TEXT = ("ข้อความในเครื่องหมายคำพูด", "text in double quotes", "\"...\"")
+_SETTINGS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "organisation": {"name": _TEXT, "district": _TEXT, "province": _TEXT},
+    "plan": {"fiscal_year": ("ปี พ.ศ. สี่หลัก", "a four-digit year", "2567"),
+             "issuer": _TEXT,
+             "deadline": ("วันที่แบบ ปี ค.ศ.-เดือน-วัน", "a date year-month-day", "\"2024-09-15\""),
+             "font": _TEXT},
+}
+_DEPARTMENT = {"name": _TEXT, "aliases": ("รายการในวงเล็บเหลี่ยม", "a list in square brackets",
+                                          "[\"กองการคลัง\", \"ส่วนการคลัง\"]")}
+
+
+def _wrong_values(data: dict) -> list[str]:
+    """Every value of the wrong kind or setting not known, each as one Thai / English line."""
+    problems: list[str] = []
+
+    def wrong(where: str, key: str, value, expected: tuple[str, str, str], where_en: str = "") -> None:
+        thai, english, example = expected
+        shown = repr(value)[:60] if not isinstance(value, str) else f"\"{value[:60]}\""
+        problems.append(f"{where}{key} ต้องเป็น{thai} เช่น {key} = {example} แต่ในไฟล์เป็น {shown} / "
+                        f"{where_en or where}{key} must be {english}, e.g. {key} = {example}")
+
+    def unknown(where: str, key: str, known, where_en: str = "") -> None:
+        problems.append(f"ไม่รู้จักค่า {where}{key} (ที่ใช้ได้: {', '.join(known)}) ตรวจการสะกด / "
+                        f"unknown setting {where_en or where}{key} (known: {', '.join(known)}); check the spelling")
+
+    for key, value in data.items():
+        if key in _SETTINGS:
+            if not isinstance(value, dict):
+                problems.append(f"{key} ต้องเป็นหัวข้อ [{key}] ตามด้วยค่าในบรรทัดถัดไป / {key} must be a [{key}] "
+                                f"table")
+                continue
+            for name, item in value.items():
+                if name not in _SETTINGS[key]:
+                    unknown(f"[{key}] ", name, _SETTINGS[key])
+                elif not _value_fits(key, name, item):
+                    wrong(f"[{key}] ", name, item, _SETTINGS[key][name])
+        elif key == "departments":
+            if not isinstance(value, list) or not all(isinstance(d, dict) for d in value):
+                problems.append("หน่วยงานแต่ละแห่งต้องขึ้นต้นด้วย [[departments]] (วงเล็บเหลี่ยมสองชั้น) / "
+                                "each department starts with [[departments]] (double brackets)")
+                continue
+            for number, dept in enumerate(value, 1):
+                called = f"({dept['name']}) " if isinstance(dept.get("name"), str) else ""
+                where, where_en = f"หน่วยงานที่ {number} {called}", f"department {number} {called}"
+                if not isinstance(dept.get("name"), str) or not dept["name"].strip():
+                    wrong(where, "name", dept.get("name", ""), _TEXT, where_en)
+                aliases = dept.get("aliases", [])
+                if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                    wrong(where, "aliases", aliases, _DEPARTMENT["aliases"], where_en)
+                for name in dept:
+                    if name not in _DEPARTMENT:
+                        unknown(where, name, _DEPARTMENT, where_en)
+        else:
+            unknown("", key, [*(f"[{k}]" for k in _SETTINGS), "[[departments]]"])
+    return problems
+
+
+def _value_fits(table: str, key: str, value) -> bool:
+    if (table, key) == ("plan", "fiscal_year"):
+        return _fiscal_year(value) is not None
+    if (table, key) == ("plan", "deadline"):
+        return _deadline(value) is not None
+    if (table, key) == ("plan", "font"):
+        return isinstance(value, str) and bool(value.strip())
+    return isinstance(value, str)
+
+
+def _fiscal_year(value) -> int | None:
+    """พ.ศ. from 2567, "๒๕๖๗" or a Christian-era year typed by mistake; None if it is not a year."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    digits = to_arabic_digits(str(value).strip())
+    if not re.fullmatch(r"[0-9]{4}", digits) or not 1900 <= int(digits) <= 2700:
+        return None
+    year = int(digits)
+    return year + 543 if year < 2400 else year
+
+
+def _deadline(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _from_dict(data: dict, path: Path) -> Config:
+    """A Config from a plan.toml whose values _wrong_values found right."""
     org = data.get("organisation", {})
     plan = data.get("plan", {})
-    departments = tuple(
-        Department(str(d["name"]).strip(), tuple(str(a) for a in d.get("aliases", ())))
-        for d in data.get("departments", ())
-    )
+    departments = tuple(Department(d["name"].strip(), tuple(d.get("aliases", ())))
+                        for d in data.get("departments", ()))
     year = plan.get("fiscal_year")
-    if year is not None:
-        year = int(to_arabic_digits(str(year)))
-        if year < 2400:  # a Christian-era year typed by mistake
-            year += 543
-    deadline = plan.get("deadline")
-    if isinstance(deadline, str):
-        deadline = dt.date.fromisoformat(deadline)
     return Config(
-        organisation=str(org.get("name", "")).strip(),
-        district=re.sub(r"^อำเภอ\s*", "", str(org.get("district", "")).strip()),
-        province=re.sub(r"^จังหวัด\s*", "", str(org.get("province", "")).strip()),
-        fiscal_year=year,
+        organisation=org.get("name", "").strip(),
+        district=re.sub(r"^อำเภอ\s*", "", org.get("district", "").strip()),
+        province=re.sub(r"^จังหวัด\s*", "", org.get("province", "").strip()),
+        fiscal_year=None if year is None else _fiscal_year(year),
         departments=departments or DEFAULT_DEPARTMENTS,
-        issuer=str(plan.get("issuer", "")).strip(),
-        deadline=deadline,
-        font=str(plan.get("font", DEFAULT_FONT)),
+        issuer=plan.get("issuer", "").strip(),
+        deadline=None if plan.get("deadline") is None else _deadline(plan["deadline"]),
+        font=plan.get("font", DEFAULT_FONT).strip(),
         path=path,
     )
 

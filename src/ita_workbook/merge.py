@@ -16,7 +16,7 @@ from pathlib import Path
 from .config import Config
 from .master import KIND, Heading, write_master
 from .output import atomic_path, same_file
-from .problems import Problem, Report
+from .problems import Problem, Report, json_text
 from .thai import to_arabic_digits
 
 
@@ -47,10 +47,11 @@ class MergeResult:
         if self.write_error:
             return self.write_error
         if not self.written:
-            return (f"ไม่ได้เขียนไฟล์: พบข้อผิดพลาด {self.report.errors} รายการใน {self.files} ไฟล์ "
+            errors, faulty = self.report.errors, self.files_with_errors
+            return (f"ไม่ได้เขียนไฟล์: พบข้อผิดพลาด {errors} รายการใน {faulty} ไฟล์ (จากทั้งหมด {self.files} ไฟล์) "
                     f"แก้ไขแล้วสั่งใหม่ หรือใช้ --draft เพื่อดูฉบับร่าง\n"
-                    f"Nothing written: {self.report.errors} errors in {self.files} files; fix them and run "
-                    f"again, or use --draft for a draft")
+                    f"Nothing written: {errors} {'error' if errors == 1 else 'errors'} in {faulty} of "
+                    f"{self.files} files; fix them and run again, or use --draft for a draft")
         kind = " (ฉบับร่าง)" if self.draft else ""
         line = (f"รวมแล้ว{kind}: อ่าน {self.files} ไฟล์ {self.projects_read} โครงการ "
                 f"เขียน {self.projects_written} โครงการ → {self.output}")
@@ -60,10 +61,26 @@ class MergeResult:
             line += f"\nPDF: {self.pdf}" + (f"\n{self.pdf_note}" if self.pdf_note else "")
         elif self.pdf_error:
             line += f"\nไม่ได้สร้าง PDF / no PDF: {self.pdf_error}"
+            old_pdf = self.output.with_suffix(".pdf")
+            if old_pdf.exists():
+                line += (f"\n! {old_pdf} ที่มีอยู่เป็นฉบับเก่า ไม่ตรงกับแผนรวมนี้ อย่านำไปเผยแพร่ / "
+                         f"the {old_pdf} there is from an earlier run and does not match this master: "
+                         "do not publish it")
         return line
 
-    def to_json(self) -> dict:
-        return {**self.report.to_json(), "merge": {
+    @property
+    def files_with_errors(self) -> int:
+        """How many files hold at least one error (an error across files counts the file it names)."""
+        faulty = {f.path for f in self.report.files if any(p.is_error for p in f.problems)}
+        faulty |= {p.path or "" for p in self.report.problems if p.is_error}
+        return len(faulty)
+
+    def to_json(self) -> str:
+        return json_text(self.to_dict())
+
+    def to_dict(self) -> dict:
+        """The report's to_dict() with what was written under "merge"."""
+        return {**self.report.to_dict(), "merge": {
             "written": self.written, "output": str(self.output) if self.output else None,
             "pdf": str(self.pdf) if self.pdf else None, "pdf_error": self.pdf_error or None,
             "pdf_note": self.pdf_note or None,

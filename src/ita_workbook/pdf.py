@@ -86,12 +86,12 @@ def to_pdf(source: str | Path, target: str | Path, *, timeout: float = TIMEOUT_S
                        f"cannot write {target} ({exc.strerror or exc}); close it if it is open") from None
 
 
-def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+def _run(command: list[str], timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """subprocess.run, but for a whole process group: LibreOffice's launcher (oosplash) starts
     soffice.bin as its own child, and killing the launcher alone, on a timeout or when merge was
     stopped, left soffice.bin running (tests/test_guarantees.py)."""
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
     except BaseException:  # the timeout, Ctrl+C, or merge's SIGTERM
@@ -111,8 +111,11 @@ def _convert(exe: str, source: Path, target: Path, timeout: float) -> Path:
         command = [exe, "--headless", "--norestore", "--nolockcheck",
                    f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
                    "--convert-to", "pdf", "--outdir", outdir, str(source)]
+        # LibreOffice also writes ~/.cache/dconf and ~/.config: its HOME is the throw-away profile too,
+        # so that nothing is written outside the outputs (tests/test_environment.py).
+        private = {**os.environ, "HOME": profile, "XDG_CACHE_HOME": profile, "XDG_CONFIG_HOME": profile}
         try:
-            done = _run(command, timeout)
+            done = _run(command, timeout, private)
         except subprocess.TimeoutExpired:
             raise PdfError("timeout", f"LibreOffice ทำงานนานเกิน {timeout:.0f} วินาที จึงหยุดไว้ ลองสั่งใหม่อีกครั้ง",
                            f"LibreOffice took over {timeout:.0f} seconds and was stopped; try again") from None

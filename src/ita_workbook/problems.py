@@ -58,10 +58,11 @@ CODES: dict[str, Code] = {
                        "No quarter is marked for this project; put / in at least one quarter"),
     "unknown-department": Code(ERROR, "ไม่รู้จักหน่วยงาน \"{value}\"{detail} ใช้ชื่อหน่วยงานตามรายชื่อ",
                                "Unknown department '{value}'{detail_en}; use a name from the list"),
-    "excel-date": Code(ERROR, "ช่อง \"{column}\" ถูก Excel แปลงเป็นวันที่ ({value}) "
-                              "จัดรูปแบบเซลล์เป็นข้อความหรือตัวเลขแล้วพิมพ์ใหม่",
-                       "Excel turned '{column}' into a date ({value}); format the cell as text or "
-                       "number and type it again"),
+    "excel-date": Code(ERROR, "ช่อง \"{column}\" ที่พิมพ์ไว้ว่า {value} ถูก Excel เปลี่ยนเป็น{detail} "
+                              "ถ้าไม่ได้ตั้งใจให้เป็นวันที่หรือเวลา ให้คลิกขวาที่ช่องนี้ เลือก จัดรูปแบบเซลล์ (Format Cells) > "
+                              "ข้อความ (Text) แล้วพิมพ์ {value} ใหม่",
+                       "'{column}' typed as {value} was turned by Excel into {detail_en}; if it is not meant as "
+                       "a date or time, right-click the cell, Format Cells > Text, and type {value} again"),
     "formula-without-value": Code(ERROR, "ช่อง \"{column}\" เป็นสูตรที่ยังไม่ได้คำนวณค่า "
                                          "เปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกใหม่ หรือพิมพ์ค่าแทนสูตร",
                                   "'{column}' is a formula whose value was never computed; open and "
@@ -165,7 +166,7 @@ class Problem:
         spec = CODES[self.code]
         self.severity = spec.severity
         column = COLUMN_BY_KEY.get(self.column or "")
-        shown = "" if self.value is None else str(self.value)
+        shown = "" if self.value is None else as_typed(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
         words = {"value": shown, "column": column.header if column else (self.column or ""),
@@ -177,7 +178,7 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("detail_en")
         data.pop("path")
@@ -216,19 +217,21 @@ class Report:
     def ok(self) -> bool:
         return self.errors == 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data (what `--format json` prints)."""
         return {
             "ok": self.ok,
             "files": [{"path": f.path, "projects": f.projects,
-                       "problems": [p.to_json() for p in sorted(f.problems, key=_position)]}
+                       "problems": [p.to_dict() for p in sorted(f.problems, key=_position)]}
                       for f in self.files],
-            "problems": [{"path": p.path, **p.to_json()} for p in self.problems],
+            "problems": [{"path": p.path, **p.to_dict()} for p in self.problems],
             "summary": {"files": len(self.files), "projects": sum(f.projects for f in self.files),
                         "errors": self.errors, "warnings": self.warnings},
         }
 
-    def to_json_text(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+    def to_json(self) -> str:
+        """to_dict() as JSON text, Thai kept readable."""
+        return json_text(self.to_dict())
 
     def to_text(self) -> str:
         lines: list[str] = []
@@ -248,6 +251,27 @@ class Report:
         lines.append(f"Summary: {len(self.files)} files, {projects} projects, {self.errors} errors, "
                      f"{self.warnings} warnings")
         return "\n".join(lines)
+
+
+def as_typed(value: Any) -> str:
+    """A cell's value as the clerk typed it: a date Excel made of 1/2 is shown as 1/2 (day/month, as
+    Thai Windows reads it), with its year only when that is not around today's, a time as 8:30."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return f"{as_typed(value.date())} {value.hour}:{value.minute:02d}"
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        typed = f"{day.day}/{day.month}"
+        return typed if abs(day.year - dt.date.today().year) <= 1 else f"{typed}/{day.year}"
+    if isinstance(value, dt.time):
+        return f"{value.hour}:{value.minute:02d}"
+    return str(value)
+
+
+def json_text(data: dict[str, Any]) -> str:
+    """Every result's to_json(): its to_dict() as one JSON document, Thai kept readable."""
+    return json.dumps(data, ensure_ascii=False, indent=1)
 
 
 def _position(p: Problem) -> tuple:

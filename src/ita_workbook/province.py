@@ -37,8 +37,10 @@ MASTER_FORM_SHEET = "แผนปฏิบัติการ"
 MAX_DATA_ROWS = 1_048_575  # Excel's rows less the header
 PARALLEL_FROM = 200  # plans; fewer are read in this process (starting workers costs ~0.5 s)
 
-NAME_FROM = {"metadata": "ข้อมูลในแผนรวม", "title": "หัวแผน", "file-name": "ชื่อไฟล์"}
-READ_AS = {"master": "แผนรวม", "form": "ตารางตามแบบฟอร์ม"}
+# The summary's remarks, in plain words: how the plan was read and where its organisation's name came from.
+NAME_FROM = {"metadata": "ชื่อหน่วยงานนำมาจากข้อมูลในแผนรวม", "title": "ชื่อหน่วยงานนำมาจากหัวเรื่องของแผน",
+             "file-name": "ชื่อหน่วยงานนำมาจากชื่อไฟล์ ควรตรวจสอบ"}
+READ_AS = {"master": "แผนรวมที่สร้างด้วยโปรแกรม", "form": "แผนที่จัดทำเอง (อ่านจากตาราง)"}
 
 
 class ProvinceRefused(Exception):
@@ -128,14 +130,14 @@ class OrgPlan:
             return "unreadable"
         return "errors" if self.errors else "warnings" if self.warnings else "passed"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         t = self.tally
         return {"path": self.path, "organisation": self.organisation, "district": self.district,
                 "province": self.province, "fiscal_year": self.fiscal_year, "read_as": self.read_as or None,
                 "name_from": self.name_from or None, "status": self.status, "projects": t.projects,
                 "dimensions": list(t.dimensions), "quarters": list(t.quarters), "budget": t.budget,
                 "errors": self.errors, "warnings": self.warnings,
-                "problems": [p.to_json() for p in self.problems]}
+                "problems": [p.to_dict() for p in self.problems]}
 
 
 # --- reading one plan ------------------------------------------------------------------------------
@@ -519,12 +521,12 @@ class ProvinceResult:
         """Whether the summary names the plan's จังหวัด: the plans are of several."""
         return not self.province and bool(plan.province)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         groups = Counter(p.status for p in self.plans)
         return {"ok": self.ok, "province": self.province, "fiscal_year": self.fiscal_year,
                 "output": str(self.output) if self.output else None,
                 "pdf": str(self.pdf) if self.pdf else None, "pdf_error": self.pdf_error or None,
-                "organisations": [p.to_json() for p in self.plans],
+                "organisations": [p.to_dict() for p in self.plans],
                 "summary": {"files": len(self.plans), "organisations": len(self.counted),
                             "passed": groups["passed"], "warnings_only": groups["warnings"],
                             "with_errors": groups["errors"], "unreadable": groups["unreadable"],
@@ -532,8 +534,8 @@ class ProvinceResult:
                             "budget": self.total.budget,
                             "errors": self.errors, "warnings": self.warnings}}
 
-    def to_json_text(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     def to_text(self) -> str:
         year = self.fiscal_year or "?"
@@ -910,7 +912,7 @@ def _note(plan: OrgPlan) -> str:
     if plan.read_as:
         parts.append(READ_AS[plan.read_as])
     if plan.name_from and plan.name_from != "metadata":
-        parts.append(f"ชื่อจาก{NAME_FROM[plan.name_from]}")
+        parts.append(NAME_FROM[plan.name_from])
     return " · ".join(parts)
 
 

@@ -32,6 +32,13 @@ class Result:
     rows_rejected: int = 0  # rows with an error, left out of the plan (unless keep_invalid)
     metadata: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The report's to_dict() (what `validate --format json` prints); the plan is in .plan."""
+        return self.report.to_dict()
+
+    def to_json(self) -> str:
+        return self.report.to_json()
+
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "text": cells.parse_text, "quantity": cells.parse_quantity, "dimension": cells.parse_dimension,

@@ -287,7 +287,7 @@ class _State:
             report = None
             if previous:
                 rollover = read_previous(previous.path, config)
-                report = _named(rollover.report.to_json(), ws)
+                report = _named(rollover.report.to_dict(), ws)
                 if not sum(len(r) for r in rollover.rows.values()) + len(rollover.unmatched):
                     raise Refused(f"ไม่พบโครงการใน {previous.name} / no project found in {previous.name}")
                 prefill, note = rollover.rows, rollover.unmatched_note()
@@ -337,7 +337,7 @@ class _State:
                 copy = folder / f"{f.path.stem} (ตรวจแล้ว).xlsx"
                 if copy.is_file():
                     marked[f.name] = ws.offer(copy)
-            ws.results["check"] = {"report": _named(result.report.to_json(), ws), "marked": marked,
+            ws.results["check"] = {"report": _named(result.report.to_dict(), ws), "marked": marked,
                                    "notes": [n for n in notes if not n.startswith("สำเนาที่")],
                                    "rows": result.rows_read, "names": [f.name for f in files]}
 
@@ -369,7 +369,7 @@ class _State:
             except MergeRefused as exc:
                 raise Refused(str(exc)) from None
             ws.results["merge"] = {
-                "report": _named(result.report.to_json(), ws), "written": result.written, "draft": draft,
+                "report": _named(result.report.to_dict(), ws), "written": result.written, "draft": draft,
                 "files": result.files, "read": result.projects_read, "projects": result.projects_written,
                 "xlsx": ws.offer(result.output) if result.output else None,
                 "xlsx_name": result.output.name if result.output else "",
@@ -393,7 +393,7 @@ class _State:
             tables = [{"name": ws.name_of(t.path), "sheet": t.sheet, "projects": t.projects,
                        "quarters": t.quarters, "budget": t.budget, "has_totals": t.has_totals}
                       for t in result.tables]
-            ws.results["plan-check"] = {"report": _named(result.report.to_json(), ws), "tables": tables}
+            ws.results["plan-check"] = {"report": _named(result.report.to_dict(), ws), "tables": tables}
 
         job = ws.start("ตรวจยอดรวม / checking the totals", work, f"/w/{ws.id}/plan-check")
         return _to_job(ws, job)
@@ -421,12 +421,12 @@ class _State:
                                      fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1)
             except ProvinceRefused as exc:
                 raise Refused(str(exc)) from None
-            plans = [{**plan.to_json(), "name": ws.name_of(plan.path),
-                      "problems": sorted((p.to_json() for p in plan.problems),
+            plans = [{**plan.to_dict(), "name": ws.name_of(plan.path),
+                      "problems": sorted((p.to_dict() for p in plan.problems),
                                          key=lambda p: (p["sheet"] or "", p["row"] or 0, p["cell"] or ""))}
                      for plan in result.plans]
             ws.results["province"] = {
-                "plans": plans, "summary": result.to_json()["summary"], "province": result.province,
+                "plans": plans, "summary": result.to_dict()["summary"], "province": result.province,
                 "year": result.fiscal_year, "xlsx": ws.offer(result.output) if result.output else None,
                 "xlsx_name": result.output.name if result.output else "",
                 "pdf": ws.offer(result.pdf) if result.pdf else None, "pdf_error": result.pdf_error}
