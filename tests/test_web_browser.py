@@ -21,6 +21,7 @@ from ita_workbook.config import load_config
 
 webdriver = pytest.importorskip("selenium.webdriver")
 pytest.importorskip("starlette")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -91,7 +92,10 @@ class Steps:
     def wait_for(self, css: str, text: str = "", rounds: int = 3000):
         """The element once it shows `text`; the page may go through a progress page first."""
         for _ in range(rounds):
-            found = [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if text in e.text]
+            try:
+                found = [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if text in e.text]
+            except StaleElementReferenceException:  # the page changed while it was read: read it again
+                found = []
             if found:
                 return found[0]
             time.sleep(0.1)
