@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 EXAMPLE := examples/pho-thale-2566
 OUT := out
 MASTER := $(OUT)/pho-thale-2566-master
+REPORT := $(OUT)/pho-thale-2566-report-6
 
 .PHONY: demo test bench setup clean
 
@@ -27,6 +28,17 @@ demo: setup
 	case $$status in \
 	0) echo "แผนรวม / master plan: $(MASTER).xlsx และ PDF / and its PDF: $(MASTER).pdf";; \
 	3) echo "แผนรวม / master plan: $(MASTER).xlsx (ไม่ได้สร้าง PDF ดูเหตุผลด้านบน / no PDF: see why above)";; \
+	*) exit $$status;; \
+	esac
+	@# The six-month result report: the forms, filled as the clerks would (one department never answers).
+	$(BIN)/ita-workbook report-template --plan $(MASTER).xlsx --round 6 --config $(EXAMPLE)/plan.toml \
+		-o $(OUT)/report-forms --force
+	$(BIN)/python $(EXAMPLE)/fill_reports.py $(OUT)/report-forms $(OUT)/report-returned
+	@status=0; $(BIN)/ita-workbook report $(OUT)/report-returned --plan $(MASTER).xlsx --round 6 \
+		--config $(EXAMPLE)/plan.toml --date 2023-04-05 -o $(REPORT).xlsx --pdf || status=$$?; \
+	case $$status in \
+	0) echo "รายงานผล ๖ เดือน / 6-month report: $(REPORT).xlsx และ PDF / and its PDF: $(REPORT).pdf";; \
+	3) echo "รายงานผล ๖ เดือน / 6-month report: $(REPORT).xlsx (ไม่ได้สร้าง PDF / no PDF: see why above)";; \
 	*) exit $$status;; \
 	esac
 	@echo "หน้าเว็บ / the same in the browser: $(BIN)/ita-workbook serve --config $(EXAMPLE)/plan.toml"

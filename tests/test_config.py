@@ -72,7 +72,7 @@ def test_a_list_typed_as_a_string_is_an_error_not_split_into_letters(tmp_path):
     ('[organisation]\nname = 12\n', '[organisation] name ต้องเป็นข้อความในเครื่องหมายคำพูด'),
     ('organisation = "เทศบาล"\n', 'organisation ต้องเป็นหัวข้อ [organisation]'),
     ('[departments]\nname = "กองคลัง"\n', 'หน่วยงานแต่ละแห่งต้องขึ้นต้นด้วย [[departments]]'),
-    ('[plan]\nfiscal_yaer = 2567\n', 'ไม่รู้จักค่า [plan] fiscal_yaer (ที่ใช้ได้: fiscal_year, issuer, deadline, font)'),
+    ('[plan]\nfiscal_yaer = 2567\n', 'ไม่รู้จักค่า [plan] fiscal_yaer (ที่ใช้ได้: fiscal_year, issuer, deadline, font, digits, order)'),
 ])
 def test_every_value_has_its_type_checked(tmp_path, text, expected):
     config = tmp_path / "plan.toml"

@@ -13,8 +13,9 @@ import pytest
 
 from ita_workbook import form
 from ita_workbook.check import check_files
-from ita_workbook.master import (DATA_COLUMNS, DATA_SHEET, FORM_SHEET, MAX_ROW_HEIGHT, SUMMARY_SHEET, Heading,
-                                 line_count, write_master)
+from ita_workbook.master import (DATA_COLUMNS, DATA_SHEET, FORM_SHEET, MAX_ROW_HEIGHT, PRINT_WIDTHS, SUMMARY_SHEET,
+                                 Heading, line_count, write_master)
+from ita_workbook.thai import squeeze, to_thai_digits
 from ita_workbook.plan import Plan, Project, Source
 from ita_workbook.problems import Problem
 from ita_workbook.reader import read_workbook
@@ -63,15 +64,20 @@ def test_title_lines_and_the_official_two_row_header(master: Path):
         "แผนปฏิบัติการป้องกันการทุจริต ประจำปี พ.ศ. ๒๕๖๖", "เทศบาลตำบลทดสอบ", "อำเภอเมือง จังหวัดพิจิตร"]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:M1", "A2:M2", "A3:M3"} <= merged
-    # Header rows 5-6: each group over its columns, every other header merged down both rows.
-    assert ws["C5"].value == form.TARGET_GROUP and "C5:D5" in merged
-    assert ws["I5"].value == form.PERIOD_GROUP and "I5:L5" in merged
+    # Header rows 5-6: each group over its columns, every other header merged down both rows;
+    # where a header wraps, it breaks between two words (หน่วยงาน / รับผิดชอบ, never รับผิด / ชอบ).
+    def text(cell: str) -> str:
+        return squeeze(ws[cell].value)
+    assert text("C5") == squeeze(form.TARGET_GROUP) and "C5:D5" in merged
+    assert text("I5") == squeeze(form.PERIOD_GROUP) and "I5:L5" in merged
     for column in form.COLUMNS:
         letter = COL[column.key]
         if column.group:
-            assert ws[f"{letter}6"].value == column.header
+            assert text(f"{letter}6") == squeeze(column.header)
         else:
-            assert ws[f"{letter}5"].value == column.header and f"{letter}5:{letter}6" in merged
+            assert text(f"{letter}5") == squeeze(column.header) and f"{letter}5:{letter}6" in merged
+    assert ws["M5"].value == "หน่วยงาน\nรับผิดชอบ" and ws["E5"].value == "งบประมาณ"
+    assert ws["C5"].value == "เป้าหมายที่\nดำเนินงาน" and ws["I6"].value == "ไตรมาส\n๑"
 
 
 def test_projects_ordered_by_dimension_then_department_and_numbered(master: Path):
@@ -87,7 +93,8 @@ def test_projects_ordered_by_dimension_then_department_and_numbered(master: Path
 def test_budget_numbers_keep_thai_digit_formats_and_no_budget_is_text(master: Path):
     ws = openpyxl.load_workbook(master)[FORM_SHEET]
     assert ws["E7"].value == 2500.5 and ws["E7"].number_format == "[$-D00041E]#,##0.00"
-    assert ws["E8"].value == form.NO_BUDGET and ws["E8"].data_type == "s"
+    # ไม่ใช้ / งบประมาณ on two lines, broken between the words (not งบ / ประมาณ)
+    assert ws["E8"].value == "ไม่ใช้\nงบประมาณ" and ws["E8"].data_type == "s"
     assert ws["E9"].value == 10000 and ws["E9"].number_format == "[$-D00041E]#,##0"
     assert ws["D10"].value == "ทุกครั้งที่ดำเนินการ" and ws["D7"].value == 40
 
@@ -185,7 +192,7 @@ def test_hidden_metadata_sheet_for_a_province(master: Path):
         "quarter_projects": "2,2,1,1", "dimension_projects": "2,1,0,1"}
     assert set(form.METADATA_KEYS) <= set(meta)
     assert dt.datetime.fromisoformat(meta["generated"])
-    assert wb.sheetnames == [FORM_SHEET, SUMMARY_SHEET, DATA_SHEET, form.METADATA_SHEET]
+    assert wb.sheetnames == [FORM_SHEET, SUMMARY_SHEET, DATA_SHEET, "e-PlanNACC", form.METADATA_SHEET]
 
 
 def test_data_sheet_one_plain_row_per_project_with_its_source(master: Path):
@@ -266,11 +273,12 @@ def test_a_project_taller_than_excel_allows_spreads_over_rows_and_reads_back(tmp
     assert span >= 2
     assert all(ws.row_dimensions[r].height <= MAX_ROW_HEIGHT for r in range(7, 7 + span))
     for r in range(7, 7 + span):
-        assert ws.row_dimensions[r].height >= line_count(ws[f"G{r}"].value, 30) * 14 * 1.66
+        assert ws.row_dimensions[r].height >= line_count(ws[f"G{r}"].value, PRINT_WIDTHS["indicator"]) * 14 * 1.66
     assert ws[f"B{7 + span}"].value == "ถัดไป" and ws[f"A{7 + span}"].value == 2
     table = read_workbook(path).tables[0]
     assert [r.value("name") for r in table.rows] == ["โครงการยาว", "ถัดไป"]
-    assert table.rows[0].value("indicator").replace("\n", " ") == long_text
+    # Digits inside text follow the plan's convention, Thai by default: ข้อที่ 1 prints ข้อที่ ๑
+    assert table.rows[0].value("indicator").replace("\n", " ") == to_thai_digits(long_text)
     assert openpyxl.load_workbook(path, data_only=True)[FORM_SHEET][f"I{8 + span}"].value == 2
 
 

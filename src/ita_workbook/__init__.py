@@ -13,6 +13,10 @@ The public API, usable without the CLI. Names load on first use, so that importi
     write_master(plan, target, heading)            the master workbook from a Plan
     write_template(path, config, department)       one department's template
     load_config(path) -> Config                    plan.toml
+    read_plan(path, config) -> (Plan, Report, {})  the plan a result report is about
+    compile_report(paths, plan, round, config)     read and check returned result reports → RoundReport
+    write_report(result, output, config)           the result report workbook (and PDF)
+    write_report_template(path, config, plan, …)   one department's result report form
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ _EXPORTS = {
     "Plan": "plan", "Project": "plan", "Source": "plan",
     "Problem": "problems", "Report": "problems", "FileReport": "problems", "CODES": "problems",
     "COLUMNS": "form", "DIMENSIONS": "form", "Column": "form", "Dimension": "form",
+    "Form": "form", "PLAN_FORM": "form",
+    "read_plan": "report", "compile_report": "report", "write_report": "report", "RoundReport": "report",
+    "write_report_template": "report_template", "Summary": "report_form",
 }
 
 __all__ = ["__version__", *_EXPORTS]

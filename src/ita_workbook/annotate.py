@@ -1,9 +1,18 @@
 """A department's own file returned with its problems marked: the cell filled, the message in a
-comment. Always a copy: the input is never modified."""
+comment. Always a copy: the input is never modified.
+
+The copy goes back to be opened in Excel, so it keeps what openpyxl cannot carry and loses what
+must not travel: the worksheets' extension lists (`extLst`: the cross-sheet dropdowns Excel 2010+
+saves as `x14:dataValidations`, conditional formats of its own) are copied over from the original
+package, and formulas that call a program or another workbook (DDE such as `=cmd|'/c calc'!A0`,
+external references, CALL/REGISTER/EXEC/RTD/WEBSERVICE) are kept as text (`active-formula`)."""
 
 from __future__ import annotations
 
+import os
 import re
+import warnings
+import xml.parsers.expat
 import zipfile
 from pathlib import Path
 
@@ -18,7 +27,9 @@ MAX_ANNOTATE_BYTES = 20 * 2**20
 
 
 def annotate_files(report: Report, folder: Path) -> list[str]:
-    """Write a marked-up copy of every xlsx file that has problems at cells; say what was done."""
+    """Write a marked-up copy of every xlsx file that has problems at cells; say what was done.
+
+    Formulas neutralised in a copy are added to that file's problems (`active-formula`)."""
     lines = []
     for file in report.files:
         at_cells = [p for p in file.problems if p.cell and p.sheet]
@@ -33,7 +44,7 @@ def annotate_files(report: Report, folder: Path) -> list[str]:
             lines.append(f"ไม่ได้ทำสำเนาระบายสีของ {source.name}: {reason}")
             continue
         try:
-            _annotate(source, at_cells, target)
+            file.problems.extend(_annotate(source, at_cells, target))
         except Exception as exc:  # openpyxl is stricter than the reader; the report above still stands
             lines.append(f"ไม่ได้ทำสำเนาระบายสีของ {source.name} / could not mark up: {type(exc).__name__}")
             continue
@@ -61,12 +72,29 @@ def _merged_cells(source: Path) -> int:
     return total
 
 
-def _annotate(source: Path, problems: list[Problem], target: Path) -> None:
+# Formulas that reach outside the workbook: a DDE call (program|topic!item), a reference into another
+# workbook ([1]Sheet!A1, '[book.xlsx]Sheet'!A1), or a function that runs code or fetches.
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_CALLS_OUT = re.compile(r"[\w.\\-]+\||\[[^\]]*\][^\[\]!]*!|\b(?:CALL|REGISTER(?:\.ID)?|EXEC|RTD|WEBSERVICE)\s*\(",
+                        re.IGNORECASE)
+
+
+def calls_out(formula: str) -> bool:
+    """True for a formula that starts a program or reads another workbook or the network."""
+    return bool(_CALLS_OUT.search(_STRING_LITERAL.sub('""', formula)))
+
+
+def _annotate(source: Path, problems: list[Problem], target: Path) -> list[Problem]:
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    book = load_workbook(source, keep_vba=False, keep_links=False)
+    with warnings.catch_warnings():
+        # "Data Validation extension is not supported and will be removed": the extension is copied
+        # over below; no raw Python warning reaches the console.
+        warnings.simplefilter("ignore")
+        book = load_workbook(source, keep_vba=False, keep_links=False)
+    neutralised = _neutralise(book, source)
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for p in problems:
         by_cell.setdefault((p.sheet, p.cell), []).append(p)
@@ -83,4 +111,108 @@ def _annotate(source: Path, problems: list[Problem], target: Path) -> None:
         comment.width, comment.height = 320, 160
         target_cell.comment = comment
     with atomic_path(target, suffix=".xlsx") as tmp:
-        book.save(tmp)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book.save(tmp)
+        _carry_extensions(source, Path(tmp))
+    return neutralised
+
+
+def _neutralise(book, source: Path) -> list[Problem]:
+    """Formulas that call out, turned into their text (shown, never run) and reported."""
+    found = []
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                formula = str(getattr(cell.value, "text", cell.value))
+                if calls_out(formula):
+                    cell.value = formula
+                    cell.data_type = "s"
+                    found.append(Problem("active-formula", str(source), sheet=ws.title, cell=cell.coordinate,
+                                         row=cell.row, value=formula))
+    return found
+
+
+# --- the worksheets' extension lists, copied from the original package ----------------------------
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part's name in the package."""
+    names: dict[str, str] = {}
+    targets: dict[str, str] = {}
+
+    def relationship(tag: str, attrs: dict) -> None:
+        if tag.endswith("Relationship"):
+            target = attrs.get("Target", "")
+            targets[attrs.get("Id", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+    def sheet(tag: str, attrs: dict) -> None:
+        if tag.split(":")[-1] == "sheet":
+            rid = next((v for k, v in attrs.items() if k.split(":")[-1] == "id" and k != "sheetId"), "")
+            names[attrs.get("name", "")] = rid
+
+    _scan(zf.read("xl/_rels/workbook.xml.rels"), relationship)
+    _scan(zf.read("xl/workbook.xml"), sheet)
+    return {name: targets[rid] for name, rid in names.items() if rid in targets}
+
+
+def _scan(data: bytes, on_start) -> None:
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = on_start
+    parser.Parse(data, True)
+
+
+def _top_level_extension(data: bytes) -> tuple[bytes, dict[str, str]] | None:
+    """The worksheet's own `extLst` (a child of the root, bytes as stored) and the root's namespace
+    declarations it may use; None when there is none."""
+    parser = xml.parsers.expat.ParserCreate()
+    depth, start, end, root_ns = 0, -1, -1, {}
+
+    def on_start(tag: str, attrs: dict) -> None:
+        nonlocal depth, start
+        if depth == 0:
+            root_ns.update({k: v for k, v in attrs.items() if k.startswith("xmlns")})
+        elif depth == 1 and tag.split(":")[-1] == "extLst" and start < 0:
+            start = parser.CurrentByteIndex
+        depth += 1
+
+    def on_end(tag: str) -> None:
+        nonlocal depth, end
+        depth -= 1
+        if depth == 1 and tag.split(":")[-1] == "extLst" and end < 0 <= start:
+            end = data.index(b">", parser.CurrentByteIndex) + 1 if data[parser.CurrentByteIndex:][:2] == b"</" \
+                else parser.CurrentByteIndex  # <extLst/> ends where it starts
+    parser.StartElementHandler, parser.EndElementHandler = on_start, on_end
+    parser.Parse(data, True)
+    if start < 0 or end <= start:
+        return None
+    return data[start:end], root_ns
+
+
+def _carry_extensions(source: Path, copy: Path) -> None:
+    """Put each original worksheet's `extLst` back into the copy openpyxl wrote without it."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(copy) as written:
+        before, after = _sheet_parts(original), _sheet_parts(written)
+        replaced: dict[str, bytes] = {}
+        for name, part in before.items():
+            if name not in after or part not in original.namelist():
+                continue
+            found = _top_level_extension(original.read(part))
+            mine = written.read(after[name])
+            if found is None or _top_level_extension(mine) is not None:
+                continue
+            extension, namespaces = found
+            head_end = mine.index(b">", mine.index(b"<worksheet")) + 1
+            head = mine[:head_end]
+            missing = b"".join(f' {k}="{v}"'.encode() for k, v in namespaces.items() if k.encode() + b"=" not in head)
+            head = head[:-2] + missing + b"/>" if head.endswith(b"/>") else head[:-1] + missing + b">"
+            closing = mine.rindex(b"</worksheet>")
+            replaced[after[name]] = head + mine[head_end:closing] + extension + mine[closing:]
+        if not replaced:
+            return
+        rebuilt = copy.with_name(copy.name + ".ext")
+        with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in written.infolist():
+                out.writestr(item, replaced.get(item.filename, None) or written.read(item.filename))
+    os.replace(rebuilt, copy)

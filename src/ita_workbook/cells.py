@@ -27,6 +27,16 @@ class CellError(Exception):
         self.detail_en = detail_en
 
 
+# What Excel shows in a cell whose formula failed (grid.py keeps them; calamine gives "" for them).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+                          "#PYTHON!", "#EXTERNAL!"})
+
+
+def is_excel_error(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+
+
 def _excel_date(value: Any) -> CellError:
     """What Excel made of a typed 1/2 or 8:30, said as a date or time the clerk recognises; the
     problem shows what was typed (problems.as_typed)."""
@@ -46,6 +56,8 @@ def is_empty(value: Any) -> bool:
 def parse_text(value: Any) -> str | None:
     if value is None:
         return None
+    if is_excel_error(value):
+        raise CellError("excel-error")
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -105,6 +117,15 @@ def parse_budget(value: Any) -> tuple[float | None, bool]:
     return number, False
 
 
+def parse_summed_budget(value: Any) -> tuple[float | None, bool]:
+    """`parse_budget` for the readers that add budgets up without the schema (check, province): a
+    negative amount is `bad-budget` there too, so that it is never summed."""
+    amount, no_budget = parse_budget(value)
+    if amount is not None and amount < 0:
+        raise CellError("bad-budget")
+    return amount, no_budget
+
+
 _DIMENSION_PREFIX = re.compile(r"^(มิติที่|มิติ|ที่)")
 _LEADING_NUMBER = re.compile(r"^(\d+)(?:\.0*)?(?!\d)")
 _DIMENSION_NAMES = {squeeze(n): d.number for d in DIMENSIONS for n in (d.name, d.old_name)}
@@ -152,6 +173,8 @@ def parse_mark(value: Any) -> bool:
         if value == 0:
             return False
         raise CellError("bad-quarter-mark")
+    if is_excel_error(value):
+        raise CellError("excel-error")
     text = clean_text(str(value))
     if not text or text in _NO_MARKS:
         return False
@@ -164,3 +187,42 @@ def parse_department(value: Any) -> str | None:
     """The department as typed, cleaned; the schema matches it against the configured names."""
     text = parse_text(value)
     return None if text is None else text.replace("\n", " ")
+
+
+def parse_amount(value: Any) -> float | None:
+    """Baht as typed (`๑๐,๐๐๐`, `10,000 บาท`, `-` for none → 0), or None if empty."""
+    try:
+        amount, none = parse_budget(value)
+    except CellError as exc:
+        raise CellError("bad-amount" if exc.code == "bad-budget" else exc.code) from None
+    return 0.0 if none else amount
+
+
+def parse_choice(value: Any, choices: tuple[str, ...]) -> str | None:
+    """One of `choices` as the dropdown writes it, or None if empty. Typed text is matched without
+    spaces, and a part of one choice only (แล้วเสร็จ) or a choice with words after it
+    (ดำเนินการแล้วเสร็จ 100%) is that choice; anything else is `bad-choice`."""
+    if isinstance(value, _DATES):
+        raise CellError("bad-choice")
+    text = parse_text(value)
+    if text is None:
+        return None
+    key = squeeze(text).rstrip(".")
+    keys = {squeeze(c): c for c in choices}
+    if key in keys:
+        return keys[key]
+    near = [c for k, c in keys.items() if key.startswith(k)] or [c for k, c in keys.items() if len(key) >= 3 and key in k]
+    if len(near) == 1:
+        return near[0]
+    raise CellError("bad-choice", " / ".join(choices), " / ".join(choices))
+
+
+def parse_period(value: Any) -> tuple[str | None, list[tuple[int | None, int, int | None]]]:
+    """When a project was done: the text as typed and the dates in it, (year พ.ศ. or None, month,
+    day or None); a date cell is one such date."""
+    from .thai import find_dates
+
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d"), [(value.year + 543, value.month, value.day)]
+    text = parse_text(value)
+    return text, (find_dates(text) if text else [])

@@ -200,7 +200,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
     One .xlsx per department, named after it, with dropdowns, input messages and instructions.
 
     Exit 0: written; 1: nothing could be read from --from or written; 2: wrong command line."""
-    from .template import TemplateError, read_previous, template_filename, write_template
+    from .template import TemplateError, for_everyone, read_previous, template_filename, write_template
 
     config = _config(config_path)
     if blank and (departments or previous):
@@ -216,8 +216,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
                 f"unknown department", param_hint="--department")
         if name not in names:
             names.append(name)
-    if not blank and not names:
-        names = list(config.department_names)
+    every_department = not blank and not names
     prefill: dict[str, list[dict]] = {}
     if previous:
         rollover = read_previous(previous, config)
@@ -229,6 +228,14 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
         prefill = rollover.rows
         if rollover.unmatched:
             click.echo(rollover.unmatched_note())
+    if every_department:
+        # ทุกส่วนราชการ gets a template only for last year's projects it carries, or when named.
+        names = [n for n in config.department_names if not for_everyone(n) or prefill.get(n)]
+        shared = [n for n in config.department_names if n not in names]
+        if shared:
+            click.echo(f"ไม่ได้เขียนแบบฟอร์มของ {', '.join(shared)} ซึ่งไม่ใช่หน่วยงานที่ส่งแบบฟอร์มไปได้ "
+                       f"(สั่ง --department \"{shared[0]}\" ถ้าต้องการ) / no template for {', '.join(shared)}, "
+                       "which no one can be sent (ask for it with --department)")
     targets: dict[Path, str | None] = {}
     for name in names:
         path = Path(outdir) / template_filename(name)
@@ -245,18 +252,25 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
     for path, name in targets.items():
         rows_before = prefill.get(name, []) if name else []
         try:
-            write_template(path, config, name, rows=rows, prefill=rows_before)
+            written = write_template(path, config, name, rows=rows, prefill=rows_before)
         except (TemplateError, OSError) as exc:
             click.echo(f"เขียน {path} ไม่ได้ / cannot write {path}: {exc}", err=True)
             sys.exit(1)
+        if written.tall_rows:
+            rows_text = ", ".join(map(str, written.tall_rows))
+            click.echo(f"! {path.name} แถว {rows_text}: ข้อความยาวเกินความสูงแถวสูงสุดของ Excel (409 พอยต์) "
+                       f"ส่วนท้ายจะมองไม่เห็น ให้ย่อข้อความ / rows {rows_text}: the text needs more than Excel's "
+                       "409-point row height and its end is hidden; shorten it")
         extra = f" ({len(rows_before)} โครงการจากปีก่อน / from last year)" if previous else ""
         click.echo(f"เขียน {path}{extra} / wrote {path}")
 
 
 @main.command()
 @click.argument("plans", nargs=-1, required=True, type=click.Path())
+@click.option("--year", "fiscal_year", help="แผน ๔ ปี: ปีงบประมาณที่จะนับงบประมาณ / a 4-year plan: the fiscal "
+                                            "year whose budget is counted")
 @format_option
-def check(plans: tuple[str, ...], fmt: str) -> None:
+def check(plans: tuple[str, ...], fiscal_year: str | None, fmt: str) -> None:
     """ตรวจยอดรวมของแผนที่มีอยู่แล้ว / Check an existing plan's stated totals.
 
     นับจำนวนโครงการ โครงการในแต่ละไตรมาส และงบประมาณจากรายการ แล้วเทียบกับแถว "รวม…" ใต้ตาราง
@@ -264,11 +278,18 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
     Recounts the projects, the projects of each quarter and the budget from the rows and compares
     them with the รวม… row under the table.
 
-    Exit 0: totals right; 1: a total is wrong or missing; 2: wrong command line.
+    อ่านแผนรายปี แผนที่ระบุเป็นเดือน แผน ๔ ปี (ระบุ --year) และรายการจาก e-PlanNACC
+    สิ่งที่ตารางไม่มีจะแจ้งไว้ ไม่นับเป็นศูนย์ / Reads the yearly form, month columns, 4-year plans
+    (with --year) and e-PlanNACC lists; what a layout lacks is said, never counted as zero.
+
+    Exit 0: totals right; 1: a total is wrong or missing, or something could not be counted;
+    2: wrong command line.
     """
     from .check import check_files, summary_text
 
-    result = check_files(_input_files(plans))
+    files, skipped = _input_files(plans)
+    result = check_files(files, _parse_year(fiscal_year))
+    result.report.problems.extend(skipped)
     if fmt == "json":
         click.echo(result.to_json())
     else:
@@ -278,15 +299,17 @@ def check(plans: tuple[str, ...], fmt: str) -> None:
     click.get_current_context().exit(0 if result.report.ok else 1)
 
 
-def _input_files(args: tuple[str, ...]) -> list[Path]:
-    """The files named, folders expanded; a folder without any workbook is a command-line error."""
-    from .validate import collect_files
+def _input_files(args: tuple[str, ...]):
+    """The files named, folders expanded, and a `file-not-read` problem for each file of a folder
+    left out (every command reports them); a folder without any workbook is a command-line error."""
+    from .validate import folder_files
 
-    files = collect_files(args)
+    files, skipped = folder_files(args)
     if not files:
+        named = "".join(f"\n  {p.value}: {p.detail} / {p.detail_en}" for p in skipped)
         raise click.UsageError(f"ไม่พบไฟล์ Excel (.xlsx .xls .ods) ใน {', '.join(args)} / "
-                               f"no workbook found in {', '.join(args)}")
-    return files
+                               f"no workbook found in {', '.join(args)}{named}")
+    return files, skipped
 
 
 def _emit(report, fmt: str) -> None:
@@ -306,13 +329,17 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
     from .validate import validate_files
 
     config = _config(config_path)
-    result = validate_files(_input_files(files), config)
-    _emit(result.report, fmt)
+    paths, skipped = _input_files(files)
+    result = validate_files(paths, config)
+    result.report.problems.extend(skipped)
+    marked: list[str] = []
     if annotate_dir:
         from .annotate import annotate_files
 
-        for line in annotate_files(result.report, Path(annotate_dir)):
-            click.echo(line, err=fmt == "json")
+        marked = annotate_files(result.report, Path(annotate_dir))  # adds what it neutralised to the report
+    _emit(result.report, fmt)
+    for line in marked:
+        click.echo(line, err=fmt == "json")
     sys.exit(0 if result.report.ok else 1)
 
 
@@ -376,9 +403,10 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     # A plain `kill` then unwinds like Ctrl+C: the half-written temporary file is removed.
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum)) if in_main else None
+    paths, skipped = _input_files(files)
     try:
-        result = merge_files(_input_files(files), output, config, overrides=overrides, draft=draft,
-                             pdf=make_pdf)
+        result = merge_files(paths, output, config, overrides=overrides, draft=draft, pdf=make_pdf)
+        result.report.problems.extend(skipped)
     except MergeRefused as exc:
         raise click.UsageError(str(exc)) from None
     finally:
@@ -432,9 +460,11 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
 
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, stop) if in_main else None
+    paths, skipped = _input_files(plans)
     try:
-        result = consolidate(_input_files(plans), output, province=(province_name or "").strip(),
+        result = consolidate(paths, output, province=(province_name or "").strip(),
                              fiscal_year=year, as_of=day, pdf=make_pdf)
+        result.not_read = skipped
     except ProvinceRefused as exc:
         raise click.UsageError(str(exc)) from None
     finally:
@@ -445,6 +475,156 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     click.echo(result.to_json() if fmt == "json" else result.to_text())
     sys.exit(1 if not result.ok else NO_PDF if make_pdf and not result.pdf else 0)
 
+
+round_option = click.option("--round", "round_", required=True, type=click.Choice(["6", "12"]),
+                            help="รอบรายงาน ๖ หรือ ๑๒ เดือน / the round: 6 or 12 months")
+plan_option = click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False),
+                           help="แผนรวม (ไฟล์ที่ merge เขียน) หรือแผนที่ check อ่านได้ / the master plan")
+
+
+def _read_plan(plan_path: str, config):
+    """The plan a report is about; a plan without projects is a command-line error."""
+    from .report import read_plan
+
+    plan, plan_report, _ = read_plan(plan_path, config)
+    if not plan.projects:
+        click.echo(plan_report.to_text(), err=True)
+        raise click.UsageError(f"ไม่พบโครงการในแผน {plan_path} / no project found in the plan {plan_path}")
+    return plan
+
+
+@main.command("report-template", short_help="เขียนแบบรายงานผลของแต่ละหน่วยงาน / Write the result report forms.")
+@plan_option
+@round_option
+@config_option
+@click.option("--department", "departments", multiple=True, metavar="NAME",
+              help="เฉพาะหน่วยงานนี้ (ใส่ซ้ำได้) / only this department (repeatable)")
+@click.option("--from", "previous", type=click.Path(dir_okay=False), metavar="REPORT.xlsx",
+              help="รายงานรอบ ๖ เดือน: ใส่ผลที่รายงานไว้ให้แก้ / the 6-month report pre-fills the 12-month forms")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="โฟลเดอร์ที่จะเขียนแบบรายงาน / folder to write the report forms to")
+@click.option("--force", is_flag=True, help="เขียนทับไฟล์เดิม / overwrite files already there")
+def report_template(plan_path: str, round_: str, config_path: str | None, departments: tuple[str, ...],
+                    previous: str | None, outdir: str, force: bool) -> None:
+    """เขียนแบบรายงานผลให้แต่ละหน่วยงานกรอก / Write each department's result report form.
+
+    หนึ่งไฟล์ต่อหน่วยงาน มีโครงการของหน่วยงานตามแผน (ล็อกไว้) และช่องรายงานผลพร้อมรายการให้เลือก
+
+    One .xlsx per department with its projects of the plan (locked) and the report's input columns,
+    with dropdowns and input messages.
+
+    Exit 0: written; 1: nothing could be written; 2: wrong command line."""
+    from .report import previous_results
+    from .report_template import department_projects, filename, write_report_template
+    from .template import TemplateError
+
+    config = _config(config_path)
+    round_number = int(round_)
+    plan = _read_plan(plan_path, config)
+    by_department = department_projects(plan, config)
+    names = list(by_department)
+    if departments:
+        names = []
+        for typed in departments:
+            name = config.match_department(typed)
+            if name not in by_department:
+                raise click.BadParameter(f"ไม่มีโครงการของ \"{typed}\" ในแผน / no project of \"{typed}\" in the plan",
+                                         param_hint="--department")
+            names.append(name)
+    prefill = {}
+    if previous:
+        if round_number != 12:
+            raise click.UsageError("--from ใช้กับรอบ ๑๒ เดือน / --from goes with --round 12")
+        prefill = previous_results(previous, plan, config)
+        if not prefill:
+            click.echo(f"ไม่พบผลรอบ ๖ เดือนใน {previous} (ใช้ไฟล์รายงานผลที่คำสั่ง report เขียน หรือแบบรายงานที่กรอกแล้ว) / "
+                       f"no 6-month result found in {previous}", err=True)
+            sys.exit(1)
+        click.echo(f"ผลรอบ ๖ เดือนของ {len(prefill)} โครงการจาก {previous} / "
+                   f"{len(prefill)} projects' 6-month results from {previous}")
+    targets = {Path(outdir) / filename(name, round_number): name for name in names}
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise click.UsageError(
+            f"มีไฟล์ชื่อเดียวกันอยู่แล้วใน {outdir}: {', '.join(p.name for p in existing)} — เลือกโฟลเดอร์อื่น "
+            f"หรือใช้ --force เพื่อเขียนทับ / these files exist already; choose another folder or use --force")
+    for path, name in targets.items():
+        try:
+            write_report_template(path, config, plan, name, round_number, by_department[name], prefill=prefill)
+        except (TemplateError, OSError) as exc:
+            click.echo(f"เขียน {path} ไม่ได้ / cannot write {path}: {exc}", err=True)
+            sys.exit(1)
+        click.echo(f"เขียน {path} ({len(by_department[name])} โครงการ / projects)")
+
+
+@main.command(short_help="ตรวจแบบรายงานผลและเขียนรายงานผล / Check result reports, write the report.")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@plan_option
+@round_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="ไฟล์รายงานผล .xlsx / the report workbook to write")
+@config_option
+@click.option("--date", "as_of", metavar="YYYY-MM-DD", help="ข้อมูล ณ วันที่ (ค่าเริ่มต้น: วันนี้) / data as of (default: today)")
+@click.option("--pdf", "make_pdf", is_flag=True, help="สร้าง PDF ด้วย LibreOffice ด้วย / also write a PDF (LibreOffice)")
+@click.option("--draft", is_flag=True, help="เขียนฉบับร่างแม้มีข้อผิดพลาด / write a draft despite errors")
+@click.option("--signatures/--no-signatures", default=True, show_default=True,
+              help="ช่องลงชื่อผู้รายงานและผู้บริหารท้องถิ่นท้ายรายงาน / the signature block under the report")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False),
+              help="เขียนสำเนาไฟล์ที่ระบายสีช่องที่มีปัญหาไว้ในโฟลเดอร์นี้ / write marked-up copies here")
+@format_option
+def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, config_path: str | None,
+           as_of: str | None, make_pdf: bool, draft: bool, signatures: bool, annotate_dir: str | None,
+           fmt: str) -> None:
+    """ตรวจแบบรายงานผลของกองและเขียนรายงานผล / Check the returned result reports and write the report.
+
+    ตรวจทุกไฟล์ทีละช่องเหมือนคำสั่ง validate แล้วเขียนรายงานผลตามแบบ สรุปรายมิติ และข้อมูลสำหรับ e-PlanNACC
+    หากพบข้อผิดพลาดจะไม่เขียนไฟล์ (เว้นแต่ใช้ --draft)
+
+    Checks every file cell by cell as validate does, then writes the report in the official style,
+    a summary per มิติ and a sheet for e-PlanNACC; any error writes nothing (unless --draft).
+
+    Exit 0: written (a draft too); 1: errors found, nothing written; 2: wrong command line;
+    3: written without the PDF asked for."""
+    from .output import same_file
+    from .report import KIND, compile_report, write_report
+
+    config = _config(config_path)
+    if Path(output).suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"ต้องลงท้ายด้วย .xlsx / must end in .xlsx ({output})", param_hint="-o")
+    plan = _read_plan(plan_path, config)
+    inputs, skipped = _input_files(files)
+    result = compile_report(inputs, plan, int(round_), config)
+    result.report.problems.extend(skipped)
+    for path in inputs:  # a department's form is never written over; an earlier report may be
+        if any(same_file(path, target) for target in (output, Path(output).with_suffix(".pdf"))) \
+                and result.metadata.get(str(path), {}).get("kind") != KIND:
+            raise click.UsageError(f"ไฟล์ผลลัพธ์ {output} คือไฟล์ที่นำเข้า จะไม่เขียนทับ ใช้ชื่ออื่นกับ -o / "
+                                   f"the output {output} is one of the input files; choose another name with -o")
+    written, pdf_failed = "", False
+    if result.report.ok or draft:
+        try:
+            written, pdf_failed = write_report(result, output, config, as_of=_parse_date(as_of), draft=draft,
+                                               pdf=make_pdf, signatures=signatures)
+        except OSError as exc:
+            click.echo(f"เขียน {output} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ใน Excel ให้ปิดก่อน / "
+                       f"cannot write {output}", err=True)
+            sys.exit(1)
+    else:
+        written = (f"มีข้อผิดพลาด จึงไม่ได้เขียน {output} แก้แล้วสั่งใหม่ หรือใช้ --draft เพื่อเขียนฉบับร่าง / "
+                   f"errors found, {output} not written (use --draft for a draft)")
+    if fmt == "json":
+        click.echo(result.to_json())
+    else:
+        click.echo(result.report.to_text())
+        click.echo(result.summary_text())
+        click.echo(written)
+    if annotate_dir:
+        from .annotate import annotate_files
+
+        for line in annotate_files(result.report, Path(annotate_dir)):
+            click.echo(line, err=fmt == "json")
+    # As merge: a draft written is 0, errors or not; the workbook written without its PDF is 3.
+    sys.exit(1 if not (result.report.ok or draft) else NO_PDF if pdf_failed else 0)
 
 
 @main.command()

@@ -51,6 +51,8 @@ class Config:
     issuer: str = ""
     deadline: dt.date | None = None
     font: str = DEFAULT_FONT
+    digits: str = "thai"  # digits inside printed text: "thai" (๑๒๓) or "arabic" (123)
+    order: str = "department"  # within a มิติ: "department" (this file's order) or "as-read"
     path: Path | None = None
     _lookup: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
@@ -222,8 +224,15 @@ _SETTINGS: dict[str, dict[str, tuple[str, str, str]]] = {
     "plan": {"fiscal_year": ("ปี พ.ศ. สี่หลัก", "a four-digit year", "2567"),
              "issuer": _TEXT,
              "deadline": ("วันที่แบบ ปี ค.ศ.-เดือน-วัน", "a date year-month-day", "\"2024-09-15\""),
-             "font": _TEXT},
+             "font": _TEXT,
+             "digits": ("\"thai\" (เลขไทย) หรือ \"arabic\" (เลขอารบิก)", "\"thai\" or \"arabic\"", "\"thai\""),
+             "order": ("\"department\" (ตามลำดับกอง) หรือ \"as-read\" (ตามลำดับที่อ่าน)",
+                       "\"department\" or \"as-read\"", "\"department\"")},
 }
+# The choices of [plan] digits (digits inside the printed form's text) and order (of the projects
+# within a มิติ); the first is the default.
+DIGITS = ("thai", "arabic")
+ORDERS = ("department", "as-read")
 _DEPARTMENT = {"name": _TEXT, "aliases": ("รายการในวงเล็บเหลี่ยม", "a list in square brackets",
                                           "[\"กองการคลัง\", \"ส่วนการคลัง\"]")}
 
@@ -258,8 +267,16 @@ def _wrong_values(data: dict) -> list[str]:
                 problems.append("หน่วยงานแต่ละแห่งต้องขึ้นต้นด้วย [[departments]] (วงเล็บเหลี่ยมสองชั้น) / "
                                 "each department starts with [[departments]] (double brackets)")
                 continue
+            named: dict[str, int] = {}
             for number, dept in enumerate(value, 1):
                 called = f"({dept['name']}) " if isinstance(dept.get("name"), str) else ""
+                if isinstance(dept.get("name"), str) and dept["name"].strip():
+                    # Two departments of one name would share a template file and every project.
+                    first = named.setdefault(_department_key(dept["name"]), number)
+                    if first != number:
+                        problems.append(f"หน่วยงานที่ {number} ชื่อ \"{dept['name']}\" ซ้ำกับหน่วยงานที่ {first} "
+                                        f"ให้ตั้งชื่อไม่ซ้ำกัน / departments {first} and {number} are both named "
+                                        f"\"{dept['name']}\": give each its own name")
                 where, where_en = f"หน่วยงานที่ {number} {called}", f"department {number} {called}"
                 if not isinstance(dept.get("name"), str) or not dept["name"].strip():
                     wrong(where, "name", dept.get("name", ""), _TEXT, where_en)
@@ -281,6 +298,8 @@ def _value_fits(table: str, key: str, value) -> bool:
         return _deadline(value) is not None
     if (table, key) == ("plan", "font"):
         return isinstance(value, str) and bool(value.strip())
+    if (table, key) in (("plan", "digits"), ("plan", "order")):
+        return value in (DIGITS if key == "digits" else ORDERS)
     return isinstance(value, str)
 
 
@@ -324,6 +343,8 @@ def _from_dict(data: dict, path: Path) -> Config:
         issuer=plan.get("issuer", "").strip(),
         deadline=None if plan.get("deadline") is None else _deadline(plan["deadline"]),
         font=plan.get("font", DEFAULT_FONT).strip(),
+        digits=plan.get("digits", DIGITS[0]),
+        order=plan.get("order", ORDERS[0]),
         path=path,
     )
 
@@ -348,6 +369,8 @@ fiscal_year = {year}              # ปีงบประมาณ พ.ศ. / fi
 issuer = ""                       # ชื่อ - สกุล ผู้ออกรายงาน / person issuing the report
 # deadline = "{year - 544}-09-15"  # วันที่ต้องส่งแบบฟอร์มคืน (ปี ค.ศ.) / deadline for departments
 font = "TH SarabunPSK"            # แบบอักษร / font of the printed forms
+digits = "thai"                   # เลขในข้อความของแผนรวม: "thai" (๑๒๓) หรือ "arabic" (123) / digits in printed text
+order = "department"              # ลำดับในมิติ: "department" (ตามลำดับกองข้างล่าง) หรือ "as-read" (ตามลำดับที่อ่านจากไฟล์)
 
 # หน่วยงานรับผิดชอบ: ชื่อที่ใช้ในแผน และชื่ออื่นที่อาจพิมพ์มา (aliases)
 # Departments: the name printed on the plan, and other names clerks type for it.

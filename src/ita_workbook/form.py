@@ -7,6 +7,7 @@ the messages all read this module. A new year's form is a change here, not a hun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 FORM_VERSION = "2566.1"
 
@@ -17,6 +18,9 @@ DIMENSION = "dimension"  # มิติ 1-4
 MARK = "mark"  # a quarter mark
 DEPARTMENT = "department"  # a configured department
 SEQUENCE = "sequence"  # the running number ที่
+AMOUNT = "amount"  # whole baht >= 0 (a result report's budget and disbursement)
+CHOICE = "choice"  # one of the column's `choices`
+PERIOD = "period"  # when it was done: text holding Thai dates, or a date
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Column:
     group: str | None = None  # the merged header above it on the first header row
     aliases: tuple[str, ...] = ()  # other headers seen in real files
     english: str = ""
+    choices: tuple[str, ...] = ()  # CHOICE: the dropdown's values
+    prefilled: bool = False  # a result report's column copied from the plan, locked for the clerk
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -63,15 +69,18 @@ COLUMNS: tuple[Column, ...] = (
            aliases=("ลำดับ", "ลำดับที่", "ลำดับ ที่"), english="no."),
     Column("name", "แผนงาน/โครงการ/กิจกรรม", TEXT, 30,
            aliases=("โครงการ/กิจกรรม", "แผนงาน/โครงการ", "โครงการ", "ชื่อโครงการ", "ชื่อโครงการ/กิจกรรม",
-                    "แผนงาน / โครงการ / กิจกรรม", "โครงการ/กิจกรรม/มาตรการ", "มาตรการ/โครงการ/กิจกรรม"),
+                    "แผนงาน / โครงการ / กิจกรรม", "โครงการ/กิจกรรม/มาตรการ", "มาตรการ/โครงการ/กิจกรรม",
+                    "ชื่อโครงการ/กิจกรรม/มาตรการ/แนวปฏิบัติ", "โครงการ/กิจกรรม/มาตรการ/แนวปฏิบัติ"),
            english="project"),
     Column("unit", "หน่วยนับ", TEXT, 9, group=TARGET_GROUP, aliases=("หน่วย",), english="unit"),
     Column("quantity", "ปริมาณงาน", QUANTITY, 9, group=TARGET_GROUP,
            aliases=("ปริมาณ", "จำนวน"), english="quantity"),
     Column("budget", "งบประมาณ", BUDGET, 11,
-           aliases=("งบประมาณ (บาท)", "งบประมาณ(บาท)", "งบประมาณ บาท", "จำนวนเงิน", "งบประมาณที่ใช้"),
+           aliases=("งบประมาณ (บาท)", "งบประมาณ(บาท)", "งบประมาณ บาท", "จำนวนเงิน", "งบประมาณที่ใช้",
+                    "งบประมาณตามแผนพัฒนาท้องถิ่น"),
            english="budget"),
-    Column("dimension", "มิติ", DIMENSION, 5, aliases=("มิติที่",), english="dimension"),
+    Column("dimension", "มิติ", DIMENSION, 5, aliases=("มิติที่", "สอดคล้อง", "สอดคล้องมิติที่", "สอดคล้องกับมิติ"),
+           english="dimension"),
     Column("indicator", "ตัวชี้วัด", TEXT, 30, aliases=("ตัวชี้วัดความสำเร็จ", "ตัวชี้วัด (KPI)", "KPI"),
            english="indicator"),
     Column("outcome", "ผลลัพธ์", TEXT, 24, required=False, value_required=False,
@@ -90,6 +99,80 @@ COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 QUARTER_KEYS = ("q1", "q2", "q3", "q4")
 # The columns a project carries once read (everything but the running number).
 PROJECT_KEYS = tuple(c.key for c in COLUMNS if c.key != "no")
+
+
+# --- the layouts real plans use ----------------------------------------------------------------------
+# Plans are not all typed on the yearly form: some mark months instead of quarters, the 2561-2564
+# plans covered four years with a budget per year, and some organisations paste their e-PlanNACC
+# list. Their columns and how each is told apart are written here, so that the reader, `check` and
+# `province` read them all one way and say what each does not carry.
+
+MONTHS = ("ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.")  # fiscal order
+MONTH_NAMES = ("ตุลาคม", "พฤศจิกายน", "ธันวาคม", "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+               "กรกฎาคม", "สิงหาคม", "กันยายน")
+
+
+def _month(n: int) -> Column:
+    short = MONTHS[n - 1]
+    return Column(key=f"month{n}", header=short, kind=MARK, width=4, required=False, value_required=False,
+                  group=PERIOD_GROUP, aliases=(MONTH_NAMES[n - 1], short.replace(".", "")),
+                  english=("October", "November", "December", "January", "February", "March", "April", "May", "June",
+                           "July", "August", "September")[n - 1])
+
+
+MONTH_COLUMNS = tuple(_month(n) for n in range(1, 13))
+
+
+def quarter_of_month(key: str) -> str:
+    """`month1` (ต.ค.) → `q1`: the fiscal year's quarters are its months three by three."""
+    return f"q{(int(key.removeprefix('month')) - 1) // 3 + 1}"
+
+
+YEAR_PREFIX = "year:"  # `year:2561`: a 4-year plan's budget column of one year (ปี ๒๕๖๑ / งบประมาณ (บาท))
+
+# Columns of other layouts that carry nothing the plan keeps: known, so never an "extra" column.
+OTHER_COLUMNS: tuple[Column, ...] = (
+    Column("mission", "ภารกิจตามมิติ", TEXT, 20, required=False, value_required=False,
+           aliases=("ภารกิจ", "ภารกิจตามมิติที่"), english="mission"),
+    Column("kind", "ประเภทงาน", TEXT, 12, required=False, value_required=False, aliases=("ประเภท",),
+           english="type of work"),
+    Column("plan_year", "ดำเนินการ ปีงบประมาณ พ.ศ.", TEXT, 10, required=False, value_required=False,
+           aliases=("ดำเนินการปีงบประมาณ", "ปีงบประมาณที่ดำเนินการ"), english="fiscal year carried out"),
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    key: str
+    thai: str
+    english: str
+    # (column key or key prefix, how many) that tell the layout apart; the first layout whose
+    # signature a header has is the one; the yearly form has none and comes last.
+    signature: tuple[tuple[str, int], ...] = ()
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("e-plannacc", "รายการโครงการจากระบบ e-PlanNACC", "an e-PlanNACC project list", (("kind", 1),)),
+    Layout("four-year", "แผน ๔ ปี (งบประมาณรายปี)", "a 4-year plan (a budget per year)", ((YEAR_PREFIX, 2),)),
+    Layout("months", "แผนรายปีที่ระบุระยะเวลาเป็นเดือน", "a yearly plan marking months", (("month", 3),)),
+    Layout("yearly", "แผนรายปีตามแบบฟอร์ม", "the yearly form"),
+)
+LAYOUT_BY_KEY = {layout.key: layout for layout in LAYOUTS}
+ANY_COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *MONTH_COLUMNS, *OTHER_COLUMNS)}
+
+
+def column_names(key: str) -> tuple[str, str]:
+    """(Thai, English) name of a column key of any layout, for messages: `year:2566` is that year's budget."""
+    if key.startswith(YEAR_PREFIX):
+        year = key.removeprefix(YEAR_PREFIX)
+        return f"งบประมาณ ปี {year}", f"budget {year}"
+    column = ANY_COLUMN_BY_KEY.get(key)
+    return (column.header, column.english) if column else (key, key)
+# What a table must carry for its projects to be counted as the summary counts them; a layout
+# without one of these is said, once, never counted as zeros.
+COUNTED_KEYS = ("dimension", "budget", *QUARTER_KEYS)
+
+
 
 
 @dataclass(frozen=True)
@@ -126,3 +209,33 @@ DRAFT_MARK = "ฉบับร่าง"
 METADATA_SHEET = "_ita_workbook"
 METADATA_KEYS = ("form_version", "organisation", "fiscal_year", "department", "generated")
 INSTRUCTIONS_SHEET = "คำชี้แจง"
+
+
+@dataclass(frozen=True, eq=False)  # one object per form: hashed by identity (the reader caches on it)
+class Form:
+    """What the reader, the cell parsers and the writers need to know of one form: its columns, how
+    its table is recognised, and the other layouts it is typed in. The plan is one (PLAN_FORM); the
+    result report another (report_form.py)."""
+
+    kind: str  # "plan", "report": written in a template's hidden sheet
+    version: str
+    columns: tuple[Column, ...]
+    min_header_columns: int  # header cells that must match for a row to be the header (name among them)
+    continuation_keys: frozenset[str] = frozenset()  # a row holding only these continues the row above
+    totals_free_keys: tuple[str, ...] = ()  # a `รวม…` row has none of these: a project called รวมใจ… has
+    quarter_keys: tuple[str, ...] = ()  # a row marking a quarter is never a continuation row
+    layout_columns: tuple[Column, ...] = ()  # columns of the form's other layouts (months, 4-year, e-PlanNACC)
+    layouts: tuple[Layout, ...] = ()  # the last is the form itself, without a signature
+    counted_keys: tuple[str, ...] = ()  # what a table must carry to be counted; a layout without one says so
+    name: str = ""
+
+    @cached_property
+    def column_by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+
+PLAN_FORM = Form("plan", FORM_VERSION, COLUMNS, min_header_columns=6,
+                 continuation_keys=frozenset({"indicator", "outcome"}),
+                 totals_free_keys=("unit", "dimension", "indicator", "department"), quarter_keys=QUARTER_KEYS,
+                 layout_columns=(*MONTH_COLUMNS, *OTHER_COLUMNS), layouts=LAYOUTS, counted_keys=COUNTED_KEYS,
+                 name="แผนปฏิบัติการป้องกันการทุจริต")

@@ -104,6 +104,9 @@ def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | N
             if merged is None and ods_merges:
                 merged = ods_merges.get(name, [])
             merged = [r for r in (merged or []) if _sane_range(r)]
+            for (r, c), shown in (scan.errors if scan else {}).items():
+                if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+                    rows[r][c] = shown
             loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set(),
                                      scan.hidden_rows if scan else set()))
     return loaded
@@ -135,6 +138,7 @@ class _Scan:
     cells: int  # rows x columns up to the last cell holding something
     unevaluated: set[tuple[int, int]]
     hidden_rows: set[int]
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cells showing #REF!, #N/A …
 
 
 # A tag's attributes are matched up to the next "<" (never inside a tag in XML), not only the next
@@ -152,6 +156,9 @@ _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*>
                            rb'((?:(?!</(?:\w+:)?c>|<(?:\w+:)?c[\s>/]).)*?)</(?:\w+:)?c>', re.S)
 
 
+# A cell holding an Excel error value (t="e"): calamine gives "" for it, which read as "empty, fill it in".
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*\st="e"[^<>/]*>'
+                         rb'(?:(?!</(?:\w+:)?c>|<(?:\w+:)?c[\s>/]).)*?<(?:\w+:)?v>([^<]{1,20})</(?:\w+:)?v>', re.S)
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^<>]*\shidden="(?:1|true)"')
 _STORED_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?>[^<]|<(?:\w+:)?is[\s>]")
 
@@ -246,7 +253,9 @@ def _scan_sheet(xml: bytes) -> _Scan:
             if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not _STORED_VALUE.search(body):
                 unevaluated.add((int(row) - 1, column_number(col) - 1))
     hidden = {int(r) - 1 for r in _HIDDEN_ROW.findall(xml)} if b"hidden=" in xml else set()
-    return _Scan(max_row * column_number(widest), unevaluated, hidden)
+    errors = {(int(row) - 1, column_number(col) - 1): value.decode("utf-8", "replace")
+              for col, row, value in _ERROR_CELL.findall(xml)} if b't="e"' in xml else {}
+    return _Scan(max_row * column_number(widest), unevaluated, hidden, errors)
 
 
 def _ods_merges(path: Path) -> dict[str, list] | None:

@@ -31,6 +31,9 @@ Sheets, in order:
   ``problems``            those errors' messages (Thai), one per line
   ======================  ==================================================================
 
+- ``e-PlanNACC`` — one row per project in the order e-PlanNACC's form asks for it (ประเภทงาน from the
+  name's first word, name, มิติ, ไตรมาส, งบประมาณ or ไม่ใช้งบประมาณ, กลุ่มเป้าหมาย and วัตถุประสงค์ left
+  for the clerk, department), to key the NACC's system in from.
 - ``_ita_workbook`` (hidden) — key/value rows like a template's: kind=master, form_version,
   organisation, district, province, fiscal_year, generated, … so that a province can read masters.
 """
@@ -40,19 +43,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from xlsxwriter.utility import xl_col_to_name
 
-from . import __version__
+from . import __version__, eplan
 from . import form
 from .config import DEFAULT_FONT
 from .plan import Plan, Project
 from .problems import Problem
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, text_width,
-                         unbroken_widths)
+from .xlsx_style import (ARIAL_COLUMNS, THAI, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, in_digits,
+                         text_width, write_details)
 from .xlsx_style import lines_height as _lines_height
 
 FORM_SHEET = "แผนปฏิบัติการ"
@@ -63,6 +67,13 @@ KIND = "master"
 DATA_COLUMNS = ("no", "form_row", "name", "unit", "quantity", "budget", "no_budget", "dimension",
                 "indicator", "outcome", "q1", "q2", "q3", "q4", "department", "source_file",
                 "source_sheet", "source_row", "source_cell", "has_errors", "problems")
+
+# The Thai header each data column shows and prints (the cells keep the names above).
+DATA_HEADERS = {
+    "no": "ที่", "form_row": "แถวในแผน", **{c.key: c.header for c in form.COLUMNS if c.key != "no"},
+    "no_budget": form.NO_BUDGET, "dimension": "มิติ", "department": "หน่วยงานรับผิดชอบ", "source_file": "ไฟล์",
+    "source_sheet": "แผ่นงาน", "source_row": "แถว", "source_cell": "เซลล์", "has_errors": "มีข้อผิดพลาด",
+    "problems": "ข้อผิดพลาด"}
 
 MARK = "/"
 BLANK = "........................"  # a missing organisation, year or place shows as a line to fill
@@ -82,8 +93,20 @@ THAI_QUANTITY = "[$-D00041E]General"
 # every column by a third.
 DEFAULT_FONT_OPTIONS = {"default_format_properties": {"font_name": "Arial", "font_size": 10}}
 # Binding edge on the left (inches).
-MARGINS = {"left": 1.0, "right": 0.4, "top": 0.6, "bottom": 0.6}
-
+MARGINS = {"left": 1.0, "right": 0.4, "top": 0.5, "bottom": 0.6}
+PAPER_POINTS = (841.89, 595.28)  # A4 landscape
+# The printed table's widths where they differ from the form's. The quarter columns hold one `/`:
+# their header prints smaller (the largest size at which ไตรมาส fits whole) and the width they
+# free goes to the long texts. Fitted to the page, a wider table prints smaller, so rows take
+# fewer lines *and* fewer points: the seed's master went from 12 pages here (Laksaman) to 9.
+PRINT_WIDTHS = {"name": 34, "indicator": 40, "outcome": 32}
+QUARTER_WIDTH = 6.5
+# Left-aligned text is indented one step, so that it does not touch the cell's border (LibreOffice
+# leaves 1 pt otherwise): 8.6 points here (measured on the seed's PDF), taken off the room the
+# estimator gives such a column, in form widths, with a little to spare.
+INDENT = 9.0 / ARIAL_COLUMNS.per_width
+MIN_HEADER_SIZE = 9
+ORDERS = ("department", "as-read")
 
 # --- how much room text takes: xlsx_style's estimator, at the table's size -------------------------
 
@@ -110,6 +133,7 @@ class Heading:
     as_of: dt.date = field(default_factory=dt.date.today)
     issuer: str = ""
     draft: bool = False
+    digits: str = THAI  # digits in text: THAI or ARABIC (xlsx_style)
 
 
 @dataclass
@@ -122,21 +146,28 @@ class Layout:
 
 
 def write_master(plan: Plan, target: str | Path, heading: Heading, *, department_order: Iterable[str] = (),
-                 font: str = DEFAULT_FONT, problems: Iterable[Problem] = (), form_only: bool = False) -> Layout:
+                 font: str = DEFAULT_FONT, problems: Iterable[Problem] = (), form_only: bool = False,
+                 order: str = "department") -> Layout:
     """Write the master workbook to `target` (callers make that path atomic).
 
+    Projects go by มิติ, then (`order`) by the configured department order or as they were read.
     `problems` mark the rows of a draft; `form_only` writes just the form sheet (for the PDF)."""
     import xlsxwriter
 
-    projects = plan.ordered(list(department_order))
+    if order == "as-read":
+        projects = sorted(plan.projects, key=lambda p: p.dimension)  # stable: the order read
+    else:
+        projects = plan.ordered(list(department_order))
     by_project = _problems_by_project(projects, problems)
     workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
     try:
-        styles = Formats(workbook, font, FONT_SIZE)
+        styles = Formats(workbook, font, FONT_SIZE, digits=heading.digits)
         layout = _form_sheet(workbook, styles, projects, heading, by_project)
         if not form_only:
             _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
             _data_sheet(workbook, styles, projects, layout, by_project)
+            eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS,
+                              [eplan.project_fields(i, p) for i, p in enumerate(projects, start=1)])
         _metadata_sheet(workbook, projects, heading)
     finally:
         workbook.close()
@@ -152,7 +183,7 @@ _SPLITTABLE = ("indicator", "outcome")
 
 
 def _title_lines(heading: Heading) -> list[str]:
-    year = to_thai_digits(heading.fiscal_year) if heading.fiscal_year else BLANK
+    year = in_digits(str(heading.fiscal_year), heading.digits) if heading.fiscal_year else BLANK
     title = form.TITLE.format(year=year)
     if heading.draft:
         title += f" ({form.DRAFT_MARK})"
@@ -162,19 +193,20 @@ def _title_lines(heading: Heading) -> list[str]:
 
 def _footer_lines(heading: Heading) -> list[tuple[str, bool]]:
     """(text, bold) of the lines under the totals."""
-    lines = [("", False), (form.DATA_AS_OF.format(date=thai_date(heading.as_of)), False),
+    lines = [("", False), (form.DATA_AS_OF.format(date=in_digits(thai_date(heading.as_of), heading.digits)), False),
              (form.ISSUER.format(issuer=heading.issuer or BLANK), False), ("", False),
              (form.LEGEND_TITLE, True)]
-    lines += [(form.LEGEND_LINE.format(number=to_thai_digits(d.number), name=d.name), False)
+    lines += [(form.LEGEND_LINE.format(number=in_digits(str(d.number), heading.digits), name=d.name), False)
               for d in form.DIMENSIONS]
     return lines
 
 
 def _column_widths(projects: list[Project]) -> list[float]:
-    """The form's widths, widened where a number would not fit (Excel shows ### then) or a word of
-    the header would be broken (ไตรมาส in a column 6.5 wide)."""
-    widths = [c.width for c in form.COLUMNS]
-    needed = {c.key: max(unbroken_widths(c.header, FONT_SIZE, bold=True)) for c in form.COLUMNS}
+    """The printed widths, widened where a number would not fit (Excel shows ### then) or a word of
+    the header would be broken (the quarters' headers print smaller instead, see `_header_size`)."""
+    widths = [QUARTER_WIDTH if c.kind == form.MARK else PRINT_WIDTHS.get(c.key, c.width) for c in form.COLUMNS]
+    needed = {c.key: max(text_width(w.strip(), FONT_SIZE if c.kind != form.MARK else MIN_HEADER_SIZE, bold=True)
+                         for w in _words(c.header)) for c in form.COLUMNS}
     numbers = {
         "no": [f"{len(projects)}."],
         "budget": [_thai_amount(sum(p.budget_value for p in projects))]
@@ -188,6 +220,56 @@ def _column_widths(projects: list[Project]) -> list[float]:
         while ARIAL_COLUMNS.room(widths[i]) < points:
             widths[i] += 0.5
     return widths
+
+
+def _header_size(text: str, width: float) -> float:
+    """The table's size, or the largest smaller one at which no word of `text` is broken."""
+    size = FONT_SIZE
+    while size > MIN_HEADER_SIZE and max(text_width(w.strip(), size, True) for w in _words(text)) \
+            > ARIAL_COLUMNS.room(width):
+        size -= 0.5
+    return size
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> tuple[str, ...]:
+    """The words of a header or form text, by pythainlp's own dictionary: it keeps งบประมาณ and
+    รับผิดชอบ whole, where ICU's (LibreOffice's) has งบ|ประมาณ and รับผิด|ชอบ."""
+    from pythainlp.tokenize import word_tokenize
+
+    words: list[str] = []
+    for piece in text.split():
+        cut = word_tokenize(piece, engine="newmm", keep_whitespace=False)
+        for word in (cut if "".join(cut) == piece else [piece]):
+            # Punctuation stays with its word: "(" with the next, ")" "/" "," with the one before.
+            if words and (word[0] in _CLOSING or words[-1][-1] in _OPENING) and not words[-1].endswith(" "):
+                words[-1] += word
+            else:
+                words.append(word)
+        words[-1] += " "
+    return tuple(w for w in words if w.strip()) or (text,)
+
+
+_OPENING, _CLOSING = "([{“‘\"", ")]}”’\"/,.:;!?"
+
+
+def header_text(text: str, width: float) -> tuple[str, float]:
+    """A header as printed in a column `width` wide: its lines broken between words, at the table's
+    size or, where a word would not fit whole, the largest smaller one (ไตรมาส in a narrow column)."""
+    size = _header_size(text, width)
+    return _between_words(text, width, size), size
+
+
+def _between_words(text: str, width: float, size: float = FONT_SIZE, bold: bool = True) -> str:
+    """`text` with a line break wherever it has to wrap, always between two words: left to itself,
+    LibreOffice breaks หน่วยงานรับผิด|ชอบ and งบ|ประมาณ, where its dictionary fills the line more."""
+    room = ARIAL_COLUMNS.room(width)
+    lines = [""]
+    for word in _words(text):
+        if lines[-1] and text_width((lines[-1] + word).rstrip(), size, bold) > room:
+            lines.append("")
+        lines[-1] += word
+    return "\n".join(line.strip() for line in lines)
 
 
 def _thai_amount(value: float) -> str:
@@ -217,9 +299,11 @@ def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Hea
     layout.header_rows = (top + 1, bottom + 1)
     row = bottom + 1
 
+    # The room each column's text has: less the indent where it is left-aligned (_cell_format).
+    rooms = [w - INDENT if c.kind == form.TEXT else w for w, c in zip(widths, form.COLUMNS)]
     for number, project in enumerate(projects, start=1):
         first = row
-        row = _project_rows(ws, styles, row, number, project, widths, by_project.get(id(project), []))
+        row = _project_rows(ws, styles, row, number, project, rooms, by_project.get(id(project), []))
         layout.project_rows.append((first + 1, row))
 
     layout.totals_row = row + 1
@@ -234,31 +318,69 @@ def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Hea
 
     a4_landscape(ws, repeat_rows=(top, bottom), font=styles.font)
     ws.set_margins(**MARGINS)
+    _keep_end_together(ws, widths, layout, row)
     if heading.draft:
         ws.set_header(f'&C&"{styles.font},Bold"&18&KFF0000{form.DRAFT_MARK}', {"margin": 0.25})
     ws.hide_gridlines(2)
     return layout
 
 
-def _header(ws, styles: Formats, top: int, bottom: int, widths: list[float]) -> None:
+def _keep_end_together(ws, widths: list[float], layout: Layout, end: int) -> None:
+    """A page break before the last project when the pages would otherwise end between it and the
+    totals or inside the legend (a legend alone under a repeated, empty table header).
+
+    The pages are laid out as LibreOffice does, a row at a time on a page fitted to the table's
+    width, with a little room to spare so that a slightly different count moves the break earlier
+    (a fuller page before it), never leaves the legend alone."""
+    if not layout.project_rows:
+        return
+    height = {r: (ws.row_sizes.get(r) or [20])[0] * 0.75 for r in range(end)}  # pixels → points
+    table = sum(ARIAL_COLUMNS.per_width * w + ARIAL_COLUMNS.padding for w in widths)
+    # LibreOffice 7.4 draws rows smaller than this model's table width over the paper's would make
+    # them (its lines 1.47 em apart where 1.657 is drawn unscaled). Masters of 4, 8 and 9 equal
+    # projects of 142.5 points put a page's capacity between 910 and 1,057 points of rows at this
+    # width: 0.82 puts it at 920 (the seed's master and those pages come out as LibreOffice makes them).
+    scale = min(1.0, 0.82 * (PAPER_POINTS[0] - 72 * (MARGINS["left"] + MARGINS["right"])) / table)
+    page = (PAPER_POINTS[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])) / scale
+    header = sum(height[r - 1] for r in range(layout.header_rows[0], layout.header_rows[1] + 1))
+    last_first = layout.project_rows[-1][0] - 1  # 0-based first row of the last project
+    used, page_of = 0.0, {}
+    pages = 0
+    for r in range(end):
+        if used + height[r] > page and used > header:
+            pages, used = pages + 1, header
+        used += height[r]
+        page_of[r] = pages
+    alone = last_first == layout.project_rows[0][0] - 1 or page_of[last_first - 1] != page_of[last_first]
+    if page_of[end - 1] != page_of[last_first] and not alone:  # (alone: first on its page already)
+        block = header + sum(height[r] for r in range(last_first, end))
+        if block <= page:
+            ws.set_h_pagebreaks([last_first])
+
+
+def _header(ws, styles: Formats, top: int, bottom: int, widths: list[float],
+            columns: tuple[form.Column, ...] = form.COLUMNS) -> None:
     """The official two-row header: a group over its columns, every other header merged down both rows."""
     fmt = styles.header()
-    top_lines, bottom_lines, both_lines = 1, 1, 1
+    top_height, bottom_height, both_height = lines_height(1), lines_height(1), lines_height(1)
     groups: dict[str, list[int]] = {}
-    for i, column in enumerate(form.COLUMNS):
+    for i, column in enumerate(columns):
+        text, size = header_text(column.header, widths[i])
+        height = lines_height(text.count("\n") + 1, size)
         if column.group:
             groups.setdefault(column.group, []).append(i)
-            ws.write_string(bottom, i, column.header, fmt)
-            bottom_lines = max(bottom_lines, line_count(column.header, widths[i], bold=True))
+            ws.write_string(bottom, i, text, fmt if size == FONT_SIZE else styles.header(font_size=size))
+            bottom_height = max(bottom_height, height)
         else:
-            _merged_text(ws, top, i, bottom, i, column.header, fmt)
-            both_lines = max(both_lines, line_count(column.header, widths[i], bold=True))
+            _merged_text(ws, top, i, bottom, i, text, fmt)
+            both_height = max(both_height, height)
     for group, cols in groups.items():
-        _merged_text(ws, top, cols[0], top, cols[-1], group, fmt)
-        top_lines = max(top_lines, line_count(group, sum(widths[c] for c in cols), bold=True))
-    bottom_lines = max(bottom_lines, both_lines - top_lines)
-    ws.set_row(top, lines_height(top_lines))
-    ws.set_row(bottom, lines_height(bottom_lines))
+        text = _between_words(group, sum(widths[c] for c in cols))
+        _merged_text(ws, top, cols[0], top, cols[-1], text, fmt)
+        top_height = max(top_height, lines_height(text.count("\n") + 1))
+    bottom_height = max(bottom_height, both_height - top_height)
+    ws.set_row(top, top_height)
+    ws.set_row(bottom, bottom_height)
 
 
 def _max_lines(size: float = FONT_SIZE) -> int:
@@ -270,11 +392,14 @@ def _max_lines(size: float = FONT_SIZE) -> int:
 
 def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, widths: list[float],
                   problems: list[Problem]) -> int:
-    """Write one project from `row`; return the row after it. A project too tall for one row (Excel
+    """Write one project from `row`; return the row after it (`widths`: the room of each column's
+    text, in form widths). A project too tall for one row (Excel
     caps a row at 409 points) is spread over several: its long texts cut into pieces, row by row, the
     other cells merged down."""
     fill = {"bg_color": DRAFT_FILL} if project.has_errors else {}
-    shown = _shown_values(project, problems)
+    shown = _shown_values(project, problems, styles.digits)
+    if shown["budget"] == form.NO_BUDGET:
+        shown["budget"] = _between_words(form.NO_BUDGET, widths[_INDEX["budget"]], bold=False)
     texts = {key: _text_of(value) for key, value in shown.items()}
     lines = {key: line_count(text, widths[_INDEX[key]]) for key, text in texts.items() if text}
     per_row = _max_lines()
@@ -318,7 +443,7 @@ def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, 
     return row + span
 
 
-def _shown_values(project: Project, problems: list[Problem]) -> dict[str, object]:
+def _shown_values(project: Project, problems: list[Problem], digits: str) -> dict[str, object]:
     """The value each cell shows: the clean value, or in a draft what the clerk typed where it is wrong."""
     values: dict[str, object] = {
         "name": project.name, "unit": project.unit, "quantity": project.quantity,
@@ -331,6 +456,9 @@ def _shown_values(project: Project, problems: list[Problem]) -> dict[str, object
     for problem in problems:
         if problem.is_error and problem.column in values:
             values[problem.column] = problem.value if problem.value not in ("", None) else None
+    for key in ("name", "unit", "quantity", "indicator", "outcome"):
+        if isinstance(values[key], str):
+            values[key] = in_digits(values[key], digits)
     return values
 
 
@@ -356,7 +484,7 @@ def _cell_format(styles: Formats, value: object, column: form.Column, fill: dict
             props["num_format"] = THAI_INTEGER if float(value).is_integer() else THAI_QUANTITY
     elif isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         props["quote_prefix"] = True  # shown and kept as text, also when someone edits the cell
-    return styles.cell(align, **props)
+    return styles.cell(align, **({"indent": 1} if align == "left" else {}), **props)  # see INDENT
 
 
 def _write_value(ws, styles: Formats, row: int, col: int, value: object, column: form.Column,
@@ -398,7 +526,7 @@ def _totals(ws, styles: Formats, row: int, projects: list[Project], layout: Layo
     their values, so that LibreOffice, its PDF and any reader of cached values see the numbers."""
     bold = {"bold": True}
     budget_col = _INDEX["budget"]
-    label = form.TOTALS_LABEL.format(count=to_thai_digits(len(projects)))
+    label = form.TOTALS_LABEL.format(count=in_digits(str(len(projects)), styles.digits))
     _merged_text(ws, row, 0, row, budget_col - 1, label, styles.cell("center", **bold))
     first, last = layout.header_rows[1] + 1, row  # 1-based rows of the projects
     total = sum(p.budget_value for p in projects)
@@ -475,7 +603,7 @@ def _summary_sheet(workbook, styles: Formats, projects: list[Project], heading: 
     body = []
     for d in form.DIMENSIONS:
         mine = [p for p in projects if p.dimension == d.number]
-        body.append((f"มิติ {to_thai_digits(d.number)}", d.name,
+        body.append((f"มิติ {in_digits(str(d.number), styles.digits)}", d.name,
                      _Calc(f"COUNTIF({where['dimension']},{d.number})", len(mine)),
                      _Calc(f"SUMIF({where['dimension']},{d.number},{where['budget']})",
                            sum(p.budget_value for p in mine))))
@@ -488,7 +616,7 @@ def _summary_sheet(workbook, styles: Formats, projects: list[Project], heading: 
     body = []
     for i, name in enumerate(names, start=1):
         mine = [p for p in projects if p.department == name]
-        body.append((to_thai_digits(i), name or BLANK,
+        body.append((in_digits(str(i), styles.digits), name or BLANK,
                      _Calc(f"COUNTIF({where['department']},{_criterion(name)})", len(mine)),
                      _Calc(f"SUMIF({where['department']},{_criterion(name)},{where['budget']})",
                            sum(p.budget_value for p in mine))))
@@ -510,6 +638,7 @@ def _summary_sheet(workbook, styles: Formats, projects: list[Project], heading: 
                  styles(font_size=SUMMARY_SIZE, italic=True, text_wrap=True))
     ws.set_row(below, row_height([(note, sum(_SUMMARY_WIDTHS))], SUMMARY_SIZE))
     a4_landscape(ws, font=styles.font)
+    ws.fit_to_pages(1, 1)  # the tables and their charts on one page
 
 
 def _summary_block(workbook, ws, styles: Formats, top: int, headers: tuple[str, ...], body: list[tuple],
@@ -591,9 +720,14 @@ def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layo
     plain = styles(font_size=size)
     head = styles(font_size=size, bold=True, bg_color="#D9D9D9")
     ws.set_default_row(row_height([("ก", 10)], size))
-    ws.write_row(0, 0, DATA_COLUMNS, head)
     for col, name in enumerate(DATA_COLUMNS):
+        # The cell holds the column's name, which programs read; it shows and prints its Thai header
+        # (a number format's text section replaces the text it formats).
+        shown = '"' + DATA_HEADERS[name].replace('"', "") + '"'
+        ws.write_string(0, col, name, styles(font_size=size, bold=True, bg_color="#D9D9D9", text_wrap=True,
+                                            num_format=f";;;{shown}"))
         ws.set_column(col, col, 30 if name in ("name", "indicator", "outcome", "source_file", "problems") else 12)
+    ws.set_row(0, row_height([(DATA_HEADERS[n], 12) for n in DATA_COLUMNS], size, bold=True))
     for i, project in enumerate(projects):
         record = project.to_record()
         problems = by_project.get(id(project), [])
@@ -614,6 +748,7 @@ def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layo
                 ws.write_string(i + 1, col, str(value), plain)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(projects), 1), len(DATA_COLUMNS) - 1)
+    a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)
 
 
 # --- the hidden metadata sheet ---------------------------------------------------------------------
@@ -642,11 +777,7 @@ def metadata(projects: list[Project], heading: Heading) -> dict[str, str]:
 
 
 def _metadata_sheet(workbook, projects: list[Project], heading: Heading) -> None:
-    ws = workbook.add_worksheet(form.METADATA_SHEET)
-    for row, (key, value) in enumerate(metadata(projects, heading).items()):
-        ws.write_string(row, 0, key)
-        ws.write_string(row, 1, value)
-    ws.hide()
+    write_details(workbook, form.METADATA_SHEET, metadata(projects, heading), protect=False)
 
 
 # --- problems of a draft ---------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
     try:
         with atomic_path(output) as tmp:
             layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
-                                  problems=marked)
+                                  problems=marked, order=config.order)
     except OSError as exc:
         merged.write_error = (f"เขียน {output} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ใน Excel ให้ปิดก่อน "
                               f"หรือเลือกโฟลเดอร์อื่น / cannot write {output} ({exc.strerror or exc}); close it "
@@ -173,7 +173,7 @@ def _heading(config: Config, overrides: Overrides, metadata: dict[str, dict[str,
         problems.append(Problem("plan-details-missing", value=option, detail=thai, detail_en=english))
     heading = Heading(organisation=organisation, district=config.district, province=config.province,
                       fiscal_year=year, as_of=overrides.as_of or dt.date.today(),
-                      issuer=overrides.issuer or config.issuer, draft=draft)
+                      issuer=overrides.issuer or config.issuer, draft=draft, digits=config.digits)
     return heading, problems
 
 
@@ -192,14 +192,15 @@ def _agreed(metadata: dict[str, dict[str, str]], key: str, thai: str, english: s
 def _write_pdf(merged: MergeResult, plan, target: Path, heading: Heading, departments: list[str],
                config: Config, problems: list[Problem]) -> None:
     """The PDF holds the form sheet only: it is what gets published."""
-    from .pdf import PdfError, font_note, to_pdf
+    from .pdf import PdfError, font_note, print_font, to_pdf
 
     with tempfile.TemporaryDirectory(prefix="ita-workbook-") as folder:
         form_copy = Path(folder) / f"{target.stem}.xlsx"
-        write_master(plan, form_copy, heading, department_order=departments, font=config.font,
-                     problems=problems, form_only=True)
+        font, files = print_font(config.font)  # Sarabun, shipped, for TH SarabunPSK (pdf.py)
+        write_master(plan, form_copy, heading, department_order=departments, font=font,
+                     problems=problems, form_only=True, order=config.order)
         try:
-            merged.pdf = to_pdf(form_copy, target)
-            merged.pdf_note = font_note(config.font)
+            merged.pdf = to_pdf(form_copy, target, fonts=files)
+            merged.pdf_note = "" if files else font_note(font)
         except PdfError as exc:
             merged.pdf_error = str(exc)

@@ -27,6 +27,10 @@ CODES: dict[str, Code] = {
     "unreadable-file": Code(ERROR, "อ่านไฟล์ไม่ได้: {detail}", "Cannot read the file: {detail_en}"),
     "macros-ignored": Code(WARNING, "ไฟล์มีแมโคร (macro) ซึ่งโปรแกรมไม่เปิดใช้งาน อ่านเฉพาะข้อมูลในตาราง",
                            "The file holds macros; they were never run, only the table was read"),
+    "active-formula": Code(WARNING, "สูตรในช่องนี้เรียกโปรแกรมอื่นหรือไฟล์อื่น ({value}) สำเนาที่ระบายสีเก็บไว้เป็นข้อความ "
+                                  "ไม่ให้ทำงานเมื่อเปิดไฟล์ ลบสูตรนี้ออกจากไฟล์ต้นฉบับ",
+                           "This formula calls a program or another workbook ({value}); the marked-up copy keeps "
+                           "it as text so it never runs; remove it from the original"),
     "wrong-template": Code(ERROR, "แบบฟอร์มนี้เป็นของ{detail} ไม่ใช่ของแผนที่กำลังรวม "
                                   "ขอแบบฟอร์มที่ถูกต้องจากผู้ประสานงาน",
                            "This template belongs to {detail_en}, not to the plan being merged; "
@@ -138,10 +142,71 @@ CODES: dict[str, Code] = {
     "master-edited": Code(ERROR, "แผนรวมนี้ถูกแก้ไขหลังจากโปรแกรมสร้าง: {detail} ให้หน่วยงานรวมแผนใหม่ด้วยคำสั่ง merge",
                           "This master was changed after it was made: {detail_en}; ask the organisation to "
                           "merge it again"),
+    # reading: layouts and values the form does not have
+    "excel-error": Code(ERROR, "ช่อง \"{column}\" แสดงค่าผิดพลาดของ Excel \"{value}\" (สูตรคำนวณไม่ได้) "
+                               "แก้สูตร หรือพิมพ์ค่าลงไปแทน",
+                        "'{column}' shows Excel's error value '{value}' (a formula that failed); fix the "
+                        "formula or type the value"),
+    "layout-lacks": Code(ERROR, "ตารางนี้เป็น{detail} จึงนับหรือตรวจส่วนนั้นไม่ได้ ตัวเลขในรายงานไม่รวมส่วนนั้น",
+                         "This table is {detail_en}, so that part cannot be counted or checked; the report's "
+                         "figures leave it out"),
+    "nothing-counted": Code(ERROR, "ไม่พบโครงการในตาราง จึงไม่มีอะไรให้นับหรือตรวจยอดรวม "
+                                   "ตรวจสอบว่าเป็นไฟล์แผนที่ถูกต้อง",
+                            "No project found in the table, so nothing could be counted or checked; check it "
+                            "is the right plan"),
+    "file-not-read": Code(WARNING, "ไม่ได้อ่านไฟล์ \"{value}\" ในโฟลเดอร์: {detail}",
+                          "The file '{value}' in the folder was not read: {detail_en}"),
     "province-as-input": Code(WARNING, "ไฟล์นี้เป็นสรุปของจังหวัด (ไฟล์ที่โปรแกรมสร้าง) ไม่ใช่แผนของหน่วยงาน "
                                        "จึงไม่นำมารวม",
                               "This file is a province consolidation, not an organisation's plan; it was "
                               "left out"),
+    # report: the result report (รายงานผล) of a round against the plan
+    "bad-amount": Code(ERROR, "จำนวนเงินในช่อง \"{column}\" คือ \"{value}\" ซึ่งไม่ถูกต้อง ใส่จำนวนเงินเป็นบาท "
+                              "ตั้งแต่ 0 ขึ้นไป เช่น 10,000",
+                       "The amount in '{column}' is '{value}', which is not valid; enter baht, 0 or more, "
+                       "e.g. 10,000"),
+    "bad-choice": Code(ERROR, "ช่อง \"{column}\" คือ \"{value}\" ซึ่งไม่อยู่ในรายการ เลือกจากลูกศร: {detail}",
+                       "'{column}' is '{value}', which is not in the list; pick one from the dropdown: "
+                       "{detail_en}"),
+    "unknown-project": Code(ERROR, "โครงการ \"{value}\" ไม่อยู่ในแผน{detail} ใช้ชื่อโครงการตามแผน "
+                                   "(โครงการที่เพิ่มระหว่างปีต้องปรับแผนก่อน)",
+                            "Project '{value}' is not in the plan{detail_en}; use the plan's name (a project "
+                            "added during the year needs the plan amended first)"),
+    "reported-twice": Code(ERROR, "โครงการ \"{value}\" รายงานผลซ้ำกับ {detail} ลบแถวที่ซ้ำให้เหลือแถวเดียว",
+                           "Project '{value}' is reported again at {detail_en}; keep one row"),
+    "not-reported": Code(WARNING, "ยังไม่มีการรายงานผลโครงการ \"{value}\" ({detail}) จึงนับเป็นรอรายงานผล "
+                                  "ติดตามหน่วยงานที่รับผิดชอบ",
+                         "Nobody reported project '{value}' ({detail_en}); it counts as awaiting a report: "
+                         "ask the department"),
+    "missing-reason": Code(ERROR, "สถานะเป็น \"ไม่สามารถดำเนินการได้\" แต่{detail} เลือกสาเหตุจากลูกศร "
+                                  "(ถ้าเป็น อื่นๆ ให้ระบุสาเหตุ)",
+                           "The status is 'could not be done' but {detail_en}; pick the reason from the "
+                           "dropdown (and write it out for อื่นๆ)"),
+    "disbursed-over-budget": Code(WARNING, "เบิกจ่าย {value} บาท มากกว่างบประมาณตามข้อบัญญัติ/เทศบัญญัติ {detail} บาท "
+                                           "ตรวจสอบตัวเลข (ถ้ามีการโอนงบประมาณเพิ่ม ให้ระบุในหมายเหตุ)",
+                                  "Disbursed {value} baht is more than the ordinance budget {detail_en} baht; check "
+                                  "the figures (note a budget transfer in the remark)"),
+    "money-without-budget": Code(WARNING, "โครงการนี้ในแผนไม่ใช้งบประมาณ แต่ช่อง \"{column}\" มีจำนวนเงิน {value} บาท "
+                                          "ตรวจสอบว่าถูกต้อง",
+                                 "The plan says this project uses no budget, but '{column}' holds {value} baht; "
+                                 "check it"),
+    "not-started-late": Code(WARNING, "โครงการนี้มีแผนดำเนินการในไตรมาส {detail} แต่ครบ ๖ เดือนแล้วยังไม่ได้ดำเนินการ "
+                                      "ระบุเหตุผลในหมายเหตุ หรือปรับสถานะ",
+                             "The project was planned for quarter {detail_en} but has not started after six "
+                             "months; explain in the remark or correct the status"),
+    "date-outside-round": Code(WARNING, "วันที่ \"{value}\" อยู่นอกรอบรายงาน ({detail}) ตรวจสอบวันที่ "
+                                        "(ปี พ.ศ.)",
+                               "The date '{value}' is outside the reporting round ({detail_en}); check it "
+                               "(Buddhist-era year)"),
+    "empty-problems": Code(WARNING, "ช่อง \"{column}\" ว่าง ถ้าไม่มี ให้พิมพ์คำว่า \"ไม่มี\" "
+                                    "(ผู้ประเมิน ITA ต้องการเห็นทุกโครงการ)",
+                           "'{column}' is empty; write 'ไม่มี' when there is none (ITA graders look for it)"),
+    "report-as-input": Code(WARNING, "ไฟล์นี้เป็นรายงานผลที่โปรแกรมสร้าง ไม่ใช่แบบรายงานของกอง จึงไม่นำมารวมซ้ำ",
+                            "This file is a compiled result report, not a department's form; it was left out"),
+    "wrong-round": Code(ERROR, "แบบรายงานนี้เป็นของรอบ {value} เดือน ไม่ใช่รอบ {detail} เดือนที่กำลังรวม "
+                               "ใช้แบบรายงานของรอบที่ถูกต้อง",
+                        "This report form is for the {value}-month round, not the {detail_en}-month round "
+                        "being compiled; use the right round's form"),
 }
 
 
@@ -161,18 +226,22 @@ class Problem:
     message_en: str = field(init=False)
 
     def __post_init__(self) -> None:
-        from .form import COLUMN_BY_KEY
+        from .form import ANY_COLUMN_BY_KEY, column_names
+        from .report_form import COLUMN_BY_KEY as REPORT_COLUMN_BY_KEY
 
         spec = CODES[self.code]
         self.severity = spec.severity
-        column = COLUMN_BY_KEY.get(self.column or "")
+        column = self.column or ""
+        if column not in ANY_COLUMN_BY_KEY and column in REPORT_COLUMN_BY_KEY:  # a result report's own column
+            thai, english = REPORT_COLUMN_BY_KEY[column].header, REPORT_COLUMN_BY_KEY[column].english
+        else:
+            thai, english = column_names(column) if column else ("", "")
         shown = "" if self.value is None else as_typed(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        words = {"value": shown, "column": column.header if column else (self.column or ""),
-                 "detail": self.detail, "detail_en": self.detail_en or self.detail}
+        words = {"value": shown, "column": thai, "detail": self.detail, "detail_en": self.detail_en or self.detail}
         self.message = spec.thai.format(**words)
-        self.message_en = spec.english.format(**{**words, "column": column.english if column else words["column"]})
+        self.message_en = spec.english.format(**{**words, "column": english})
 
     @property
     def is_error(self) -> bool:

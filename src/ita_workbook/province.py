@@ -107,6 +107,8 @@ class OrgPlan:
     projects: list[Entry] = field(default_factory=list)  # emptied once rendered into `rows` (consolidate)
     problems: list[Problem] = field(default_factory=list)
     counted: bool = True  # False: not an organisation's plan (a province workbook), left out and said
+    lacks: set[str] = field(default_factory=set)  # what its layout does not carry (form.COUNTED_KEYS)
+    layout: str = ""  # form.LAYOUTS key of a plan read as a table ("" for a master)
     tally: Tally = Tally()  # counted from the projects as they were read
     rows: bytes = b""  # the projects as rows of ข้อมูลรวม, compressed (see _render_rows)
     # Lines its own texts take on the summary (name, file, อำเภอ without and with the จังหวัด),
@@ -135,17 +137,21 @@ class OrgPlan:
         return {"path": self.path, "organisation": self.organisation, "district": self.district,
                 "province": self.province, "fiscal_year": self.fiscal_year, "read_as": self.read_as or None,
                 "name_from": self.name_from or None, "status": self.status, "projects": t.projects,
-                "dimensions": list(t.dimensions), "quarters": list(t.quarters), "budget": t.budget,
+                "layout": self.layout or None,
+                "dimensions": None if "dimension" in self.lacks else list(t.dimensions),
+                "quarters": None if "q1" in self.lacks else list(t.quarters),
+                "budget": None if "budget" in self.lacks else t.budget,
                 "errors": self.errors, "warnings": self.warnings,
                 "problems": [p.to_dict() for p in self.problems]}
 
 
 # --- reading one plan ------------------------------------------------------------------------------
 
-def read_plan(path: str | Path) -> OrgPlan:
-    """One organisation's plan. Never raises for a bad file: what is wrong becomes a Problem."""
+def read_plan(path: str | Path, fiscal_year: int | None = None) -> OrgPlan:
+    """One organisation's plan. Never raises for a bad file: what is wrong becomes a Problem.
+    `fiscal_year`: of a 4-year plan, the year whose budget is counted."""
     try:
-        plan = _read_plan(Path(path))
+        plan = _read_plan(Path(path), fiscal_year)
     except Exception as exc:  # a bug of ours must still not show a clerk a traceback
         plan = _failed(path, exc)
     if not plan.organisation:
@@ -166,53 +172,76 @@ def _failed(path: str | Path, exc: Exception) -> OrgPlan:
     return plan
 
 
-def _read_plan(path: Path) -> OrgPlan:
-    book = _load_plan(path)
+def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan:
+    book = _load_plan(path, fiscal_year)
     meta = book.metadata
     plan = OrgPlan(book.path, problems=list(book.problems))
     if meta.get("kind") == KIND:
         plan.counted = False
         plan.problems = [Problem("province-as-input", book.path)]
         return plan
+    data_tally = None
     if _is_master(book):
         plan.read_as = "master"
-        plan.projects = _master_projects(plan, book.sheets[MASTER_DATA_SHEET])
+        data = _master_projects(plan, book.sheets[MASTER_DATA_SHEET])
+        data_tally = Tally.of(data)
+        printed = [t for t in book.tables if t.sheet == MASTER_FORM_SHEET]
+        if printed:  # what was published: counted, and compared with the data sheet
+            rows = printed[0].rows
+            printed_entries = [_form_entry(plan, row, number) for number, row in enumerate(rows, start=1)]
+            plan.projects = _compare_printed(plan, rows, printed_entries, data)
+        else:
+            plan.projects = data
+        book.tables = printed  # its totals row is checked like any plan's; other sheets are not the plan
     elif book.tables:
         plan.read_as = "form"
-        plan.projects = [_form_entry(plan, row, number) for number, row in enumerate(book.rows, start=1)]
+        lacks = {t.sheet: set(t.lacks) for t in book.tables}
+        plan.lacks = set().union(*lacks.values())
+        if plan.lacks & set(form.QUARTER_KEYS):
+            plan.lacks |= set(form.QUARTER_KEYS)
+        plan.projects = [_form_entry(plan, row, number, lacks.get(row.sheet, set()))
+                         for number, row in enumerate(book.rows, start=1)]
+        if book.tables[0].budget_year is not None:
+            plan.fiscal_year = book.tables[0].budget_year
+        plan.layout = book.tables[0].layout.key if book.tables[0].layout else ""
     else:
         return plan
     plan.tally = Tally.of(plan.projects)
     _identify(plan, meta, book)
     if plan.read_as == "master":
-        _check_master(plan, meta)
+        _check_master(plan, meta, data_tally or plan.tally)
     from .check import check_table
 
     for table in book.tables:
         plan.problems.extend(check_table(book.path, table)[0])
+        if table.layout is not None and table.layout.signature:
+            continue  # another layout: its layout-lacks problem names what it does not carry
         for key in table.missing:
+            if key in table.lacks:
+                continue
             column = form.COLUMN_BY_KEY[key]
             plan.problems.append(Problem("missing-column" if column.required else "missing-optional-column",
                                          plan.path, sheet=table.sheet, row=table.header_row, column=key))
     for d, count in zip(form.DIMENSIONS, plan.tally.dimensions):
-        if not count and plan.projects:
+        if not count and plan.projects and "dimension" not in plan.lacks:
             plan.problems.append(Problem("missing-dimension", plan.path, value=to_thai_digits(d.number),
                                          detail=d.name))
-    if not plan.projects:
+    if not plan.projects and not any(p.code == "nothing-counted" for p in plan.problems):
         plan.problems.append(Problem("no-projects", plan.path))
     plan.problems = _unique(plan.problems)
     return plan
 
 
-def _load_plan(path: Path) -> Workbook:
-    """A master's hidden details and data sheet, without its other sheets (the national benchmark
-    spends half its time on them otherwise); every sheet of any other plan."""
-    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET,), only_sheets=(MASTER_DATA_SHEET,))
+def _load_plan(path: Path, fiscal_year: int | None = None) -> Workbook:
+    """A master's hidden details, data sheet and printed form sheet, without its other sheets (the
+    national benchmark spends half its time on them otherwise); every sheet of any other plan."""
+    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET,), only_sheets=(MASTER_DATA_SHEET, MASTER_FORM_SHEET),
+                         fiscal_year=fiscal_year)
     if _is_master(book) or book.metadata.get("kind") == KIND:
         return book
     failed = any(p.code == "unreadable-file" and p.sheet is None for p in book.problems)
     if not failed and (book.kind in ("xlsx", "xlsm") or MASTER_DATA_SHEET in book.sheets):
-        return read_workbook(path)  # an xlsx's other sheets, or a sheet named ข้อมูล read as a table
+        return read_workbook(path, fiscal_year=fiscal_year)  # an xlsx's other sheets, or a sheet named ข้อมูล read as a table
     return book
 
 
@@ -251,7 +280,10 @@ def _master_projects(plan: OrgPlan, rows: list[list[Any]]) -> list[Entry]:
         elif isinstance(budget, float):
             no_budget = False
         else:
-            budget, no_budget = _parse(plan, r, columns, "budget", cells.parse_budget, budget, (None, False))
+            budget, no_budget = _parse(plan, r, columns, "budget", cells.parse_summed_budget, budget, (None, False))
+        if budget is not None and not 0 <= budget < float("inf"):  # a forged master: never summed
+            _data_problem(plan, r, columns, "bad-budget", "budget", budget)
+            budget = None
         dimension = v["dimension"]
         if dimension not in (1, 2, 3, 4) or isinstance(dimension, bool):
             found = _parse(plan, r, columns, "dimension", cells.parse_dimension, dimension, None)
@@ -301,12 +333,11 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _check_master(plan: OrgPlan, meta: dict[str, str]) -> None:
+def _check_master(plan: OrgPlan, meta: dict[str, str], t: Tally) -> None:
     """A draft, or a master changed by hand after merge made it: the totals merge stored in its hidden
     details (projects, budget, per quarter, per มิติ) differ from what its data sheet adds up to."""
     if meta.get("draft") == "yes":
         plan.problems.append(Problem("draft-plan", plan.path))
-    t = plan.tally
     counted = {"projects": str(t.projects), "budget_total": f"{t.budget:.2f}",
                "quarter_projects": ",".join(map(str, t.quarters)),
                "dimension_projects": ",".join(map(str, t.dimensions))}
@@ -323,11 +354,78 @@ def _check_master(plan: OrgPlan, meta: dict[str, str]) -> None:
                           f"{counted[key]}"))
 
 
-_PARSERS = {form.BUDGET: cells.parse_budget, form.MARK: cells.parse_mark, form.DIMENSION: cells.parse_dimension,
+_COMPARED = ("name", "unit", "quantity", "budget", "no_budget", "dimension", "indicator", "outcome",
+             *form.QUARTER_KEYS, "department")
+
+
+def _compare_printed(plan: OrgPlan, rows: list[RawRow], printed: list[Entry], data: list[Entry]) -> list[Entry]:
+    """A master's printed form sheet against its data sheet, project by project (the data sheet
+    names each project's row on the form sheet): a coordinator who edits the printed sheet and saves
+    it in Excel changes what was published, not the data. Every difference is `master-edited` at
+    its cell of the printed sheet; the printed values are the ones counted (where they agree, the
+    data sheet's, which keeps the text exactly as merged)."""
+    by_row = {e.row: e for e in data if e.sheet == MASTER_FORM_SHEET}
+    counted = []
+    for raw, entry in zip(rows, printed):
+        held = by_row.pop(raw.row, None)
+        counted.append(entry if held is None else held._replace(**{
+            key: getattr(entry, key) for key in _COMPARED if not _same(getattr(entry, key), getattr(held, key))}))
+        if held is None:
+            _edited(plan, raw, "name", entry.name, "",
+                    "โครงการนี้มีในแผ่นงานที่พิมพ์แต่ไม่มีในแผ่นงานข้อมูล", "a project on the printed sheet "
+                    "that the data sheet does not hold")
+            continue
+        for key in _COMPARED:
+            mine, theirs = getattr(entry, key), getattr(held, key)
+            if _same(mine, theirs):
+                continue
+            column = form.COLUMN_BY_KEY.get(key)
+            header = column.header if column else form.NO_BUDGET
+            _edited(plan, raw, "budget" if key == "no_budget" else key, mine, theirs,
+                    f"ช่อง \"{header}\" ในแผ่นงาน \"{MASTER_FORM_SHEET}\" คือ {_shown(mine)} "
+                    f"แต่แผ่นงาน \"{MASTER_DATA_SHEET}\" คือ {_shown(theirs)}",
+                    f"'{column.english if column else 'no budget'}' on the printed sheet is {_shown(mine)} but "
+                    f"the data sheet says {_shown(theirs)}")
+    for held in by_row.values():
+        plan.problems.append(Problem(
+            "master-edited", plan.path, sheet=MASTER_FORM_SHEET, row=held.row, column="name", value=held.name,
+            detail=f"โครงการ \"{held.name}\" ในแผ่นงานข้อมูลไม่อยู่ในแผ่นงานที่พิมพ์ (แถว {held.row})",
+            detail_en=f"the data sheet's project '{held.name}' is not on the printed sheet (row {held.row})"))
+    return counted
+
+
+def _edited(plan: OrgPlan, raw: RawRow, key: str, printed: Any, held: Any, thai: str, english: str) -> None:
+    cell = raw.cells.get(key)
+    plan.problems.append(Problem("master-edited", plan.path, sheet=raw.sheet, row=raw.row, column=key,
+                                 cell=cell.address if cell else None, value=_shown(printed),
+                                 detail=thai, detail_en=english))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a == b and type(a) is type(b):  # nearly always: the printed sheet was left as merge wrote it
+        return True
+    if isinstance(a, str) and isinstance(b, str):  # the printed sheet writes digits in text as [plan] digits says
+        return squeeze(to_arabic_digits(a)) == squeeze(to_arabic_digits(b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        return abs(a - b) < 0.005
+    return a == b
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(ว่าง)"
+    if isinstance(value, bool):
+        return "/" if value else "(ว่าง)"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
+_PARSERS = {form.BUDGET: cells.parse_summed_budget, form.MARK: cells.parse_mark, form.DIMENSION: cells.parse_dimension,
             form.QUANTITY: cells.parse_quantity, form.DEPARTMENT: cells.parse_department}
 
 
-def _form_entry(plan: OrgPlan, raw: RawRow, number: int) -> Entry:
+def _form_entry(plan: OrgPlan, raw: RawRow, number: int, lacks: set[str] = frozenset()) -> Entry:
     """A row of a table laid out like the form, parsed cell by cell (check_table reports the budget
     and the quarter marks it cannot read; the rest is reported here)."""
     values: dict[str, Any] = {}
@@ -359,9 +457,9 @@ def _form_entry(plan: OrgPlan, raw: RawRow, number: int) -> Entry:
         dimension = None
     for key in ("name", "dimension"):
         if values[key] is None and key in raw.cells and not raw.cells[key].unevaluated \
-                and raw.value(key) in (None, ""):
+                and raw.value(key) in (None, "") and key not in lacks:
             problem("missing-value", key)
-    if not any(values[q] for q in form.QUARTER_KEYS):
+    if not any(values[q] for q in form.QUARTER_KEYS) and not lacks & set(form.QUARTER_KEYS):
         problem("no-quarter", "q1")
     quantity = values["quantity"]
     return Entry(number, values["name"] or "", values["unit"] or "",
@@ -487,6 +585,7 @@ class ProvinceResult:
     output: Path | None = None
     pdf: Path | None = None
     pdf_error: str = ""
+    not_read: list[Problem] = field(default_factory=list)  # files of a folder left out (file-not-read)
 
     @property
     def counted(self) -> list[OrgPlan]:
@@ -510,8 +609,24 @@ class ProvinceResult:
 
     @property
     def total(self) -> Tally:
-        """The organisations' tallies added up."""
+        """The organisations' tallies added up: every plan read, with errors or not (the summary's
+        totals row; `clean_total` is the line for the plans without errors)."""
         return Tally.total(p.tally for p in self.counted)
+
+    @property
+    def clean_total(self) -> Tally:
+        return Tally.total(p.tally for p in self.counted if p.read_as and not p.errors)
+
+    def totals_text(self) -> tuple[str, str]:
+        """What the totals include, Thai and English: said wherever they are shown."""
+        all_, clean = self.total, self.clean_total
+        flawed = sum(1 for p in self.counted if p.read_as and p.errors)
+        return (f"ยอดรวมนับทุกแผนที่อ่านได้ รวมแผนที่มีข้อผิดพลาด {flawed:,} แผน: {all_.projects:,} โครงการ "
+                f"งบประมาณ {all_.budget:,.2f} บาท; เฉพาะแผนที่ไม่มีข้อผิดพลาด: {clean.projects:,} โครงการ "
+                f"งบประมาณ {clean.budget:,.2f} บาท (งบประมาณที่ติดลบหรืออ่านไม่ได้ไม่นับรวม)",
+                f"Totals count every plan read, including {flawed:,} with errors: {all_.projects:,} projects, "
+                f"budget {all_.budget:,.2f}; plans without errors only: {clean.projects:,} projects, budget "
+                f"{clean.budget:,.2f} (negative or unreadable budgets are never added)")
 
     def place(self, plan: OrgPlan) -> str:
         """The อำเภอ as the summary shows it: with its จังหวัด when the plans are of several."""
@@ -532,7 +647,11 @@ class ProvinceResult:
                             "with_errors": groups["errors"], "unreadable": groups["unreadable"],
                             "left_out": groups["left-out"], "projects": self.projects,
                             "budget": self.total.budget,
-                            "errors": self.errors, "warnings": self.warnings}}
+                            "errors": self.errors, "warnings": self.warnings,
+                            "totals": {"all_plans": _tally_json(self.total),
+                                       "plans_without_errors": _tally_json(self.clean_total),
+                                       "includes": self.totals_text()[1]}},
+                "not_read": [{"path": p.path, **p.to_dict()} for p in self.not_read]}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
@@ -563,6 +682,10 @@ class ProvinceResult:
                      f"{groups['passed']} passed, {groups['warnings']} with warnings only, "
                      f"{groups['errors']} with errors, {groups['unreadable']} unreadable; "
                      f"{self.errors} errors, {self.warnings} warnings")
+        lines.extend(self.totals_text())
+        if self.not_read:
+            lines.append(f"■ ไฟล์ที่ไม่ได้อ่าน / files not read: {len(self.not_read)}")
+            lines.extend(_line(problem) for problem in self.not_read)
         if self.output:
             lines.append(f"เขียนแล้ว / written: {self.output}")
         if self.pdf:
@@ -570,6 +693,11 @@ class ProvinceResult:
         elif self.pdf_error:
             lines.append(f"ไม่ได้สร้าง PDF / no PDF: {self.pdf_error}")
         return "\n".join(lines)
+
+
+def _tally_json(t: Tally) -> dict[str, Any]:
+    return {"projects": t.projects, "dimensions": list(t.dimensions), "quarters": list(t.quarters),
+            "budget": t.budget}
 
 
 def _position(p: Problem) -> tuple:
@@ -583,7 +711,7 @@ def consolidate(paths: list[str | Path], output: str | Path, *, province: str = 
 
     output = Path(output)
     _check_request(paths, output)
-    plans = read_plans(paths, workers)
+    plans = read_plans(paths, workers, fiscal_year)
     result = ProvinceResult(plans)
     check_together(result, province, fiscal_year)
     if result.projects > MAX_DATA_ROWS:
@@ -613,13 +741,13 @@ def _check_request(paths: list[str | Path], output: Path) -> None:
                                   f"the output {target} is one of the input files; choose another name with -o")
 
 
-def read_plans(paths: list[str | Path], workers: int | None = None) -> list[OrgPlan]:
+def read_plans(paths: list[str | Path], workers: int | None = None, fiscal_year: int | None = None) -> list[OrgPlan]:
     """Every plan, in the order given. Many plans are read by one worker process per core."""
     paths = [str(p) for p in paths]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
     if workers <= 1:
-        return [_read_for_province(p) for p in paths]
+        return [_read_for_province(p, fiscal_year) for p in paths]
     done: dict[int, OrgPlan] = {}
     size = max(1, min(64, len(paths) // (workers * 8)))
     # A worker that dies (a file took it down despite the guards) takes the pool with it: what was
@@ -630,20 +758,21 @@ def read_plans(paths: list[str | Path], workers: int | None = None) -> list[OrgP
         if not todo:
             break
         if attempt == 2:
-            done.update((i, _read_alone(p)) for i, p in todo)
+            done.update((i, _read_alone(p, fiscal_year)) for i, p in todo)
             break
-        _read_in_pool([todo[k:k + size] for k in range(0, len(todo), size)], workers, done)
+        _read_in_pool([todo[k:k + size] for k in range(0, len(todo), size)], workers, done, fiscal_year)
         size = 1
     return [done[i] for i in range(len(paths))]
 
 
-def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[int, OrgPlan]) -> None:
+def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[int, OrgPlan],
+                  fiscal_year: int | None = None) -> None:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     pool = ProcessPoolExecutor(workers)
     try:
-        futures = [(chunk, pool.submit(_read_chunk, [p for _, p in chunk])) for chunk in chunks]
+        futures = [(chunk, pool.submit(_read_chunk, [p for _, p in chunk], fiscal_year)) for chunk in chunks]
         for chunk, future in futures:
             try:
                 done.update(zip((i for i, _ in chunk), future.result()))
@@ -653,17 +782,17 @@ def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[
         pool.shutdown(wait=True, cancel_futures=True)  # Ctrl+C: no new work, the running chunks end
 
 
-def _read_chunk(paths: list[str]) -> list[OrgPlan]:
-    return [_read_for_province(p) for p in paths]
+def _read_chunk(paths: list[str], fiscal_year: int | None = None) -> list[OrgPlan]:
+    return [_read_for_province(p, fiscal_year) for p in paths]
 
 
-def _read_alone(path: str) -> OrgPlan:
+def _read_alone(path: str, fiscal_year: int | None = None) -> OrgPlan:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         with ProcessPoolExecutor(1) as pool:
-            return pool.submit(_read_chunk, [path]).result()[0]
+            return pool.submit(_read_chunk, [path], fiscal_year).result()[0]
     except BrokenProcessPool:
         plan = OrgPlan(path, organisation=_name_from_file(path), name_from="file-name")
         plan.problems.append(Problem("unreadable-file", path, value="limit",
@@ -734,7 +863,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, float, str | None], ...] = (
     ("ที่", 5, None), ("องค์กรปกครองส่วนท้องถิ่น", 34, None), ("อำเภอ", 13, None), ("จำนวนโครงการ", 9.5, None),
     *((f"มิติ {to_thai_digits(d.number)}", 6, _DIMENSION_GROUP) for d in form.DIMENSIONS),
     *((f"ไตรมาส {form.THAI_QUARTER_DIGITS[i]}", 9, _QUARTER_GROUP) for i in range(4)),
-    ("งบประมาณ (บาท)", 14, None), ("ข้อผิด พลาด", 7, None), ("คำเตือน", 7, None), ("หมายเหตุ", 26, None),
+    ("งบประมาณ (บาท)", 14, None), ("ข้อ ผิดพลาด", 9, None), ("คำเตือน", 8.5, None), ("หมายเหตุ", 26, None),
     ("ไฟล์", 24, None),
 )
 _COL = {name: i for i, (name, _, _) in enumerate(SUMMARY_COLUMNS)}
@@ -804,8 +933,8 @@ class _Summary:
 def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> _Summary:
     from xlsxwriter.utility import xl_col_to_name
 
-    from .master import BLANK, THAI_DECIMAL, THAI_NUMBER
-    from .xlsx_style import THAI_INTEGER, a4_landscape, line_count, row_height
+    from .master import BLANK, THAI_DECIMAL, THAI_NUMBER, header_text
+    from .xlsx_style import THAI_INTEGER, a4_landscape, lines_height, row_height
 
     ws = workbook.add_worksheet(SUMMARY_SHEET)
     ws.activate()
@@ -826,24 +955,30 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.write_string(row, 0, text, styles.title(font_size=size + 2 if row == 0 else size, border=0))
         ws.set_row(row, row_height([(text, full)], size + 2))
     top, bottom = len(titles) + 1, len(titles) + 2
-    head = styles.header()
+    # Header words are broken only between words, and print smaller where a word is wider than its
+    # column (master.header_text).
     groups: dict[str, list[int]] = {}
+    top_height = both = below = lines_height(1, size)
     for i, (name, width, group) in enumerate(SUMMARY_COLUMNS):
+        shown, at = header_text(name, width)
+        head = styles.header(font_size=at)
+        height = lines_height(shown.count("\n") + 1, at)
         if group:
             groups.setdefault(group, []).append(i)
-            ws.write_string(bottom, i, name, head)
+            ws.write_string(bottom, i, shown, head)
+            below = max(below, height)
         else:
             ws.merge_range(top, i, bottom, i, None, head)
-            ws.write_string(top, i, name, head)
+            ws.write_string(top, i, shown, head)
+            both = max(both, height)
     for group, cols in groups.items():
-        ws.merge_range(top, cols[0], top, cols[-1], None, head)
-        ws.write_string(top, cols[0], group, head)
+        shown, at = header_text(group, sum(widths[c] for c in cols))
+        ws.merge_range(top, cols[0], top, cols[-1], None, styles.header(font_size=at))
+        ws.write_string(top, cols[0], shown, styles.header(font_size=at))
+        top_height = max(top_height, lines_height(shown.count("\n") + 1, at))
     # The merged headers span both rows: the bottom row takes what the group row leaves them.
-    top_lines = max(line_count(g, sum(widths[c] for c in cols), size, bold=True) for g, cols in groups.items())
-    both = max(line_count(n, w, size, bold=True) for n, w, g in SUMMARY_COLUMNS if g is None)
-    below = max([line_count(n, w, size, bold=True) for n, w, g in SUMMARY_COLUMNS if g], default=1)
-    ws.set_row(top, row_height([], size, min_lines=top_lines))
-    ws.set_row(bottom, row_height([], size, min_lines=max(below, both - top_lines)))
+    ws.set_row(top, top_height)
+    ws.set_row(bottom, max(below, both - top_height))
 
     text = styles.cell("left")
     centred = styles.cell("center")
@@ -860,10 +995,19 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.write_string(row, 2, place, text)
         if plan.read_as and plan.counted:
             tally = plan.tally
-            for col, count in enumerate((tally.projects, *tally.dimensions, *tally.quarters), start=_FIRST_COUNT):
-                ws.write_number(row, col, count, counts)
+            # What the plan's layout does not carry is left blank, never shown as zeros (its note says why).
+            lacking = [False, *(("dimension" in plan.lacks,) * 4), *(("q1" in plan.lacks,) * 4)]
+            for col, (count, blank) in enumerate(zip((tally.projects, *tally.dimensions, *tally.quarters), lacking),
+                                                 start=_FIRST_COUNT):
+                if blank:
+                    ws.write_blank(row, col, None, counts)
+                else:
+                    ws.write_number(row, col, count, counts)
             budget = tally.budget
-            ws.write_number(row, _BUDGET, budget, amount if float(budget).is_integer() else cents)
+            if "budget" in plan.lacks:
+                ws.write_blank(row, _BUDGET, None, amount)
+            else:
+                ws.write_number(row, _BUDGET, budget, amount if float(budget).is_integer() else cents)
         else:
             for col in range(_FIRST_COUNT, _BUDGET + 1):
                 ws.write_blank(row, col, None, centred)
@@ -897,7 +1041,8 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.write_blank(row, col, None, centred)
     ws.set_row(row, row_height([(label, sum(widths[:3]))], size))
     note = (f"หมายเหตุ: รายละเอียดของข้อผิดพลาดและคำเตือนอยู่ในแผ่นงาน \"{PROBLEMS_SHEET}\" "
-            f"รายการโครงการทั้งหมดอยู่ในแผ่นงาน \"{DATA_SHEET}\" โครงการที่ดำเนินการหลายไตรมาสนับในทุกไตรมาส")
+            f"รายการโครงการทั้งหมดอยู่ในแผ่นงาน \"{DATA_SHEET}\" โครงการที่ดำเนินการหลายไตรมาสนับในทุกไตรมาส "
+            f"{result.totals_text()[0]}")
     ws.merge_range(row + 2, 0, row + 2, _LAST, None, styles.paragraph())
     ws.write_string(row + 2, 0, note, styles.paragraph())
     ws.set_row(row + 2, row_height([(note, full)], size))
@@ -911,6 +1056,8 @@ def _note(plan: OrgPlan) -> str:
     parts = [STATUS_TEXT[plan.status]]
     if plan.read_as:
         parts.append(READ_AS[plan.read_as])
+    if plan.layout and plan.layout != form.LAYOUTS[-1].key:
+        parts.append(form.LAYOUT_BY_KEY[plan.layout].thai)
     if plan.name_from and plan.name_from != "metadata":
         parts.append(NAME_FROM[plan.name_from])
     return " · ".join(parts)
@@ -1157,10 +1304,10 @@ def _render_rows(plan: OrgPlan) -> bytes:
     return zlib.compress("\x04".join(rows).encode("utf-8"), 1)
 
 
-def _read_for_province(path: str) -> OrgPlan:
+def _read_for_province(path: str, fiscal_year: int | None = None) -> OrgPlan:
     """A plan read, its rows rendered and its own texts measured for the summary: the work that the
     worker processes share."""
-    plan = read_plan(path)
+    plan = read_plan(path, fiscal_year)
     try:
         if plan.projects:
             plan.rows, plan.projects = _render_rows(plan), []

@@ -1,9 +1,12 @@
 """A workbook → the rows of its form tables, each value with its cell address.
 
-Finds every visible sheet whose first rows hold the form's header (one or two rows, merged or not),
-spreads vertically merged values over the rows they cover, joins rows that only continue the text of
-the project above, skips blank rows and repeated page headers, and stops a table at its `รวม…` row.
-Never raises for a bad file: what cannot be read becomes a Problem.
+Takes a form description (form.PLAN_FORM by default) and finds every visible sheet whose first rows
+hold its header (one to three rows, merged or not) in any of its layouts (the yearly form, months,
+4-year, e-PlanNACC); spreads merged values over the cells they cover, except a merge across the
+table, which is a heading; tells headings (มิติ, ภารกิจ 1.1 …) from projects by what a row holds;
+joins rows that only continue the text of the project above, skips blank rows and repeated page
+headers, and stops a table at its `รวม…` row. Never raises for a bad file: what cannot be read
+becomes a Problem.
 """
 
 from __future__ import annotations
@@ -16,16 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from . import grid as grids
-from .form import COLUMNS, DATA_AS_OF, ISSUER, LEGEND_TITLE, QUARTER_KEYS, TOTALS_PREFIX
+from .form import (DIMENSIONS, DATA_AS_OF, ISSUER, LEGEND_TITLE, PLAN_FORM, QUARTER_KEYS, TOTALS_PREFIX,
+                   YEAR_PREFIX, Form, Layout, quarter_of_month)
 from .problems import Problem
 from .safety import Unreadable, inspect_file
 from .thai import squeeze, to_arabic_digits
 
 HEADER_SEARCH_ROWS = 30
 MAX_PROJECT_ROWS = 20_000  # in one file; a department's plan has tens (memory: ~6 KB a row)
-MIN_HEADER_COLUMNS = 6  # of the form's 13, the project name among them
-CONTINUATION_KEYS = frozenset({"indicator", "outcome"})
-TOTALS_FREE_KEYS = ("unit", "dimension", "indicator", "department")
 
 
 @dataclass(slots=True)
@@ -59,9 +60,15 @@ class Table:
     rows: list[RawRow] = field(default_factory=list)
     totals: RawRow | None = None
     missing: list[str] = field(default_factory=list)  # form columns not found in the header
+    layout: Layout | None = None  # which of the form's layouts the header has
+    years: list[int] = field(default_factory=list)  # a 4-year plan's budget columns, by year
+    budget_year: int | None = None  # the year whose column was read as the budget
+    headings: int = 0  # มิติ heading rows that gave the projects below them their มิติ
+    lacks: list[str] = field(default_factory=list)  # of form.counted_keys, what the table does not carry
     title: list[str] = field(default_factory=list)  # text lines above a sheet's first header
     extra: dict[int, str] = field(default_factory=dict)  # 0-based column → header of a column not on the form
     extra_used: set[int] = field(default_factory=set)  # those of them holding data in a project row
+    form: Form = PLAN_FORM
 
 
 @dataclass
@@ -78,11 +85,12 @@ class Workbook:
         return [row for table in self.tables for row in table.rows]
 
 
-def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = ()) -> Workbook:
+def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = (), *,
+                  form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
     """`keep_sheets`: visible sheets whose cells are kept in `sheets` for the caller to read, instead
     of being searched for a form table (the province reads a master's data sheet this way, loaded
     with the same guards as the rest). `only_sheets`: of an xlsx, load only these (and the hidden
-    metadata)."""
+    metadata). `fiscal_year`: of a 4-year plan, the year whose budget column is read as the budget."""
     path = Path(path)
     book = Workbook(str(path))
     try:
@@ -115,7 +123,8 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
             book.sheets[sheet.name] = sheet.rows  # the caller reads it: not searched for a form table
             continue
         try:
-            book.tables.extend(read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows)))
+            book.tables.extend(read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows), form=form,
+                                           fiscal_year=fiscal_year))
         except TooManyRows:
             book.tables = []  # all or nothing: a file is never half read
             book.problems.append(Problem(
@@ -126,6 +135,43 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
     if not book.tables and not book.sheets and not any(p.is_error for p in book.problems):
         book.problems.append(Problem("header-not-found", book.path))
     return book
+
+
+def lacks_problem(path: str, table: Table, form: Form = PLAN_FORM) -> Problem | None:
+    """One `layout-lacks` problem naming the table's layout, what it does not carry of what is
+    counted, and the form's columns it has: said once, never counted as zeros."""
+    if not table.lacks:
+        return None
+    by_key = {c.key: c for c in form.columns}
+
+    def names(keys, english: bool) -> list[str]:
+        shown = []
+        for key in keys:
+            if key in QUARTER_KEYS:
+                name = "quarters" if english else "ไตรมาส"
+            elif key == "budget" and table.years:
+                years = f"{table.years[0]}-{table.years[-1]}"
+                name = (f"a budget for the fiscal year asked (its years: {years}; give --year)" if english
+                        else f"งบประมาณของปีที่ต้องการ (มีปี {years} ระบุด้วย --year)")
+            elif key == "dimension":
+                name = "dimensions (neither a column nor heading rows)" if english else "มิติ (ไม่มีทั้งคอลัมน์และแถวหัวข้อมิติ)"
+            else:
+                name = by_key[key].english if english else by_key[key].header
+            if name not in shown:
+                shown.append(name)
+        return shown
+
+    layout = table.layout or form.layouts[-1]
+    found = [by_key[k].header for k in by_key if k in table.columns] + [f"ปี {y}" for y in table.years]
+    found_en = [by_key[k].english for k in by_key if k in table.columns] + [f"year {y}" for y in table.years]
+    other = [k for k in table.missing if k not in table.lacks and k != "no"]
+    return Problem("layout-lacks", path, sheet=table.sheet, row=table.header_row, value=",".join(table.lacks),
+                   detail=f"{layout.thai} ไม่มี{' '.join(names(table.lacks, False))} "
+                          f"(คอลัมน์ที่พบ: {', '.join(found) or '-'}; ไม่มีคอลัมน์: "
+                          f"{', '.join(names(other, False)) or '-'})",
+                   detail_en=f"{layout.english} without {', '.join(names(table.lacks, True))} "
+                             f"(columns found: {', '.join(found_en) or '-'}; missing: "
+                             f"{', '.join(names(other, True)) or '-'})")
 
 
 def _unreadable(path: str, reason: str, detail: str, detail_en: str) -> Problem:
@@ -175,68 +221,137 @@ def _text_header_key(text: str) -> str:
     return key.rstrip(":*")
 
 
-_ALIASES: dict[str, str] = {}
-for _column in COLUMNS:
-    for _alias in _column.headers:
-        _ALIASES.setdefault(_header_key(_alias), _column.key)
+@lru_cache(maxsize=8)
+def _aliases(form: Form) -> dict[str, str]:
+    """Header text → column key, for the form's columns and then its other layouts' (a quarter's
+    months, ต.ค.-ธ.ค., are the quarter's before they are October's)."""
+    aliases: dict[str, str] = {}
+    for column in (*form.columns, *form.layout_columns):
+        for alias in column.headers:
+            aliases.setdefault(_header_key(alias), column.key)
+    return aliases
 
 
-_QUALIFIER = re.compile(r"^(\(.*\)|\[.*\]|ปี.*|พ\.ศ.*|\d.*|[-:/].*)$")
+# A qualifier never holds Thai letters: "มิติที่ 1" is a header, "มิติที่ ๑ การสร้าง…" a heading.
+_QUALIFIER = re.compile(r"^(\(.*\)|\[.*\]|ปี.*|พ\.ศ.*|\d[^ก-ฮ]*|[-:/].*)$")
+_YEAR_HEADER = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)?(25\d\d)(?:\.0)?$")  # 2561.0: a year typed as a number
 
 
-def _match_header(text: str, exact: bool = False) -> str | None:
+def _match_header(text: str, exact: bool = False, form: Form = PLAN_FORM) -> str | None:
     if not text:
         return None
-    if text in _ALIASES or exact:
-        return _ALIASES.get(text)
-    return _match_qualified(text)
+    aliases = _aliases(form)
+    if text in aliases or exact:
+        return aliases.get(text)
+    return _match_qualified(text, form)
 
 
 @lru_cache(maxsize=4096)  # every file's titles and header go through the loop below
-def _match_qualified(text: str) -> str | None:
+def _match_qualified(text: str, form: Form) -> str | None:
     # "ไตรมาส1(ต.ค.-ธ.ค.)", "งบประมาณปี2566": an alias followed by a qualifier, never by more words.
-    for alias, key in _ALIASES.items():
+    for alias, key in _aliases(form).items():
         if text.startswith(alias) and _QUALIFIER.match(text[len(alias):]):
             return key
     return None
 
 
-def _match_row(row: list[Any], below: list[Any] | None) -> tuple[dict[str, int], bool]:
-    """Column key → column, and whether the row below took part (a two-row header)."""
+def _year_header(text: str) -> int | None:
+    match = _YEAR_HEADER.match(text)
+    return int(match.group(1)) if match else None
+
+
+def _column_key(texts: list[str], form: Form) -> str | None:
+    """The key of one column from its header texts, top to bottom: the lowest text that names a
+    column, else all of them joined; a year above "งบประมาณ (บาท)" is that year's budget column."""
+    key = next((k for t in reversed(texts) if (k := _match_header(t, form=form))), None) \
+        or _match_header("".join(texts), form=form)
+    year = next((y for t in texts if (y := _year_header(t))), None)
+    if year and key in (None, "budget"):
+        return f"{YEAR_PREFIX}{year}"
+    if key in (None, "dimension") and (mark := _DIMENSION_MARK.search(texts[-1])):
+        return f"{DIMENSION_MARK_PREFIX}{mark.group(1)}"
+    return key
+
+
+# "สอดคล้อง (มิติที่ 2)", "มิติที่ ๒": a column per มิติ, the project's marked (e-PlanNACC lists).
+_DIMENSION_MARK = re.compile(r"มิติ(?:ที่)?([1-4])\)?$")
+DIMENSION_MARK_PREFIX = "dimension:"
+
+
+def _match_rows(block: list[list[Any]], form: Form) -> dict[str, int]:
+    """Column key → column, for a header of one to three rows."""
     columns: dict[str, int] = {}
-    used_below = False
-    for col in range(len(row)):
-        top = _header_key(row[col])
-        bottom = _header_key(below[col]) if below is not None and col < len(below) else ""
-        for text, from_below in ((bottom, True), (top, False), (top + bottom, True)):
-            key = _match_header(text)
-            if key and key not in columns:
-                columns[key] = col
-                used_below |= from_below and text != top
-                break
-    return columns, used_below
+    for col in range(max(len(row) for row in block)):
+        texts = [_header_key(row[col]) if col < len(row) else "" for row in block]
+        key = _column_key([t for t in texts if t], form) if any(texts) else None
+        if key and key not in columns:
+            columns[key] = col
+    years = [k for k in columns if k.startswith(YEAR_PREFIX)]
+    if len(years) == 1 and "budget" not in columns:  # "งบประมาณ (บาท)" under "ปี 2566": the budget
+        columns["budget"] = columns.pop(years[0])
+    marks = [k for k in columns if k.startswith(DIMENSION_MARK_PREFIX)]
+    if len(marks) == 1 and "dimension" not in columns:  # "มิติที่ 1" alone heads the มิติ column
+        columns["dimension"] = columns.pop(marks[0])
+    elif "dimension" in columns:
+        for key in marks:
+            columns.pop(key)
+    return columns
 
 
-def _find_header(rows: list[list[Any]], start: int, window: int) -> tuple[int, dict[str, int]] | None:
+_YEAR_WORD = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)(25\d\d)$")
+
+
+def _header_words(row: list[Any], form: Form) -> bool:
+    """Whether a row holds header words in several columns (a header's lower row), not one heading
+    nor a first project (whose "มิติที่ 1" or "2566" only look like headers)."""
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) and not 2400 <= v <= 2700 for v in row):
+        return False  # a budget, a quantity, a running number: a project's row
+    texts = [t for v in row if (t := _header_key(v))]
+    aliases = _aliases(form)
+    years = [t for t in texts if _year_header(t)]
+    # Bare years (2561 2562 …) side by side are a 4-year plan's header; one alone is a project's year.
+    exact = [t for t in texts if t in aliases or _YEAR_WORD.match(t) or (len(years) >= 2 and t in years)]
+    qualified = [t for t in texts if t not in exact and _match_header(t, form=form)]
+    if len(exact) < 2 and (len(exact) + len(qualified) < 3 or any(len(t) > 40 for t in texts)):
+        return False
+    return len(set(texts)) > 1 or not _is_heading_text(texts[0])
+
+
+def _find_header(rows: list[list[Any]], start: int, window: int,
+                 form: Form = PLAN_FORM) -> tuple[int, dict[str, int]] | None:
     """(last header row, columns) of the first header at or below `start`, within the search window.
 
     The header's first row names the project column itself, so a title line above a header is
-    never taken for the header's top half."""
+    never taken for the header's top half. Rows below it are the header's too while they hold header
+    words in several columns (one row between may hold a group's words only, e.g. the fiscal year
+    over month columns); a มิติ heading right under a one-row header is no header row."""
     for r in range(start, min(len(rows), start + window)):
-        alone, _ = _match_row(rows[r], None)
-        if "name" not in alone:
+        if "name" not in _match_rows([rows[r]], form):
             continue
-        below = rows[r + 1] if r + 1 < len(rows) else None
-        columns, used_below = _match_row(rows[r], below)
-        if len(columns) >= MIN_HEADER_COLUMNS:
-            return (r + 1 if used_below else r), columns
+        last = r
+        for k in (1, 2):
+            if r + k < len(rows) and _header_words(rows[r + k], form):
+                last = r + k
+        columns = _match_rows(rows[r:last + 1], form)
+        layout = _layout(columns, form)
+        if len(columns) >= form.min_header_columns or (layout is not None and layout.signature):
+            return last, columns
     return None
 
 
-def _looks_like_header(row: list[Any], columns: dict[str, int]) -> bool:
+def _layout(columns: dict[str, int], form: Form) -> Layout | None:
+    """The first of the form's layouts whose signature the header has (the form itself, last); None
+    for a form typed in one layout only (the result report)."""
+    for layout in form.layouts:
+        if all(sum(k.startswith(prefix) for k in columns) >= count for prefix, count in layout.signature):
+            return layout
+    return None
+
+
+def _looks_like_header(row: list[Any], columns: dict[str, int], form: Form = PLAN_FORM) -> bool:
     """A page header repeated inside the table, or its second row."""
     hits = sum(1 for key, col in columns.items()
-               if col < len(row) and _match_header(_header_key(row[col]), exact=True) == key)
+               if col < len(row) and _match_header(_header_key(row[col]), exact=True, form=form) == key)
     return hits >= 3
 
 
@@ -276,12 +391,23 @@ def _column_letters(col: int) -> str:
     return letters
 
 
-def _fill_merged(sheet: grids.Grid) -> set[tuple[int, int]]:
-    """Spread each merged range's value over its cells; return the cells that got it that way."""
+WIDE_MERGE = 0.6  # of a sheet's width: a merge this wide is a title or a heading, never spread
+
+
+def _fill_merged(sheet: grids.Grid) -> tuple[set[tuple[int, int]], set[int]]:
+    """Spread each merged range's value over its cells; return the cells that got it that way, and
+    the rows where a merge spans most of the width (a title or a heading: its text is not spread,
+    or it would be read as a budget, quarter marks and a department)."""
     rows = sheet.rows
+    width = max((len(row) for row in rows), default=0)
     inherited: set[tuple[int, int]] = set()
+    wide: set[int] = set()
     for (r0, c0), (r1, c1) in sheet.merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        # One or two rows high: a block merged over many rows hides what is under it, as in Excel.
+        if c1 - c0 + 1 >= max(3, WIDE_MERGE * width) and r1 - r0 < 2:
+            wide.update(range(r0, min(r1, len(rows) - 1) + 1))
             continue
         value = rows[r0][c0]
         for r in range(r0, min(r1, len(rows) - 1) + 1):
@@ -290,40 +416,64 @@ def _fill_merged(sheet: grids.Grid) -> set[tuple[int, int]]:
                 if (r, c) != (r0, c0):
                     row[c] = value
                     inherited.add((r, c))
-    return inherited
+    return inherited, wide
 
 
 class TooManyRows(Exception):
     pass
 
 
-def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS) -> list[Table]:
+def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS, *,
+                form: Form = PLAN_FORM, fiscal_year: int | None = None) -> list[Table]:
     rows = sheet.rows
-    inherited = _fill_merged(sheet)
-    found = _find_header(rows, 0, HEADER_SEARCH_ROWS)
+    inherited, wide = _fill_merged(sheet)
+    found = _find_header(rows, 0, HEADER_SEARCH_ROWS, form)
     tables: list[Table] = []
     while found is not None:
         header_row, columns = found
-        table = Table(sheet.name, header_row + 1, columns, missing=[c.key for c in COLUMNS if c.key not in columns],
-                      title=[] if tables else _title_lines(rows, header_row),
-                      extra=_extra_columns(rows, header_row, columns))
-        next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited,
-                                    limit - sum(len(t.rows) for t in tables))
+        table = Table(sheet.name, header_row + 1, columns, layout=_layout(columns, form),
+                      title=[] if tables else _title_lines(rows, header_row, form),
+                      extra=_extra_columns(rows, header_row, columns, form), form=form)
+        table.years = sorted(int(k.removeprefix(YEAR_PREFIX)) for k in columns if k.startswith(YEAR_PREFIX))
+        if fiscal_year in table.years:
+            table.budget_year = fiscal_year
+        next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited, wide,
+                                    limit - sum(len(t.rows) for t in tables), form)
+        table.missing = _missing(table, form)
+        table.lacks = [k for k in form.counted_keys if k in table.missing or (k == "dimension" and not _has_dimension(table))]
         if table.rows or table.totals or not tables:
             tables.append(table)
         if stop:
             break
         # Past a totals row: a new header starts a second table; without one, projects typed below
         # the totals still belong to this header (never dropped).
-        found = _find_header(rows, next_row, 3) or (next_row - 1, columns)
+        found = _find_header(rows, next_row, 3, form) or (next_row - 1, columns)
     return tables
 
 
-def _title_lines(rows: list[list[Any]], header_row: int) -> list[str]:
+def _missing(table: Table, form: Form) -> list[str]:
+    """The form's columns the table has no column for, nor anything standing for it (months for
+    the quarters, the year's column of a 4-year plan for the budget, มิติ headings for the มิติ)."""
+    have = set(table.columns)
+    if any(k.startswith("month") for k in have):
+        have |= {quarter_of_month(k) for k in have if k.startswith("month")}
+    if table.budget_year is not None:
+        have.add("budget")
+    if table.headings or any(k.startswith(DIMENSION_MARK_PREFIX) for k in have):
+        have.add("dimension")
+    return [c.key for c in form.columns if c.key not in have]
+
+
+def _has_dimension(table: Table) -> bool:
+    return "dimension" in table.columns or bool(table.headings) or \
+        any(k.startswith(DIMENSION_MARK_PREFIX) for k in table.columns)
+
+
+def _title_lines(rows: list[list[Any]], header_row: int, form: Form = PLAN_FORM) -> list[str]:
     """The lines above a sheet's first header: the plan's title, organisation and place."""
     lines = []
     for values in rows[:header_row]:
-        if "name" in _match_row(values, None)[0]:
+        if "name" in _match_rows([values], form):
             break  # the header's first row
         # A title merged across the page has its text spread over every cell: once is enough.
         text = " ".join(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
@@ -332,11 +482,21 @@ def _title_lines(rows: list[list[Any]], header_row: int) -> list[str]:
     return lines
 
 
-def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set,
-               limit: int) -> tuple[int, bool]:
-    """Read from `first` to the totals row (→ the row after it, False) or the end/footer (→ True)."""
+LABEL_KEYS = ("no", "name", "mission")  # what a heading row may hold: its number and its text
+
+
+def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set, wide: set[int],
+               limit: int, form: Form = PLAN_FORM) -> tuple[int, bool]:
+    """Read from `first` to the totals row (→ the row after it, False) or the end/footer (→ True).
+
+    What a row is comes from what it holds: a row with only a number and a text (a มิติ or ภารกิจ
+    heading such as "มิติที่ ๑ …", "๑.๑ การสร้างจิตสำนึก…", "1.2.2 …", or one text merged across the
+    table) is a heading; a row with data beyond its name is a project."""
     rows = sheet.rows
-    label_cols = [table.columns[k] for k in ("no", "name") if k in table.columns]
+    label_cols = sorted(table.columns[k] for k in LABEL_KEYS if k in table.columns)  # the leftmost text labels a row
+    months = sorted((k for k in table.columns if k.startswith("month")), key=lambda k: int(k[5:]))
+    dimension_marks = sorted(k for k in table.columns if k.startswith(DIMENSION_MARK_PREFIX))
+    budget_key = f"{YEAR_PREFIX}{table.budget_year}" if table.budget_year is not None else None
     section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
     for r in range(first, len(rows)):
         values = rows[r]
@@ -346,11 +506,17 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             if isinstance(value, str) and not value.strip():
                 value = None
             cells[key] = RawCell(value, cell_address(r, col), (r, col) in inherited, (r, col) in sheet.unevaluated)
+        if months:
+            _quarters_from_months(cells, months)
+        if dimension_marks:
+            cells["dimension"] = _dimension_from_marks(cells, dimension_marks)
+        if budget_key is not None:
+            cells["budget"] = cells[budget_key]
         label = next((str(values[c]).strip() for c in label_cols
                       if c < len(values) and isinstance(values[c], str) and values[c].strip()), "")
         key = squeeze(label)
         # A project may be called รวมใจ…: a totals row has no unit, มิติ, indicator or department.
-        if key.startswith(TOTALS_PREFIX) and not _own(cells, *TOTALS_FREE_KEYS):
+        if key.startswith(TOTALS_PREFIX) and not _own(cells, *form.totals_free_keys):
             if "มิติ" in key:  # a subtotal of one มิติ: the grand total is further down
                 continue
             table.totals = RawRow(path, sheet.name, r + 1, cells, label=label)
@@ -358,16 +524,23 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
         if _is_footer(label):
             return r, True
         own = _own(cells, *cells)
-        if not own or _looks_like_header(values, table.columns) or _is_column_numbering(values):
+        if not own or _looks_like_header(values, table.columns, form) or _is_column_numbering(values):
             continue
-        if len(own) == 1 and own <= {"no", "name"} and (number := _section_dimension(key)):
-            address = cells[own.pop()].address
-            section = RawCell(number, address, inherited=True)
+        if own <= set(LABEL_KEYS):
+            heading = _heading(cells, own, r in wide)
+            if heading is not None:
+                number, address = heading
+                if number:
+                    section = RawCell(number, address, inherited=True)
+                    table.headings += 1
+                continue
+        if "mission" in own and (number := _section_dimension(squeeze(str(cells["mission"].value)))):
+            section = RawCell(number, cells["mission"].address, inherited=True)
+            table.headings += 1
+        if own <= form.continuation_keys and table.rows and not _own(cells, "no", "name", *form.quarter_keys):
+            _join(table.rows[-1], cells, form.continuation_keys)
             continue
-        if own <= CONTINUATION_KEYS and table.rows and not _own(cells, "no", "name", *QUARTER_KEYS):
-            _join(table.rows[-1], cells)
-            continue
-        if section is not None and "dimension" in cells and not _present(cells["dimension"].value):
+        if section is not None and not _present(cells["dimension"].value if "dimension" in cells else None):
             cells["dimension"] = section
         if len(table.rows) >= limit:
             raise TooManyRows
@@ -377,14 +550,69 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     return len(rows), True
 
 
-def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, int]) -> dict[int, str]:
-    """Columns the clerk added (หมายเหตุ …): their header text, from the header's one or two rows."""
-    above = rows[header_row - 1] if header_row > 0 else []
-    two_rows = "name" in _match_row(above, None)[0]
+def _quarters_from_months(cells: dict[str, RawCell], months: list[str]) -> None:
+    """A quarter's cell from its three months, so that a mark is read, or a wrong one reported, at
+    its own cell: a month holding what is no mark, else a marked month, else the first month."""
+    from .cells import CellError, parse_mark
+
+    def rank(cell: RawCell) -> int:
+        if cell.unevaluated:
+            return 0
+        try:
+            return 1 if parse_mark(cell.value) else 2
+        except CellError:
+            return 0
+
+    for quarter in QUARTER_KEYS:
+        own = [cells[m] for m in months if quarter_of_month(m) == quarter]
+        if own:
+            cells[quarter] = min(own, key=rank)
+
+
+def _dimension_from_marks(cells: dict[str, RawCell], marks: list[str]) -> RawCell:
+    """The มิติ of a row with a column per มิติ: the number of the one marked, at its cell; a cell
+    holding what is no mark is the row's มิติ cell (reported there), none marked an empty one."""
+    from .cells import CellError, parse_mark
+
+    marked = []
+    for key in marks:
+        cell = cells[key]
+        try:
+            if parse_mark(cell.value):
+                marked.append(RawCell(int(key.removeprefix(DIMENSION_MARK_PREFIX)), cell.address, cell.inherited))
+        except CellError:
+            return cell
+    if len(marked) > 1:  # two มิติ for one project: the cell is shown as typed, so it is reported
+        return RawCell(f"หลายมิติ ({', '.join(str(c.value) for c in marked)})", marked[0].address)
+    return marked[0] if marked else RawCell(None, cells[marks[0]].address)
+
+
+_SUBHEADING = re.compile(r"^(\d+(\.\d+)+\.?|ภารกิจ(ที่)?\d*)(?!\d)")
+
+
+def _heading(cells: dict[str, RawCell], own: set[str], wide: bool) -> tuple[int | None, str] | None:
+    """(มิติ or None, address) of a heading row, or None when the row is a project with only a name.
+
+    A heading is a มิติ (มิติที่ ๑ …, or a มิติ's name), a ภารกิจ numbered like 1.1 or 1.2.2 (in the
+    name column or in the ที่ column beside its text), or any text merged across the table."""
+    texts = [(squeeze(to_arabic_digits(str(cells[k].value))), cells[k].address) for k in LABEL_KEYS if k in own]
+    for text, address in texts:
+        if number := _section_dimension(text):
+            return number, address
+    if wide or any(_SUBHEADING.match(text) for text, _ in texts):
+        return None, texts[0][1]
+    return None
+
+
+def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, int],
+                   form: Form = PLAN_FORM) -> dict[int, str]:
+    """Columns the clerk added (หมายเหตุ …): their header text, from the header's rows."""
+    top = next((r for r in range(max(0, header_row - 2), header_row + 1) if "name" in _match_rows([rows[r]], form)),
+               header_row)
     matched = set(columns.values())
     extra = {}
-    for col, value in enumerate(rows[header_row]):
-        candidates = [value, above[col] if two_rows and col < len(above) else None]
+    for col in range(len(rows[header_row])):
+        candidates = [rows[r][col] for r in range(header_row, top - 1, -1) if col < len(rows[r])]
         text = next((str(v).strip() for v in candidates if isinstance(v, str) and v.strip()), "")
         if text and col not in matched:
             extra[col] = text
@@ -392,11 +620,22 @@ def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, in
 
 
 _SECTION = re.compile(r"^มิติ(?:ที่)?([1-4])(?!\d)")
+_NUMBERING = re.compile(r"^(\d+[.)]?)")
+_DIMENSION_NAMES = tuple((squeeze(n), d.number) for d in DIMENSIONS for n in (d.name, d.old_name))
 
 
 def _section_dimension(label: str) -> int | None:
-    match = _SECTION.match(to_arabic_digits(label))
-    return int(match.group(1)) if match else None
+    """The มิติ a heading names: "มิติที่ ๑ …", or a มิติ's name (this or the 2561-2564 one), numbered or not."""
+    label = to_arabic_digits(label)
+    match = _SECTION.match(label)
+    if match:
+        return int(match.group(1))
+    bare = _NUMBERING.sub("", label)
+    return next((number for name, number in _DIMENSION_NAMES if bare.startswith(name)), None)
+
+
+def _is_heading_text(text: str) -> bool:
+    return bool(_section_dimension(text) or _SUBHEADING.match(to_arabic_digits(text)))
 
 
 _FOOTER_STARTS = (*(squeeze(text.split("{")[0]) for text in (DATA_AS_OF, ISSUER, LEGEND_TITLE)),
@@ -414,9 +653,9 @@ def _own(cells: dict[str, RawCell], *keys: str) -> set[str]:
             and not cells[k].inherited}
 
 
-def _join(project: RawRow, cells: dict[str, RawCell]) -> None:
-    project.continued.append(min((cells[k].address for k in _own(cells, *CONTINUATION_KEYS)), key=_column_order))
-    for key in sorted(CONTINUATION_KEYS):
+def _join(project: RawRow, cells: dict[str, RawCell], keys: frozenset[str]) -> None:
+    project.continued.append(min((cells[k].address for k in _own(cells, *keys)), key=_column_order))
+    for key in sorted(keys):
         extra = cells.get(key)
         if extra is None or extra.inherited or not _present(extra.value):
             continue

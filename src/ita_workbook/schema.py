@@ -58,13 +58,58 @@ def plan_schema(department_names: list[str]) -> pa.DataFrameSchema:
 
 
 def check_rows(frame: pd.DataFrame, department_names: list[str]) -> list[Failure]:
+    return check_frame(frame, plan_schema(department_names))
+
+
+def check_frame(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Failure]:
+    """Every failure of `schema` over `frame` (all rows of all files), one per row, code and column."""
     if frame.empty:
         return []
     try:
-        plan_schema(department_names).validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         return _failures(exc.failure_cases)
     return []
+
+
+# Columns of a result report's frame besides its form's keys: what the plan says of the project.
+PLAN_NO_BUDGET = "plan_no_budget"
+PLAN_EARLY = "plan_early"  # planned for quarter 1 or 2
+
+
+def report_schema(round_: int) -> pa.DataFrameSchema:
+    """The rules on a result report's rows (report_form.py); the matching to the plan is report.py's."""
+    from .report_form import CANNOT, NOT_STARTED, OTHER_REASON
+
+    def amount():
+        return pa.Column(float, [pa.Check.ge(0, error="bad-amount")], nullable=True, coerce=False)
+
+    def written(code: str):  # an empty cell fails it (pandera skips empty cells unless told)
+        return pa.Column(checks=[pa.Check(lambda s: s.notna(), ignore_na=False, error=code)], nullable=True)
+
+    def row_check(code: str, failing) -> pa.Check:
+        return pa.Check(lambda df: ~failing(df), error=code)
+
+    cannot = lambda df: df["status"] == CANNOT  # noqa: E731
+    money = lambda df: (df["budget_ordinance"].fillna(0) > 0) | (df["disbursed"].fillna(0) > 0)  # noqa: E731
+    checks = [
+        row_check("missing-reason", lambda df: cannot(df) & (
+            df["reason"].isna() | ((df["reason"] == OTHER_REASON) & df["reason_other"].isna()))),
+        row_check("disbursed-over-budget", lambda df: df["disbursed"] > df["budget_ordinance"]),
+        row_check("money-without-budget", lambda df: df[PLAN_NO_BUDGET] & money(df)),
+    ]
+    if round_ == 6:
+        checks.append(row_check("not-started-late", lambda df: (df["status"] == NOT_STARTED) & df[PLAN_EARLY]))
+    return pa.DataFrameSchema(
+        {
+            "status": pa.Column(nullable=False),
+            "budget_ordinance": amount(),
+            "disbursed": amount(),
+            "problems": written("empty-problems"),
+            "suggestions": written("empty-problems"),
+        },
+        checks=checks,
+    )
 
 
 def _failures(cases: pd.DataFrame) -> list[Failure]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,8 @@ from .output import atomic_path
 from .plan import Project
 from .problems import Report
 from .thai import thai_date, thai_number, to_thai_digits
-from .xlsx_style import FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook
+from .xlsx_style import (FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
+                         write_details)
 
 # Row heights for this module's workbooks (`new_workbook`: the form font is the default font).
 row_height = FORM_FONT_COLUMNS.row_height
@@ -40,11 +41,10 @@ PLACEHOLDER = "…………………………………"  # where a blank form le
 MISSING_FILL = "#FFC7CE"  # a required cell left empty in a row being filled
 
 # The form's widths suit its printed size; at 16 pt on screen a header word (ไตรมาส, ปริมาณ) or
-# งบประมาณ wider than its column is broken mid-word. มิติ is wide enough to show the chosen
-# "1 การสร้าง…" by its number and the start of its name (the cell does not wrap, the rest is clipped).
-TEMPLATE_WIDTHS = {"unit": 10, "quantity": 10, "budget": 14, "dimension": 12,
+# งบประมาณ wider than its column is broken mid-word.
+TEMPLATE_WIDTHS = {"unit": 10, "quantity": 10, "budget": 14, "dimension": 7,
                    **{key: 11 for key in QUARTER_KEYS}}
-NO_WRAP = {"dimension"}
+MAX_ROW_HEIGHT = 409.0  # Excel's limit: a taller row is cut to it, and the template says so
 CENTERED = {"no", "unit", "quantity", *QUARTER_KEYS}
 
 UNIT_SUGGESTIONS = ("คน", "ครั้ง", "โครงการ", "กิจกรรม", "มาตรการ", "แห่ง", "ฉบับ", "ช่องทาง", "เรื่อง",
@@ -68,8 +68,16 @@ class TemplateError(Exception):
 
 
 def dimension_choice(number: int) -> str:
-    """The dropdown text of a มิติ: its number first (the reader keys on it), then its name."""
-    return f"{number} {DIMENSIONS[number - 1].name}"
+    """The dropdown value of a มิติ: its number, as the official form prints it (a name beside it
+    would be cut to "1 การสร้" in print, or make the row many lines tall). The names are in the
+    cell's input message and on the instructions sheet."""
+    return str(number)
+
+
+def for_everyone(department: str) -> bool:
+    """ทุกส่วนราชการ, ทุกกอง…: a name for projects every department shares, not a desk one sends a
+    form to (its template is written only when asked for by name)."""
+    return department.replace(" ", "").startswith("ทุก")
 
 
 def template_filename(department: str | None) -> str:
@@ -94,6 +102,7 @@ class Layout:
     header_row: int  # the first of the two header rows
     first_data_row: int
     last_data_row: int
+    tall_rows: tuple[int, ...] = ()  # 1-based rows whose text needs more than Excel's 409 points
 
     @staticmethod
     def col(key: str) -> int:
@@ -125,7 +134,7 @@ def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
         "quantity": "จำนวนตามหน่วยนับ เช่น 40 หรือ ๔๐ หรือเป็นคำ เช่น ทุกครั้งที่ดำเนินการ",
         "budget": f"จำนวนเงิน (บาท) เป็นตัวเลข เช่น 10000 ซึ่งจะแสดงเป็นเลขไทยให้เอง "
                   f"หรือพิมพ์คำว่า {NO_BUDGET}",
-        "dimension": "เลือกมิติจากลูกศร (คำอธิบายแต่ละมิติอยู่ในแผ่นงาน คำชี้แจง)",
+        "dimension": "เลือกมิติ 1-4 จากลูกศร: " + " ".join(f"{d.number} {d.name}" for d in DIMENSIONS),
         "indicator": "ตัวชี้วัดความสำเร็จ เช่น มีการจัดอบรมอย่างน้อย ๑ ครั้ง",
         "outcome": "ผลที่คาดว่าจะได้รับ (ไม่บังคับ)",
         "department": "เลือกหน่วยงานที่รับผิดชอบโครงการจากลูกศร",
@@ -133,12 +142,13 @@ def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
     return column.header, messages.get(key, f"กรอก{column.header}")
 
 
-def _validation(ws: Worksheet, first_row: int, col: int, last_row: int, options: dict) -> None:
+def _validation(ws: Worksheet, first_row: int, col: int, last_row: int, options: dict,
+                columns: Sequence[Column] = COLUMNS) -> None:
     # xlsxwriter only warns when a limit is exceeded (255-character list, 32-character title…) and
     # leaves the validation out: a template silently missing a dropdown is worse than no template.
     if ws.data_validation(first_row, col, last_row, col, options) != 0:
-        raise TemplateError(f"เพิ่มการตรวจข้อมูลคอลัมน์ {COLUMNS[col].header} ไม่ได้ / "
-                            f"data validation rejected for column {COLUMNS[col].key}: {options}")
+        raise TemplateError(f"เพิ่มการตรวจข้อมูลคอลัมน์ {columns[col].header} ไม่ได้ / "
+                            f"data validation rejected for column {columns[col].key}: {options}")
 
 
 class _Writer:
@@ -149,6 +159,7 @@ class _Writer:
         self.prefill = list(prefill)
         self.rows = max(rows, len(self.prefill) + SPARE_ROWS) if self.prefill else rows
         self.generated = generated
+        self.tall_rows: list[int] = []
         self.wb = new_workbook(path, config.font)
         self.fmt = Formats(self.wb, config.font)
 
@@ -219,7 +230,7 @@ class _Writer:
         if column.kind == form.BUDGET:
             return self.fmt.cell("right", num_format=THAI_INTEGER, **extra)
         align = "center" if column.key in CENTERED else "left"
-        return self.fmt(align=align, border=1, text_wrap=column.key not in NO_WRAP,
+        return self.fmt(align=align, border=1, text_wrap=True,
                         num_format=TEXT_FORMAT, **extra)
 
     def _input_area(self, ws: Worksheet, layout: Layout, lists: dict[str, str]) -> None:
@@ -289,11 +300,13 @@ class _Writer:
                 value = thai_number(value)
             elif value:
                 ws.write_string(row, i, str(value), self._cell_format(column, locked))
-            if column.key not in NO_WRAP:
-                shown.append((str(value), _width(column)))
+            shown.append((str(value), _width(column)))
         # Known text gets its height (no application fits it on load); empty input rows get
         # none, so that Excel and LibreOffice fit them to what the clerk types.
-        ws.set_row(row, row_height(shown))
+        height = row_height(shown)
+        if height > MAX_ROW_HEIGHT:
+            self.tall_rows.append(row + 1)
+        ws.set_row(row, min(height, MAX_ROW_HEIGHT))
 
     # -- hidden sheets -------------------------------------------------------------------------
     def _lists(self) -> dict[str, str]:
@@ -316,7 +329,6 @@ class _Writer:
         return refs
 
     def _metadata(self) -> None:
-        ws = self.wb.add_worksheet(form.METADATA_SHEET)
         known = {
             "form_version": form.FORM_VERSION,
             "organisation": self.config.organisation,
@@ -324,12 +336,7 @@ class _Writer:
             "department": self.department or "",
             "generated": self.generated.isoformat(timespec="seconds"),
         }
-        # Column A the key, column B the value, as the reader expects; everything is text.
-        for r, key in enumerate(form.METADATA_KEYS):
-            ws.write_string(r, 0, key)
-            ws.write_string(r, 1, known.get(key, ""))
-        ws.hide()
-        ws.protect()
+        write_details(self.wb, form.METADATA_SHEET, {key: known.get(key, "") for key in form.METADATA_KEYS})
 
     # -- the instructions sheet ----------------------------------------------------------------
     def _instructions(self, ws: Worksheet) -> None:
@@ -434,12 +441,13 @@ class _Writer:
         self._write_row(ws, row, values, locked=True)
 
 
-def _write_header(ws: Worksheet, fmt: Formats, row: int) -> None:
+def _write_header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[Column] = COLUMNS,
+                  width: Callable[[Column], float] = _width) -> None:
     """The official two-row header: grouped columns under a merged group title, the others merged
     over both rows."""
     header = fmt.header()
     groups: dict[str, list[int]] = {}
-    for i, column in enumerate(COLUMNS):
+    for i, column in enumerate(columns):
         if column.group is None:
             ws.merge_range(row, i, row + 1, i, column.header, header)
         else:
@@ -447,9 +455,9 @@ def _write_header(ws: Worksheet, fmt: Formats, row: int) -> None:
             groups.setdefault(column.group, []).append(i)
     for group, cols in groups.items():
         ws.merge_range(row, cols[0], row, cols[-1], group, header)
-    top = row_height([(g, sum(_width(COLUMNS[i]) for i in cols)) for g, cols in groups.items()], bold=True)
-    bottom = row_height([(c.header, _width(c)) for c in COLUMNS if c.group], bold=True)
-    spanning = row_height([(c.header, _width(c)) for c in COLUMNS if not c.group], bold=True)
+    top = row_height([(g, sum(width(columns[i]) for i in cols)) for g, cols in groups.items()], bold=True)
+    bottom = row_height([(c.header, width(c)) for c in columns if c.group], bold=True)
+    spanning = row_height([(c.header, width(c)) for c in columns if not c.group], bold=True)
     ws.set_row(row, top)
     ws.set_row(row + 1, max(bottom, spanning - top))
 
@@ -465,7 +473,8 @@ def write_template(path: str | Path, config: Config, department: str | None = No
         raise TemplateError(f"จำนวนแถวต้องมากกว่า 0 / rows must be at least 1 (got {rows})")
     generated = generated or dt.datetime.now().astimezone().replace(microsecond=0)
     with atomic_path(path) as tmp:
-        layout = _Writer(tmp, config, department, rows, prefill, generated).write()
+        writer = _Writer(tmp, config, department, rows, prefill, generated)
+        layout = dataclasses.replace(writer.write(), tall_rows=tuple(writer.tall_rows))
     return layout
 
 

@@ -18,7 +18,9 @@ _NEEDS_THAI_NORMALISE = re.compile(
     "|[\u0e30\u0e32\u0e33][\u0e48-\u0e4b]|([\u0e30-\u0e3a\u0e47-\u0e4e]) *\\1"
     "|(?:^|\\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
 )
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# Zero-width and direction marks (LRM/RLM, embeddings and overrides, isolates), BOM and soft
+# hyphen: invisible in Excel, yet they made "‪กองคลัง‬" no department and hid duplicates.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _ALL_SPACE = re.compile(r"\s+")
 
@@ -35,7 +37,7 @@ def _normalise_thai(text: str) -> str:
 
 # Anything clean_text changes besides the ends: a line break, a tab or odd space, an invisible
 # character, two spaces. Most cells have none of it (nor marks to normalise) and only need trimming.
-_NOT_PLAIN = re.compile("[\r\n\t\u00a0\u2000-\u200f\u202f\u3000\u2060\ufeff\u00ad]|  ")
+_NOT_PLAIN = re.compile("[\r\n\t\u00a0\u2000-\u200f\u202a-\u202f\u3000\u2060\u2066-\u2069\ufeff\u00ad]|  ")
 _CACHED_LENGTH = 1000  # longer texts are cleaned each time, so that the cache stays small
 
 
@@ -121,3 +123,35 @@ def parse_date(text: str) -> _dt.date:
     """YYYY-MM-DD in either era (2566-03-22 or 2023-03-22), Thai digits allowed; ValueError if not."""
     year, month, day = (int(part) for part in to_arabic_digits(text.strip()).split("-"))
     return _dt.date(year - 543 if year > 2400 else year, month, day)
+
+
+THAI_MONTH_ABBREVIATIONS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
+                            "พ.ย.", "ธ.ค.")
+_MONTH_NUMBER = {**{squeeze(m): i for i, m in enumerate(THAI_MONTHS, 1)},
+                 **{m.replace(".", ""): i for i, m in enumerate(THAI_MONTH_ABBREVIATIONS, 1)}}
+_MONTH_WORD = "|".join(sorted((re.escape(m) for m in _MONTH_NUMBER), key=len, reverse=True))
+# "15 ธันวาคม 2568", "๑-๓ ธ.ค. ๖๘", "มี.ค. 69", "ตุลาคม"; the dots of an abbreviation are dropped first.
+_THAI_DATE = re.compile(rf"(?:(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s*)?(?<![ก-๛])({_MONTH_WORD})(?![ก-๛])\s*(?:พศ\s*)?(\d{{4}}|\d{{2}}(?!\d))?")
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")
+
+
+def find_dates(text: str) -> list[tuple[int | None, int, int | None]]:
+    """The dates written in `text`, as (year พ.ศ. or None, month, day or None): Thai month names or
+    their abbreviations, with or without day and year (2- or 4-digit, either era), or d/m/y."""
+    plain = to_arabic_digits(clean_text(text)).replace(".", "")
+    found: list[tuple[int | None, int, int | None]] = []
+    for day, month, year in _NUMERIC_DATE.findall(to_arabic_digits(clean_text(text))):
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            found.append((_buddhist_year(year), int(month), int(day)))
+    if found:
+        return found
+    for day, month, year in _THAI_DATE.findall(plain):
+        found.append((_buddhist_year(year) if year else None, _MONTH_NUMBER[month], int(day) if day else None))
+    return found
+
+
+def _buddhist_year(digits: str) -> int:
+    year = int(digits)
+    if year < 100:
+        return 2500 + year  # ๖๘ is 2568
+    return year if year > 2400 else year + 543

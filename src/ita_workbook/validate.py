@@ -14,10 +14,10 @@ from typing import Any, Callable
 
 from . import cells
 from .config import Config
-from .form import COLUMN_BY_KEY, FORM_VERSION, QUARTER_KEYS
+from .form import COLUMN_BY_KEY, FORM_VERSION, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
-from .reader import RawRow, Workbook, cell_address, read_workbook
+from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbook
 from .thai import squeeze, to_arabic_digits
 
 
@@ -42,7 +42,7 @@ class Result:
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "text": cells.parse_text, "quantity": cells.parse_quantity, "dimension": cells.parse_dimension,
-    "department": cells.parse_department,
+    "department": cells.parse_department, "amount": cells.parse_amount,
 }
 
 
@@ -63,37 +63,8 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
     report = Report()
     result = Result(report, Plan(organisation=config.organisation, district=config.district,
                                  province=config.province, fiscal_year=config.fiscal_year))
-    rows: list[_Row] = []
-    for done, path in enumerate(paths):
-        if progress:
-            progress(done, len(paths))
-        book = _read(path)
-        file_report = FileReport(book.path, problems=list(book.problems))
-        report.files.append(file_report)
-        result.metadata[book.path] = book.metadata
-        if book.metadata.get("kind") == MASTER_KIND and not accept_master:
-            # A master left in the departments' folder by an earlier run: merging it again would
-            # double every project.
-            file_report.problems.append(Problem("master-as-input", book.path))
-            continue
-        file_report.problems.extend(_template_problems(book, config))
-        for table in book.tables:
-            for col in sorted(table.extra_used):
-                file_report.problems.append(Problem(
-                    "extra-column", book.path, sheet=table.sheet, row=table.header_row,
-                    cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
-            for key in table.missing:
-                code = "missing-column" if COLUMN_BY_KEY[key].required else "missing-optional-column"
-                file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
-                                                    column=key))
-        missing = {(t.sheet, k) for t in book.tables for k in t.missing if COLUMN_BY_KEY[k].required}
-        for raw in book.rows:
-            row = _parse_row(raw, file_report)
-            row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
-            rows.append(row)
-        file_report.projects = len(book.rows)
-        if not book.rows and not any(p.is_error for p in file_report.problems):
-            file_report.problems.append(Problem("no-projects", book.path))
+    rows = read_rows(paths, config, report, result.metadata, accept_master=accept_master,
+                     progress=progress)
     _check_schema(rows, config)
     result.rows_read = len(rows)
     for row in rows:
@@ -107,27 +78,105 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
     return result
 
 
+def read_rows(paths: list[str | Path], config: Config, report: Report, metadata: dict[str, dict[str, str]], *,
+              form: Form = PLAN_FORM, accept_master: bool = False,
+              template_problems: Callable[[Workbook], list[Problem]] | None = None,
+              outputs: dict[str, str] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[_Row]:
+    """Every file read as `form` and every cell parsed: the rows, each with the problems of its
+    cells; the files' own problems go into `report`, their hidden details into `metadata`.
+    `template_problems`: what a form's hidden sheet may say is wrong (a plan template's by default).
+    `outputs`: kinds of workbook we write (hidden sheet) → the code of the warning that leaves one out.
+    `progress(files read, files)` is called before each file (the web page shows it)."""
+    outputs = {MASTER_KIND: "master-as-input"} if outputs is None else outputs
+    rows: list[_Row] = []
+    columns = form.column_by_key
+    for done, path in enumerate(paths):
+        if progress:
+            progress(done, len(paths))
+        book = _read(path, form, config.fiscal_year)
+        file_report = FileReport(book.path, problems=list(book.problems))
+        report.files.append(file_report)
+        metadata[book.path] = book.metadata
+        kind = book.metadata.get("kind")
+        if kind in outputs and not (accept_master and kind == MASTER_KIND):
+            # A master left in the departments' folder by an earlier run: merging it again would
+            # double every project.
+            file_report.problems.append(Problem(outputs[kind], book.path))
+            continue
+        file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
+        for table in book.tables:
+            # Another layout (4-year, e-PlanNACC): said what it lacks beside its missing columns.
+            if table.layout is not None and table.layout.signature \
+                    and (lacking := lacks_problem(book.path, table, form)) is not None:
+                file_report.problems.append(lacking)
+            for col in sorted(table.extra_used):
+                file_report.problems.append(Problem(
+                    "extra-column", book.path, sheet=table.sheet, row=table.header_row,
+                    cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
+            for key in table.missing:
+                code = "missing-column" if columns[key].required else "missing-optional-column"
+                file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
+                                                    column=key))
+        missing = {(t.sheet, k) for t in book.tables for k in t.missing if columns[k].required}
+        for raw in book.rows:
+            row = _parse_row(raw, file_report, form)
+            row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
+            rows.append(row)
+        file_report.projects = len(book.rows)
+        if not book.rows and not any(p.is_error for p in file_report.problems):
+            file_report.problems.append(Problem("no-projects", book.path))
+    return rows
+
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
 def collect_files(args: list[str | Path]) -> list[Path]:
     """The files named, with each folder replaced by the workbooks in it (sorted), leaving out
     Excel's lock files (~$…), hidden files and the marked-up copies that `--annotate` writes."""
+    return folder_files(args)[0]
+
+
+_NOT_READ = {
+    "annotated": ("เป็นสำเนาที่ระบายสีปัญหาไว้ (--annotate) ไม่ใช่ไฟล์ที่ส่งมา", "a marked-up copy written by --annotate"),
+    "folder": ("เป็นโฟลเดอร์ย่อย ซึ่งไม่ได้อ่าน ย้ายไฟล์ในนั้นออกมาหรือระบุโฟลเดอร์นั้นด้วย",
+               "a subfolder, not searched; move its files up or name it too"),
+    "not-a-workbook": ("ไม่ใช่ไฟล์ Excel (อ่านเฉพาะ .xlsx .xlsm .xls .xlsb .ods) ถ้าเป็นแผน ให้เปิดแล้วบันทึกเป็น .xlsx",
+                       "not a workbook (only .xlsx .xlsm .xls .xlsb .ods are read); if it is a plan, save it as .xlsx"),
+}
+
+
+def folder_files(args: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """`collect_files`, and a `file-not-read` problem naming each file of a folder left out, and why:
+    a .docx, .pdf or .csv among the returned files never disappears from the report. Excel's lock
+    files and hidden files are nobody's returned work: left out unsaid."""
     files: list[Path] = []
+    skipped: list[Problem] = []
     for arg in map(Path, args):
         if not arg.is_dir():
             files.append(arg)
             continue
         for child in sorted(arg.iterdir()):
-            if (child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES
-                    and not child.name.startswith(("~$", ".")) and "(ตรวจแล้ว)" not in child.stem):
+            if child.name.startswith(("~$", ".")):
+                continue
+            if child.is_dir():
+                reason = "folder"
+            elif child.suffix.lower() not in WORKBOOK_SUFFIXES:
+                reason = "not-a-workbook"
+            elif "(ตรวจแล้ว)" in child.stem:
+                reason = "annotated"
+            else:
                 files.append(child)
-    return files
+                continue
+            thai, english = _NOT_READ[reason]
+            skipped.append(Problem("file-not-read", str(child), value=child.name, detail=thai, detail_en=english))
+    return files, skipped
 
 
-def _read(path: str | Path) -> Workbook:
+def _read(path: str | Path, form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
     try:
-        return read_workbook(path)
+        return read_workbook(path, form=form, fiscal_year=fiscal_year)
     except Exception as exc:  # a bug of ours must still not show a clerk a traceback
         if os.environ.get("ITA_WORKBOOK_DEBUG"):
             raise
@@ -141,7 +190,7 @@ def _read(path: str | Path) -> Workbook:
         return book
 
 
-def _template_problems(book: Workbook, config: Config) -> list[Problem]:
+def _template_problems(book: Workbook, config: Config, version_now: str = FORM_VERSION) -> list[Problem]:
     meta = book.metadata
     if not meta:
         return []
@@ -154,14 +203,14 @@ def _template_problems(book: Workbook, config: Config) -> list[Problem]:
     if config.organisation and org and squeeze(org) != squeeze(config.organisation):
         problems.append(Problem("wrong-template", book.path, value=org, detail=org))
     version = meta.get("form_version", "")
-    if version and version != FORM_VERSION:
+    if version and version != version_now:
         problems.append(Problem("old-template", book.path, value=version))
     return problems
 
 
-def _parse_row(raw: RawRow, file_report: FileReport) -> _Row:
+def _parse_row(raw: RawRow, file_report: FileReport, form: Form = PLAN_FORM) -> _Row:
     row = _Row(raw, {}, file_report)
-    for key, column in COLUMN_BY_KEY.items():
+    for key, column in form.column_by_key.items():
         if key == "no":
             continue
         cell = raw.cells.get(key)
@@ -175,6 +224,10 @@ def _parse_row(raw: RawRow, file_report: FileReport) -> _Row:
                 row.values["budget"], row.values["no_budget"] = cells.parse_budget(value)
             elif column.kind == "mark":
                 row.values[key] = cells.parse_mark(value)
+            elif column.kind == "choice":
+                row.values[key] = cells.parse_choice(value, column.choices)
+            elif column.kind == "period":
+                row.values[key], row.values[f"{key}_dates"] = cells.parse_period(value)
             else:
                 row.values[key] = _PARSERS[column.kind](value)
         except cells.CellError as exc:

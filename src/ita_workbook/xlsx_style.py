@@ -27,6 +27,7 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 FONT_SIZE = 16  # official documents: TH SarabunPSK 16 pt
 # Numbers stay numbers but show Thai digits; D07 (Buddhist calendar) breaks numbers in LibreOffice.
+THAI_LOCALE = "[$-D00041E]"
 THAI_INTEGER = "[$-D00041E]#,##0"
 THAI_DATE = "[$-D07041E]d mmmm yyyy"
 TEXT_FORMAT = "@"  # typed values stay text: 1/2 or 3-4 never turn into dates
@@ -57,20 +58,37 @@ def column_width(width: float) -> float:
     return round((width * 7 + 5 - CELL_PADDING) / DIGIT_PIXELS, 2)
 
 
+# The digits printed forms show, `[plan] digits` in plan.toml: Thai (๑๒๓, as official documents
+# customarily do) or Arabic (123). Number cells stay numbers either way; only their format differs.
+THAI, ARABIC = "thai", "arabic"
+DIGITS = (THAI, ARABIC)
+
+
+def in_digits(text: str, digits: str = THAI) -> str:
+    """`text` with its digits in the chosen convention: ร้อยละ 80 → ร้อยละ ๘๐ (Thai)."""
+    from .thai import to_arabic_digits, to_thai_digits
+
+    return to_thai_digits(text) if digits == THAI else to_arabic_digits(str(text))
+
+
 class Formats:
     """The formats of one workbook, each distinct set of properties made once.
 
     `formats(bold=True, align="center")` returns the font's format with those properties added;
     the named methods are the ones the printed forms share."""
 
-    def __init__(self, workbook: xlsxwriter.Workbook, font: str = DEFAULT_FONT, size: int = FONT_SIZE):
+    def __init__(self, workbook: xlsxwriter.Workbook, font: str = DEFAULT_FONT, size: float = FONT_SIZE,
+                 digits: str = THAI):
         self.workbook = workbook
         self.font = font
         self.size = size
+        self.digits = digits
         self._made: dict[tuple, Format] = {}
 
     def __call__(self, **props: Any) -> Format:
         merged = {"font_name": self.font, "font_size": self.size, "valign": "top", **props}
+        if self.digits != THAI and "num_format" in merged:
+            merged["num_format"] = merged["num_format"].replace(THAI_LOCALE, "")
         key = tuple(sorted(merged.items()))
         if key not in self._made:
             self._made[key] = self.workbook.add_format(merged)
@@ -104,6 +122,18 @@ def a4_landscape(ws: Worksheet, repeat_rows: tuple[int, int] | None = None, *,
     ws.set_footer(f'&C&"{font},Regular"&14หน้า &P / &N', {"margin": 0.25})
 
 
+def write_details(workbook: xlsxwriter.Workbook, name: str, values: dict[str, str], protect: bool = True) -> None:
+    """A hidden sheet of key (column A) / value (column B) rows, all text: what a workbook we wrote is,
+    for the reader (grid.py reads it back as `metadata`)."""
+    ws = workbook.add_worksheet(name)
+    for row, (key, value) in enumerate(values.items()):
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, value)
+    ws.hide()
+    if protect:
+        ws.protect()
+
+
 # --- how much room wrapped Thai text takes -------------------------------------------------------
 # One estimator for every workbook we write: the text is wrapped the way LibreOffice wraps it, with
 # each character's advance, and the row gets as many lines as that takes. Measured with
@@ -128,11 +158,16 @@ def a4_landscape(ws: Worksheet, repeat_rows: tuple[int, int] | None = None, *,
 # The two estimators this one replaces: master.py's left no cell short but gave the seed's rows 50
 # spare lines (Excel's narrower columns, 1.7 em lines); xlsx_style's average widths left 50 of the
 # template's 204 cells a line or two short.
-# The example's master (41 projects) now prints on 16 pages here, 18 before; the published
-# original took 8 to 10. Excel or LibreOffice with the real TH SarabunPSK draws its glyphs 2/3 as
-# wide (fontconfig's own 0.66 and the font's published advances agree; its line spacing is not
-# measured here), so rows sized here do not clip there but are roomy: a table of the real font's
-# metrics, measured with the harness where the font is installed, would bring that to the original's.
+# The example's master (41 projects) prints on 8 pages here (master.py's layout), 18 before this
+# estimator; the published original took 8 to 10.
+# The real font, from SIPA's TH Sarabun New 1.35 (read with fontTools; TH SarabunPSK itself was not
+# at hand: its ก of 386/1000 em is New's, so the two are taken to share metrics): ก 0.386 em, x-height
+# 0.34 em, lines 1.301 em (844 + 457, USE_TYPO_METRICS off) plus a gap of 0.03. Laksaman draws Thai
+# 1.50 times as wide (fontconfig's 0.66 matrix is ignored by LibreOffice) with lines 1.657 em apart,
+# so a row sized here holds about twice the real font's text: nothing clips in Excel on an office PC,
+# but the rows are roomy there. Google's Sarabun is New scaled 1.53 (Thai advances; sd 0.05) with
+# lines 1.30 em apart: within 2 % of Laksaman's widths, which is why the published PDF uses it
+# (pdf.print_font) and keeps these measurements.
 LINE_PITCH = 1.66  # em between lines
 CELL_MARGIN = 1.0  # points on each side of a cell's text
 # Points a row needs beyond its lines: the margins above and below, and 1 pt more so that the tails
@@ -351,3 +386,28 @@ FORM_FONT_COLUMNS = Columns(5.075, 3.55)
 
 room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, ARIAL_COLUMNS.line_count,
                                       ARIAL_COLUMNS.row_height)
+
+
+def write_table(ws, styles: Formats, headers: list[str], widths: list[float], rows: list[list[object]],
+                size: int = 14) -> None:
+    """A plain sheet to filter and copy from: a bold header row, one row per record, heights for its
+    text (Arial-default workbooks: the master's, the report's), A4 landscape."""
+    head, text = styles.header(font_size=size), styles.cell("left", font_size=size)
+    number = styles.cell("center", font_size=size, num_format=THAI_INTEGER)
+    for col, (header, width) in enumerate(zip(headers, widths)):
+        ws.set_column(col, col, width)
+        ws.write_string(0, col, header, head)
+    ws.set_row(0, row_height(list(zip(headers, widths)), size, bold=True))
+    for r, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(r, col, value, number)
+            elif value in (None, ""):
+                ws.write_blank(r, col, None, text)
+            else:
+                ws.write_string(r, col, str(value), text)
+        ws.set_row(r, min(row_height([(str(v), w) for v, w in zip(values, widths)
+                                      if isinstance(v, str) and v], size), 409.0))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)

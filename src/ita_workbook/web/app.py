@@ -33,7 +33,10 @@ STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings) -> Starlette:
+    from ..template import for_everyone
+
     env = Environment(loader=PackageLoader("ita_workbook.web", "templates"), autoescape=select_autoescape())
+    env.globals["for_everyone"] = for_everyone  # ทุกส่วนราชการ: no desk to send a template to, unticked
     workspaces = Workspaces(settings.workdir, settings.limits)
     state = _State(settings, workspaces, env)
     routes = [

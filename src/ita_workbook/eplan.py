@@ -1,0 +1,54 @@
+"""e-PlanNACC's fields, in the order its forms ask for them: a sheet of the master (the plan) and of
+the result report to key the NACC's system in from, one row per project, without retyping.
+
+e-PlanNACC has no import: each project is typed into its web form. The sheet's columns follow that
+form, so that a clerk copies along a row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .form import NO_BUDGET
+from .plan import Project
+from .report_form import project_type
+from .thai import to_thai_digits
+from .xlsx_style import Formats, write_table
+
+SHEET = "e-PlanNACC"
+
+# A project of the plan: ประเภทงาน 1-4 (derived from the name), name, มิติ, ไตรมาส, budget or
+# ไม่ใช้งบประมาณ, target group and objective (not on the plan's form: left for the clerk), department.
+PLAN_FIELDS: tuple[tuple[str, str], ...] = (
+    ("no", "ลำดับ"), ("type", "ประเภทงาน"), ("name", "ชื่อโครงการ/กิจกรรม/มาตรการ"), ("dimension", "มิติ"),
+    ("quarters", "ไตรมาส"), ("budget", "งบประมาณ (บาท)"), ("target_group", "กลุ่มเป้าหมาย"),
+    ("objective", "วัตถุประสงค์"), ("department", "หน่วยงานรับผิดชอบ"),
+)
+# A project's result of a round.
+REPORT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("no", "ลำดับ"), ("type", "ประเภทงาน"), ("name", "ชื่อโครงการ/กิจกรรม/มาตรการ"), ("dimension", "มิติ"),
+    ("quarters", "ไตรมาส"), ("budget", "งบประมาณตามแผนพัฒนาท้องถิ่น (บาท)"),
+    ("in_ordinance", "บรรจุในข้อบัญญัติ/เทศบัญญัติ/แผนการดำเนินงาน"),
+    ("budget_ordinance", "งบประมาณตามข้อบัญญัติ/เทศบัญญัติ (บาท)"), ("disbursed", "เบิกจ่าย (บาท)"),
+    ("status", "สถานะ"), ("reason", "สาเหตุที่ไม่สามารถดำเนินการได้"), ("reason_other", "ระบุสาเหตุอื่น"),
+    ("remark", "หมายเหตุ"), ("department", "หน่วยงานรับผิดชอบ"),
+)
+_WIDTHS = {"name": 40, "objective": 30, "target_group": 20, "reason_other": 20, "remark": 20, "department": 18,
+           "status": 18, "in_ordinance": 14}
+
+
+def project_fields(number: int, project: Project) -> dict[str, Any]:
+    return {"no": number, "type": project_type(project.name), "name": project.name,
+            "dimension": project.dimension or "",
+            "quarters": ",".join(str(i + 1) for i, on in enumerate(project.quarters) if on),
+            "budget": NO_BUDGET if project.budget is None else project.budget, "department": project.department}
+
+
+def write_sheet(workbook, styles: Formats, name: str, fields: tuple[tuple[str, str], ...],
+                records: list[dict[str, Any]]) -> None:
+    ws = workbook.add_worksheet(name)
+    # Headers numbered in field order: the number helps copying along a row, and keeps the reader from
+    # taking this sheet for a plan's table (its headers are a plan's).
+    headers = [f"({to_thai_digits(i)}) {header}" for i, (_, header) in enumerate(fields, start=1)]
+    write_table(ws, styles, headers, [_WIDTHS.get(key, 12) for key, _ in fields],
+                [[record.get(key) for key, _ in fields] for record in records])
