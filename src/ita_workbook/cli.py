@@ -243,14 +243,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
             sys.exit(1)
         prefill = rollover.rows
         if rollover.unmatched:
-            counts: dict[str, int] = {}
-            for project in rollover.unmatched:
-                counts[project.department or "(ว่าง)"] = counts.get(project.department or "(ว่าง)", 0) + 1
-            listed = ", ".join(f"{name} ({n})" for name, n in counts.items())
-            click.echo(printable(f"! {len(rollover.unmatched)} โครงการของปีก่อนไม่ตรงกับหน่วยงานใดใน plan.toml จึงไม่ได้ใส่: "
-                       f"{listed} — เพิ่มชื่อเหล่านี้เป็น aliases ของหน่วยงาน\n"
-                       f"  {len(rollover.unmatched)} of last year's projects match no configured department "
-                       f"and were left out; add these names as aliases"))
+            click.echo(printable(rollover.unmatched_note()))
     if every_department:
         # ทุกส่วนราชการ gets a template only for last year's projects it carries, or when named.
         names = [n for n in config.department_names if not for_everyone(n) or prefill.get(n)]
@@ -377,15 +370,12 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
 
 def _parse_date(value: str | None):
     """YYYY-MM-DD, in either era (2566-03-22 or 2023-03-22), Thai digits allowed."""
-    import datetime as dt
-
-    from .thai import to_arabic_digits
+    from .thai import parse_date
 
     if value is None:
         return None
     try:
-        year, month, day = (int(part) for part in to_arabic_digits(value.strip()).split("-"))
-        return dt.date(year - 543 if year > 2400 else year, month, day)
+        return parse_date(value)
     except ValueError:
         raise click.BadParameter(f"\"{value}\" ไม่ใช่วันที่แบบ YYYY-MM-DD เช่น 2023-03-22 / not a YYYY-MM-DD date",
                                  param_hint="--date") from None
@@ -659,3 +649,33 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
             click.echo(line, err=fmt == "json")
     # As merge: a draft written is 0, errors or not; the workbook written without its PDF is 3.
     sys.exit(1 if not (result.report.ok or draft) else NO_PDF if pdf_failed else 0)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="พอร์ต (0: พอร์ตว่างใดก็ได้) / port (0: any free port)")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="รับเฉพาะจากเครื่องนี้ เว้นแต่ระบุอื่น / listen on this address (this computer only by default)")
+@click.option("--no-browser", is_flag=True, help="ไม่เปิดเบราว์เซอร์เอง / do not open the browser")
+@config_option
+@click.option("--max-file-mb", type=click.IntRange(1, 50), default=50, show_default=True,
+              help="ขนาดไฟล์ที่รับได้ต่อไฟล์ / the largest file accepted")
+def serve(port: int, host: str, no_browser: bool, config_path: str | None, max_file_mb: int) -> None:
+    """เปิดหน้าเว็บในเครื่องนี้ ทำทุกขั้นตอนในเบราว์เซอร์ / The whole round as a page in the browser.
+
+    ตั้งค่า แบบฟอร์ม ตรวจไฟล์ รวมแผน ตรวจยอดรวม และจังหวัด ไฟล์อยู่ในเครื่องนี้เท่านั้น กด Ctrl+C เพื่อหยุด
+
+    Settings, templates, checking, merging, totals and the province, served on this computer only;
+    the files never leave it. Ctrl+C stops it and deletes the uploaded files."""
+    try:
+        from .web.server import serve as run
+        from .web.workspace import Limits
+    except ImportError as exc:
+        raise click.ClickException(
+            f"ยังไม่ได้ติดตั้งส่วนหน้าเว็บ ({exc.name}) ติดตั้งด้วยคำสั่ง: pip install \"ita-workbook[web]\"\n"
+            f"The web page's parts are not installed ({exc.name}); install them with: "
+            "pip install \"ita-workbook[web]\"") from None
+    if config_path:
+        _config(config_path)  # a plan.toml that does not read is said now, as by every command
+    run(host=host, port=port, config_path=Path(config_path) if config_path else None,
+        open_browser=not no_browser, limits=Limits(file_bytes=max_file_mb * 2**20), say=click.echo)

@@ -99,7 +99,9 @@ class Overrides:
 
 
 def merge_files(paths: list[str | Path], output: str | Path, config: Config | None = None, *,
-                overrides: Overrides | None = None, draft: bool = False, pdf: bool = False) -> MergeResult:
+                overrides: Overrides | None = None, draft: bool = False, pdf: bool = False,
+                progress=None) -> MergeResult:
+    """`progress(files read, files)`: as for validate_files."""
     from .validate import validate_files
 
     config = config or Config()
@@ -110,7 +112,7 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
     clashes = [str(path) for path in paths for target in (output, output.with_suffix(".pdf"))
                if same_file(target, path)]
 
-    result = validate_files(list(paths), config, keep_invalid=draft)
+    result = validate_files(list(paths), config, keep_invalid=draft, progress=progress)
     for path in clashes:
         # An earlier master in the input folder is left out by validate, and may be replaced.
         if result.metadata.get(path, {}).get("kind") != KIND or Path(path).suffix.lower() != ".xlsx":

@@ -133,6 +133,12 @@ def thai_date(day: _dt.date) -> str:
     return to_thai_digits(f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}")
 
 
+def parse_date(text: str) -> _dt.date:
+    """YYYY-MM-DD in either era (2566-03-22 or 2023-03-22), Thai digits allowed; ValueError if not."""
+    year, month, day = (int(part) for part in to_arabic_digits(text.strip()).split("-"))
+    return _dt.date(year - 543 if year > 2400 else year, month, day)
+
+
 THAI_MONTH_ABBREVIATIONS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
                             "พ.ย.", "ธ.ค.")
 _MONTH_NUMBER = {**{squeeze(m): i for i, m in enumerate(THAI_MONTHS, 1)},

@@ -56,13 +56,15 @@ class _Row:
 
 
 def validate_files(paths: list[str | Path], config: Config | None = None, *, keep_invalid: bool = False,
-                   accept_master: bool = False) -> Result:
-    """`accept_master`: read masters too (`template --from` rolls last year's master over)."""
+                   accept_master: bool = False, progress: Callable[[int, int], None] | None = None) -> Result:
+    """`accept_master`: read masters too (`template --from` rolls last year's master over).
+    `progress(files read, files)` is called after each file (the web page shows it)."""
     config = config or Config()
     report = Report()
     result = Result(report, Plan(organisation=config.organisation, district=config.district,
                                  province=config.province, fiscal_year=config.fiscal_year))
-    rows = read_rows(paths, config, report, result.metadata, accept_master=accept_master)
+    rows = read_rows(paths, config, report, result.metadata, accept_master=accept_master,
+                     progress=progress)
     _check_schema(rows, config)
     result.rows_read = len(rows)
     for row in rows:
@@ -79,15 +81,19 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
 def read_rows(paths: list[str | Path], config: Config, report: Report, metadata: dict[str, dict[str, str]], *,
               form: Form = PLAN_FORM, accept_master: bool = False,
               template_problems: Callable[[Workbook], list[Problem]] | None = None,
-              outputs: dict[str, str] | None = None) -> list[_Row]:
+              outputs: dict[str, str] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[_Row]:
     """Every file read as `form` and every cell parsed: the rows, each with the problems of its
     cells; the files' own problems go into `report`, their hidden details into `metadata`.
     `template_problems`: what a form's hidden sheet may say is wrong (a plan template's by default).
-    `outputs`: kinds of workbook we write (hidden sheet) → the code of the warning that leaves one out."""
+    `outputs`: kinds of workbook we write (hidden sheet) → the code of the warning that leaves one out.
+    `progress(files read, files)` is called before each file (the web page shows it)."""
     outputs = {MASTER_KIND: "master-as-input"} if outputs is None else outputs
     rows: list[_Row] = []
     columns = form.column_by_key
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress:
+            progress(done, len(paths))
         book = _read(path, form, config.fiscal_year)
         file_report = FileReport(book.path, problems=list(book.problems))
         report.files.append(file_report)
