@@ -15,6 +15,7 @@ from .identify import _bare, organisation_key
 from .model import MASTER_DATA_SHEET, MASTER_FORM_SHEET, Entry, OrgPlan, Tally
 
 if TYPE_CHECKING:
+    from .reports import OrgReport
     from .result import ProvinceResult
 
 def _check_master(plan: OrgPlan, meta: dict[str, str], t: Tally) -> None:
@@ -145,7 +146,7 @@ def _most_common(values: Iterable[Any]) -> Any:
     return counted.most_common(1)[0][0] if counted else None
 
 
-def sort_plans(plans: list[OrgPlan]) -> list[OrgPlan]:
+def sort_plans(plans: list[Any]) -> list[Any]:
     """By จังหวัด, อำเภอ, then name in Thai dictionary order; plans without an อำเภอ after, files not
     read last."""
     from pythainlp.util import collate
@@ -154,3 +155,49 @@ def sort_plans(plans: list[OrgPlan]) -> list[OrgPlan]:
                                                       for t in (p.province, p.district, p.organisation)}))}
     return sorted(plans, key=lambda p: (not p.read_as or not p.counted, not p.district, rank[p.province],
                                         rank[p.district], rank[p.organisation], p.path))
+
+
+def check_reports(result: ProvinceResult, round_: int | None = None) -> None:
+    """The result reports against the plans: the round (that of most reports unless given), the
+    year, one report per organisation, each matched to its organisation's plan; then the plans whose
+    report did not come (`report-missing`) and the order (that of the plans)."""
+    if not result.reports:
+        return
+    readable = [r for r in result.reports if r.read_as]
+    result.round = round_ or _most_common(r.round for r in readable) or 6
+    for report in readable:
+        if report.round != result.round:
+            _left_out(report, f"เป็นรายงานรอบ {report.round} เดือน ไม่ใช่รอบ {result.round} เดือนที่กำลังสรุป",
+                      f"it is of the {report.round}-month round, not the {result.round}-month round summed up")
+        elif report.fiscal_year and result.fiscal_year and report.fiscal_year != result.fiscal_year:
+            _left_out(report, f"เป็นรายงานของปีงบประมาณ {report.fiscal_year} ไม่ใช่ปี {result.fiscal_year}",
+                      f"it is of fiscal year {report.fiscal_year}, not {result.fiscal_year}")
+    plans: dict[tuple[str, str], OrgPlan] = {}
+    for plan in result.counted:
+        plans.setdefault(organisation_key(plan.organisation, plan.district), plan)
+    first: dict[tuple[str, str], OrgReport] = {}
+    for report in (r for r in readable if r.counted):
+        key = organisation_key(report.organisation, report.district)
+        if key in first:
+            report.problems.append(Problem("duplicate-report", report.path, value=report.organisation,
+                                           detail=Path(first[key].path).name))
+            report.counted = False
+            continue
+        first[key] = report
+        plan = plans.get(key)
+        if plan is None:
+            report.problems.append(Problem("report-without-plan", report.path, value=report.organisation))
+        else:
+            report.plan = plan.path
+    reported = {r.plan for r in first.values()}
+    for plan in plans.values():
+        if plan.path not in reported:
+            plan.problems.append(Problem("report-missing", plan.path, value=str(result.round)))
+    order = {plan.path: i for i, plan in enumerate(result.plans)}
+    unmatched = sort_plans([r for r in result.reports if not r.plan])  # by อำเภอ and name, as plans are
+    result.reports = sorted((r for r in result.reports if r.plan), key=lambda r: order[r.plan]) + unmatched
+
+
+def _left_out(report: OrgReport, thai: str, english: str) -> None:
+    report.problems.append(Problem("report-left-out", report.path, detail=thai, detail_en=english))
+    report.counted = False

@@ -17,6 +17,10 @@ KIND = "province"
 MASTER_KIND = "master"
 MASTER_DATA_SHEET = "ข้อมูล"  # master.DATA_SHEET, named here so that reading needs no xlsxwriter
 MASTER_FORM_SHEET = "แผนปฏิบัติการ"
+REPORT_KIND = "report"  # report.KIND: a result report workbook (ita-workbook report)
+REPORT_SHEET = "รายงานผล"  # report_workbook.REPORT_SHEET, named here so that reading needs no xlsxwriter
+REPORT_DATA_SHEET = MASTER_DATA_SHEET  # report_workbook.DATA_SHEET: the same name as the master's
+RESULTS_SHEET = "สรุปรายงานผล"  # the province workbook's table of the result reports
 SUMMARY_SIZE = 14  # the province workbook's font size
 
 

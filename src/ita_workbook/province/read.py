@@ -13,10 +13,12 @@ from ..reader import RawRow, Workbook, read_workbook
 from ..thai import to_thai_digits
 from .checks import _check_master, _compare_printed
 from .identify import _identify, _name_from_file
-from .model import KIND, MASTER_DATA_SHEET, MASTER_FORM_SHEET, MASTER_KIND, Entry, OrgPlan, Tally
+from .model import KIND, MASTER_DATA_SHEET, MASTER_FORM_SHEET, MASTER_KIND, REPORT_SHEET, Entry, OrgPlan, Tally
+from .reports import OrgReport, is_report, read_report
 
-def read_plan(path: str | Path, fiscal_year: int | None = None) -> OrgPlan:
-    """One organisation's plan. Never raises for a bad file: what is wrong becomes a Problem.
+def read_plan(path: str | Path, fiscal_year: int | None = None) -> OrgPlan | OrgReport:
+    """One organisation's plan, or its result report (a workbook `ita-workbook report` wrote: an
+    OrgReport). Never raises for a bad file: what is wrong becomes a Problem.
     `fiscal_year`: of a 4-year plan, the year whose budget is counted."""
     try:
         plan = _read_plan(Path(path), fiscal_year)
@@ -40,9 +42,11 @@ def _failed(path: str | Path, exc: Exception) -> OrgPlan:
     return plan
 
 
-def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan:
+def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan | OrgReport:
     book = _load_plan(path, fiscal_year)
     meta = book.metadata
+    if is_report(book):
+        return read_report(book)
     plan = OrgPlan(book.path, problems=list(book.problems))
     if meta.get("kind") == KIND:
         plan.counted = False
@@ -102,13 +106,14 @@ def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan:
 
 def _load_plan(path: Path, fiscal_year: int | None = None) -> Workbook:
     """A master's hidden details, data sheet and printed form sheet, without its other sheets (the
-    national benchmark spends half its time on them otherwise); every sheet of any other plan."""
-    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET,), only_sheets=(MASTER_DATA_SHEET, MASTER_FORM_SHEET),
-                         fiscal_year=fiscal_year)
-    if _is_master(book) or book.metadata.get("kind") == KIND:
+    national benchmark spends half its time on them otherwise); a result report's data sheet and
+    printed sheet, kept as cells; every sheet of any other plan."""
+    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET, REPORT_SHEET),
+                         only_sheets=(MASTER_DATA_SHEET, MASTER_FORM_SHEET, REPORT_SHEET), fiscal_year=fiscal_year)
+    if _is_master(book) or book.metadata.get("kind") == KIND or is_report(book):
         return book
     failed = any(p.code == "unreadable-file" and p.sheet is None for p in book.problems)
-    if not failed and (book.kind in ("xlsx", "xlsm") or MASTER_DATA_SHEET in book.sheets):
+    if not failed and (book.kind in ("xlsx", "xlsm") or MASTER_DATA_SHEET in book.sheets or REPORT_SHEET in book.sheets):
         return read_workbook(path, fiscal_year=fiscal_year)  # an xlsx's other sheets, or a sheet named ข้อมูล read as a table
     return book
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem, _line
+from ..report_form import Summary
 from .model import OrgPlan, Tally
+from .reports import OrgReport, disbursed_share
 
 @dataclass
 class ProvinceResult:
@@ -21,6 +23,8 @@ class ProvinceResult:
     pdf: Path | None = None
     pdf_error: str = ""
     not_read: list[Problem] = field(default_factory=list)  # files of a folder left out (file-not-read)
+    reports: list[OrgReport] = field(default_factory=list)  # result reports: by their plans' order, then the rest
+    round: int | None = None  # the round of the result reports summed up (6 or 12)
 
     @property
     def counted(self) -> list[OrgPlan]:
@@ -28,11 +32,31 @@ class ProvinceResult:
 
     @property
     def errors(self) -> int:
-        return sum(p.errors for p in self.plans)
+        return sum(p.errors for p in self.plans) + sum(r.errors for r in self.reports)
 
     @property
     def warnings(self) -> int:
-        return sum(p.warnings for p in self.plans)
+        return sum(p.warnings for p in self.plans) + sum(r.warnings for r in self.reports)
+
+    @property
+    def counted_reports(self) -> list[OrgReport]:
+        return [r for r in self.reports if r.counted and r.summary is not None]
+
+    def report_of(self, plan: OrgPlan) -> OrgReport | None:
+        return next((r for r in self.counted_reports if r.plan == plan.path), None)
+
+    @property
+    def reports_missing(self) -> list[OrgPlan]:
+        """The organisations whose plan came but whose result report did not."""
+        return [p for p in self.plans if any(x.code == "report-missing" for x in p.problems)]
+
+    @property
+    def report_total(self) -> Summary:
+        """The counted reports' figures added up (the score of the sums, as e-PlanNACC's total)."""
+        found = [r.summary for r in self.counted_reports]
+        keys = ("projects", "done", "in_progress", "cannot", "not_started", "not_reported", "budget_plan",
+                "budget_ordinance", "disbursed")
+        return Summary(**{k: sum(getattr(s, k) for s in found) for k in keys}, round=self.round or 6)
 
     @property
     def ok(self) -> bool:
@@ -76,7 +100,8 @@ class ProvinceResult:
         return {"ok": self.ok, "province": self.province, "fiscal_year": self.fiscal_year,
                 "output": str(self.output) if self.output else None,
                 "pdf": str(self.pdf) if self.pdf else None, "pdf_error": self.pdf_error or None,
-                "organisations": [p.to_dict() for p in self.plans],
+                "organisations": [{**p.to_dict(), "report": _report_figures(self.report_of(p))}
+                                  for p in self.plans],
                 "summary": {"files": len(self.plans), "organisations": len(self.counted),
                             "passed": groups["passed"], "warnings_only": groups["warnings"],
                             "with_errors": groups["errors"], "unreadable": groups["unreadable"],
@@ -85,7 +110,13 @@ class ProvinceResult:
                             "errors": self.errors, "warnings": self.warnings,
                             "totals": {"all_plans": _tally_json(self.total),
                                        "plans_without_errors": _tally_json(self.clean_total),
-                                       "includes": self.totals_text()[1]}},
+                                       "includes": self.totals_text()[1]},
+                            "reports": len(self.counted_reports), "reports_missing": len(self.reports_missing),
+                            "report_totals": self.report_total.to_dict() if self.reports else None},
+                "round": self.round,
+                "reports": [r.to_dict() for r in self.reports],
+                "reports_missing": [{"organisation": p.organisation, "district": p.district, "path": p.path}
+                                    for p in self.reports_missing],
                 "not_read": [{"path": p.path, **p.to_dict()} for p in self.not_read]}
 
     def to_json(self) -> str:
@@ -118,6 +149,8 @@ class ProvinceResult:
                      f"{groups['errors']} with errors, {groups['unreadable']} unreadable; "
                      f"{self.errors} errors, {self.warnings} warnings")
         lines.extend(self.totals_text())
+        if self.reports:
+            lines.extend(self._reports_text())
         if self.not_read:
             lines.append(f"■ ไฟล์ที่ไม่ได้อ่าน / files not read: {len(self.not_read)}")
             lines.extend(_line(problem) for problem in self.not_read)
@@ -128,6 +161,44 @@ class ProvinceResult:
         elif self.pdf_error:
             lines.append(f"ไม่ได้สร้าง PDF / no PDF: {self.pdf_error}")
         return "\n".join(lines)
+
+
+    def _reports_text(self) -> list[str]:
+        lines = [f"■ รายงานผลรอบ {self.round} เดือน / {self.round}-month result reports: "
+                 f"{len(self.counted_reports)} ฉบับ"]
+        for r in self.reports:
+            place = f" (อ.{r.district})" if r.district else ""
+            lines.append(f"  {r.organisation}{place} — {_report_line(r)}{r.path}")
+            if r.status != "passed":
+                lines.extend("  " + _line(problem) for problem in sorted(r.problems, key=_position))
+        t = self.report_total
+        lines.append(f"  รวม / total: {_report_line_of(t, disbursed_share(t))}")
+        missing = self.reports_missing
+        lines.append(f"■ ยังไม่ได้รับรายงานผล / plan came, report did not: {len(missing)}")
+        lines.extend(f"  {p.organisation}{f' (อ.{p.district})' if p.district else ''} — {p.path}" for p in missing)
+        return lines
+
+
+def _report_line(r: OrgReport) -> str:
+    if r.summary is None or not r.counted:
+        return ""
+    return _report_line_of(r.summary, r.disbursed_share) + " — "
+
+
+def _report_line_of(s: Summary, share: float | None) -> str:
+    light = {"green": "เขียว / green", "orange": "ส้ม / orange", "red": "แดง / red"}[s.light]
+    spent = f", เบิกจ่าย / disbursed {share:.2f}%" if share is not None else ""
+    return (f"{s.projects} โครงการ: แล้วเสร็จ {s.done}, อยู่ระหว่าง {s.in_progress}, ไม่สามารถ {s.cannot}, "
+            f"ยังไม่ดำเนินการ {s.not_started}, รอรายงานผล {s.not_reported} — "
+            f"ผลการนำแผนไปสู่การปฏิบัติ / score {s.score:.2f} ({light}){spent}")
+
+
+def _report_figures(report: OrgReport | None) -> dict[str, Any] | None:
+    """A report's fields beside its organisation's plan in the JSON (its problems are under `reports`)."""
+    if report is None:
+        return None
+    return {k: v for k, v in report.to_dict().items() if k not in ("problems", "organisation", "district",
+                                                                     "province")}
 
 
 def _tally_json(t: Tally) -> dict[str, Any]:

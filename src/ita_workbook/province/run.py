@@ -7,8 +7,9 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from .checks import check_together
+from .checks import check_reports, check_together
 from .model import ProvinceRefused
+from .reports import OrgReport
 from .result import ProvinceResult
 from .workbook import write_province
 from .workers import read_plans
@@ -17,15 +18,19 @@ MAX_DATA_ROWS = 1_048_575  # Excel's rows less the header
 
 
 def consolidate(paths: list[str | Path], output: str | Path, *, province: str = "", fiscal_year: int | None = None,
-                as_of: dt.date | None = None, pdf: bool = False, workers: int | None = None) -> ProvinceResult:
-    """Read every plan, check each and all together, write the province workbook (atomically)."""
+                as_of: dt.date | None = None, pdf: bool = False, workers: int | None = None,
+                round_: int | None = None) -> ProvinceResult:
+    """Read every plan and result report, check each and all together, write the province workbook
+    (atomically). `round_`: of the result reports, the round summed up (default: that of most)."""
     from ..output import atomic_path
 
     output = Path(output)
     _check_request(paths, output)
-    plans = read_plans(paths, workers, fiscal_year)
-    result = ProvinceResult(plans)
+    read = read_plans(paths, workers, fiscal_year)
+    result = ProvinceResult([p for p in read if not isinstance(p, OrgReport)],
+                            reports=[r for r in read if isinstance(r, OrgReport)])
     check_together(result, province, fiscal_year)
+    check_reports(result, round_)
     if result.projects > MAX_DATA_ROWS:
         raise ProvinceRefused(f"มีโครงการ {result.projects:,} โครงการ เกินจำนวนแถวที่ Excel รับได้ "
                               f"({MAX_DATA_ROWS:,}) แบ่งเป็นหลายครั้ง / {result.projects:,} projects are more "
@@ -54,7 +59,8 @@ def _check_request(paths: list[str | Path], output: Path) -> None:
 
 
 def _write_pdf(result: ProvinceResult, target: Path, as_of: dt.date) -> None:
-    """The PDF holds the summary sheet only: it is what gets printed and sent on."""
+    """The PDF holds the summary sheet only (and, with result reports, their table): it is what gets
+    printed and sent on."""
     from ..pdf import PdfError, to_pdf
 
     with tempfile.TemporaryDirectory(prefix="ita-workbook-") as folder:

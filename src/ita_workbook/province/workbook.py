@@ -15,6 +15,7 @@ from ..thai import thai_date, thai_number, to_thai_digits
 from .datasheet import DATA_SHEET, _DATA_INDEX, _data_sheet, _stream_data_rows
 from .model import CHART_SHEET, KIND, PROBLEMS_SHEET, SUMMARY_SHEET, SUMMARY_SIZE, OrgPlan
 from .result import ProvinceResult, _position
+from .results_sheet import write_results_sheet
 
 # The summary's remarks, in plain words: how the plan was read and where its organisation's name came from.
 NAME_FROM = {"metadata": "ชื่อหน่วยงานนำมาจากข้อมูลในแผนรวม", "title": "ชื่อหน่วยงานนำมาจากหัวเรื่องของแผน",
@@ -60,6 +61,8 @@ def write_province(result: ProvinceResult, target: str | Path, as_of: dt.date, *
         try:
             styles = Formats(workbook, size=SUMMARY_SIZE)
             summary = _summary_sheet(workbook, styles, result, as_of)
+            if result.reports:
+                write_results_sheet(workbook, styles, result, as_of)
             data = None
             if not summary_only:
                 _chart_sheet(workbook, styles, result, summary)
@@ -317,7 +320,7 @@ def _problems_sheet(workbook, styles, result: ProvinceResult) -> None:
     error_fmt = styles.cell("left", bg_color=STATUS_FILL["errors"])
     warning_fmt = styles.cell("left", bg_color=STATUS_FILL["warnings"])
     row = 1
-    for plan in result.plans:
+    for plan in [*result.plans, *result.reports]:  # an OrgReport is listed as a plan is
         for problem in sorted(plan.problems, key=_position):
             where = problem.sheet or ""
             ws.write_number(row, 0, row, number)
@@ -351,6 +354,7 @@ def _metadata_sheet(workbook, result: ProvinceResult, as_of: dt.date) -> None:
         "generator": f"ita-workbook {__version__}", "files": str(len(result.plans)),
         "organisations": str(len(counted)), "projects": str(result.projects),
         "budget_total": f"{result.total.budget:.2f}",
+        **({"round": str(result.round), "reports": str(len(result.counted_reports))} if result.reports else {}),
     }
     ws = workbook.add_worksheet(form.METADATA_SHEET)
     for row, (key, value) in enumerate(values.items()):

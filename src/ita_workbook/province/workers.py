@@ -11,13 +11,15 @@ from .datasheet import _render_rows
 from .identify import _name_from_file
 from .model import OrgPlan
 from .read import _failed, read_plan
+from .reports import OrgReport
 from .workbook import _text_lines
 
 PARALLEL_FROM = 200  # plans; fewer are read in this process (starting workers costs ~0.5 s)
 
 
-def read_plans(paths: list[str | Path], workers: int | None = None, fiscal_year: int | None = None) -> list[OrgPlan]:
-    """Every plan, in the order given. Many plans are read by one worker process per core."""
+def read_plans(paths: list[str | Path], workers: int | None = None,
+               fiscal_year: int | None = None) -> list[OrgPlan | OrgReport]:
+    """Every plan (or result report), in the order given. Many are read by one worker process per core."""
     paths = [str(p) for p in paths]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
@@ -82,10 +84,12 @@ def _read_alone(path: str, fiscal_year: int | None = None) -> OrgPlan:
         return plan
 
 
-def _read_for_province(path: str, fiscal_year: int | None = None) -> OrgPlan:
+def _read_for_province(path: str, fiscal_year: int | None = None) -> OrgPlan | OrgReport:
     """A plan read, its rows rendered and its own texts measured for the summary: the work that the
     worker processes share."""
     plan = read_plan(path, fiscal_year)
+    if isinstance(plan, OrgReport):
+        return plan  # a result report: its figures only, nothing to render
     try:
         if plan.projects:
             plan.rows, plan.projects = _render_rows(plan), []
