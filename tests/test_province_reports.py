@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -18,11 +19,14 @@ from python_calamine import CalamineWorkbook
 from ita_workbook import report_workbook
 from ita_workbook.cells import parse_amount, parse_choice
 from ita_workbook.cli import main
+from ita_workbook.config import load_config
 from ita_workbook.master import Heading, write_master
+from ita_workbook.pdf import find_libreoffice
 from ita_workbook.plan import Plan
 from ita_workbook.province import (PROBLEMS_SHEET, REPORT_DATA_SHEET, REPORT_KIND, REPORT_SHEET, RESULTS_SHEET,
                                    SUMMARY_SHEET)
 from ita_workbook.province.results_sheet import MISSING_TEXT, RESULTS_COLUMNS
+from ita_workbook.report import read_plan as read_report_plan
 from ita_workbook.report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, NOT_REPORTED, NOT_STARTED, light,
                                       statuses)
 from seed import EXAMPLE_DIR, PLAN_TOML, write_department_workbooks
@@ -45,7 +49,7 @@ def run(*args):
 
 @pytest.fixture(scope="module")
 def received(tmp_path_factory) -> dict:
-    """The province's folder: the seed's master, its 6-month report, and ทต.ท่าบัว's plan alone."""
+    """The province's folder: the seed's master, its 6-month report, and อบต.ท่าบัว's plan alone (its report never came)."""
     work = tmp_path_factory.mktemp("work")
     write_department_workbooks(work / "departments")
     master = work / "master.xlsx"
@@ -60,9 +64,6 @@ def received(tmp_path_factory) -> dict:
               "-o", report, "--date", "2023-04-05", "--format", "json")
     assert out.exit_code == 0, out.output
     shutil.copy(master, folder / "แผน ทต.โพทะเล.xlsx")
-    from ita_workbook.report import read_plan as read_report_plan
-    from ita_workbook.config import load_config
-
     plan, _, _ = read_report_plan(master, load_config(PLAN_TOML))
     three_each = [p for d in (1, 2, 3, 4) for p in [q for q in plan.projects if q.dimension == d][:3]]
     write_master(Plan(three_each), folder / "แผน อบต.ท่าบัว.xlsx",
@@ -236,3 +237,15 @@ def test_a_report_without_its_data_sheet_is_named_unreadable(received, tmp_path)
     assert out.exit_code == 1 and found["status"] == "unreadable" and found["organisation"] == "เทศบาลตำบลโพทะเล"
     assert [(p["code"], p["value"]) for p in found["problems"]] == [("unreadable-file", "not-a-report")]
     assert data["reports_missing"][0]["organisation"] == "เทศบาลตำบลโพทะเล"  # its report did not come, readable
+
+
+@pytest.mark.skipif(find_libreoffice() is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice and poppler's pdftotext")
+def test_pdf_prints_the_results_table_after_the_summary(received, tmp_path):
+    out = run("province", received["folder"], "-o", tmp_path / "p.xlsx", "--pdf")
+    assert out.exit_code == 0, out.output
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "p.pdf"), "-"], capture_output=True,
+                          text=True).stdout
+    pages = text.split("\f")
+    assert "สรุปแผนปฏิบัติการ" in pages[0] and "สรุปรายงานการกำกับติดตาม" in pages[1]
+    assert "ยังไม่ได้รับรายงานผล" in pages[1] and "เขียว" in pages[1]
