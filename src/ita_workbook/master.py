@@ -489,6 +489,8 @@ def _cell_format(styles: Formats, value: object, column: form.Column, fill: dict
 
 def _write_value(ws, styles: Formats, row: int, col: int, value: object, column: form.Column,
                  fill: dict) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        value = str(value)  # a draft shows what was typed where it is wrong: NaN and inf are no Excel number
     fmt = _cell_format(styles, value, column, fill)
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)

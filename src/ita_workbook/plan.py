@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .form import DIMENSIONS, QUARTER_KEYS
+from .output import readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class Project:
             "name": self.name, "unit": self.unit, "quantity": self.quantity, "budget": self.budget,
             "dimension": self.dimension, "indicator": self.indicator, "outcome": self.outcome,
             **dict(zip(QUARTER_KEYS, self.quarters)), "department": self.department,
-            "source_file": src.path if src else "", "source_sheet": src.sheet if src else "",
+            "source_file": readable(src.path) if src else "", "source_sheet": src.sheet if src else "",
             "source_row": src.row if src else None,
         }
 

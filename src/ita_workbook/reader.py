@@ -12,6 +12,7 @@ becomes a Problem.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -184,6 +185,11 @@ def _load_problem(path: str, reason: str) -> Problem:
                                          "แล้วบันทึกและส่งใหม่",
                            "the file is password-protected; remove the password (File > Info > Protect "
                            "Workbook), save and send it again")
+    if reason == "crashed":
+        return _unreadable(path, reason, "โปรแกรมอ่านไฟล์หยุดทำงานกลางคันที่ไฟล์นี้ (ไฟล์อื่นอ่านต่อตามปกติ) บันทึกเป็น .xlsx ใหม่ "
+                                         "แล้วส่งใหม่ หากยังไม่ได้ โปรดแจ้งผู้พัฒนาพร้อมไฟล์",
+                           "the reader stopped on this file (the other files were read); save it again as "
+                           ".xlsx and send it, and report it with the file if it persists")
     if reason == "limit":
         return _unreadable(path, reason, "ไฟล์ใช้หน่วยความจำหรือเวลาเกินขีดจำกัดขณะอ่าน บันทึกเป็น .xlsx ใหม่ "
                                          "หรือคัดลอกตารางไปไว้ในไฟล์ใหม่",
@@ -364,7 +370,8 @@ def _is_column_numbering(values: list[Any]) -> bool:
     for value in values:  # stops at the first cell that is no column number: a project's name
         if not _present(value):
             continue
-        text = _header_key(value) if not isinstance(value, (int, float)) else str(int(value))
+        text = _header_key(value) if not isinstance(value, (int, float)) or not math.isfinite(value) \
+            else str(int(value))
         if not _COLUMN_NUMBERS.match(text):
             return False
         count += 1

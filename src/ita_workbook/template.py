@@ -500,6 +500,19 @@ class Rollover:
     unmatched: list[Project]  # projects whose department is none of the configured ones
     report: Report  # what reading last year's file found
 
+    def unmatched_note(self) -> str:
+        """What was left out, Thai then English ("" when every project found its department)."""
+        if not self.unmatched:
+            return ""
+        counts: dict[str, int] = {}
+        for project in self.unmatched:
+            counts[project.department or "(ว่าง)"] = counts.get(project.department or "(ว่าง)", 0) + 1
+        listed = ", ".join(f"{name} ({n})" for name, n in counts.items())
+        return (f"! {len(self.unmatched)} โครงการของปีก่อนไม่ตรงกับหน่วยงานใดใน plan.toml จึงไม่ได้ใส่: "
+                f"{listed} — เพิ่มชื่อเหล่านี้เป็น aliases ของหน่วยงาน\n"
+                f"  {len(self.unmatched)} of last year's projects match no configured department "
+                f"and were left out; add these names as aliases")
+
 
 def read_previous(path: str | Path, config: Config) -> Rollover:
     """Read last year's master (or any plan laid out like the form) for `--from`.

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import form
+from ..output import readable
 from .model import DATA_SHEET, SUMMARY_SIZE, OrgPlan
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def _render_rows(plan: OrgPlan) -> bytes:
     head = "".join(cell(key, value) for key, value in (
         ("organisation", plan.organisation), ("district", plan.district), ("province", plan.province),
         ("fiscal_year", plan.fiscal_year)))
-    source = cell("source_file", Path(plan.path).name)
+    source = cell("source_file", readable(Path(plan.path).name))
     rows = ["".join(('<row r="\x00">', head, cell("no", p.no), cell("name", p.name), cell("unit", p.unit),
                      cell("quantity", p.quantity), cell("budget", p.budget), cell("no_budget", p.no_budget),
                      cell("dimension", p.dimension), cell("indicator", p.indicator), cell("outcome", p.outcome),

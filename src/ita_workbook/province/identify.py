@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .. import form
 from ..reader import Workbook
-from ..thai import clean_text, squeeze, to_arabic_digits
+from ..output import readable
+from ..thai import clean_text, squeeze, to_arabic_digits, whole_number
 from .model import OrgPlan
 
 _YEAR = re.compile(r"(?:พ\.ศ\.?|ปีงบประมาณ|ประจำปี)\s*(\d{4})")
@@ -88,12 +89,12 @@ def _bare(text: str, word: str) -> str:
 
 
 def _year(text: str) -> int | None:
-    digits = to_arabic_digits(str(text or "")).split(".")[0].strip()
-    return int(digits) if digits.isdigit() and 2400 <= int(digits) <= 2700 else None
+    year = whole_number(text or "")
+    return year if year is not None and 2400 <= year <= 2700 else None
 
 
 def _name_from_file(path: str | Path) -> str:
-    return clean_text(Path(path).stem) or Path(path).name
+    return clean_text(readable(Path(path).stem)) or readable(Path(path).name)
 
 
 def organisation_key(name: str, district: str = "") -> tuple[str, str]:

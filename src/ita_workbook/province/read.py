@@ -3,6 +3,7 @@ sheet and its printed form sheet; any other plan laid out like the form as `chec
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -150,7 +151,7 @@ def _master_projects(plan: OrgPlan, rows: list[list[Any]]) -> list[Entry]:
         budget = v["budget"]
         if _truthy(v["no_budget"]):
             budget, no_budget = None, True
-        elif isinstance(budget, float):
+        elif isinstance(budget, float) and 0 <= budget <= cells.MAX_BUDGET:  # NaN, ±inf and negatives are not
             no_budget = False
         else:
             budget, no_budget = _parse(plan, r, columns, "budget", cells.parse_summed_budget, budget, (None, False))
@@ -168,15 +169,25 @@ def _master_projects(plan: OrgPlan, rows: list[list[Any]]) -> list[Entry]:
                  for q in form.QUARTER_KEYS for m in (v[q],)]
         if not any(marks):
             _data_problem(plan, r, columns, "no-quarter", "q1", v["q1"])
-        quantity, form_row, number = v["quantity"], v["form_row"], v["no"]
-        sheet, row = ((MASTER_FORM_SHEET, int(form_row)) if isinstance(form_row, (int, float)) and form_row > 0
-                      else (MASTER_DATA_SHEET, r))
+        quantity, form_row, number = v["quantity"], _whole(v["form_row"]), _whole(v["no"])
+        if isinstance(quantity, float) and not math.isfinite(quantity):
+            _data_problem(plan, r, columns, "bad-quantity", "quantity", quantity)
+            quantity = ""
+        sheet, row = (MASTER_FORM_SHEET, form_row) if form_row and form_row > 0 else (MASTER_DATA_SHEET, r)
         projects.append(Entry(
-            int(number) if isinstance(number, (int, float)) else len(projects) + 1, _text(v["name"]),
+            number if number is not None else len(projects) + 1, _text(v["name"]),
             _text(v["unit"]), quantity if isinstance(quantity, float) else _text(quantity), budget, no_budget,
             int(dimension) if dimension is not None else None, _text(v["indicator"]), _text(v["outcome"]),
             *marks, _text(v["department"]), sheet, row))
     return projects
+
+
+def _whole(value: Any) -> int | None:
+    """A row number or a project's ลำดับ from a master; None for anything else (NaN, inf, 1e300)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+            and abs(value) < 2**31:
+        return int(value)
+    return None
 
 
 def _data_problem(plan: OrgPlan, row: int, columns: dict[str, int], code: str, key: str, value: Any) -> None:

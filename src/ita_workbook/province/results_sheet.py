@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..output import readable
 from ..report_form import (DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIGHTS, NOT_REPORTED, NOT_STARTED,
                            STATUS_WEIGHT, Summary, period_line, title)
 from ..thai import thai_date, thai_number, to_thai_digits
@@ -121,7 +122,7 @@ def write_results_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date
         note = _note(plan, report)
         fill = MISSING_FILL if report is None else None
         ws.write_string(row, _AT["note"], note, styles.cell("left", bg_color=fill) if fill else text)
-        name = Path(report.path).name if report is not None else ""
+        name = readable(Path(report.path).name) if report is not None else ""
         ws.write_string(row, _AT["file"], name, text)
         ws.set_row(row, row_height([(org.organisation, widths[_AT["organisation"]]),
                                     (result.place(org), widths[_AT["district"]]),

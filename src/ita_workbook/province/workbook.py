@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import form
+from ..output import readable
 from ..problems import ERROR
 from ..thai import thai_date, thai_number, to_thai_digits
 from .datasheet import DATA_SHEET, _DATA_INDEX, _data_sheet, _stream_data_rows
@@ -169,7 +170,7 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.write_number(row, _WARNINGS, plan.warnings, number)
         note = _note(plan)
         ws.write_string(row, _NOTE, note, styles.cell("left", bg_color=STATUS_FILL[plan.status]))
-        name = Path(plan.path).name
+        name = readable(Path(plan.path).name)
         ws.write_string(row, _FILE, name, text)
         lines = (plan.lines if plan.lines[0] else _text_lines(plan))[result.several(plan)]
         ws.set_row(row, row_height([(note, widths[_NOTE])], size, min_lines=lines))
@@ -333,7 +334,7 @@ def _problems_sheet(workbook, styles, result: ProvinceResult) -> None:
             ws.write_string(row, 6, problem.cell or "", text)
             ws.write_string(row, 7, problem.code, text)
             ws.write_string(row, 8, problem.message_en, text)
-            name = Path(plan.path).name
+            name = readable(Path(plan.path).name)
             ws.write_string(row, 9, name, text)
             ws.set_row(row, row_height([(plan.organisation, widths[1]), (problem.message, widths[4]),
                                         (problem.message_en, widths[8]), (name, widths[9])], size))
@@ -375,5 +376,5 @@ def _text_lines(plan: OrgPlan) -> tuple[int, int]:
             return 1
         return line_count(text, width, SUMMARY_SIZE)
 
-    own = max(lines(plan.organisation, 1), lines(Path(plan.path).name, _FILE))
+    own = max(lines(plan.organisation, 1), lines(readable(Path(plan.path).name), _FILE))
     return (max(own, lines(plan.district, 2)), max(own, lines(f"{plan.district} จ.{plan.province}".strip(), 2)))

@@ -23,7 +23,7 @@ def read_plans(paths: list[str | Path], workers: int | None = None,
     paths = [str(p) for p in paths]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
-    if workers <= 1:
+    if workers <= 1 or _worker_context() is None:
         return [_read_for_province(p, fiscal_year) for p in paths]
     done: dict[int, OrgPlan] = {}
     size = max(1, min(64, len(paths) // (workers * 8)))
@@ -42,11 +42,23 @@ def read_plans(paths: list[str | Path], workers: int | None = None,
     return [done[i] for i in range(len(paths))]
 
 
+def _worker_context():
+    """Workers are forked: a started interpreter (spawn, forkserver) puts the current folder first
+    on its module path before any of our code runs, and the plans' folder is often the current one,
+    where a planted `pickle.py` would run. Where there is no fork (Windows), plans are read one after
+    another (still each in the isolated reader child)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
 def _worker_pool(workers: int):
     """The worker processes that read plans: how they are started is decided here alone."""
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(workers)
+    from ..sandbox import isolate_module_path
+
+    return ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=isolate_module_path)
 
 
 def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[int, OrgPlan],
