@@ -419,7 +419,7 @@ def test_worker_processes_read_the_same_as_one_process(province):
 def test_a_file_that_takes_a_worker_down_is_named_and_the_others_are_read(province, monkeypatch):
     import os
 
-    from ita_workbook import province as module
+    from ita_workbook.province import workers as module  # where the workers read a plan
 
     paths = collect_files([province["folder"]])
     culprit = str(paths[3])
@@ -442,7 +442,7 @@ def test_a_file_that_takes_a_worker_down_is_named_and_the_others_are_read(provin
 
 
 def test_a_bug_of_ours_on_one_plan_is_named_not_a_traceback(province, monkeypatch, tmp_path):
-    from ita_workbook import province as module
+    from ita_workbook.province import workers as module  # where the workers read a plan
 
     def broken(plan):
         raise ValueError("a bug")

@@ -455,16 +455,22 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
 @click.option("--date", "as_of", metavar="YYYY-MM-DD", help="ข้อมูล ณ วันที่ (ค่าเริ่มต้น: วันนี้) / data as of (default: today)")
 @click.option("--pdf", "make_pdf", is_flag=True,
               help="สร้าง PDF ของแผ่นสรุปด้วย LibreOffice ด้วย / also write a PDF of the summary (LibreOffice)")
+@click.option("--round", "round_", type=click.Choice(["6", "12"]),
+              help="รอบของรายงานผลที่จะสรุป (ค่าเริ่มต้น: รอบของรายงานส่วนใหญ่) / the result reports' round "
+                   "(default: that of most reports)")
 @format_option
 def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, province_name: str | None,
-             as_of: str | None, make_pdf: bool, fmt: str) -> None:
+             as_of: str | None, make_pdf: bool, round_: str | None, fmt: str) -> None:
     """รวมแผนของ อปท. ทั้งจังหวัด / Consolidate the organisations' plans into a province workbook.
 
     อ่านแผนรวมของแต่ละหน่วยงาน (หรือแผนที่จัดตามแบบฟอร์ม) ตรวจยอดรวม มิติ ไตรมาส ปีงบประมาณ และหน่วยงานซ้ำ
-    แล้วเขียนสรุปรายหน่วยงาน ข้อมูลทุกโครงการ แผนภูมิ และรายการปัญหา
+    แล้วเขียนสรุปรายหน่วยงาน ข้อมูลทุกโครงการ แผนภูมิ และรายการปัญหา รายงานผลที่คำสั่ง report เขียน
+    (ใส่รวมในโฟลเดอร์เดียวกับแผนได้) สรุปเป็นตารางผลการนำแผนไปสู่การปฏิบัติของแต่ละหน่วยงาน
 
     Reads each organisation's master (or any plan laid out like the form), checks it, and writes a
-    summary per organisation, every project, charts and the problems found.
+    summary per organisation, every project, charts and the problems found. Result reports written
+    by `report` (recognised by their hidden details, in the same folder or not) become a table of
+    each organisation's results, with those whose plan came but whose report did not.
 
     Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line;
     3: no errors and the workbook written, but the PDF asked for is not (the message says why)."""
@@ -487,7 +493,7 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     paths, skipped = _input_files(plans)
     try:
         result = consolidate(paths, output, province=(province_name or "").strip(),
-                             fiscal_year=year, as_of=day, pdf=make_pdf)
+                             fiscal_year=year, as_of=day, pdf=make_pdf, round_=int(round_) if round_ else None)
         result.not_read = skipped
     except ProvinceRefused as exc:
         raise click.UsageError(str(exc)) from None

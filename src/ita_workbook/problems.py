@@ -150,6 +150,25 @@ CODES: dict[str, Code] = {
     "master-edited": Code(ERROR, "แผนรวมนี้ถูกแก้ไขหลังจากโปรแกรมสร้าง: {detail} ให้หน่วยงานรวมแผนใหม่ด้วยคำสั่ง merge",
                           "This master was changed after it was made: {detail_en}; ask the organisation to "
                           "merge it again"),
+    # province: the organisations' result reports (รายงานผล)
+    "report-edited": Code(ERROR, "รายงานผลนี้ถูกแก้ไขหลังจากโปรแกรมสร้าง: {detail} ให้หน่วยงานสั่ง report ใหม่",
+                          "This result report was changed after it was made: {detail_en}; ask the organisation "
+                          "to compile it again"),
+    "draft-report": Code(ERROR, "รายงานผลนี้เป็นฉบับร่าง (ยังมีข้อผิดพลาดที่ไม่ได้แก้) ขอรายงานฉบับจริงจากหน่วยงาน",
+                         "This result report is a draft (with errors not yet fixed); ask the organisation for "
+                         "the final report"),
+    "duplicate-report": Code(ERROR, "ได้รับรายงานผลของ \"{value}\" มากกว่าหนึ่งไฟล์ (อีกไฟล์: {detail}) "
+                                    "นับเฉพาะไฟล์แรก ลบไฟล์ที่ไม่ใช่ฉบับล่าสุดแล้วสั่งใหม่",
+                             "More than one result report of '{value}' was received (also: {detail_en}); only "
+                             "the first is counted: remove the one that is not the latest and run again"),
+    "report-missing": Code(WARNING, "ได้รับแผนแล้ว แต่ยังไม่ได้รับรายงานผลรอบ {value} เดือน ติดตามจากหน่วยงาน",
+                           "The plan came but the {value}-month result report did not; ask the organisation"),
+    "report-without-plan": Code(WARNING, "ได้รับรายงานผลของ \"{value}\" แต่ไม่ได้รับแผนของหน่วยงานนี้ "
+                                         "ผลยังแสดงในตารางรายงานผล ขอแผนจากหน่วยงาน",
+                                "A result report of '{value}' came without its plan; its figures are still "
+                                "listed: ask the organisation for the plan"),
+    "report-left-out": Code(WARNING, "รายงานผลนี้ไม่นำมานับ: {detail}",
+                            "This result report is not counted: {detail_en}"),
     # reading: layouts and values the form does not have
     "excel-error": Code(ERROR, "ช่อง \"{column}\" แสดงค่าผิดพลาดของ Excel \"{value}\" (สูตรคำนวณไม่ได้) "
                                "แก้สูตร หรือพิมพ์ค่าลงไปแทน",
