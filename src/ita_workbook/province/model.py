@@ -75,8 +75,33 @@ class Tally(NamedTuple):
         return cls(sum(t.projects for t in found), added(1), added(2), sum(t.budget for t in found), added(4))
 
 
+class Counted:
+    """What a plan's and a report's problems say of it, and its status from them."""
+
+    problems: list[Problem]
+    counted: bool
+    read_as: str
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not p.is_error for p in self.problems)
+
+    @property
+    def status(self) -> str:
+        """passed, warnings, errors, unreadable or left-out."""
+        if not self.counted:
+            return "left-out"
+        if not self.read_as:
+            return "unreadable"
+        return "errors" if self.errors else "warnings" if self.warnings else "passed"
+
+
 @dataclass
-class OrgPlan:
+class OrgPlan(Counted):
     """One organisation's plan as read, with the problems found in it."""
     path: str
     organisation: str = ""
@@ -95,23 +120,6 @@ class OrgPlan:
     # Lines its own texts take on the summary (name, file, อำเภอ without and with the จังหวัด),
     # measured where it was read: measuring Thai text is slow, and there may be thousands of plans.
     lines: tuple[int, int] = (0, 0)
-
-    @property
-    def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(not p.is_error for p in self.problems)
-
-    @property
-    def status(self) -> str:
-        """passed, warnings, errors, unreadable or left-out."""
-        if not self.counted:
-            return "left-out"
-        if not self.read_as:
-            return "unreadable"
-        return "errors" if self.errors else "warnings" if self.warnings else "passed"
 
     def to_dict(self) -> dict[str, Any]:
         t = self.tally

@@ -20,7 +20,7 @@ from ..reader import Workbook
 from ..report_form import CANNOT, DONE, IN_PROGRESS, NOT_REPORTED, NOT_STARTED, OFFICIAL_COLUMNS, Summary
 from ..thai import squeeze, to_arabic_digits
 from .identify import _bare, _clean_place, _year
-from .model import REPORT_DATA_SHEET, REPORT_SHEET
+from .model import REPORT_DATA_SHEET, REPORT_SHEET, Counted
 
 STATUSES = (DONE, IN_PROGRESS, CANNOT, NOT_STARTED, NOT_REPORTED)
 _MONEY = ("budget", "budget_ordinance", "disbursed")
@@ -36,7 +36,7 @@ _STORED = {"projects": ("จำนวนโครงการ", "the number of p
 
 
 @dataclass
-class OrgReport:
+class OrgReport(Counted):
     """One organisation's result report as read, its figures recounted, with the problems found."""
     path: str
     organisation: str = ""
@@ -52,21 +52,9 @@ class OrgReport:
     plan: str = ""  # the path of its organisation's plan; "" when none came
 
     @property
-    def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(not p.is_error for p in self.problems)
-
-    @property
     def status(self) -> str:
-        """passed, warnings, errors, unreadable or left-out (as a plan's)."""
-        if not self.read_as:
-            return "unreadable"
-        if not self.counted:
-            return "left-out"
-        return "errors" if self.errors else "warnings" if self.warnings else "passed"
+        """As a plan's, but a report that could not be read is unreadable even if also left out."""
+        return "unreadable" if not self.read_as else super().status
 
     @property
     def disbursed_share(self) -> float | None:
