@@ -422,12 +422,11 @@ def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, 
             ws.merge_range(row, col, row + span - 1, col, None, _cell_format(styles, value, column, fill))
         _write_value(ws, styles, row, col, value, column, fill)
 
-    heights = []
-    for offset in range(span):
-        cells = [(pieces[key][offset], widths[_INDEX[key]]) for key in _SPLITTABLE if offset < len(pieces[key])]
-        if span == 1:
-            cells += [(texts[key], widths[_INDEX[key]]) for key in texts if key not in _SPLITTABLE]
-        heights.append(min(row_height(cells), MAX_ROW_HEIGHT))
+    if span == 1:  # the counts above are the row's: each text measured once
+        heights = [min(lines_height(max(lines.values(), default=1)), MAX_ROW_HEIGHT)]
+    else:
+        heights = [min(row_height([(pieces[key][offset], widths[_INDEX[key]]) for key in _SPLITTABLE
+                                   if offset < len(pieces[key])]), MAX_ROW_HEIGHT) for offset in range(span)]
     # Cells merged down the rows need the rows' total height: the last rows take what is missing.
     missing = lines_height(max((n for key, n in lines.items() if key not in _SPLITTABLE), default=1))
     missing -= sum(heights)

@@ -345,6 +345,60 @@ def _wrap(text: str, room: float, bold: bool, engine: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+# Counting lines without building them: the same filling as `_Lines` and `_wrap`, on each unit's
+# width worked out once (the same sums of the same advances, so the same floats and the same
+# counts), and no strings put together. Row heights need only the count; a 1,000-file merge measures
+# some 80,000 texts, and building their lines was a fifth of its time (BENCHMARKS.md).
+# tests/test_row_heights.py checks count == len(_wrap(...)) over every text of the seed at many widths.
+
+@lru_cache(maxsize=16384)
+def _unit_widths(paragraph: str, engine: str, bold: bool) -> tuple[tuple[float, float, bool, tuple[str, ...]], ...]:
+    """Each unit of `paragraph`: its width without and with its trailing spaces (em), whether it
+    holds anything but spaces, and its words (needed only when a unit is wider than a line)."""
+    widths = []
+    for unit in _units(paragraph, engine):
+        piece = "".join(unit)
+        widths.append((_em(piece.rstrip(), bold), _em(piece, bold), bool(piece.strip()), unit))
+    return tuple(widths)
+
+
+def _paragraph_lines(paragraph: str, room: float, bold: bool, engine: str) -> int:
+    """len() of what `_Lines` makes of `paragraph` in `_wrap`, counted."""
+    done, used, content = 0, 0.0, False  # lines finished; the current line's width and whether it shows
+
+    def add(stripped: float, full: float, shows: bool) -> bool:  # _Lines.add
+        nonlocal done, used, content
+        if used + stripped > room:
+            if content:  # _Lines._next
+                done, used, content = done + 1, 0.0, False
+            if stripped > room:
+                return False
+        used, content = used + full, content or shows
+        return True
+
+    for stripped, full, shows, unit in _unit_widths(paragraph, engine, bold):
+        if add(stripped, full, shows):
+            continue
+        for word in unit:
+            if add(_em(word.rstrip(), bold), _em(word, bold), bool(word.strip())):
+                continue
+            for ch in word:  # _Lines.add_characters
+                advance, space = _em(ch, bold), ch.isspace()
+                if used + advance > room and advance > 0 and not space and content:
+                    done, used, content = done + 1, 0.0, False
+                used, content = used + advance, content or not space
+    return done + 1
+
+
+@lru_cache(maxsize=65536)
+def _line_count(text: str, room: float, bold: bool) -> int:
+    """len(the longer of the two engines' `_wrap`), each text counted once per column and size."""
+    if "\n" not in text and _em(text, bold) <= room:
+        return 1
+    paragraphs = text.split("\n")
+    return max(sum(_paragraph_lines(p, room, bold, engine) for p in paragraphs) for engine in _ENGINES)
+
+
 def lines_height(lines: int, size: float = FONT_SIZE) -> float:
     """The height of a row of `lines` lines: in whole pixels (Excel's unit, 0.75 pt), rounded up."""
     return math.ceil((lines * size * LINE_PITCH + ROW_PADDING) / 0.75) * 0.75
@@ -370,7 +424,8 @@ class Columns:
         return max((_wrap(text, room, bold, engine) for engine in _ENGINES), key=len)
 
     def line_count(self, text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> int:
-        return len(self.wrap(text, width, size, bold)) if text else 1
+        """len(self.wrap(...)), counted without building the lines."""
+        return _line_count(str(text), round(self.room(width) / size, 3), bold) if text else 1
 
     def row_height(self, cells: Iterable[tuple[str, float]], size: float = FONT_SIZE, min_lines: int = 1,
                    bold: bool = False) -> float:
