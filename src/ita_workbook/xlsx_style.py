@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -443,6 +443,90 @@ room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, AR
                                       ARIAL_COLUMNS.row_height)
 
 
+class BodyRows(Worksheet):
+    """A worksheet whose body (the rows under its header) is written straight into the sheet's XML
+    when the workbook closes, instead of through xlsxwriter's cells (an object per cell and a dict
+    entry, kept until the end, then turned into XML one call at a time): on the master's data sheet,
+    21 cells a project, that was a fifth of a 1,000-file merge (BENCHMARKS.md). A row is kept as its
+    values (text as its shared-string number, as xlsxwriter keeps it) and a letter per cell saying
+    what it is. The sheet's XML is byte for byte xlsxwriter's for the same cells
+    (tests/test_line_count.py).
+
+    Made with `workbook.add_worksheet(name, worksheet_class=BodyRows)`; everything else (header,
+    columns, heights by `set_row`, panes, filter, page setup) goes through xlsxwriter as usual."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._body: list[tuple[str, tuple]] = []
+        self._body_first = 0
+        self._body_width = 0
+        self._body_formats: tuple[Format, Format] | None = None
+
+    def write_body(self, first_row: int, rows: Iterable[Sequence[object]], cell_format: Format,
+                   number_format: Format | None = None) -> None:
+        """Rows from `first_row` down, each cell a bool, a number (in `number_format` if given), a
+        string or blank (None or ""), all in `cell_format`. Called once, after the header."""
+        from xlsxwriter.utility import _utf16_len, _utf16_truncate
+
+        shared, limit, body = self.str_table._get_shared_string_index, self.xls_strmax, self._body
+        for values in rows:
+            kinds, kept = [], []
+            for value in values:
+                if isinstance(value, bool):
+                    kinds.append("b")
+                    kept.append(int(value))
+                elif isinstance(value, (int, float)):
+                    kinds.append("n")
+                    kept.append(value)
+                elif value is None or value == "":
+                    kinds.append("x")
+                    kept.append(None)
+                else:
+                    value = str(value)
+                    if len(value) > limit // 2 and _utf16_len(value) > limit:
+                        value = _utf16_truncate(value, limit)
+                    kinds.append("s")
+                    kept.append(shared(value))
+            body.append(("".join(kinds), tuple(kept)))
+            self._body_width = max(self._body_width, len(kept))
+        if body:
+            self._body_first, self._body_formats = first_row, (cell_format, number_format or cell_format)
+            self._check_dimensions(first_row, 0)
+            self._check_dimensions(first_row + len(body) - 1, self._body_width - 1)
+
+    def _write_sheet_data(self) -> None:
+        if not self._body:
+            return super()._write_sheet_data()
+        from xlsxwriter.utility import xl_col_to_name
+
+        first = self._body_first
+        self._xml_start_tag("sheetData")
+        last = self.dim_rowmax
+        self.dim_rowmax = first - 1  # the header's rows, written by xlsxwriter
+        try:
+            if self.dim_rowmin <= self.dim_rowmax:
+                self._write_rows()
+        finally:
+            self.dim_rowmax = last
+        text, number = (fmt._get_xf_index() for fmt in self._body_formats)
+        cells = {  # the XML of a cell from its reference and value, as xlsxwriter's _write_cell writes it
+            "s": f'<c r="{{}}" s="{text}" t="s"><v>{{}}</v></c>'.format,
+            "n": lambda ref, value: f'<c r="{ref}" s="{number}"><v>{value:.16G}</v></c>',
+            "b": f'<c r="{{}}" s="{text}" t="b"><v>{{}}</v></c>'.format,
+            "x": lambda ref, _: f'<c r="{ref}" s="{text}"/>'}
+        letters = [xl_col_to_name(col) for col in range(self._body_width)]
+        write = self.fh.write
+        for row, (kinds, values) in enumerate(self._body, start=first):
+            # Spans as xlsxwriter works them out: the columns used by each block of 16 rows.
+            block = self._body[max(row // 16 * 16, first) - first:(row // 16 + 1) * 16 - first]
+            spans = f"1:{max(len(k) for k, _ in block)}"
+            self._write_row(row, spans, self.row_info.get(row))
+            number_ = str(row + 1)
+            write("".join(cells[kind](letter + number_, value) for kind, letter, value in zip(kinds, letters, values)))
+            self._xml_end_tag("row")
+        self._xml_end_tag("sheetData")
+
+
 def write_table(ws, styles: Formats, headers: list[str], widths: list[float], rows: list[list[object]],
                 size: int = 14) -> None:
     """A plain sheet to filter and copy from: a bold header row, one row per record, heights for its
@@ -454,15 +538,20 @@ def write_table(ws, styles: Formats, headers: list[str], widths: list[float], ro
         ws.write_string(0, col, header, head)
     ws.set_row(0, row_height(list(zip(headers, widths)), size, bold=True))
     for r, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, col, value, number)
-            elif value in (None, ""):
-                ws.write_blank(r, col, None, text)
-            else:
-                ws.write_string(r, col, str(value), text)
         ws.set_row(r, min(row_height([(str(v), w) for v, w in zip(values, widths)
                                       if isinstance(v, str) and v], size), 409.0))
+    body = [[str(v) if isinstance(v, bool) else v for v in values] for values in rows]  # True as text
+    if isinstance(ws, BodyRows):
+        ws.write_body(1, body, text, number)
+    else:
+        for r, values in enumerate(body, start=1):
+            for col, value in enumerate(values):
+                if isinstance(value, (int, float)):
+                    ws.write_number(r, col, value, number)
+                elif value in (None, ""):
+                    ws.write_blank(r, col, None, text)
+                else:
+                    ws.write_string(r, col, str(value), text)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
     a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)
