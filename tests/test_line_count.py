@@ -1,5 +1,7 @@
-"""Row heights after the speed work (issue 14): the line counter that row heights use gives the
-same count as the line filling it replaced, and the example's master keeps the heights it had.
+"""The speed work of issue 14 changes nothing a reader sees: the line counter that row heights use
+gives the count the line filling gives, the example's master keeps the heights it had, the master's
+streamed sheet bodies are xlsxwriter's own XML, and the program that skips its teardown keeps its
+output and exit status.
 
 The pinned heights are those main wrote before the change (commit a66edc6); the estimator needs no
 font or LibreOffice, so they hold on any machine."""
@@ -79,6 +81,17 @@ def test_the_program_leaves_quickly_with_its_output_and_exit_status(tmp_path: Pa
     failed = subprocess.run([sys.executable, "-m", "ita_workbook", "validate", str(tmp_path / "missing.xlsx")],
                             capture_output=True, text=True)
     assert failed.returncode != 0 and failed.stdout + failed.stderr
+    # A script named like ours skips the teardown (atexit handlers do not run); a program that calls
+    # main() itself gets it back as usual.
+    script = tmp_path / "ita-workbook"
+    script.write_text("import atexit\natexit.register(print, 'teardown')\n"
+                      "from ita_workbook.cli import main\nmain()\n")
+    quick = subprocess.run([sys.executable, str(script), "--version"], capture_output=True, text=True)
+    assert quick.returncode == 0 and "ita-workbook" in quick.stdout and "teardown" not in quick.stdout
+    other = tmp_path / "caller.py"
+    other.write_text(script.read_text())
+    usual = subprocess.run([sys.executable, str(other), "--version"], capture_output=True, text=True)
+    assert usual.returncode == 0 and usual.stdout.rstrip().endswith("teardown")
 
 
 ODD_CELLS = [True, False, 0, -1.5, 1e20, 12345678901234567, "", None, "  space before", "after  ", "a & b < c > d",

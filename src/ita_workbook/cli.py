@@ -116,17 +116,24 @@ class _ThaiGroup(_ThaiUsage, click.Group):
             return super().invoke(ctx)
 
     def main(self, args=None, *rest, **kwargs):
-        """As the `ita-workbook` program (no arguments given: they come from the command line), leave
+        """As the `ita-workbook` program (no arguments given: they come from its command line), leave
         without tearing the interpreter down once the command is done: its outputs are closed and
         renamed by then, and freeing the millions of objects a large merge keeps took 0.5 s of its
         time (BENCHMARKS.md). Called with arguments (tests, programs), it returns or raises as click's."""
-        if args is not None or rest or not kwargs.get("standalone_mode", True):
+        if args is not None or rest or not kwargs.get("standalone_mode", True) or not _the_program():
             return super().main(args, *rest, **kwargs)
         try:
             super().main(**kwargs)
         except SystemExit as done:
             _leave(done)
         raise SystemExit(0)  # click's standalone mode always exits: not reached
+
+
+def _the_program() -> bool:
+    """This process is the `ita-workbook` program itself (its script, or python -m ita_workbook), not
+    a program or test that runs the command and carries on after it."""
+    started = Path(getattr(sys.modules.get("__main__"), "__file__", None) or "")
+    return started.name == "ita-workbook" or started == Path(__file__).with_name("__main__.py")
 
 
 def _leave(done: SystemExit) -> None:
