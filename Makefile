@@ -12,7 +12,7 @@ REPORT := $(OUT)/pho-thale-2566-report-6
 $(BIN)/ita-workbook: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,web]'
 	touch $@
 
 setup: $(BIN)/ita-workbook
@@ -41,6 +41,7 @@ demo: setup
 	3) echo "รายงานผล ๖ เดือน / 6-month report: $(REPORT).xlsx (ไม่ได้สร้าง PDF / no PDF: see why above)";; \
 	*) exit $$status;; \
 	esac
+	@echo "หน้าเว็บ / the same in the browser: $(BIN)/ita-workbook serve --config $(EXAMPLE)/plan.toml"
 
 test: setup
 	$(BIN)/python -m pytest -q

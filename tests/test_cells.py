@@ -12,7 +12,7 @@ from ita_workbook.thai import clean_text
     (10000, (10000.0, False)), ("๑๐,๐๐๐", (10000.0, False)), ("10,000 บาท", (10000.0, False)),
     ("1500.50", (1500.5, False)), ("๒๕,๐๐๐.-", (25000.0, False)), ("ไม่ใช้งบประมาณ", (None, True)),
     ("ไม่ใช้ งบประมาณ", (None, True)), ("ไม่ใช้\nงบประมาณ", (None, True)), ("-", (None, True)),
-    ("", (None, False)), (None, (None, False)), (-500, (-500.0, False)), ("๑o,ooo", (10000.0, False)),
+    ("", (None, False)), (None, (None, False)), ("๑o,ooo", (10000.0, False)), (1e12, (1e12, False)),
 ])
 def test_budget_accepts(value, expected):
     assert cells.parse_budget(value) == expected
@@ -20,7 +20,9 @@ def test_budget_accepts(value, expected):
 
 @pytest.mark.parametrize("value, code", [
     ("ประมาณหนึ่งหมื่น", "bad-budget"), ("10,000 ดอลลาร์", "bad-budget"), (True, "bad-budget"),
-    (dt.datetime(2023, 2, 1), "excel-date"), (float("nan"), "bad-budget"),
+    (dt.datetime(2023, 2, 1), "excel-date"), (float("nan"), "bad-budget"), (-500, "bad-budget"),
+    ("-500", "bad-budget"), (float("inf"), "bad-budget"), (float("-inf"), "bad-budget"), ("1e309", "bad-budget"),
+    ("9" * 400, "bad-budget"), (9e307, "bad-budget"), (1e12 + 1, "bad-budget"), ("²⁵⁶⁷", "bad-budget"),
 ])
 def test_budget_refuses(value, code):
     with pytest.raises(cells.CellError) as err:
@@ -84,3 +86,21 @@ def test_text_is_cleaned_not_nfkc():
 def test_wingdings_ticks_and_bracketed_no_budget():
     assert cells.parse_mark("ü") is True and cells.parse_mark("þ") is True
     assert cells.parse_budget("(ไม่ใช้งบประมาณ)") == (None, True)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), "1" * 4500, 1e300, "๑" * 4500])
+def test_a_dimension_that_is_no_small_number_is_refused_at_its_cell(value):
+    with pytest.raises(cells.CellError) as err:
+        cells.parse_dimension(value)
+    assert err.value.code == "bad-dimension"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_quantity_that_is_not_finite_is_refused(value):
+    with pytest.raises(cells.CellError) as err:
+        cells.parse_quantity(value)
+    assert err.value.code == "bad-quantity"
+
+
+def test_a_typed_number_too_long_to_be_finite_stays_text():
+    assert cells.parse_quantity("9" * 400) == "9" * 400

@@ -310,7 +310,7 @@ def test_merge_of_thousands_of_rows_stays_quick(tmp_path: Path):
     for n in range(10):
         write_form(folder / f"กอง{n}.xlsx", [good(i, name=f"โครงการที่ {n}-{i} ส่งเสริมคุณธรรมจริยธรรมบุคลากร")
                                              for i in range(1, 101)])
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not wall time: a busy machine must not fail a correct merge
     code, output = run(folder, "-o", tmp_path / "m.xlsx")
     assert code == 0 and "เขียน 1000 โครงการ" in output
-    assert time.perf_counter() - started < 30
+    assert time.process_time() - started < 30

@@ -43,7 +43,7 @@ def test_an_unknown_option_and_a_wrong_choice_are_said_in_thai_first(tmp_path):
     assert code == 2 and output.startswith("ผิดพลาด: ค่าของ '--rows' ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง 2000\n")
     code, output = run("frobnicate")
     assert code == 2 and output.startswith("ผิดพลาด: ไม่มีคำสั่งนี้ คำสั่งที่มี: init template check validate "
-                                           "merge province report-template report\n")
+                                           "merge province report-template report serve\n")
 
 
 def test_no_error_begins_with_an_english_usage_line(tmp_path):

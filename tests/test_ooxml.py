@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from ita_workbook.cli import main
 from test_annotate import saved_by_excel_2010
+from test_report import fill as fill_report_forms
 from workbooks import good, write_form
 
 import seed
@@ -56,6 +57,16 @@ def written(tmp_path_factory) -> dict[str, Path]:
     write_form(out / "returned" / "ผิด.xlsx", [good(1, budget="หนึ่งหมื่น")])
     run("validate", out / "returned", "--annotate", out / "back")
     run("province", out / "master.xlsx", "-o", out / "province.xlsx")
+    # The result report: forms, the 6-month report, 12-month forms pre-filled from it, and a 12-month
+    # report with errors (a 6-month status at 12 months) written as a draft.
+    plan = ("--plan", out / "master.xlsx", "--config", seed.PLAN_TOML)
+    run("report-template", *plan, "--round", "6", "-o", out / "forms-6")
+    fill_report_forms.fill_reports(out / "forms-6", out / "returned-6")
+    run("report", out / "returned-6", *plan, "--round", "6", "--date", "2023-04-05", "-o", out / "report-6.xlsx")
+    run("report-template", *plan, "--round", "12", "--from", out / "report-6.xlsx", "-o", out / "forms-12")
+    fill_report_forms.fill_reports(out / "forms-12", out / "returned-12")
+    run("report", out / "returned-12", *plan, "--round", "12", "--date", "2023-10-05", "--draft",
+        "-o", out / "report-12-draft.xlsx")
     files = {
         "blank template": out / "blank" / "department-template.xlsx",
         "department template": out / "templates" / "กองคลัง.xlsx",
@@ -65,6 +76,10 @@ def written(tmp_path_factory) -> dict[str, Path]:
         "marked-up copy (Excel 2010 dropdowns)": out / "back" / "กองคลัง (ตรวจแล้ว).xlsx",
         "marked-up copy": out / "back" / "ผิด (ตรวจแล้ว).xlsx",
         "province": out / "province.xlsx",
+        "report form": out / "forms-6" / "รายงานผล6เดือน-กองคลัง.xlsx",
+        "report form from the 6-month report": out / "forms-12" / "รายงานผล12เดือน-กองคลัง.xlsx",
+        "6-month report": out / "report-6.xlsx",
+        "12-month report (draft)": out / "report-12-draft.xlsx",
     }
     missing = [kind for kind, path in files.items() if not path.is_file()]
     assert not missing, missing
@@ -144,7 +159,8 @@ def _cells(ref: str) -> tuple[int, int, int, int]:
 
 @pytest.mark.parametrize("kind", ["blank template", "department template", "rolled-over template", "master",
                                   "draft master", "marked-up copy (Excel 2010 dropdowns)", "marked-up copy",
-                                  "province"])
+                                  "province", "report form", "report form from the 6-month report",
+                                  "6-month report", "12-month report (draft)"])
 def test_excels_limits_hold_in_every_part(written: dict[str, Path], kind: str):
     parts = _parts(written[kind])
     types = ET.fromstring(parts["[Content_Types].xml"])

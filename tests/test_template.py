@@ -3,6 +3,7 @@ protection, instructions and hidden metadata; last year's plan rolled over; Libr
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -20,8 +21,8 @@ from ita_workbook.cli import main
 from ita_workbook.config import Config, example_toml, load_config
 from ita_workbook.plan import Project
 from ita_workbook.thai import to_thai_digits
-from ita_workbook.template import (BLANK_FILENAME, FORM_SHEET, LISTS_SHEET, PLACEHOLDER, TemplateError,
-                                   _validation, dimension_choice, project_cells, write_template)
+from ita_workbook.template import (BLANK_FILENAME, FORM_SHEET, LISTS_SHEET, PLACEHOLDER, TEMPLATE_COLUMNS,
+                                   TemplateError, _validation, dimension_choice, project_cells, write_template)
 from ita_workbook.validate import validate_files
 from ita_workbook.xlsx_style import line_count, new_workbook, row_height, text_width
 
@@ -29,7 +30,7 @@ import seed
 from workbooks import good, write_form
 
 REPO = Path(__file__).resolve().parents[1]
-KEYS = [c.key for c in form.COLUMNS]
+KEYS = [c.key for c in TEMPLATE_COLUMNS]
 PLAN_TOML = """
 [organisation]
 name = "เทศบาลตำบลทดสอบ"
@@ -107,6 +108,13 @@ def fill(path: Path, rows: list[dict]) -> None:
 
 def as_tuple(p: Project) -> tuple:
     return (p.name, p.unit, p.quantity, p.budget, p.dimension, p.indicator, p.outcome, p.quarters, p.department)
+
+
+def words(p: Project) -> tuple:
+    """`as_tuple` with the long texts as their words: a text spread over continuation rows comes
+    back with line breaks where it was cut between words."""
+    values = as_tuple(p)
+    return (*values[:5], " ".join(values[5].split()), " ".join(values[6].split()), *values[7:])
 
 
 # --- the round trip ----------------------------------------------------------------------------
@@ -198,7 +206,8 @@ def test_form_sheet_titles_header_and_print_setup(tmp_path, config_path):
         "หน่วยงานรับผิดชอบ กองคลัง", "กรุณาส่งคืนผู้ประสานงานภายในวันที่ ๑๕ กันยายน ๒๕๖๖"]
     assert ws["A1"].font.name == "TH SarabunPSK" and ws[f"B{FIRST_ROW}"].font.size == 16
     merged = {str(m) for m in ws.merged_cells.ranges}
-    assert {"A1:M1", "A7:A8", "B7:B8", "C7:D7", "E7:E8", "I7:L7", "M7:M8"} <= merged
+    # The official form's columns A-M, then e-PlanNACC's optional ประเภท, กลุ่มเป้าหมาย, วัตถุประสงค์.
+    assert {"A1:P1", "A7:A8", "B7:B8", "C7:D7", "E7:E8", "I7:L7", "M7:M8", "N7:N8", "O7:O8", "P7:P8"} <= merged
     for i, column in enumerate(form.COLUMNS, start=1):
         top, bottom = ws.cell(HEADER_ROW, i).value, ws.cell(HEADER_ROW + 1, i).value
         if column.group:
@@ -210,8 +219,11 @@ def test_form_sheet_titles_header_and_print_setup(tmp_path, config_path):
         assert ws.cell(FIRST_ROW, i).protection.locked is False
         assert ws.cell(28, i).protection.locked is False
     assert ws.row_dimensions[HEADER_ROW].height >= row_height([])
-    # The input area is empty: a blank template holds no project.
-    assert all(v is None for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True) for v in row)
+    # The input area holds no project: only the department, pre-filled in every row.
+    department = form.COLUMNS.index(form.COLUMN_BY_KEY["department"])
+    rows = list(ws.iter_rows(min_row=FIRST_ROW, values_only=True))
+    assert all(v is None for row in rows for v in row[:department])
+    assert {row[department] for row in rows} == {"กองคลัง"}
     assert ws.freeze_panes == f"C{FIRST_ROW}"
     assert ws.protection.sheet is True and not ws.protection.password
     assert ws.protection.insertRows is False and ws.protection.formatRows is False  # allowed
@@ -265,7 +277,7 @@ def test_validation_xml_refers_to_the_hidden_lists_by_range(tmp_path, config_pat
              for dv in sheet.iterfind(".//m:dataValidation", ns) if dv.get("type") == "list"}
     assert lists == {f"C{FIRST_ROW}:C28": "'_lists'!$C$1:$C$16", f"F{FIRST_ROW}:F28": "'_lists'!$A$1:$A$4",
                      **{f"{c}{FIRST_ROW}:{c}28": "'_lists'!$B$1:$B$1" for c in "IJKL"},
-                     f"M{FIRST_ROW}:M28": "'_lists'!$D$1:$D$3"}
+                     f"M{FIRST_ROW}:M28": "'_lists'!$D$1:$D$3", f"N{FIRST_ROW}:N28": "'_lists'!$E$1:$E$4"}
 
 
 def test_every_font_is_the_form_font_and_not_tied_to_the_theme(tmp_path, config_path):
@@ -296,8 +308,10 @@ def test_red_marks_only_rows_in_use(tmp_path, config_path):
     rules = {str(rng.sqref): rule.formula[0] for rng in ws.conditional_formatting for rule in rng.rules}
     required = [c.key for c in form.COLUMNS if c.value_required]
     assert set(rules) == {f"{col(k)}{FIRST_ROW}:{col(k)}28" for k in required} | {f"I{FIRST_ROW}:L28"}
-    assert rules[f"E{FIRST_ROW}:E28"] == f"AND(COUNTA($B{FIRST_ROW}:$M{FIRST_ROW})>0,LEN(TRIM(E{FIRST_ROW}))=0)"
-    assert rules[f"I{FIRST_ROW}:L28"] == (f'AND(COUNTA($B{FIRST_ROW}:$M{FIRST_ROW})>0,'
+    # Neither the pre-filled department (M) nor a continuation row's ตัวชี้วัด/ผลลัพธ์ (G:H) is a row in use.
+    in_use = f"COUNTA($B{FIRST_ROW}:$F{FIRST_ROW},$I{FIRST_ROW}:$L{FIRST_ROW},$N{FIRST_ROW}:$P{FIRST_ROW})>0"
+    assert rules[f"E{FIRST_ROW}:E28"] == f"AND({in_use},LEN(TRIM(E{FIRST_ROW}))=0)"
+    assert rules[f"I{FIRST_ROW}:L28"] == (f'AND({in_use},'
                                          f'COUNTIF($I{FIRST_ROW}:$L{FIRST_ROW},"/")=0)')
 
 
@@ -366,8 +380,8 @@ def test_from_last_years_plan_prefills_each_department(tmp_path):
 
     read = validate_files(sorted(out.iterdir()), config)
     assert read.report.errors == 0, read.report.to_text()
-    expected = [(*as_tuple(p)[:8], config.match_department(p.department)) for p in last_year]
-    assert sorted(map(as_tuple, read.plan.projects)) == sorted(expected)
+    expected = [(*words(p)[:8], config.match_department(p.department)) for p in last_year]
+    assert sorted(map(words, read.plan.projects)) == sorted(expected)
     assert read.plan.quarter_counts() == [27, 34, 15, 9]  # the marks, not the stated 27/31/15/12
     # Spare empty rows stay under last year's projects.
     wb = openpyxl.load_workbook(out / "สำนักปลัด.xlsx")
@@ -396,7 +410,7 @@ def test_from_last_years_master_written_by_merge(tmp_path):
     # The master prints digits inside text in Thai (plan.toml's default): ร้อยละ 80 comes back ร้อยละ ๘๐.
     def thai(values: tuple) -> tuple:
         return tuple(to_thai_digits(v) if isinstance(v, str) else v for v in values)
-    assert sorted(map(as_tuple, read.plan.projects)) == sorted(thai(as_tuple(p)) for p in last_year)
+    assert sorted(map(words, read.plan.projects)) == sorted(thai(words(p)) for p in last_year)
 
 
 def test_from_leaves_last_years_faulty_cells_empty_and_names_unknown_departments(tmp_path, config_path):
@@ -424,7 +438,8 @@ def test_project_cells_are_what_the_dropdowns_offer():
     assert project_cells(project) == {
         "name": "ก", "unit": "คน", "quantity": 40.0, "budget": form.NO_BUDGET,
         "dimension": "3", "indicator": "ตัวชี้วัด",
-        "outcome": "", "q1": "", "q2": "/", "q3": "", "q4": "/", "department": "กองคลัง"}
+        "outcome": "", "q1": "", "q2": "/", "q3": "", "q4": "/", "department": "กองคลัง",
+        "type": "", "target_group": "", "objective": ""}
     assert "budget" not in project_cells(project, blank={"budget"})
 
 
@@ -568,3 +583,126 @@ def test_pdf_prints_a4_landscape_with_the_header_on_every_page(tmp_path, config_
             assert "ระยะเวลาดำเนินการ" in text and "ผลลัพธ์" in text, f"page {page} has projects but no header"
     assert len(form_pages) >= 3
     assert sorted(int(n) for page in form_pages for n in page) == list(range(40))  # none lost or clipped
+
+
+# --- the pre-filled department -----------------------------------------------------------------
+
+EXAMPLE = REPO / "examples" / "pho-thale-2566"
+
+
+def test_prefilled_department_counts_only_the_rows_a_clerk_filled(tmp_path):
+    """The example's templates hold their department in every row: the rows a clerk fills are the
+    projects, untouched rows are nothing, a department changed on an empty row is said, a second
+    line of ตัวชี้วัด continues the project above, and the marked-up copy is still written."""
+    out, marked = tmp_path / "templates", tmp_path / "marked"
+    assert run("template", "--config", EXAMPLE / "plan.toml", "-o", out).exit_code == 0
+    path = out / "กองคลัง.xlsx"
+    assert openpyxl.load_workbook(path)[FORM_SHEET][f"M{FIRST_ROW + 20}"].value == "กองคลัง"
+    first = FIRST_ROW - 1  # the example has no deadline line
+    wb = openpyxl.load_workbook(path)
+    ws = wb[FORM_SHEET]
+    typed = {
+        first: {"name": "โครงการจัดซื้อจัดจ้างอย่างโปร่งใส", "unit": "ครั้ง", "quantity": "๔", "budget": 25000,
+                "dimension": "2", "indicator": "เผยแพร่ประกาศครบทุกโครงการ", "q1": "/"},
+        first + 1: {"indicator": "และรายงานผลทุกไตรมาส"},  # a second line of the indicator
+        first + 2: {"name": "มาตรการป้องกันผลประโยชน์ทับซ้อน", "unit": "ฉบับ", "quantity": 1,
+                    "budget": form.NO_BUDGET, "dimension": "2", "indicator": "มีประกาศ ๑ ฉบับ", "q3": "/",
+                    "department": "สำนักปลัด"},  # shared: the clerk picked another department
+        first + 3: {"name": "กิจกรรมตรวจสอบพัสดุประจำปี", "unit": "ครั้ง", "quantity": 1, "budget": 5000,
+                    "dimension": "4", "q4": "/"},  # its indicator forgotten: an error at G
+        first + 6: {"department": "กองการศึกษา"},  # changed on a row left otherwise empty
+    }
+    for r, values in typed.items():
+        for key, value in values.items():
+            ws[f"{col(key)}{r}"] = value
+    wb.save(path)
+
+    result = run("validate", path, "--config", EXAMPLE / "plan.toml", "--format", "json", "--annotate", marked)
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    (file,) = document["files"]
+    assert file["projects"] == 3
+    found = sorted((p["code"], p["cell"]) for p in file["problems"])
+    assert found == [("continuation-row", f"G{first + 1}"), ("department-only-row", f"M{first + 6}"),
+                     ("missing-value", f"G{first + 3}")]
+    projects = validate_files([path], load_config(EXAMPLE / "plan.toml"), keep_invalid=True).plan.projects
+    assert [(p.name, p.indicator, p.department) for p in projects] == [
+        ("โครงการจัดซื้อจัดจ้างอย่างโปร่งใส", "เผยแพร่ประกาศครบทุกโครงการ\nและรายงานผลทุกไตรมาส", "กองคลัง"),
+        ("มาตรการป้องกันผลประโยชน์ทับซ้อน", "มีประกาศ ๑ ฉบับ", "สำนักปลัด"),
+        ("กิจกรรมตรวจสอบพัสดุประจำปี", "", "กองคลัง")]
+    (copy,) = marked.iterdir()
+    copy_ws = openpyxl.load_workbook(copy)[FORM_SHEET]
+    assert copy_ws[f"G{first + 3}"].fill.fgColor.rgb != copy_ws[f"G{first}"].fill.fgColor.rgb
+
+
+def test_a_row_holding_only_a_department_is_no_project_in_any_file(tmp_path):
+    path = write_form(tmp_path / "plan.xlsx", [good(1), [None] * 12 + ["กองคลัง"], good(2)])
+    result = validate_files([path], Config(), keep_invalid=True)
+    assert [p.name for p in result.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2"]
+    assert [(p.code, p.cell, p.value) for p in result.report.all_problems()] == [
+        ("department-only-row", "M6", "กองคลัง")]
+
+
+def test_from_spreads_long_text_over_continuation_rows_and_caps_only_a_long_name(tmp_path, config_path):
+    """Excel draws no row taller than 409 points: a long ตัวชี้วัด/ผลลัพธ์ goes on over the rows below,
+    which the reader joins back, so nothing is cut; a name too long for one row is capped and said."""
+    long_text = " ".join(f"ตัวชี้วัดข้อที่ {to_thai_digits(i)} มีการดำเนินการครบถ้วนตามแผน" for i in range(1, 91))
+    long_name = "โครงการ" + "ส่งเสริมคุณธรรม " * 120
+    last_year = write_form(tmp_path / "last.xlsx", [
+        good(1, indicator=long_text, outcome="บุคลากรมีความรู้", department="กองคลัง"),
+        good(2, department="กองคลัง"),
+        good(3, name=long_name, department="สำนักปลัด"),
+    ])
+    out = tmp_path / "out"
+    result = run("template", "--config", config_path, "--from", last_year, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "สำนักปลัด.xlsx แถว" in result.output and "กองคลัง.xlsx แถว" not in result.output
+
+    ws = openpyxl.load_workbook(out / "กองคลัง.xlsx")[FORM_SHEET]
+    heights = [ws.row_dimensions[r].height or 0 for r in range(FIRST_ROW, FIRST_ROW + 30)]
+    assert max(heights) <= 409
+    pieces = [ws[f"G{r}"].value for r in range(FIRST_ROW, FIRST_ROW + 30)]
+    span = next(i for i, v in enumerate(pieces) if v == "มีการจัดอบรม ๑ ครั้ง")  # project 2's row
+    assert span >= 3  # the text takes rows 1..span of project 1
+    assert all(ws[f"B{r}"].value is None for r in range(FIRST_ROW + 1, FIRST_ROW + span))
+    assert ws[f"B{FIRST_ROW + span}"].value == "โครงการทดสอบที่ 2"
+
+    read = validate_files([out / "กองคลัง.xlsx"], load_config(config_path))
+    assert read.report.errors == 0, read.report.to_text()
+    first = read.plan.projects[0]
+    assert first.indicator.split() == long_text.split()  # every word back, pieces joined by line breaks
+    assert [p.name for p in read.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2"]
+    assert {p.code for p in read.report.all_problems()} == {"continuation-row"}
+
+
+# --- e-PlanNACC's optional fields ---------------------------------------------------------------
+
+def test_eplannacc_fields_offered_in_templates_and_carried_to_the_masters_sheet(tmp_path, config_path):
+    """ประเภท (a dropdown), กลุ่มเป้าหมาย and วัตถุประสงค์ follow the official columns: what a clerk
+    types there reaches the master's e-PlanNACC sheet; left empty, ประเภท comes from the name and
+    nothing is said; a typed plan without the columns is not warned about them."""
+    out = tmp_path / "templates"
+    assert run("template", "--config", config_path, "--department", "กองคลัง", "-o", out).exit_code == 0
+    wb = openpyxl.load_workbook(out / "กองคลัง.xlsx")
+    assert [wb[FORM_SHEET].cell(HEADER_ROW, c).value for c in (14, 15, 16)] == ["ประเภท", "กลุ่มเป้าหมาย", "วัตถุประสงค์"]
+    assert choices(wb, wb[FORM_SHEET], f"N{FIRST_ROW}") == ["โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน"]
+    fill(out / "กองคลัง.xlsx", [
+        {"name": "โครงการเผยแพร่ประกาศจัดซื้อจัดจ้าง", "unit": "ครั้ง", "quantity": 4, "budget": 25000,
+         "dimension": ("pick", 1), "indicator": "เผยแพร่ครบทุกโครงการ", "q1": ("pick", 0),
+         "type": ("pick", 2), "target_group": "ประชาชน ผู้ประกอบการ", "objective": "เพื่อความโปร่งใส"},
+        {"name": "กิจกรรมอบรมพัสดุ", "unit": "คน", "quantity": 10, "budget": 5000, "dimension": ("pick", 0),
+         "indicator": "อบรม ๑ ครั้ง", "q2": ("pick", 0)},
+    ])
+    (tmp_path / "typed").mkdir()
+    typed = write_form(tmp_path / "typed" / "สำนักปลัด.xlsx", [good(1)])
+    checked = validate_files([out / "กองคลัง.xlsx", typed], load_config(config_path))
+    assert checked.report.errors == 0 and checked.report.warnings == 0, checked.report.to_text()
+    shutil.copy(out / "กองคลัง.xlsx", tmp_path / "typed")
+    master = tmp_path / "master.xlsx"
+    assert run("merge", tmp_path / "typed", "--config", config_path, "-o", master).exit_code == 0
+    sheet = openpyxl.load_workbook(master)["e-PlanNACC"]
+    rows = {r[2]: (r[1], r[6], r[7]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows == {
+        "โครงการเผยแพร่ประกาศจัดซื้อจัดจ้าง": ("มาตรการ", "ประชาชน ผู้ประกอบการ", "เพื่อความโปร่งใส"),
+        "กิจกรรมอบรมพัสดุ": ("กิจกรรม", None, None),
+        "โครงการทดสอบที่ 1": ("โครงการ", None, None)}

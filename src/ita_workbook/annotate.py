@@ -15,9 +15,10 @@ import warnings
 import xml.parsers.expat
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from .grid import column_number
-from .output import atomic_path, same_file
+from .output import OutputError, atomic_path, same_file
 from .problems import Problem, Report
 
 ERROR_FILL = "FFC7CE"
@@ -44,9 +45,12 @@ def annotate_files(report: Report, folder: Path) -> list[str]:
             lines.append(f"ไม่ได้ทำสำเนาระบายสีของ {source.name}: {reason}")
             continue
         try:
-            file.problems.extend(_annotate(source, at_cells, target))
+            file.problems.extend(_annotate_in_child(source, at_cells, target))
+        except OutputError:
+            raise  # the folder cannot be written: said once, with exit 1 (cli.py)
         except Exception as exc:  # openpyxl is stricter than the reader; the report above still stands
-            lines.append(f"ไม่ได้ทำสำเนาระบายสีของ {source.name} / could not mark up: {type(exc).__name__}")
+            reason = getattr(exc, "reason", "") or type(exc).__name__
+            lines.append(f"ไม่ได้ทำสำเนาระบายสีของ {source.name} / could not mark up: {reason}")
             continue
         lines.append(f"สำเนาที่ระบายสีช่องที่มีปัญหา / marked-up copy: {target}")
     return lines
@@ -70,6 +74,25 @@ def _merged_cells(source: Path) -> int:
                 for ref in re.findall(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', zf.read(name)):
                     total += (int(ref[3]) - int(ref[1]) + 1) * (column_number(ref[2]) - column_number(ref[0]) + 1)
     return total
+
+
+def _annotate_in_child(source: Path, problems: list[Problem], target: Path) -> list[Problem]:
+    """_annotate, run in the reader's child (sandbox.py): openpyxl holds the whole workbook in memory,
+    and a file built for it could take the command down; there, only its copy is lost (`limit`)."""
+    from . import sandbox
+
+    done, value = sandbox.run("annotate", str(source), problems, str(target))
+    if not done:
+        raise OutputError(target, said=value)
+    return value
+
+
+def annotate_here(source: str, problems: list[Problem], target: str) -> tuple[bool, Any]:
+    """In the child: (True, the problems _annotate found), or (False, why the copy cannot be written)."""
+    try:
+        return True, _annotate(Path(source), problems, Path(target))
+    except OutputError as exc:
+        return False, str(exc)
 
 
 # Formulas that reach outside the workbook: a DDE call (program|topic!item), a reference into another

@@ -48,12 +48,14 @@ class CheckResult:
         return json_text(self.to_dict())
 
 
-def check_files(paths: list[str | Path], fiscal_year: int | None = None) -> CheckResult:
+def check_files(paths: list[str | Path], fiscal_year: int | None = None, progress=None) -> CheckResult:
     """`fiscal_year`: of a 4-year plan, the year whose budget is counted (else each year's total is
-    checked and the budget is said to be missing)."""
+    checked and the budget is said to be missing). `progress(files read, files)`: as for validate_files."""
     report = Report()
     tables: list[TableCheck] = []
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress:
+            progress(done, len(paths))
         file_report, checked = check_file(path, fiscal_year)
         report.files.append(file_report)
         tables.extend(checked)

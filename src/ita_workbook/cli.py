@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .output import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 NO_PDF = 3  # exit code: the workbook was written, the PDF asked for was not
@@ -41,7 +42,7 @@ class CommandLineError(click.ClickException):
             pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
             lines.append(f"วิธีใช้ / Usage: {ctx.command_path} {pieces}".rstrip())
             lines.append(f"ดูคำอธิบาย / Help: {ctx.command_path} --help")
-        click.echo("\n".join(lines), file=file or sys.stderr)
+        click.echo(printable("\n".join(lines)), file=file or sys.stderr)  # a name may hold ESC or TIS-620 bytes
 
 
 def _has_thai(text: str) -> bool:
@@ -112,8 +113,18 @@ class _ThaiGroup(_ThaiUsage, click.Group):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx):
-        with _in_thai():
-            return super().invoke(ctx)
+        """Every command that writes (init, template, merge, province, --annotate) writes through
+        output.atomic_path: an output that cannot be written is said here, in one place, with exit 1."""
+        from .output import OutputError, quiet_abandoned_files
+
+        try:
+            with _in_thai():
+                return super().invoke(ctx)
+        except OutputError as exc:
+            message, release = str(exc), quiet_abandoned_files()
+        release()
+        click.echo(message, err=True)
+        ctx.exit(1)
 
     def main(self, args=None, *rest, **kwargs):
         """As the `ita-workbook` program (no arguments given: they come from its command line), leave
@@ -172,6 +183,11 @@ def main() -> None:
     Build the anti-corruption action plan from the departments' workbooks:
     template → validate → merge → check.
     """
+    from .output import fit_terminal
+    from .sandbox import isolate_module_path
+
+    isolate_module_path()  # `python -m` put the current folder first: no module of a command comes from it
+    fit_terminal()
     _fewer_full_collections()
 
 
@@ -208,10 +224,10 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
 def init(output: str, force: bool) -> None:
     """เขียนไฟล์ตั้งค่า plan.toml ตัวอย่าง / Write a commented plan.toml."""
     from .config import example_toml
-    from .output import write_text_atomic
+    from .output import exists, write_text_atomic
 
     target = Path(output)
-    if target.exists() and not force:
+    if exists(target) and not force:
         raise click.UsageError(f"มีไฟล์ {target} อยู่แล้ว (ใช้ --force เพื่อเขียนทับ) / {target} exists; use --force")
     write_text_atomic(target, example_toml())
     click.echo(f"เขียน {target} แล้ว — แก้ชื่อหน่วยงาน ปีงบประมาณ และรายชื่อกอง / wrote {target}")
@@ -260,19 +276,12 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
         rollover = read_previous(previous, config)
         found = sum(len(r) for r in rollover.rows.values()) + len(rollover.unmatched)
         if not found:
-            click.echo(rollover.report.to_text())
+            click.echo(printable(rollover.report.to_text()))
             click.echo(f"ไม่พบโครงการใน {previous} / no project found in {previous}", err=True)
             sys.exit(1)
         prefill = rollover.rows
         if rollover.unmatched:
-            counts: dict[str, int] = {}
-            for project in rollover.unmatched:
-                counts[project.department or "(ว่าง)"] = counts.get(project.department or "(ว่าง)", 0) + 1
-            listed = ", ".join(f"{name} ({n})" for name, n in counts.items())
-            click.echo(f"! {len(rollover.unmatched)} โครงการของปีก่อนไม่ตรงกับหน่วยงานใดใน plan.toml จึงไม่ได้ใส่: "
-                       f"{listed} — เพิ่มชื่อเหล่านี้เป็น aliases ของหน่วยงาน\n"
-                       f"  {len(rollover.unmatched)} of last year's projects match no configured department "
-                       f"and were left out; add these names as aliases")
+            click.echo(printable(rollover.unmatched_note()))
     if every_department:
         # ทุกส่วนราชการ gets a template only for last year's projects it carries, or when named.
         names = [n for n in config.department_names if not for_everyone(n) or prefill.get(n)]
@@ -289,7 +298,9 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
         targets[path] = name
     # Templates are named like the files departments send back: writing into the folder of returned
     # files would replace a department's work.
-    existing = [p for p in targets if p.exists()]
+    from .output import exists
+
+    existing = [p for p in targets if exists(p)]
     if existing and not force:
         raise click.UsageError(
             f"มีไฟล์ชื่อเดียวกันอยู่แล้วใน {outdir}: {', '.join(p.name for p in existing)} — เลือกโฟลเดอร์อื่น "
@@ -298,7 +309,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
         rows_before = prefill.get(name, []) if name else []
         try:
             written = write_template(path, config, name, rows=rows, prefill=rows_before)
-        except (TemplateError, OSError) as exc:
+        except TemplateError as exc:
             click.echo(f"เขียน {path} ไม่ได้ / cannot write {path}: {exc}", err=True)
             sys.exit(1)
         if written.tall_rows:
@@ -339,8 +350,8 @@ def check(plans: tuple[str, ...], fiscal_year: str | None, fmt: str) -> None:
         click.echo(result.to_json())
     else:
         if result.tables:
-            click.echo(summary_text(result.tables))
-        click.echo(result.report.to_text())
+            click.echo(printable(summary_text(result.tables)))
+        click.echo(printable(result.report.to_text()))
     click.get_current_context().exit(0 if result.report.ok else 1)
 
 
@@ -358,7 +369,7 @@ def _input_files(args: tuple[str, ...]):
 
 
 def _emit(report, fmt: str) -> None:
-    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    click.echo(report.to_json() if fmt == "json" else printable(report.to_text()))
 
 
 @main.command()
@@ -378,42 +389,45 @@ def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate
     result = validate_files(paths, config)
     result.report.problems.extend(skipped)
     marked: list[str] = []
+    unwritable = None
     if annotate_dir:
         from .annotate import annotate_files
+        from .output import OutputError
 
-        marked = annotate_files(result.report, Path(annotate_dir))  # adds what it neutralised to the report
+        try:
+            marked = annotate_files(result.report, Path(annotate_dir))  # adds what it neutralised to the report
+        except OutputError as exc:  # said after the report, which stands (exit 1)
+            unwritable = exc
     _emit(result.report, fmt)
     for line in marked:
-        click.echo(line, err=fmt == "json")
+        click.echo(printable(line), err=fmt == "json")
+    if unwritable is not None:
+        raise unwritable
     sys.exit(0 if result.report.ok else 1)
 
 
 def _parse_date(value: str | None):
     """YYYY-MM-DD, in either era (2566-03-22 or 2023-03-22), Thai digits allowed."""
-    import datetime as dt
-
-    from .thai import to_arabic_digits
+    from .thai import parse_date
 
     if value is None:
         return None
     try:
-        year, month, day = (int(part) for part in to_arabic_digits(value.strip()).split("-"))
-        return dt.date(year - 543 if year > 2400 else year, month, day)
+        return parse_date(value)
     except ValueError:
         raise click.BadParameter(f"\"{value}\" ไม่ใช่วันที่แบบ YYYY-MM-DD เช่น 2023-03-22 / not a YYYY-MM-DD date",
                                  param_hint="--date") from None
 
 
 def _parse_year(value: str | None) -> int | None:
-    from .thai import to_arabic_digits
+    from .thai import whole_number
 
     if value is None:
         return None
-    digits = to_arabic_digits(value.strip())
-    if not digits.isdigit() or not 1900 <= int(digits) <= 2700:
+    year = whole_number(value)
+    if year is None or not 1900 <= year <= 2700:
         raise click.BadParameter(f"\"{value}\" ไม่ใช่ปี พ.ศ. เช่น 2566 / not a year such as 2566",
                                  param_hint="--year")
-    year = int(digits)
     return year + 543 if year < 2400 else year  # a Christian-era year typed by mistake
 
 
@@ -463,8 +477,8 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
     if fmt == "json":
         click.echo(result.to_json())
     else:
-        click.echo(result.report.to_text())
-        click.echo(result.summary())
+        click.echo(printable(result.report.to_text()))
+        click.echo(printable(result.summary()))
     sys.exit(1 if not result.written else NO_PDF if make_pdf and not result.pdf else 0)
 
 
@@ -520,7 +534,7 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
             signal.signal(signal.SIGTERM, previous)
     if stopped:  # it came while a worker was being started, where Python ignores the exit it raised
         sys.exit(128 + stopped[0])
-    click.echo(result.to_json() if fmt == "json" else result.to_text())
+    click.echo(result.to_json() if fmt == "json" else printable(result.to_text()))
     sys.exit(1 if not result.ok else NO_PDF if make_pdf and not result.pdf else 0)
 
 
@@ -673,3 +687,33 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
             click.echo(line, err=fmt == "json")
     # As merge: a draft written is 0, errors or not; the workbook written without its PDF is 3.
     sys.exit(1 if not (result.report.ok or draft) else NO_PDF if pdf_failed else 0)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="พอร์ต (0: พอร์ตว่างใดก็ได้) / port (0: any free port)")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="รับเฉพาะจากเครื่องนี้ เว้นแต่ระบุอื่น / listen on this address (this computer only by default)")
+@click.option("--no-browser", is_flag=True, help="ไม่เปิดเบราว์เซอร์เอง / do not open the browser")
+@config_option
+@click.option("--max-file-mb", type=click.IntRange(1, 50), default=50, show_default=True,
+              help="ขนาดไฟล์ที่รับได้ต่อไฟล์ / the largest file accepted")
+def serve(port: int, host: str, no_browser: bool, config_path: str | None, max_file_mb: int) -> None:
+    """เปิดหน้าเว็บในเครื่องนี้ ทำทุกขั้นตอนในเบราว์เซอร์ / The whole round as a page in the browser.
+
+    ตั้งค่า แบบฟอร์ม ตรวจไฟล์ รวมแผน ตรวจยอดรวม และจังหวัด ไฟล์อยู่ในเครื่องนี้เท่านั้น กด Ctrl+C เพื่อหยุด
+
+    Settings, templates, checking, merging, totals and the province, served on this computer only;
+    the files never leave it. Ctrl+C stops it and deletes the uploaded files."""
+    try:
+        from .web.server import serve as run
+        from .web.workspace import Limits
+    except ImportError as exc:
+        raise click.ClickException(
+            f"ยังไม่ได้ติดตั้งส่วนหน้าเว็บ ({exc.name}) ติดตั้งด้วยคำสั่ง: pip install \"ita-workbook[web]\"\n"
+            f"The web page's parts are not installed ({exc.name}); install them with: "
+            "pip install \"ita-workbook[web]\"") from None
+    if config_path:
+        _config(config_path)  # a plan.toml that does not read is said now, as by every command
+    run(host=host, port=port, config_path=Path(config_path) if config_path else None,
+        open_browser=not no_browser, limits=Limits(file_bytes=max_file_mb * 2**20), say=click.echo)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import os
 import re
 import stat
@@ -376,3 +377,23 @@ order = "department"              # ลำดับในมิติ: "departme
 # Spaces are ignored, and short forms ending in ฯ (กองยุทธศาสตร์ฯ) are understood.
 
 {departments}"""
+
+
+def to_toml(config: Config) -> str:
+    """plan.toml holding `config` (the settings page saves with it); `load_config` reads it back equal."""
+    def text(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+    lines = ["# ไฟล์ตั้งค่าแผนปฏิบัติการป้องกันการทุจริต (ita-workbook)", "", "[organisation]",
+             f"name = {text(config.organisation)}", f"district = {text(config.district)}",
+             f"province = {text(config.province)}", "", "[plan]"]
+    if config.fiscal_year:
+        lines.append(f"fiscal_year = {config.fiscal_year}")
+    lines.append(f"issuer = {text(config.issuer)}")
+    if config.deadline:
+        lines.append(f"deadline = {text(config.deadline.isoformat())}")
+    lines.append(f"font = {text(config.font)}")
+    for dept in config.departments:
+        lines += ["", "[[departments]]", f"name = {text(dept.name)}",
+                  f"aliases = [{', '.join(text(a) for a in dept.aliases)}]"]
+    return "\n".join(lines) + "\n"

@@ -17,8 +17,9 @@ from .xlsx_style import BodyRows, Formats, write_table
 
 SHEET = "e-PlanNACC"
 
-# A project of the plan: ประเภทงาน 1-4 (derived from the name), name, มิติ, ไตรมาส, budget or
-# ไม่ใช้งบประมาณ, target group and objective (not on the plan's form: left for the clerk), department.
+# A project of the plan: ประเภทงาน 1-4 (as typed in the template's ประเภท, else derived from the
+# name), name, มิติ, ไตรมาส, budget or ไม่ใช้งบประมาณ, target group and objective (the template's
+# optional columns; empty where the department's file has none), department.
 PLAN_FIELDS: tuple[tuple[str, str], ...] = (
     ("no", "ลำดับ"), ("type", "ประเภทงาน"), ("name", "ชื่อโครงการ/กิจกรรม/มาตรการ"), ("dimension", "มิติ"),
     ("quarters", "ไตรมาส"), ("budget", "งบประมาณ (บาท)"), ("target_group", "กลุ่มเป้าหมาย"),
@@ -38,7 +39,8 @@ _WIDTHS = {"name": 40, "objective": 30, "target_group": 20, "reason_other": 20, 
 
 
 def project_fields(number: int, project: Project) -> dict[str, Any]:
-    return {"no": number, "type": project_type(project.name), "name": project.name,
+    return {"no": number, "type": project.type or project_type(project.name), "name": project.name,
+            "target_group": project.target_group, "objective": project.objective,
             "dimension": project.dimension or "",
             "quarters": ",".join(str(i + 1) for i, on in enumerate(project.quarters) if on),
             "budget": NO_BUDGET if project.budget is None else project.budget, "department": project.department}

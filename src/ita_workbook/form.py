@@ -134,10 +134,25 @@ YEAR_PREFIX = "year:"  # `year:2561`: a 4-year plan's budget column of one year 
 OTHER_COLUMNS: tuple[Column, ...] = (
     Column("mission", "ภารกิจตามมิติ", TEXT, 20, required=False, value_required=False,
            aliases=("ภารกิจ", "ภารกิจตามมิติที่"), english="mission"),
-    Column("kind", "ประเภทงาน", TEXT, 12, required=False, value_required=False, aliases=("ประเภท",),
-           english="type of work"),
+    Column("kind", "ประเภทงาน", TEXT, 12, required=False, value_required=False, english="type of work"),
     Column("plan_year", "ดำเนินการ ปีงบประมาณ พ.ศ.", TEXT, 10, required=False, value_required=False,
            aliases=("ดำเนินการปีงบประมาณ", "ปีงบประมาณที่ดำเนินการ"), english="fiscal year carried out"),
+)
+
+# e-PlanNACC's ประเภทงาน 1-4; a project without one is typed by its name's first word.
+PROJECT_TYPES = ("โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน")
+
+# What e-PlanNACC asks of a project beyond the official form: offered in the templates (after
+# หน่วยงานรับผิดชอบ), never required and never missed in a typed file, carried to the master's
+# e-PlanNACC sheet. e-PlanNACC picks กลุ่มเป้าหมาย from a list of its own, which is not documented
+# where this tool could check it: free text here.
+OFFERED_COLUMNS: tuple[Column, ...] = (
+    Column("type", "ประเภท", CHOICE, 12, required=False, value_required=False, choices=PROJECT_TYPES,
+           english="type"),
+    Column("target_group", "กลุ่มเป้าหมาย", TEXT, 18, required=False, value_required=False,
+           english="target group"),
+    Column("objective", "วัตถุประสงค์", TEXT, 24, required=False, value_required=False,
+           aliases=("วัตถุประสงค์ของโครงการ",), english="objective"),
 )
 
 
@@ -158,7 +173,7 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("yearly", "แผนรายปีตามแบบฟอร์ม", "the yearly form"),
 )
 LAYOUT_BY_KEY = {layout.key: layout for layout in LAYOUTS}
-ANY_COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *MONTH_COLUMNS, *OTHER_COLUMNS)}
+ANY_COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *MONTH_COLUMNS, *OTHER_COLUMNS, *OFFERED_COLUMNS)}
 
 
 def column_names(key: str) -> tuple[str, str]:
@@ -237,5 +252,6 @@ class Form:
 PLAN_FORM = Form("plan", FORM_VERSION, COLUMNS, min_header_columns=6,
                  continuation_keys=frozenset({"indicator", "outcome"}),
                  totals_free_keys=("unit", "dimension", "indicator", "department"), quarter_keys=QUARTER_KEYS,
-                 layout_columns=(*MONTH_COLUMNS, *OTHER_COLUMNS), layouts=LAYOUTS, counted_keys=COUNTED_KEYS,
+                 layout_columns=(*MONTH_COLUMNS, *OTHER_COLUMNS, *OFFERED_COLUMNS), layouts=LAYOUTS,
+                 counted_keys=COUNTED_KEYS,
                  name="แผนปฏิบัติการป้องกันการทุจริต")

@@ -2,32 +2,28 @@
 
 python-calamine reads every format fast, but it allocates a dense grid from the first to the last
 cell: one value at XFD1048576 aborts the process (it tried to allocate 512 GB here). So an xlsx
-sheet's XML is scanned for the cells that hold values before calamine sees it, and the other formats
-(xls, xlsb, ods), whose cell positions are not cheap to scan, are loaded in a child process with a
-memory and CPU limit.
+sheet's XML is scanned for the cells that hold values before calamine sees it (by expat, as
+calamine reads it), and every format is loaded in a child process with a memory and CPU limit
+(sandbox.py), so that what the scan cannot foresee costs one file, not the run.
 """
 
 from __future__ import annotations
 
-import pickle
+import io
 import re
-import subprocess
-import sys
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from xml.parsers import expat
+from xml.parsers.expat import ExpatError
 
 from .form import INSTRUCTIONS_SHEET, METADATA_SHEET
 
 MAX_SHEET_CELLS = 4_000_000  # rows x columns of one sheet's used area (calamine: 32 bytes a cell)
 MAX_FILE_CELLS = 4_000_000  # the same, summed over the sheets read from one file
 MAX_SHEETS = 250  # visible sheets looked at in one file
-# Address space: a 30,000-row .xls or .ods loads within 200 MB; an 800-byte .ods repeating one cell
-# over a million rows made calamine fill 1.1 GB of RAM under the former 1,500 MB (tests/corpus).
-CHILD_MEMORY_BYTES = 400 * 2**20
-CHILD_CPU_SECONDS = 60
 
 
 @dataclass
@@ -50,15 +46,27 @@ class Loaded:
 class LoadError(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
-        self.reason = reason  # "encrypted", "corrupt", "limit"
+        self.reason = reason  # "encrypted", "corrupt", "limit", "crashed"
 
 
 def load(path: Path, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
     """`sheets`: the only visible sheets of an xlsx to scan and load (the hidden metadata is always
-    read); other formats load every sheet."""
+    read); other formats load every sheet. Read in the reader's child process (sandbox.py): a file
+    that takes it down is `LoadError("limit")` or `LoadError("crashed")`, and the next file is read."""
+    from . import sandbox
+
+    try:
+        return sandbox.run("load", str(path), kind, sheets)
+    except sandbox.ChildFailed as exc:
+        raise LoadError(exc.reason) from None
+
+
+def load_here(path: str, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
+    """The same, in this process: what the child runs."""
     if kind in ("xlsx", "xlsm"):
-        return _load(path, _scan_xlsx(path, sheets), sheets)
-    return _load_in_child(path)
+        return _load(Path(path), _scan_xlsx(Path(path), sheets), sheets)
+    return _load(Path(path), None)
+
 
 
 def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | None = None) -> Loaded:
@@ -141,28 +149,6 @@ class _Scan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cells showing #REF!, #N/A …
 
 
-# A tag's attributes are matched up to the next "<" (never inside a tag in XML), not only the next
-# ">": with "[^>]*", tags that never close, repeated, made the scan quadratic (80 KB of `<c r="A1" `
-# took 1 s, 1 MB minutes; tests/corpus). Now every byte is looked at a bounded number of times.
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^<>]*>")
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
-_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^<>]*>")
-# A cell with content (not self-closing): its reference. Formatting-only cells are `<c r=".." s=".."/>`.
-_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*>')
-# A row whose first cell has content but no reference of its own: calamine places it by the row.
-_ROW_WITH_CELL = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^<>]*>\s*<(?:\w+:)?c(?![^<>]*\sr=)[^<>/]*>')
-# A cell's body ends at its </c>, and can never run past the next cell's start.
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*>'
-                           rb'((?:(?!</(?:\w+:)?c>|<(?:\w+:)?c[\s>/]).)*?)</(?:\w+:)?c>', re.S)
-
-
-# A cell holding an Excel error value (t="e"): calamine gives "" for it, which read as "empty, fill it in".
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*\st="e"[^<>/]*>'
-                         rb'(?:(?!</(?:\w+:)?c>|<(?:\w+:)?c[\s>/]).)*?<(?:\w+:)?v>([^<]{1,20})</(?:\w+:)?v>', re.S)
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s+r="([0-9]{1,7})"[^<>]*\shidden="(?:1|true)"')
-_STORED_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?>[^<]|<(?:\w+:)?is[\s>]")
-
-
 def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
     """Sheet name → its used area and its formula cells without a value, from the raw XML (of
     `sheets` and the metadata sheet only, when `sheets` is given)."""
@@ -175,16 +161,16 @@ def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _S
                 if sheets is not None and name not in sheets and name != METADATA_SHEET:
                     continue
                 try:
-                    xml = zf.read(target)
+                    part = zf.open(target)
                 except KeyError:
                     continue
-                scans[name] = _scan_sheet(xml)
-    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError) as exc:
+                with part:
+                    scans[name] = _scan_sheet(part)
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError, ExpatError) as exc:
         raise LoadError("corrupt") from exc
     return scans
 
 
-_SST = re.compile(rb"<(?:\w+:)?sst\b[^<>]*>")
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 MAX_SHARED_STRINGS_CLAIMED = 100_000  # beyond those present: reserved room costs 24 bytes each
 
@@ -195,9 +181,9 @@ def _check_shared_strings(zf: zipfile.ZipFile) -> None:
     far beyond the strings present is a damaged or hostile file."""
     for name in (i.filename for i in zf.infolist() if i.filename.lower() == "xl/sharedstrings.xml"):
         xml = zf.read(name)
-        tag = _SST.search(xml)
-        claimed = dict(_ATTR.findall(tag.group())).get(b"uniqueCount", b"0") if tag else b"0"
-        if not claimed.isdigit():
+        root = _elements(xml, "sst", first=True)
+        claimed = root[0].get("uniqueCount", "0").strip() if root else "0"
+        if not (claimed.isascii() and claimed.isdigit()) or len(claimed) > 12:
             raise LoadError("corrupt")
         if int(claimed) <= MAX_SHARED_STRINGS_CLAIMED:
             continue  # within the margin whatever is present: no need to count
@@ -207,30 +193,51 @@ def _check_shared_strings(zf: zipfile.ZipFile) -> None:
 
 
 def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part, from the workbook and its relationships, read by expat: attributes in
+    any order and either quote, entities decoded (a pattern for one style let the other skip the scan)."""
     workbook = zf.read("xl/workbook.xml")
     try:
         rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
     by_id = {}
-    for rel in _RELATIONSHIP.findall(rels):
-        attrs = dict(_ATTR.findall(rel))
-        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+    for attrs in _elements(rels, "Relationship"):
+        target = attrs.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        by_id[attrs.get(b"Id", b"")] = re.sub(r"[^/]+/\.\./", "", target)
+        by_id[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
     targets = {}
-    for tag in _SHEET.findall(workbook):
-        attrs = dict(_ATTR.findall(tag))
-        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
-        name = _unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+    for attrs in _elements(workbook, "sheet"):
+        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
         if rid in by_id:
-            targets[name] = by_id[rid]
+            targets[attrs.get("name", "")] = by_id[rid]
     return targets
 
 
-def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+class _Stop(Exception):
+    """The scan has seen what it needs (nothing after </sheetData> is a cell: calamine stops there too)."""
+
+
+def _elements(xml: bytes, local: str, first: bool = False) -> list[dict[str, str]]:
+    """The attributes of the elements named `local` (with any prefix), read by expat; of the first
+    element of the part only, with `first`."""
+    found: list[dict[str, str]] = []
+    parser = expat.ParserCreate()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name[name.rfind(":") + 1:] == local:
+            found.append(attrs)
+        if first:
+            raise _Stop
+
+    def refuse(*_: Any) -> None:
+        raise LoadError("corrupt")  # calamine refuses a DTD too
+
+    parser.StartElementHandler, parser.StartDoctypeDeclHandler = start, refuse
+    try:
+        parser.Parse(_as_calamine_reads_it(xml), True)
+    except _Stop:
+        pass
+    return found
 
 
 def column_number(letters: bytes) -> int:
@@ -240,22 +247,147 @@ def column_number(letters: bytes) -> int:
     return n
 
 
-def _scan_sheet(xml: bytes) -> _Scan:
-    refs = _FILLED_CELL.findall(xml)
-    # Distinct values first (a set is built at C speed): a sheet has far fewer rows and columns than cells.
-    columns, rows = {c for c, _ in refs}, {r for _, r in refs}
-    rows.update(_ROW_WITH_CELL.findall(xml))
-    max_row = max(map(int, rows), default=0)
-    widest = max(columns, key=lambda c: (len(c), c), default=b"A")
-    unevaluated = set()
-    if b"<f" in xml or b":f" in xml:
-        for col, row, body in _FORMULA_CELL.findall(xml):
-            if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not _STORED_VALUE.search(body):
-                unevaluated.add((int(row) - 1, column_number(col) - 1))
-    hidden = {int(r) - 1 for r in _HIDDEN_ROW.findall(xml)} if b"hidden=" in xml else set()
-    errors = {(int(row) - 1, column_number(col) - 1): value.decode("utf-8", "replace")
-              for col, row, value in _ERROR_CELL.findall(xml)} if b't="e"' in xml else {}
-    return _Scan(max_row * column_number(widest), unevaluated, hidden, errors)
+# A reference far past Excel's grid (rows over 1,048,576, columns past XFD) is counted as it is,
+# so that the sheet is refused; one too long to be a number at all is counted as this.
+_ABSURD = 10**12
+_REFERENCE = re.compile(r"([A-Za-z]{0,12})([0-9]{0,15})")
+
+
+def _position(reference: str) -> tuple[int, int]:
+    """(row, column), 0-based, as calamine reads a reference: letters of either case, then digits.
+    Anything else calamine refuses (the file is damaged); a missing or zero row it would wrap round
+    to 4 billion."""
+    match = _REFERENCE.fullmatch(reference)
+    if match is None:
+        if reference.isascii() and reference.isalnum():
+            return _ABSURD, _ABSURD
+        raise LoadError("corrupt")
+    letters, digits = match.groups()
+    row = int(digits) - 1 if digits and int(digits) else _ABSURD
+    return row, column_number(letters.upper().encode()) - 1
+
+
+_C, _ROW, _V, _F, _IS, _SHEET_DATA, _OTHER = range(1, 8)  # never 0: looked up with `or`
+_KINDS = {"c": _C, "row": _ROW, "v": _V, "f": _F, "is": _IS, "sheetData": _SHEET_DATA}
+
+
+# Characters XML 1.0 forbids but calamine reads, typed into a cell raw or as a character reference
+# (ESC, BEL…): expat would refuse the whole sheet for one of them. They are never markup, so the scan
+# reads them as spaces. (A control byte is never part of a UTF-8 sequence.)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
+_CONTROLS_AS_SPACES = bytes.maketrans(_CONTROL_BYTES, b" " * len(_CONTROL_BYTES))
+_FORBIDDEN_REFERENCE = re.compile(rb"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])"
+                                  rb"|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));")
+
+
+def _as_calamine_reads_it(data: bytes) -> bytes:
+    data = data.translate(_CONTROLS_AS_SPACES)
+    return _FORBIDDEN_REFERENCE.sub(b" ", data) if b"&#" in data else data
+
+
+def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
+    """The used area, the formula cells without a stored value and the hidden rows of a sheet part,
+    from its XML read by expat as calamine reads it: a cell is where its `r` says, or next to the
+    cell before it; its row is where the row's `r` says, or the one after the row before.
+    Self-closing cells (formatting only) hold nothing and move nothing, as in calamine. The part is
+    streamed: memory stays flat whatever its size, and time is linear (0.7 s for 20,000 rows)."""
+    parser = expat.ParserCreate()  # no namespace processing: elements are told by their local name
+    parser.buffer_text = True
+    row = col = 0
+    max_row = max_col = -1
+    in_cell = filled = formula = stored = False
+    reference: str | None = None
+    cell_at = 0
+    rows_open: list[tuple[int, int]] = []  # (where the row starts, the row index before it)
+    unevaluated: set[tuple[int, int]] = set()
+    hidden: set[int] = set()
+    # A cell holding an Excel error value (t="e"): calamine gives "" for it, which would read as
+    # "empty, fill it in". Its shown value (#REF!, #N/A …), at most 20 characters.
+    errors: dict[tuple[int, int], str] = {}
+    error_cell = False
+    error_text: list[str] = []
+    kinds: dict[str, int] = {}  # element name → its kind, by its local name (as calamine matches them)
+
+    def kind_of(name: str) -> int:
+        kinds[name] = _KINDS.get(name[name.rfind(":") + 1:], _OTHER)
+        return kinds[name]
+
+    def stored_text(text: str) -> None:
+        nonlocal stored
+        stored = True
+        if error_cell and sum(map(len, error_text)) < 20:
+            error_text.append(text)
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal in_cell, filled, formula, stored, reference, cell_at, row, error_cell
+        kind = kinds.get(name) or kind_of(name)
+        if in_cell:
+            filled = True
+            if kind == _V:
+                parser.CharacterDataHandler = stored_text
+            elif kind == _F:
+                formula = True
+            elif kind == _IS:
+                stored = True
+        elif kind == _C:
+            in_cell, filled, formula, stored = True, False, False, False
+            reference, cell_at = attrs.get("r"), parser.CurrentByteIndex
+            error_cell = attrs.get("t") == "e"
+            error_text.clear()
+        elif kind == _ROW:
+            rows_open.append((parser.CurrentByteIndex, row))
+            if "r" in attrs:
+                row = _position(attrs["r"])[0]
+            if attrs.get("hidden") in ("1", "true"):
+                hidden.add(row)
+
+    def end(name: str) -> None:
+        nonlocal in_cell, row, col, max_row, max_col
+        kind = kinds.get(name) or kind_of(name)
+        if in_cell:
+            if kind == _V:
+                parser.CharacterDataHandler = None
+            elif kind == _C:
+                in_cell = False
+                if parser.CurrentByteIndex == cell_at:
+                    return  # <c …/>: calamine sees no cell at all
+                if reference is not None:
+                    cell_row, col = _position(reference)
+                else:
+                    cell_row = row
+                if filled:
+                    max_row, max_col = max(max_row, cell_row), max(max_col, col)
+                if formula and not stored:
+                    unevaluated.add((cell_row, col))
+                if error_cell and error_text:
+                    errors[(cell_row, col)] = "".join(error_text)[:20]
+                col += 1
+        elif kind == _ROW and rows_open:
+            started, before = rows_open.pop()
+            if parser.CurrentByteIndex == started:  # <row …/>: calamine ignores it
+                row = before
+            else:
+                row, col = row + 1, 0
+        elif kind == _SHEET_DATA:
+            raise _Stop
+
+    def refuse(*_: Any) -> None:
+        raise LoadError("corrupt")  # calamine refuses a DTD too
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartDoctypeDeclHandler = refuse
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    tail = b""
+    try:
+        while chunk := stream.read(1 << 16):
+            data = tail + chunk
+            cut = data.rfind(b"&", max(0, len(data) - 16))  # a character reference cut in two: wait for its end
+            data, tail = (data[:cut], data[cut:]) if cut != -1 and b";" not in data[cut:] else (data, b"")
+            parser.Parse(_as_calamine_reads_it(data), False)
+        parser.Parse(_as_calamine_reads_it(tail), True)
+    except _Stop:
+        pass
+    return _Scan((max_row + 1) * (max_col + 1), unevaluated, hidden, errors)
 
 
 def _ods_merges(path: Path) -> dict[str, list] | None:
@@ -286,45 +418,3 @@ def _ods_merges(path: Path) -> dict[str, list] | None:
     except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, OSError):
         return None
     return merges
-
-
-# --- other formats: a child process with limits ---------------------------------------------------
-
-def _load_in_child(path: Path) -> Loaded:
-    try:
-        done = subprocess.run([sys.executable, "-m", "ita_workbook.grid", str(path)], capture_output=True,
-                              timeout=CHILD_CPU_SECONDS * 2, check=False)
-    except subprocess.TimeoutExpired:
-        raise LoadError("limit") from None
-    if done.returncode == 3:
-        raise LoadError(done.stdout.decode(errors="replace").strip() or "corrupt")
-    if done.returncode != 0:
-        raise LoadError("limit")
-    return pickle.loads(done.stdout)
-
-
-def _child_main(path: str) -> int:
-    try:
-        import resource
-    except ImportError:  # Windows: no rlimits; the parent's timeout still bounds the child
-        resource = None
-    if resource is not None:
-        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-        resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
-    try:
-        loaded = _load(Path(path), None)
-    except LoadError as exc:
-        sys.stdout.write(exc.reason)
-        return 3
-    except MemoryError:
-        return 4
-    # Dates and times pickle as they are; only this process's own output is unpickled.
-    sys.stdout.buffer.write(pickle.dumps(loaded))
-    return 0
-
-
-if __name__ == "__main__":
-    # Import by name, so that what is pickled names ita_workbook.grid's classes, not __main__'s.
-    from ita_workbook.grid import _child_main as child_main
-
-    sys.exit(child_main(sys.argv[1]))

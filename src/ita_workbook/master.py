@@ -488,6 +488,8 @@ def _cell_format(styles: Formats, value: object, column: form.Column, fill: dict
 
 def _write_value(ws, styles: Formats, row: int, col: int, value: object, column: form.Column,
                  fill: dict) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        value = str(value)  # a draft shows what was typed where it is wrong: NaN and inf are no Excel number
     fmt = _cell_format(styles, value, column, fill)
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
@@ -505,10 +507,11 @@ def _merged_text(ws, first_row: int, first_col: int, last_row: int, last_col: in
     ws.write_string(first_row, first_col, text, fmt)
 
 
-def _split_lines(text: str, width: float, per_row: int) -> list[str]:
+def _split_lines(text: str, width: float, per_row: int, columns=ARIAL_COLUMNS, size: float = FONT_SIZE) -> list[str]:
     """`text` cut into pieces of at most `per_row` lines of a column `width` wide, at a space where
-    there is one, so that the reader, which joins the pieces with line breaks, gets the words back."""
-    lines = list(ARIAL_COLUMNS.wrap(text, width, FONT_SIZE))
+    there is one, so that the reader, which joins the pieces with line breaks, gets the words back.
+    `columns`, `size`: how the workbook's font measures (the template's is the form font at 16 pt)."""
+    lines = list(columns.wrap(text, width, size))
     pieces: list[str] = []
     while lines:
         take = min(per_row, len(lines))

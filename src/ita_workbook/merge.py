@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .config import Config
 from .master import KIND, Heading, write_master
-from .output import atomic_path, same_file
+from .output import OutputError, atomic_path, quiet_abandoned_files, same_file
 from .problems import Problem, Report, json_text
-from .thai import to_arabic_digits
+from .thai import whole_number
 
 
 class MergeRefused(Exception):
@@ -99,7 +99,9 @@ class Overrides:
 
 
 def merge_files(paths: list[str | Path], output: str | Path, config: Config | None = None, *,
-                overrides: Overrides | None = None, draft: bool = False, pdf: bool = False) -> MergeResult:
+                overrides: Overrides | None = None, draft: bool = False, pdf: bool = False,
+                progress=None) -> MergeResult:
+    """`progress(files read, files)`: as for validate_files."""
     from .validate import validate_files
 
     config = config or Config()
@@ -110,7 +112,7 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
     clashes = [str(path) for path in paths for target in (output, output.with_suffix(".pdf"))
                if same_file(target, path)]
 
-    result = validate_files(list(paths), config, keep_invalid=draft)
+    result = validate_files(list(paths), config, keep_invalid=draft, progress=progress)
     for path in clashes:
         # An earlier master in the input folder is left out by validate, and may be replaced.
         if result.metadata.get(path, {}).get("kind") != KIND or Path(path).suffix.lower() != ".xlsx":
@@ -137,10 +139,10 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
         with atomic_path(output) as tmp:
             layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
                                   problems=marked, order=config.order)
-    except OSError as exc:
-        merged.write_error = (f"เขียน {output} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ใน Excel ให้ปิดก่อน "
-                              f"หรือเลือกโฟลเดอร์อื่น / cannot write {output} ({exc.strerror or exc}); close it "
-                              "if it is open in Excel, or choose another folder")
+    except OutputError as exc:
+        merged.write_error, release = str(exc), quiet_abandoned_files()
+    if merged.write_error:
+        release()
         return merged
     merged.output = output
     merged.projects_written = layout.projects
@@ -160,8 +162,7 @@ def _heading(config: Config, overrides: Overrides, metadata: dict[str, dict[str,
         organisation = _agreed(metadata, "organisation", "ชื่อหน่วยงาน", "the organisation", problems)
     if not year:
         found = _agreed(metadata, "fiscal_year", "ปีงบประมาณ", "the fiscal year", problems)
-        digits = to_arabic_digits(found).split(".")[0].strip()
-        year = int(digits) if digits.isdigit() else None
+        year = whole_number(found)
     missing = [(thai, english, option) for value, thai, english, option in (
         (organisation, "ชื่อหน่วยงาน", "The organisation", "--org"),
         (year, "ปีงบประมาณ", "The fiscal year", "--year"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .form import DIMENSIONS, QUARTER_KEYS
+from .output import readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,10 @@ class Project:
     department: str
     source: Source | None = None
     has_errors: bool = False  # kept in a draft master, highlighted
+    # e-PlanNACC's fields beyond the form (form.OFFERED_COLUMNS), where the file has them.
+    type: str = ""  # ประเภท as typed; eplan derives it from the name when empty
+    target_group: str = ""
+    objective: str = ""
 
     @property
     def budget_value(self) -> float:
@@ -43,7 +48,7 @@ class Project:
             "name": self.name, "unit": self.unit, "quantity": self.quantity, "budget": self.budget,
             "dimension": self.dimension, "indicator": self.indicator, "outcome": self.outcome,
             **dict(zip(QUARTER_KEYS, self.quarters)), "department": self.department,
-            "source_file": src.path if src else "", "source_sheet": src.sheet if src else "",
+            "source_file": readable(src.path) if src else "", "source_sheet": src.sheet if src else "",
             "source_row": src.row if src else None,
         }
 

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .output import readable
+
 MAX_JSON_VALUE = 1000  # characters of a cell's value repeated in a JSON problem
 ERROR = "error"
 WARNING = "warning"
@@ -58,6 +60,8 @@ CODES: dict[str, Code] = {
                                     "ใส่ / ในไตรมาสที่ดำเนินการ หรือเว้นว่าง",
                              "Unknown mark '{value}' in '{column}'; put / in the quarters the project "
                              "runs, or leave it blank"),
+    "bad-quantity": Code(ERROR, "จำนวน \"{value}\" ไม่ใช่ตัวเลขที่ใช้ได้ ใส่จำนวนเป็นตัวเลข (เช่น 1) หรือข้อความ",
+                         "Quantity '{value}' is not a usable number; enter a number (e.g. 1) or words"),
     "no-quarter": Code(ERROR, "โครงการนี้ไม่ได้ระบุไตรมาสที่ดำเนินการ ใส่ / อย่างน้อยหนึ่งไตรมาส",
                        "No quarter is marked for this project; put / in at least one quarter"),
     "unknown-department": Code(ERROR, "ไม่รู้จักหน่วยงาน \"{value}\"{detail} ใช้ชื่อหน่วยงานตามรายชื่อ",
@@ -73,6 +77,10 @@ CODES: dict[str, Code] = {
                                   "save the file in Excel or LibreOffice, or type the value"),
     "text-too-long": Code(ERROR, "ข้อความในช่อง \"{column}\" ยาวเกิน {detail} ตัวอักษร ย่อข้อความให้สั้นลง",
                           "The text in '{column}' is longer than {detail_en} characters; shorten it"),
+    "department-only-row": Code(WARNING, "แถวนี้มีแต่หน่วยงานรับผิดชอบ \"{value}\" ไม่มีชื่อโครงการหรือข้อมูลอื่น จึงไม่นับเป็นโครงการ "
+                                         "ถ้าเป็นโครงการ ให้กรอกข้อมูลให้ครบ ถ้าไม่ใช่ ให้ลบชื่อหน่วยงานออก",
+                                "This row holds only the department '{value}', no project name or other data, so it "
+                                "is not counted as a project; fill in the project, or clear the department"),
     "continuation-row": Code(WARNING, "แถวนี้มีแต่ข้อความต่อจากโครงการด้านบน จึงนำไปรวมกับโครงการนั้น "
                                       "ตรวจสอบว่าถูกต้อง",
                              "This row only continues the text of the project above and was joined "
@@ -239,7 +247,8 @@ class Problem:
         shown = "" if self.value is None else as_typed(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        words = {"value": shown, "column": thai, "detail": self.detail, "detail_en": self.detail_en or self.detail}
+        words = {"value": readable(shown), "column": thai,
+                 "detail": readable(self.detail), "detail_en": readable(self.detail_en or self.detail)}
         self.message = spec.thai.format(**words)
         self.message_en = spec.english.format(**{**words, "column": english})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import shutil
@@ -22,9 +23,10 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from . import cells, form
+from .output import readable
 from .problems import ERROR, Problem, _line
 from .reader import RawRow, Workbook, read_workbook
-from .thai import clean_text, squeeze, thai_date, thai_number, to_arabic_digits, to_thai_digits
+from .thai import clean_text, squeeze, thai_date, thai_number, to_arabic_digits, to_thai_digits, whole_number
 
 SUMMARY_SHEET = "สรุปจังหวัด"
 DATA_SHEET = "ข้อมูลรวม"
@@ -277,7 +279,7 @@ def _master_projects(plan: OrgPlan, rows: list[list[Any]]) -> list[Entry]:
         budget = v["budget"]
         if _truthy(v["no_budget"]):
             budget, no_budget = None, True
-        elif isinstance(budget, float):
+        elif isinstance(budget, float) and 0 <= budget <= cells.MAX_BUDGET:  # NaN, ±inf and negatives are not
             no_budget = False
         else:
             budget, no_budget = _parse(plan, r, columns, "budget", cells.parse_summed_budget, budget, (None, False))
@@ -295,15 +297,25 @@ def _master_projects(plan: OrgPlan, rows: list[list[Any]]) -> list[Entry]:
                  for q in form.QUARTER_KEYS for m in (v[q],)]
         if not any(marks):
             _data_problem(plan, r, columns, "no-quarter", "q1", v["q1"])
-        quantity, form_row, number = v["quantity"], v["form_row"], v["no"]
-        sheet, row = ((MASTER_FORM_SHEET, int(form_row)) if isinstance(form_row, (int, float)) and form_row > 0
-                      else (MASTER_DATA_SHEET, r))
+        quantity, form_row, number = v["quantity"], _whole(v["form_row"]), _whole(v["no"])
+        if isinstance(quantity, float) and not math.isfinite(quantity):
+            _data_problem(plan, r, columns, "bad-quantity", "quantity", quantity)
+            quantity = ""
+        sheet, row = (MASTER_FORM_SHEET, form_row) if form_row and form_row > 0 else (MASTER_DATA_SHEET, r)
         projects.append(Entry(
-            int(number) if isinstance(number, (int, float)) else len(projects) + 1, _text(v["name"]),
+            number if number is not None else len(projects) + 1, _text(v["name"]),
             _text(v["unit"]), quantity if isinstance(quantity, float) else _text(quantity), budget, no_budget,
             int(dimension) if dimension is not None else None, _text(v["indicator"]), _text(v["outcome"]),
             *marks, _text(v["department"]), sheet, row))
     return projects
+
+
+def _whole(value: Any) -> int | None:
+    """A row number or a project's ลำดับ from a master; None for anything else (NaN, inf, 1e300)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+            and abs(value) < 2**31:
+        return int(value)
+    return None
 
 
 def _data_problem(plan: OrgPlan, row: int, columns: dict[str, int], code: str, key: str, value: Any) -> None:
@@ -558,12 +570,12 @@ def _bare(text: str, word: str) -> str:
 
 
 def _year(text: str) -> int | None:
-    digits = to_arabic_digits(str(text or "")).split(".")[0].strip()
-    return int(digits) if digits.isdigit() and 2400 <= int(digits) <= 2700 else None
+    year = whole_number(text or "")
+    return year if year is not None and 2400 <= year <= 2700 else None
 
 
 def _name_from_file(path: str | Path) -> str:
-    return clean_text(Path(path).stem) or Path(path).name
+    return clean_text(readable(Path(path).stem)) or readable(Path(path).name)
 
 
 def organisation_key(name: str, district: str = "") -> tuple[str, str]:
@@ -746,7 +758,7 @@ def read_plans(paths: list[str | Path], workers: int | None = None, fiscal_year:
     paths = [str(p) for p in paths]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
-    if workers <= 1:
+    if workers <= 1 or _worker_context() is None:
         return [_read_for_province(p, fiscal_year) for p in paths]
     done: dict[int, OrgPlan] = {}
     size = max(1, min(64, len(paths) // (workers * 8)))
@@ -765,12 +777,24 @@ def read_plans(paths: list[str | Path], workers: int | None = None, fiscal_year:
     return [done[i] for i in range(len(paths))]
 
 
+def _worker_context():
+    """Workers are forked: a started interpreter (spawn, forkserver) puts the current folder first
+    on its module path before any of our code runs, and the plans' folder is often the current one,
+    where a planted `pickle.py` would run. Where there is no fork (Windows), plans are read one after
+    another (still each in the isolated reader child)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
 def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[int, OrgPlan],
                   fiscal_year: int | None = None) -> None:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(workers)
+    from .sandbox import isolate_module_path
+
+    pool = ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=isolate_module_path)
     try:
         futures = [(chunk, pool.submit(_read_chunk, [p for _, p in chunk], fiscal_year)) for chunk in chunks]
         for chunk, future in futures:
@@ -790,8 +814,10 @@ def _read_alone(path: str, fiscal_year: int | None = None) -> OrgPlan:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from .sandbox import isolate_module_path
+
     try:
-        with ProcessPoolExecutor(1) as pool:
+        with ProcessPoolExecutor(1, mp_context=_worker_context(), initializer=isolate_module_path) as pool:
             return pool.submit(_read_chunk, [path], fiscal_year).result()[0]
     except BrokenProcessPool:
         plan = OrgPlan(path, organisation=_name_from_file(path), name_from="file-name")
@@ -1015,7 +1041,7 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
         ws.write_number(row, _WARNINGS, plan.warnings, number)
         note = _note(plan)
         ws.write_string(row, _NOTE, note, styles.cell("left", bg_color=STATUS_FILL[plan.status]))
-        name = Path(plan.path).name
+        name = readable(Path(plan.path).name)
         ws.write_string(row, _FILE, name, text)
         lines = (plan.lines if plan.lines[0] else _text_lines(plan))[result.several(plan)]
         ws.set_row(row, row_height([(note, widths[_NOTE])], size, min_lines=lines))
@@ -1179,7 +1205,7 @@ def _problems_sheet(workbook, styles, result: ProvinceResult) -> None:
             ws.write_string(row, 6, problem.cell or "", text)
             ws.write_string(row, 7, problem.code, text)
             ws.write_string(row, 8, problem.message_en, text)
-            name = Path(plan.path).name
+            name = readable(Path(plan.path).name)
             ws.write_string(row, 9, name, text)
             ws.set_row(row, row_height([(plan.organisation, widths[1]), (problem.message, widths[4]),
                                         (problem.message_en, widths[8]), (name, widths[9])], size))
@@ -1293,7 +1319,7 @@ def _render_rows(plan: OrgPlan) -> bytes:
     head = "".join(cell(key, value) for key, value in (
         ("organisation", plan.organisation), ("district", plan.district), ("province", plan.province),
         ("fiscal_year", plan.fiscal_year)))
-    source = cell("source_file", Path(plan.path).name)
+    source = cell("source_file", readable(Path(plan.path).name))
     rows = ["".join(('<row r="\x00">', head, cell("no", p.no), cell("name", p.name), cell("unit", p.unit),
                      cell("quantity", p.quantity), cell("budget", p.budget), cell("no_budget", p.no_budget),
                      cell("dimension", p.dimension), cell("indicator", p.indicator), cell("outcome", p.outcome),
@@ -1330,7 +1356,7 @@ def _text_lines(plan: OrgPlan) -> tuple[int, int]:
             return 1
         return line_count(text, width, SUMMARY_SIZE)
 
-    own = max(lines(plan.organisation, 1), lines(Path(plan.path).name, _FILE))
+    own = max(lines(plan.organisation, 1), lines(readable(Path(plan.path).name), _FILE))
     return (max(own, lines(plan.district, 2)), max(own, lines(f"{plan.district} จ.{plan.province}".strip(), 2)))
 
 

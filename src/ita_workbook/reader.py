@@ -12,6 +12,7 @@ becomes a Problem.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,6 +70,7 @@ class Table:
     extra: dict[int, str] = field(default_factory=dict)  # 0-based column → header of a column not on the form
     extra_used: set[int] = field(default_factory=set)  # those of them holding data in a project row
     form: Form = PLAN_FORM
+    lone_departments: list[RawRow] = field(default_factory=list)  # rows holding only a department of their own
 
 
 @dataclass
@@ -124,7 +126,7 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
             continue
         try:
             book.tables.extend(read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows), form=form,
-                                           fiscal_year=fiscal_year))
+                                           fiscal_year=fiscal_year, defaults=_defaults(book.metadata, form)))
         except TooManyRows:
             book.tables = []  # all or nothing: a file is never half read
             book.problems.append(Problem(
@@ -132,9 +134,21 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
                 detail=f"มีโครงการเกิน {MAX_PROJECT_ROWS:,} แถว ซึ่งไม่ใช่แผนของกอง แยกเป็นหลายไฟล์",
                 detail_en=f"over {MAX_PROJECT_ROWS:,} project rows, which is no department's plan; split it"))
             break
+    for table in book.tables:
+        book.problems.extend(Problem("department-only-row", book.path, sheet=row.sheet, row=row.row,
+                                     cell=row.cells["department"].address, column="department",
+                                     value=str(row.value("department")))
+                             for row in table.lone_departments)
     if not book.tables and not book.sheets and not any(p.is_error for p in book.problems):
         book.problems.append(Problem("header-not-found", book.path))
     return book
+
+
+def _defaults(metadata: dict[str, str], form: Form) -> dict[str, str]:
+    """What a generated template pre-fills in its empty input rows (its department): a cell holding
+    exactly that is no sign of a project, nor a value the clerk typed."""
+    return {key: squeeze(value) for key, value in metadata.items()
+            if key in form.column_by_key and isinstance(value, str) and value.strip()}
 
 
 def lacks_problem(path: str, table: Table, form: Form = PLAN_FORM) -> Problem | None:
@@ -184,6 +198,11 @@ def _load_problem(path: str, reason: str) -> Problem:
                                          "แล้วบันทึกและส่งใหม่",
                            "the file is password-protected; remove the password (File > Info > Protect "
                            "Workbook), save and send it again")
+    if reason == "crashed":
+        return _unreadable(path, reason, "โปรแกรมอ่านไฟล์หยุดทำงานกลางคันที่ไฟล์นี้ (ไฟล์อื่นอ่านต่อตามปกติ) บันทึกเป็น .xlsx ใหม่ "
+                                         "แล้วส่งใหม่ หากยังไม่ได้ โปรดแจ้งผู้พัฒนาพร้อมไฟล์",
+                           "the reader stopped on this file (the other files were read); save it again as "
+                           ".xlsx and send it, and report it with the file if it persists")
     if reason == "limit":
         return _unreadable(path, reason, "ไฟล์ใช้หน่วยความจำหรือเวลาเกินขีดจำกัดขณะอ่าน บันทึกเป็น .xlsx ใหม่ "
                                          "หรือคัดลอกตารางไปไว้ในไฟล์ใหม่",
@@ -364,7 +383,8 @@ def _is_column_numbering(values: list[Any]) -> bool:
     for value in values:  # stops at the first cell that is no column number: a project's name
         if not _present(value):
             continue
-        text = _header_key(value) if not isinstance(value, (int, float)) else str(int(value))
+        text = _header_key(value) if not isinstance(value, (int, float)) or not math.isfinite(value) \
+            else str(int(value))
         if not _COLUMN_NUMBERS.match(text):
             return False
         count += 1
@@ -424,7 +444,8 @@ class TooManyRows(Exception):
 
 
 def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS, *,
-                form: Form = PLAN_FORM, fiscal_year: int | None = None) -> list[Table]:
+                form: Form = PLAN_FORM, fiscal_year: int | None = None,
+                defaults: dict[str, str] | None = None) -> list[Table]:
     rows = sheet.rows
     inherited, wide = _fill_merged(sheet)
     found = _find_header(rows, 0, HEADER_SEARCH_ROWS, form)
@@ -438,7 +459,7 @@ def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS, *,
         if fiscal_year in table.years:
             table.budget_year = fiscal_year
         next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited, wide,
-                                    limit - sum(len(t.rows) for t in tables), form)
+                                    limit - sum(len(t.rows) for t in tables), form, defaults or {})
         table.missing = _missing(table, form)
         table.lacks = [k for k in form.counted_keys if k in table.missing or (k == "dimension" and not _has_dimension(table))]
         if table.rows or table.totals or not tables:
@@ -486,12 +507,20 @@ LABEL_KEYS = ("no", "name", "mission")  # what a heading row may hold: its numbe
 
 
 def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set, wide: set[int],
-               limit: int, form: Form = PLAN_FORM) -> tuple[int, bool]:
+               limit: int, form: Form = PLAN_FORM, defaults: dict[str, str] | None = None) -> tuple[int, bool]:
     """Read from `first` to the totals row (→ the row after it, False) or the end/footer (→ True).
 
     What a row is comes from what it holds: a row with only a number and a text (a มิติ or ภารกิจ
     heading such as "มิติที่ ๑ …", "๑.๑ การสร้างจิตสำนึก…", "1.2.2 …", or one text merged across the
-    table) is a heading; a row with data beyond its name is a project."""
+    table) is a heading; a row with data beyond its name is a project. A cell holding the template's
+    pre-filled default (`defaults`: its department) says nothing of what its row is, and a row holding
+    only a department is no project (kept in `table.lone_departments` unless it is the default)."""
+    defaults = defaults or {}
+
+    def typed(cells: dict[str, RawCell], *keys: str) -> set[str]:
+        return {k for k in _own(cells, *keys)
+                if not (k in defaults and isinstance(cells[k].value, str) and squeeze(cells[k].value) == defaults[k])}
+
     rows = sheet.rows
     label_cols = sorted(table.columns[k] for k in LABEL_KEYS if k in table.columns)  # the leftmost text labels a row
     months = sorted((k for k in table.columns if k.startswith("month")), key=lambda k: int(k[5:]))
@@ -516,15 +545,18 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
                       if c < len(values) and isinstance(values[c], str) and values[c].strip()), "")
         key = squeeze(label)
         # A project may be called รวมใจ…: a totals row has no unit, มิติ, indicator or department.
-        if key.startswith(TOTALS_PREFIX) and not _own(cells, *form.totals_free_keys):
+        if key.startswith(TOTALS_PREFIX) and not typed(cells, *form.totals_free_keys):
             if "มิติ" in key:  # a subtotal of one มิติ: the grand total is further down
                 continue
             table.totals = RawRow(path, sheet.name, r + 1, cells, label=label)
             return r + 1, False
         if _is_footer(label):
             return r, True
-        own = _own(cells, *cells)
+        own = typed(cells, *cells)
         if not own or _looks_like_header(values, table.columns, form) or _is_column_numbering(values):
+            continue
+        if own == {"department"}:  # a department typed, or changed, in a row left otherwise empty
+            table.lone_departments.append(RawRow(path, sheet.name, r + 1, {"department": cells["department"]}))
             continue
         if own <= set(LABEL_KEYS):
             heading = _heading(cells, own, r in wide)

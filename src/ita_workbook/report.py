@@ -311,13 +311,16 @@ def write_report(result: RoundReport, output: str | Path, config: Config, *, as_
     lines = [f"รายงานผล / report: {output}"]
     pdf_failed = False
     if pdf:
-        from .pdf import PdfError, font_note, to_pdf
+        from .pdf import PdfError, font_note, print_font, to_pdf
 
         with tempfile.TemporaryDirectory(prefix="ita-workbook-") as folder:
             sheet_only = Path(folder) / f"{output.stem}.xlsx"
-            write_report_workbook(result, sheet_only, heading, font=config.font, form_only=True)
+            font, files = print_font(config.font)  # Sarabun, shipped, for TH SarabunPSK (as the master's PDF)
+            write_report_workbook(result, sheet_only, heading, font=font, form_only=True)
             try:
-                lines.append(f"PDF: {to_pdf(sheet_only, output.with_suffix('.pdf'))} {font_note(config.font)}".strip())
+                lines.append(f"PDF: {to_pdf(sheet_only, output.with_suffix('.pdf'), fonts=files)}")
+                if not files and (note := font_note(font)):
+                    lines.append(note)
             except PdfError as exc:
                 lines.append(str(exc))
                 pdf_failed = True

@@ -35,7 +35,7 @@ REASONS = ("ไม่ได้รับงบประมาณ", "นโยบ�
 OTHER_REASON = REASONS[-1]
 YES, NO = "ใช่", "ไม่ใช่"
 NONE_WORD = "ไม่มี"  # what graders want written where there were no problems or suggestions
-PROJECT_TYPES = ("โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน")  # e-PlanNACC's ประเภทงาน 1-4
+PROJECT_TYPES = form.PROJECT_TYPES  # e-PlanNACC's ประเภทงาน 1-4
 
 PLAN_GROUP = "ไตรมาสตามแผน"
 STATUS_GROUP = "ผลการดำเนินการ"

@@ -33,11 +33,17 @@ def inspect_file(path: Path) -> str:
     """'xlsx', 'xlsm', 'xls', 'xlsb' or 'ods' — or Unreadable."""
     try:
         size = path.stat().st_size
-        if not path.is_file():
-            raise Unreadable("ไม่ใช่ไฟล์", "not a file", "not-a-file")
+        if path.is_dir():
+            raise Unreadable("เป็นโฟลเดอร์ ไม่ใช่ไฟล์", "a folder, not a file", "not-a-file")
+        if not path.is_file():  # never opened: a FIFO would wait for ever, a device never end
+            raise Unreadable("ไม่ใช่ไฟล์ธรรมดา (เช่น FIFO หรืออุปกรณ์) จึงไม่อ่าน",
+                             "not a regular file (a FIFO or a device, say), so not read", "not-a-file")
         with path.open("rb") as fh:
             head = fh.read(8)
     except FileNotFoundError:
+        if path.is_symlink():
+            raise Unreadable("เป็นลิงก์ที่ชี้ไปยังไฟล์ที่ไม่มีอยู่", "a link to a file that does not exist",
+                             "not-found") from None
         raise Unreadable("ไม่พบไฟล์", "file not found", "not-found") from None
     except OSError as exc:
         raise Unreadable(f"เปิดไฟล์ไม่ได้ ({exc.strerror})", f"cannot open the file ({exc.strerror})",

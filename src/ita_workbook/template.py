@@ -20,18 +20,21 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import form
 from .config import Config
-from .form import COLUMNS, DIMENSIONS, NO_BUDGET, QUARTER_KEYS, QUARTER_MONTHS, Column
+from .form import COLUMNS, DIMENSIONS, NO_BUDGET, PLAN_FORM, QUARTER_KEYS, QUARTER_MONTHS, Column
+from .master import _max_lines, _split_lines
 from .output import atomic_path
 from .plan import Project
 from .problems import Report
 from .thai import thai_date, thai_number, to_thai_digits
-from .xlsx_style import (FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
+from .xlsx_style import (FONT_SIZE, FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
                          write_details)
 
 # Row heights for this module's workbooks (`new_workbook`: the form font is the default font).
 row_height = FORM_FONT_COLUMNS.row_height
 
 FORM_SHEET = "แผนปฏิบัติการ"
+# The official form's columns, then e-PlanNACC's optional fields after หน่วยงานรับผิดชอบ.
+TEMPLATE_COLUMNS: tuple[Column, ...] = (*COLUMNS, *form.OFFERED_COLUMNS)
 LISTS_SHEET = "_lists"
 BLANK_FILENAME = "department-template.xlsx"
 DEFAULT_ROWS = 30
@@ -45,6 +48,9 @@ MISSING_FILL = "#FFC7CE"  # a required cell left empty in a row being filled
 TEMPLATE_WIDTHS = {"unit": 10, "quantity": 10, "budget": 14, "dimension": 7,
                    **{key: 11 for key in QUARTER_KEYS}}
 MAX_ROW_HEIGHT = 409.0  # Excel's limit: a taller row is cut to it, and the template says so
+# The department column widens up to this for the template's own department to stand on one line in
+# every empty row (its pre-filled default); a longer name wraps.
+MAX_DEPARTMENT_WIDTH = 40
 CENTERED = {"no", "unit", "quantity", *QUARTER_KEYS}
 
 UNIT_SUGGESTIONS = ("คน", "ครั้ง", "โครงการ", "กิจกรรม", "มาตรการ", "แห่ง", "ฉบับ", "ช่องทาง", "เรื่อง",
@@ -106,15 +112,20 @@ class Layout:
 
     @staticmethod
     def col(key: str) -> int:
-        return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+        return next(i for i, c in enumerate(TEMPLATE_COLUMNS) if c.key == key)
 
 
 def _width(column: Column) -> float:
     return TEMPLATE_WIDTHS.get(column.key, column.width)
 
 
-def _total_width() -> float:
-    return sum(_width(c) for c in COLUMNS)
+def _department_width(department: str | None) -> float:
+    """The department column's width: the form's, or wider for `department` to fit on one line."""
+    width = TEMPLATE_COLUMNS[Layout.col("department")].width
+    if department:
+        while width < MAX_DEPARTMENT_WIDTH and FORM_FONT_COLUMNS.line_count(department, width) > 1:
+            width += 1
+    return width
 
 
 def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
@@ -137,13 +148,18 @@ def _guide(column: Column, fiscal_year: int | None) -> tuple[str, str]:
         "dimension": "เลือกมิติ 1-4 จากลูกศร: " + " ".join(f"{d.number} {d.name}" for d in DIMENSIONS),
         "indicator": "ตัวชี้วัดความสำเร็จ เช่น มีการจัดอบรมอย่างน้อย ๑ ครั้ง",
         "outcome": "ผลที่คาดว่าจะได้รับ (ไม่บังคับ)",
-        "department": "เลือกหน่วยงานที่รับผิดชอบโครงการจากลูกศร",
+        "department": "แบบฟอร์มของกองมีชื่อกองใส่ไว้ให้แล้ว เปลี่ยนเฉพาะโครงการที่หน่วยงานอื่นรับผิดชอบ "
+                      "โดยเลือกจากลูกศร (แถวที่มีแต่ชื่อกองไม่นับเป็นโครงการ)",
+        "type": "ประเภทงานตามระบบ e-PlanNACC เลือกจากลูกศร (ไม่บังคับ ถ้าเว้นว่างจะดูจากคำแรกของชื่อโครงการ)",
+        "target_group": "กลุ่มเป้าหมายของโครงการ เช่น ผู้บริหาร พนักงาน ประชาชน ตามที่จะเลือกในระบบ e-PlanNACC "
+                        "(ไม่บังคับ)",
+        "objective": "วัตถุประสงค์ของโครงการ สำหรับกรอกในระบบ e-PlanNACC (ไม่บังคับ)",
     }
     return column.header, messages.get(key, f"กรอก{column.header}")
 
 
 def _validation(ws: Worksheet, first_row: int, col: int, last_row: int, options: dict,
-                columns: Sequence[Column] = COLUMNS) -> None:
+                columns: Sequence[Column] = TEMPLATE_COLUMNS) -> None:
     # xlsxwriter only warns when a limit is exceeded (255-character list, 32-character title…) and
     # leaves the validation out: a template silently missing a dropdown is worse than no template.
     if ws.data_validation(first_row, col, last_row, col, options) != 0:
@@ -156,7 +172,8 @@ class _Writer:
                  prefill: Sequence[dict[str, object]], generated: dt.datetime):
         self.config = config
         self.department = department
-        self.prefill = list(prefill)
+        self.widths = {**TEMPLATE_WIDTHS, "department": _department_width(department)}
+        self.prefill = [piece for values in prefill for piece in self._spread(values)]
         self.rows = max(rows, len(self.prefill) + SPARE_ROWS) if self.prefill else rows
         self.generated = generated
         self.tall_rows: list[int] = []
@@ -181,6 +198,28 @@ class _Writer:
         self.wb.close()
         return layout
 
+    def _width(self, column: Column) -> float:
+        return self.widths.get(column.key, column.width)
+
+    def _total_width(self) -> float:
+        return sum(self._width(c) for c in TEMPLATE_COLUMNS)
+
+    def _spread(self, values: dict[str, object]) -> list[dict[str, object]]:
+        """A pre-filled project as the rows it takes: one, or, when its ตัวชี้วัด or ผลลัพธ์ needs more
+        than Excel's 409 points, its row and continuation rows holding only the rest of those texts
+        (cut between words, as on the master; the reader joins them back). Only a cell that is still
+        too tall on its own (a name) is cut to 409 points, and the template says so."""
+        per_row = _max_lines(FONT_SIZE)
+        keys = sorted(PLAN_FORM.continuation_keys)
+        texts = {k: str(values.get(k) or "") for k in keys}
+        if all(FORM_FONT_COLUMNS.line_count(texts[k], self._width(form.COLUMN_BY_KEY[k])) <= per_row for k in keys):
+            return [values]
+        pieces = {k: _split_lines(texts[k], self._width(form.COLUMN_BY_KEY[k]), per_row, FORM_FONT_COLUMNS,
+                                  FONT_SIZE) for k in keys}
+        span = max(len(p) for p in pieces.values())
+        return [{**values, **{k: p[0] for k, p in pieces.items()}},
+                *({k: p[i] for k, p in pieces.items() if i < len(p)} for i in range(1, span))]
+
     # -- the form sheet ------------------------------------------------------------------------
     def _year(self) -> str:
         return to_thai_digits(self.config.fiscal_year) if self.config.fiscal_year else PLACEHOLDER
@@ -200,22 +239,22 @@ class _Writer:
 
     def _form(self, ws: Worksheet, lists: dict[str, str]) -> Layout:
         fmt = self.fmt
-        last_col = len(COLUMNS) - 1
-        for i, column in enumerate(COLUMNS):
-            ws.set_column(i, i, column_width(_width(column)))
+        last_col = len(TEMPLATE_COLUMNS) - 1
+        for i, column in enumerate(TEMPLATE_COLUMNS):
+            ws.set_column(i, i, column_width(self._width(column)))
         row = 0
         for text, fill_in in self._titles():
-            ws.set_row(row, row_height([(text, _total_width())], fmt.size + 2, bold=True))
+            ws.set_row(row, row_height([(text, self._total_width())], fmt.size + 2, bold=True))
             ws.merge_range(row, 0, row, last_col, text,
                            fmt.title(font_size=fmt.size + 2, locked=not fill_in))
             row += 1
         if self.config.deadline:
             text = f"กรุณาส่งคืนผู้ประสานงานภายในวันที่ {thai_date(self.config.deadline)}"
-            ws.set_row(row, row_height([(text, _total_width())]))
+            ws.set_row(row, row_height([(text, self._total_width())]))
             ws.merge_range(row, 0, row, last_col, text, fmt.title(bold=False, font_color="#C00000"))
             row += 1
         layout = Layout(header_row=row + 1, first_data_row=row + 3, last_data_row=row + 2 + self.rows)
-        _write_header(ws, fmt, layout.header_row)
+        _write_header(ws, fmt, layout.header_row, width=self._width)
         self._input_area(ws, layout, lists)
         for offset, values in enumerate(self.prefill):
             self._write_row(ws, layout.first_data_row + offset, values, locked=False)
@@ -236,9 +275,17 @@ class _Writer:
     def _input_area(self, ws: Worksheet, layout: Layout, lists: dict[str, str]) -> None:
         first, last = layout.first_data_row, layout.last_data_row
         year = self.config.fiscal_year
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(TEMPLATE_COLUMNS):
+            default = self.department if column.kind == form.DEPARTMENT else None
             for r in range(first, last + 1):
-                ws.write_blank(r, i, None, self._cell_format(column, locked=False))
+                # The clerk changes it only for a project shared with another department. A cell a
+                # pre-filled row writes is left to it: a string written twice counts twice in Excel's
+                # shared-string total.
+                prefilled = r - first < len(self.prefill) and self.prefill[r - first].get(column.key)
+                if default and not prefilled:
+                    ws.write_string(r, i, default, self._cell_format(column, locked=False))
+                else:
+                    ws.write_blank(r, i, None, self._cell_format(column, locked=False))
             title, message = _guide(column, year)
             options: dict = {"validate": "any", "input_title": title, "input_message": message}
             if column.kind == form.DIMENSION:
@@ -256,6 +303,11 @@ class _Writer:
                            "error_title": "ไม่มีหน่วยงานนี้ในรายชื่อ",
                            "error_message": "เลือกหน่วยงานจากลูกศรที่มุมขวาของช่อง\n"
                                             "Pick a department from the dropdown list."}
+            elif column.kind == form.CHOICE:
+                options = {**options, "validate": "list", "source": lists[column.key],
+                           "error_title": f"{column.header}ไม่ถูกต้อง",
+                           "error_message": f"เลือก{column.header}จากลูกศร หรือเว้นว่าง\n"
+                                            f"Pick one from the dropdown list, or leave it blank."}
             elif column.key == "unit":
                 # A suggestion list: the dropdown helps, any other word is still accepted.
                 options = {**options, "validate": "list", "source": lists["unit"], "show_error": False}
@@ -271,13 +323,24 @@ class _Writer:
         self._highlight_missing(ws, first, last)
 
     def _highlight_missing(self, ws: Worksheet, first: int, last: int) -> None:
-        """Once a row is being filled, its empty required cells turn red until they are filled."""
+        """Once a row is being filled, its empty required cells turn red until they are filled. What
+        tells a project's row is what the reader goes by: neither the pre-filled department nor the
+        text of a row continuing the ตัวชี้วัด/ผลลัพธ์ above (nor its own ที่)."""
         red = self.wb.add_format({"bg_color": MISSING_FILL})
-        start, end = xl_col_to_name(Layout.col("name")), xl_col_to_name(len(COLUMNS) - 1)
-        in_use = f"COUNTA(${start}{first + 1}:${end}{first + 1})>0"
+        signs = [i for i, c in enumerate(TEMPLATE_COLUMNS)
+                 if c.key != "no" and c.key not in PLAN_FORM.continuation_keys and c.kind != form.DEPARTMENT]
+        runs: list[list[int]] = []
+        for i in signs:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        ranges = ",".join(f"${xl_col_to_name(run[0])}{first + 1}:${xl_col_to_name(run[-1])}{first + 1}"
+                          for run in runs)
+        in_use = f"COUNTA({ranges})>0"
         q1, q4 = (xl_col_to_name(Layout.col(k)) for k in (QUARTER_KEYS[0], QUARTER_KEYS[-1]))
         rules = [(i, i, f"=AND({in_use},LEN(TRIM({xl_rowcol_to_cell(first, i)}))=0)")
-                 for i, c in enumerate(COLUMNS) if c.value_required]
+                 for i, c in enumerate(TEMPLATE_COLUMNS) if c.value_required]
         rules.append((Layout.col(QUARTER_KEYS[0]), Layout.col(QUARTER_KEYS[-1]),
                       f'=AND({in_use},COUNTIF(${q1}{first + 1}:${q4}{first + 1},"{QUARTER_MARK}")=0)'))
         for first_col, last_col, criteria in rules:
@@ -289,7 +352,7 @@ class _Writer:
         """A row of values as a clerk would have typed them: budgets as numbers (shown in Thai
         digits), quantities as Thai-digit text like the printed form, the rest as text."""
         shown = []
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(TEMPLATE_COLUMNS):
             value = values.get(column.key, "")
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -300,7 +363,7 @@ class _Writer:
                 value = thai_number(value)
             elif value:
                 ws.write_string(row, i, str(value), self._cell_format(column, locked))
-            shown.append((str(value), _width(column)))
+            shown.append((str(value), self._width(column)))
         # Known text gets its height (no application fits it on load); empty input rows get
         # none, so that Excel and LibreOffice fit them to what the clerk types.
         height = row_height(shown)
@@ -317,6 +380,7 @@ class _Writer:
             "mark": [QUARTER_MARK],
             "unit": list(UNIT_SUGGESTIONS),
             "department": self.config.department_names,
+            **{c.key: list(c.choices) for c in TEMPLATE_COLUMNS if c.kind == form.CHOICE},
         }
         refs = {}
         for col, (name, values) in enumerate(columns.items()):
@@ -342,10 +406,10 @@ class _Writer:
     def _instructions(self, ws: Worksheet) -> None:
         fmt = self.fmt
         cfg = self.config
-        last_col = len(COLUMNS) - 1
-        width = _total_width()
-        for i, column in enumerate(COLUMNS):
-            ws.set_column(i, i, column_width(_width(column)))
+        last_col = len(TEMPLATE_COLUMNS) - 1
+        width = self._total_width()
+        for i, column in enumerate(TEMPLATE_COLUMNS):
+            ws.set_column(i, i, column_width(self._width(column)))
         row = 0
 
         def line(text: str, cell_format=None, size: int | None = None) -> None:
@@ -387,7 +451,7 @@ class _Writer:
             line(text)
 
         heading("ความหมายของแต่ละช่อง")
-        for column in COLUMNS:
+        for column in TEMPLATE_COLUMNS:
             title, message = _guide(column, cfg.fiscal_year)
             if column.kind == form.MARK:
                 if column.key != QUARTER_KEYS[0]:
@@ -403,7 +467,7 @@ class _Writer:
             row += 1
 
         heading("ตัวอย่างการกรอก (แถวตัวอย่างนี้ไม่ถูกนำไปรวมในแผน)")
-        _write_header(ws, fmt, row)
+        _write_header(ws, fmt, row, width=self._width)
         row += 2
         self._example(ws, row)
         row += 1
@@ -441,7 +505,7 @@ class _Writer:
         self._write_row(ws, row, values, locked=True)
 
 
-def _write_header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[Column] = COLUMNS,
+def _write_header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[Column] = TEMPLATE_COLUMNS,
                   width: Callable[[Column], float] = _width) -> None:
     """The official two-row header: grouped columns under a merged group title, the others merged
     over both rows."""
@@ -488,6 +552,7 @@ def project_cells(project: Project, blank: Collection[str] = ()) -> dict[str, ob
         "indicator": project.indicator, "outcome": project.outcome,
         **{k: QUARTER_MARK if on else "" for k, on in zip(QUARTER_KEYS, project.quarters)},
         "department": project.department,
+        "type": project.type, "target_group": project.target_group, "objective": project.objective,
     }
     return {k: v for k, v in values.items() if k not in blank}
 
@@ -499,6 +564,19 @@ class Rollover:
     rows: dict[str, list[dict[str, object]]]  # configured department → pre-filled rows
     unmatched: list[Project]  # projects whose department is none of the configured ones
     report: Report  # what reading last year's file found
+
+    def unmatched_note(self) -> str:
+        """What was left out, Thai then English ("" when every project found its department)."""
+        if not self.unmatched:
+            return ""
+        counts: dict[str, int] = {}
+        for project in self.unmatched:
+            counts[project.department or "(ว่าง)"] = counts.get(project.department or "(ว่าง)", 0) + 1
+        listed = ", ".join(f"{name} ({n})" for name, n in counts.items())
+        return (f"! {len(self.unmatched)} โครงการของปีก่อนไม่ตรงกับหน่วยงานใดใน plan.toml จึงไม่ได้ใส่: "
+                f"{listed} — เพิ่มชื่อเหล่านี้เป็น aliases ของหน่วยงาน\n"
+                f"  {len(self.unmatched)} of last year's projects match no configured department "
+                f"and were left out; add these names as aliases")
 
 
 def read_previous(path: str | Path, config: Config) -> Rollover:

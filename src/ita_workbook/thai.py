@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from functools import lru_cache
 
@@ -91,7 +92,8 @@ def to_thai_digits(text: str | int) -> str:
 
 
 _LATIN_O = re.compile(r"(?<=[\d,.])[oO]|[oO](?=[\d,.])")
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# ASCII digits only (Thai ones are turned into them first): float() also takes ٣ or ²… and int() not all.
+_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
 
 
 def parse_number(text: str) -> float | None:
@@ -106,7 +108,19 @@ def parse_number(text: str) -> float | None:
         raw = fixed
     if not _NUMBER.match(raw):
         return None
-    return float(raw.replace(",", ""))
+    number = float(raw.replace(",", ""))
+    return number if math.isfinite(number) else None  # 400 typed nines are inf
+
+
+_WHOLE = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(text: str) -> int | None:
+    """`2566`, `๒๕๖๖` or `2566.0` → 2566; None for anything else. Only ASCII and Thai digits:
+    `str.isdigit` also says yes to ²⁵⁶⁷, which int() refuses, and int() of 4,300 digits raises."""
+    digits = to_arabic_digits(str(text)).strip()
+    digits = digits[:-2] if digits.endswith(".0") else digits
+    return int(digits) if _WHOLE.fullmatch(digits) else None
 
 
 def thai_number(value: float, decimals: int = 0) -> str:
@@ -117,6 +131,12 @@ def thai_number(value: float, decimals: int = 0) -> str:
 def thai_date(day: _dt.date) -> str:
     """`2023-03-22` → `๒๒ มีนาคม ๒๕๖๖` (Buddhist Era)."""
     return to_thai_digits(f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}")
+
+
+def parse_date(text: str) -> _dt.date:
+    """YYYY-MM-DD in either era (2566-03-22 or 2023-03-22), Thai digits allowed; ValueError if not."""
+    year, month, day = (int(part) for part in to_arabic_digits(text.strip()).split("-"))
+    return _dt.date(year - 543 if year > 2400 else year, month, day)
 
 
 THAI_MONTH_ABBREVIATIONS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",

@@ -14,11 +14,11 @@ from typing import Any, Callable
 
 from . import cells
 from .config import Config
-from .form import COLUMN_BY_KEY, FORM_VERSION, PLAN_FORM, QUARTER_KEYS, Form
+from .form import COLUMN_BY_KEY, FORM_VERSION, OFFERED_COLUMNS, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
 from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbook
-from .thai import squeeze, to_arabic_digits
+from .thai import squeeze, to_arabic_digits, whole_number
 
 
 MASTER_KIND = "master"  # the `kind` a master's hidden sheet carries
@@ -56,13 +56,15 @@ class _Row:
 
 
 def validate_files(paths: list[str | Path], config: Config | None = None, *, keep_invalid: bool = False,
-                   accept_master: bool = False) -> Result:
-    """`accept_master`: read masters too (`template --from` rolls last year's master over)."""
+                   accept_master: bool = False, progress: Callable[[int, int], None] | None = None) -> Result:
+    """`accept_master`: read masters too (`template --from` rolls last year's master over).
+    `progress(files read, files)` is called after each file (the web page shows it)."""
     config = config or Config()
     report = Report()
     result = Result(report, Plan(organisation=config.organisation, district=config.district,
                                  province=config.province, fiscal_year=config.fiscal_year))
-    rows = read_rows(paths, config, report, result.metadata, accept_master=accept_master)
+    rows = read_rows(paths, config, report, result.metadata, accept_master=accept_master,
+                     progress=progress)
     _check_schema(rows, config)
     result.rows_read = len(rows)
     for row in rows:
@@ -79,15 +81,19 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
 def read_rows(paths: list[str | Path], config: Config, report: Report, metadata: dict[str, dict[str, str]], *,
               form: Form = PLAN_FORM, accept_master: bool = False,
               template_problems: Callable[[Workbook], list[Problem]] | None = None,
-              outputs: dict[str, str] | None = None) -> list[_Row]:
+              outputs: dict[str, str] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[_Row]:
     """Every file read as `form` and every cell parsed: the rows, each with the problems of its
     cells; the files' own problems go into `report`, their hidden details into `metadata`.
     `template_problems`: what a form's hidden sheet may say is wrong (a plan template's by default).
-    `outputs`: kinds of workbook we write (hidden sheet) → the code of the warning that leaves one out."""
+    `outputs`: kinds of workbook we write (hidden sheet) → the code of the warning that leaves one out.
+    `progress(files read, files)` is called before each file (the web page shows it)."""
     outputs = {MASTER_KIND: "master-as-input"} if outputs is None else outputs
     rows: list[_Row] = []
     columns = form.column_by_key
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress:
+            progress(done, len(paths))
         book = _read(path, form, config.fiscal_year)
         file_report = FileReport(book.path, problems=list(book.problems))
         report.files.append(file_report)
@@ -144,28 +150,36 @@ _NOT_READ = {
 def folder_files(args: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     """`collect_files`, and a `file-not-read` problem naming each file of a folder left out, and why:
     a .docx, .pdf or .csv among the returned files never disappears from the report. Excel's lock
-    files and hidden files are nobody's returned work: left out unsaid."""
+    files and hidden files are nobody's returned work: left out unsaid. An entry named like a workbook
+    that is no regular file (a dangling link, a FIFO, a link to a device, a folder) is kept: reading
+    it reports what it is, as when it is named directly."""
     files: list[Path] = []
     skipped: list[Problem] = []
     for arg in map(Path, args):
-        if not arg.is_dir():
+        if not _is_dir(arg):
             files.append(arg)
             continue
         for child in sorted(arg.iterdir()):
             if child.name.startswith(("~$", ".")):
                 continue
-            if child.is_dir():
-                reason = "folder"
-            elif child.suffix.lower() not in WORKBOOK_SUFFIXES:
-                reason = "not-a-workbook"
-            elif "(ตรวจแล้ว)" in child.stem:
+            workbook_name = child.suffix.lower() in WORKBOOK_SUFFIXES
+            if workbook_name and "(ตรวจแล้ว)" in child.stem:
                 reason = "annotated"
-            else:
+            elif workbook_name:
                 files.append(child)
                 continue
+            else:
+                reason = "folder" if _is_dir(child) else "not-a-workbook"
             thai, english = _NOT_READ[reason]
             skipped.append(Problem("file-not-read", str(child), value=child.name, detail=thai, detail_en=english))
     return files, skipped
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long to look up: reading it says so
+        return False
 
 
 def _read(path: str | Path, form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
@@ -189,10 +203,10 @@ def _template_problems(book: Workbook, config: Config, version_now: str = FORM_V
     if not meta:
         return []
     problems = []
-    year = to_arabic_digits(meta.get("fiscal_year", "")).split(".")[0].strip()
+    year = whole_number(meta.get("fiscal_year", ""))
     org = meta.get("organisation", "")
-    if config.fiscal_year and year.isdigit() and int(year) != config.fiscal_year:
-        problems.append(Problem("wrong-template", book.path, value=year,
+    if config.fiscal_year and year is not None and year != config.fiscal_year:
+        problems.append(Problem("wrong-template", book.path, value=str(year),
                                 detail=f"ปีงบประมาณ {year}", detail_en=f"fiscal year {year}"))
     if config.organisation and org and squeeze(org) != squeeze(config.organisation):
         problems.append(Problem("wrong-template", book.path, value=org, detail=org))
@@ -272,13 +286,20 @@ def _check_schema(rows: list[_Row], config: Config) -> None:
     frame["dimension"] = frame["dimension"].astype(float)
     frame["budget"] = frame["budget"].astype(float)
     known = config.department_names + sorted({m for m in matched.values() if m and "/" in m})
-    for failure in check_rows(frame, known):
+    failures = check_rows(frame, known)
+    # Rows by name, built once: looking for a duplicate's twins among all rows for each of them was
+    # quadratic (5,000 files sharing the example row took 2.3 times as long as 5,000 different ones).
+    same_name: dict[str, list[int]] = {}
+    if any(f.code == "duplicate-project" for f in failures):
+        for i, record in enumerate(records):
+            same_name.setdefault(record[NAME_KEY], []).append(i)
+    for failure in failures:
         row = rows[failure.index]
         if failure.column in row.blocked_columns:
             continue
         if failure.code == "no-quarter" and row.blocked_columns & set(QUARTER_KEYS):
             continue
-        row.problems.append(_schema_problem(row, failure, rows, records, config))
+        row.problems.append(_schema_problem(row, failure, rows, records, same_name, config))
 
 
 def _match_departments(text: str, config: Config) -> str | None:
@@ -292,7 +313,8 @@ def _match_departments(text: str, config: Config) -> str | None:
     return None
 
 
-def _schema_problem(row: _Row, failure, rows: list[_Row], records: list[dict], config: Config) -> Problem:
+def _schema_problem(row: _Row, failure, rows: list[_Row], records: list[dict], same_name: dict[str, list[int]],
+                    config: Config) -> Problem:
     raw = row.raw
     if failure.code == "no-quarter":
         return Problem("no-quarter", raw.path, sheet=raw.sheet, cell=_cell(raw, "q1") or f"A{raw.row}",
@@ -303,8 +325,8 @@ def _schema_problem(row: _Row, failure, rows: list[_Row], records: list[dict], c
                    f" (หรือหมายถึง \"{suggestion}\"?)" if suggestion else "",
                    f" (did you mean '{suggestion}'?)" if suggestion else "")
     if failure.code == "duplicate-project":
-        key = records[failure.index]["name_key"]
-        others = [r.raw for i, r in enumerate(rows) if i != failure.index and records[i]["name_key"] == key]
+        twins = same_name[records[failure.index]["name_key"]]  # schema.NAME_KEY
+        others = [rows[i].raw for i in twins[:4] if i != failure.index]
         where = ", ".join(f"{Path(o.path).name} {o.sheet}!{_cell(o, 'name')}" for o in others[:3])
         problem = _at(raw, failure.code, "name", where)
         problem.value = row.values.get("name")
@@ -328,4 +350,16 @@ def _project(row: _Row, config: Config, has_errors: bool) -> Project:
         department=v.get("department") or "",
         source=Source(raw.path, raw.sheet, raw.row, tuple((k, c.address) for k, c in raw.cells.items())),
         has_errors=has_errors,
+        **{c.key: _offered(raw, c.key) for c in OFFERED_COLUMNS},
     )
+
+
+def _offered(raw: RawRow, key: str) -> str:
+    """An optional e-PlanNACC field (ประเภท, กลุ่มเป้าหมาย, วัตถุประสงค์) as typed, or empty: never a problem."""
+    cell = raw.cells.get(key)
+    if cell is None or cell.value is None or cell.unevaluated or isinstance(cell.value, bool):
+        return ""
+    try:
+        return cells.parse_text(cell.value) or ""
+    except cells.CellError:
+        return ""

@@ -679,6 +679,79 @@ def make_sparse_huge(path: Path, _: Path) -> None:
         fh.truncate(60 * 2**20)
 
 
+# --- round two (issue 11): references the first scan missed, numbers that are not numbers, long text
+
+FAR_TEXT = '<c {attrs}><is><t>far away</t></is></c>'
+
+
+def make_far_cell(row: str, cell: str) -> Callable[[Path, Path], None]:
+    """A value placed far away by a reference written in a way the XML allows: `row` is the <row>
+    tag's attributes, `cell` the <c> tag's."""
+    def make(path: Path, _: Path) -> None:
+        far = f"<row {row}>{FAR_TEXT.format(attrs=cell)}</row></sheetData>".encode()
+        write_xlsx(path, {"แผน": form_sheet([good(1)]).replace(b"</sheetData>", far, 1)})
+    return make
+
+
+FAR_CELLS = [  # (case, what, row attributes, cell attributes)
+    ("ref-attribute-order", "t= before r=", 'r="1048576"', 't="inlineStr" r="XFD1048576"'),
+    ("ref-single-quotes", "r='XFD1048576'", "r='1048576'", "r='XFD1048576' t='inlineStr'"),
+    ("ref-spaces-around-equals", 'r = "XFD1048576" across a line break', 'r = "1048576"', 'r =\n "XFD1048576" t="inlineStr"'),
+    ("ref-lower-case", 'r="xfd1048576"', 'r="1048576"', 'r="xfd1048576" t="inlineStr"'),
+    ("ref-row-beyond-grid", "row 99,999,999", 'r="99999999"', 'r="A99999999" t="inlineStr"'),
+    ("ref-column-beyond-xfd", "column ZZZZ", 'r="9"', 'r="ZZZZ9" t="inlineStr"'),
+    ("ref-character-reference", 'r="&#88;FD1048576"', 'r="1048576"', 'r="&#88;FD1048576" t="inlineStr"'),
+    ("ref-by-row-only", "cells without r= in a far row", 'r="1048576"', 't="inlineStr"'),
+]
+
+
+def make_single_quoted_parts(path: Path, _: Path) -> None:
+    """The workbook's sheet list and relationships in single quotes: a scan that could not find the
+    sheet's part would have let calamine read it unguarded."""
+    far = b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>far</t></is></c></row></sheetData>"
+    write_xlsx(path, {"แผน": form_sheet([good(1)]).replace(b"</sheetData>", far, 1)})
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        parts[name] = parts[name].replace(b'"', b"'")
+    make_zip_of(parts)(path, _)
+
+
+def make_shared_count_single_quoted(path: Path, _: Path) -> None:
+    sst = shared_strings(["โครงการ"], count=2_000_000_000).replace(b'"2000000000"', b"'2000000000'")
+    write_xlsx(path, {"แผน": form_sheet([good(1, name=shared_cell(0))])}, shared_strings=sst)
+
+
+def make_not_numbers(path: Path, _: Path) -> None:
+    number = lambda text: Raw(f'<c r="{{ref}}"><v>{text}</v></c>')  # noqa: E731
+    write_xlsx(path, {"แผน": form_sheet([
+        good(1, budget=number("NaN")), good(2, budget=number("1e309")), good(3, budget=number("-inf")),
+        good(4, budget="9" * 400), good(5, budget=number("9e307")), good(6, budget=number("9e307")),
+        good(7, budget=-500), good(8, dimension="1" * 4500), good(9, dimension=number("inf")),
+        good(10, quantity=number("NaN")), good(11, quantity="9" * 400), good(12, budget=10000)])})
+
+
+LONG_THAI = "ตัวชี้วัดร้อยละความพึงพอใจของประชาชนที่เข้าร่วมโครงการอบรมคุณธรรมไม่น้อยกว่า"
+
+
+def make_long_thai(path: Path, _: Path) -> None:
+    # 4,990 letters without a space: row heights cut Thai into words, and a run this long cost 8 s a cell.
+    text = (LONG_THAI * 80)[:4990]
+    write_xlsx(path, {"แผน": form_sheet([good(i, indicator=text, name=f"โครงการ{i}{text[:4980]}") for i in range(1, 6)])})
+
+
+def make_same_row(count: int) -> Callable[[Path, Path], None]:
+    def make(path: Path, _: Path) -> None:
+        write_xlsx(path, {"แผน": form_sheet([good(1, no=f"{i}.") for i in range(1, count + 1)])})
+    return make
+
+
+def make_control_characters(path: Path, _: Path) -> None:
+    # ESC and BEL raw (XML 1.0 forbids them, calamine reads them) and as Excel writes them (_x001B_).
+    write_xlsx(path, {"แผน": form_sheet([good(1, name="โครงการ\x1b[31mแดง\x07"),
+                                         good(2, dimension="_x001B_]0;pwned_x0007_")])})
+
+
 CASES: list[Case] = [
     # --- not a workbook --------------------------------------------------------------------------
     Case("empty", NOT_A_WORKBOOK, ".xlsx", write_bytes(b""), "0 bytes", 1, frozenset({"unreadable-file"}), "empty"),
@@ -827,6 +900,193 @@ CASES: list[Case] = [
     Case("injection-text-cells", INJECTION, ".xlsx", make_openpyxl_formula_text,
          "formula-like text stored as text cells by a spreadsheet program", 1, frozenset({"bad-dimension"}),
          projects=2, merge=True, records=[{"name": INJECTED[0]}, {"name": "โครงการทดสอบที่ 2", "indicator": INJECTED[5]}]),
+    # --- round two: references in every style the XML allows, each far past the grid
+    *(Case(name, BUILT_TO_HURT, ".xlsx", make_far_cell(row, cell), f"a value far away, its reference: {what}",
+           1, frozenset({"unreadable-file"}), "sheet-too-large") for name, what, row, cell in FAR_CELLS),
+    Case("parts-single-quoted", BUILT_TO_HURT, ".xlsx", make_single_quoted_parts,
+         "the sheet list and relationships in single quotes, a value far away", 1, frozenset({"unreadable-file"}),
+         "sheet-too-large"),
+    Case("shared-count-lie-single-quoted", BUILT_TO_HURT, ".xlsx", make_shared_count_single_quoted,
+         "uniqueCount='2000000000' in single quotes", 1, frozenset({"unreadable-file"}), "corrupt"),
+    Case("numbers-not-numbers", BUILT_TO_HURT, ".xlsx", make_not_numbers,
+         "NaN, ±inf, 1e309, 400 nines, two budgets of 9e307, a negative budget, a มิติ of 4,500 digits",
+         1, frozenset({"bad-budget", "bad-dimension", "bad-quantity"}), projects=12, merge=True,
+         records=[{"name": "โครงการทดสอบที่ 12", "budget": 10000.0}, {"name": "โครงการทดสอบที่ 11", "quantity": "9" * 400},
+                  {"name": "โครงการทดสอบที่ 5", "budget": None}]),
+    Case("long-thai-without-spaces", BUILT_TO_HURT, ".xlsx", make_long_thai,
+         "5 projects whose name and ตัวชี้วัด are 4,990 Thai letters without a space", 0, projects=5, merge=True),
+    Case("same-row-10000", BUILT_TO_HURT, ".xlsx", make_same_row(10_000), "the example row 10,000 times",
+         0, frozenset({"duplicate-project"}), projects=10_000),
+    Case("control-characters", INJECTION, ".xlsx", make_control_characters,
+         "ESC and BEL in cells, raw and as _x001B_: never sent raw to a terminal", 1, frozenset({"bad-dimension"}),
+         projects=2, merge=True),
+]
+
+
+# --- scenes: a command run on a folder, for what one file cannot show ------------------------------
+# (the current folder, several files at once, file names, the console, the outputs' folder)
+
+@dataclass
+class Scene:
+    name: str
+    group: str
+    what: str
+    make: Callable[[Path], None]  # fills the folder of inputs
+    args: tuple[str, ...]  # after `ita-workbook`: {inputs} the folder of inputs, {out} a new folder for
+    # outputs, {file} a regular file (to be taken for a folder), {long} a name of 300 bytes
+    exit: int
+    codes: frozenset[str] | None = None  # every problem code of the JSON report, when there is one
+    reasons: frozenset[str] = frozenset()  # values of its unreadable-file problems
+    says: str = ""  # a text stdout or stderr holds
+    env: dict[str, str] = field(default_factory=dict)
+    inside: bool = False  # run from inside the folder of inputs (cd รับคืน && ita-workbook validate .)
+    needs: str | None = None
+
+
+PLANTED_MARK = "PLANTED-CODE-RAN"
+# Modules that are not the standard library's but are imported while a workbook is read or written.
+THIRD_PARTY = ("ita_workbook", "python_calamine", "openpyxl", "et_xmlfile", "xlsxwriter", "pandas", "numpy",
+               "pandera", "pythainlp", "click", "typing_extensions", "dateutil", "pytz", "tzdata", "six")
+
+
+def plant_modules(folder: Path) -> None:
+    """A module named like every module of the standard library and every library the tool uses:
+    imported from here, it leaves a mark next to the folder."""
+    mark = folder.parent / PLANTED_MARK
+    for name in (*sorted(sys.stdlib_module_names), *THIRD_PARTY):
+        (folder / f"{name}.py").write_text(f"open({str(mark)!r} + '-{name}', 'w').close()\n", encoding="utf-8")
+
+
+def make_planted(count: int) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        good_workbook(folder / "กองคลัง.xlsx")
+        make_ods(folder / "กองช่าง.ods", folder)
+        source = (folder / "กองคลัง.xlsx").read_bytes()
+        for i in range(count):  # enough plans for the province's worker processes
+            (folder / f"อปท{i:03}.xlsx").write_bytes(source)
+        plant_modules(folder)
+    return make
+
+
+def make_mixed_folder(folder: Path) -> None:
+    """Good files around files that stop a reader: the others must still be reported."""
+    good_workbook(folder / "a-good.xlsx")
+    make_ods_repeat_bomb(folder / "b-ods-repeat-bomb.ods", folder)
+    for name, _what, row, cell in FAR_CELLS[:3]:
+        make_far_cell(row, cell)(folder / f"c-{name}.xlsx", folder)
+    make_ods(folder / "d-good.ods", folder)
+    write_xlsx(folder / "e-good.xlsx", {"แผน": form_sheet([good(7), good(8), good(9)])})
+
+
+TIS620_NAME = "กองคลัง.xlsx".encode("cp874")
+
+
+def make_tis620_names(folder: Path) -> None:
+    """A file named in TIS-620 bytes, as a zip made on Thai Windows unpacks on Linux."""
+    import os
+
+    good_workbook(Path(os.fsdecode(bytes(folder) + b"/" + TIS620_NAME)))
+    write_xlsx(Path(os.fsdecode(bytes(folder) + b"/" + "สำนักปลัด ".encode("cp874") + b"x.xlsx")),
+               {"แผน": form_sheet([good(1, dimension=9)])})
+    write_xlsx(folder / "กองช่าง.xlsx", {"แผน": form_sheet([good(3), good(4)])})
+
+
+def make_control_folder(folder: Path) -> None:
+    make_control_characters(folder / "ควบคุม\x1b[2J.xlsx", folder)
+
+
+def make_special_entries(folder: Path) -> None:
+    import os
+
+    good_workbook(folder / "a-good.xlsx")
+    (folder / "b-dangling.xlsx").symlink_to(folder / "nowhere.xlsx")
+    os.mkfifo(folder / "c-fifo.xlsx")  # opened, it would wait for ever for a writer
+    (folder / "d-device.xlsx").symlink_to("/dev/zero")  # read, it would never end
+    (folder / "e-folder.xlsx").mkdir()
+
+
+PLAN_TOML = ('[organisation]\nname = "เทศบาลตำบลทดสอบ"\n\n[plan]\nfiscal_year = 2566\n\n'
+             '[[departments]]\nname = "สำนักปลัด"\n')
+
+
+def make_unicode_year(folder: Path) -> None:
+    write_xlsx(folder / "hidden-year.xlsx", {"แผน": form_sheet([good(1)]), "_ita_workbook": sheet_xml(
+        [["kind", "department"], ["fiscal_year", "²⁵⁶⁷"], ["organisation", "เทศบาลตำบลทดสอบ"]])},
+        hidden=frozenset({"_ita_workbook"}))
+    (folder / "plan.toml").write_text(PLAN_TOML, encoding="utf-8")
+
+
+def make_forged_master(folder: Path) -> None:
+    """A master as merge writes it, its data sheet then edited: NaN, inf and negative budgets, a ลำดับ
+    and a row number that are no numbers."""
+    import openpyxl
+
+    from ita_workbook.config import Config
+    from ita_workbook.merge import merge_files
+
+    merge_files([good_workbook(folder / "_source.xlsx", rows=5)], folder / "แผนรวม.xlsx",
+                Config(organisation="เทศบาลตำบลทดสอบ", district="เมือง", province="พิจิตร", fiscal_year=2566))
+    (folder / "_source.xlsx").unlink()
+    book = openpyxl.load_workbook(folder / "แผนรวม.xlsx")
+    data = book["ข้อมูล"]
+    header = [c.value for c in data[1]]
+    budget, number = header.index("budget") + 1, header.index("no") + 1
+    for row, value in zip(range(2, 6), (float("nan"), float("inf"), -5000.0, 9e307)):
+        data.cell(row, budget).value = value
+    data.cell(6, number).value = float("inf")
+    book.save(folder / "แผนรวม.xlsx")
+    good_workbook(folder / "เทศบาลอื่น.xlsx")
+
+
+def make_one_good(folder: Path) -> None:
+    good_workbook(folder / "a.xlsx")
+    write_xlsx(folder / "b.xlsx", {"แผน": form_sheet([good(1, dimension=9)])})
+
+
+LONG_NAME = "ก" * 100  # 300 bytes in UTF-8: past the 255 a file name may have
+
+
+SCENES: list[Scene] = [
+    Scene("planted-modules-validate", BUILT_TO_HURT, "validate . from a folder where a module is planted for every "
+          "module the tool and its reader import", make_planted(0), ("validate", ".", "--format", "json"), 0,
+          inside=True, codes=frozenset({"duplicate-project", "file-not-read"})),  # the planted .py files, named
+    Scene("planted-modules-province", BUILT_TO_HURT, "province . from that folder, with 200 plans (worker processes)",
+          make_planted(200), ("province", ".", "-o", "{out}/p.xlsx", "--format", "json"), 1, inside=True),
+    Scene("one-file-stops-the-reader", BUILT_TO_HURT, "good files around an .ods that exhausts the reader's memory "
+          "and xlsx references the first scan missed", make_mixed_folder, ("validate", "{inputs}", "--format", "json"),
+          1, frozenset({"unreadable-file", "duplicate-project"}), frozenset({"limit", "sheet-too-large"})),
+    Scene("tis620-names-validate", ODD_BUT_HONEST, "file names in TIS-620 bytes: JSON stays UTF-8", make_tis620_names,
+          ("validate", "{inputs}", "--format", "json"), 1, frozenset({"bad-dimension", "duplicate-project"})),
+    Scene("tis620-names-text", ODD_BUT_HONEST, "the same, for a person: the names shown in Thai", make_tis620_names,
+          ("validate", "{inputs}"), 1, says="กองคลัง.xlsx"),
+    Scene("tis620-names-merge", ODD_BUT_HONEST, "merge of those files", make_tis620_names,
+          ("merge", "{inputs}", "-o", "{out}/m.xlsx", "--org", "ทดสอบ", "--year", "2566", "--draft"), 0),
+    Scene("tis620-names-province", ODD_BUT_HONEST, "province of those files", make_tis620_names,
+          ("province", "{inputs}", "-o", "{out}/p.xlsx", "--format", "json"), 1),
+    Scene("cp874-console", ODD_BUT_HONEST, "a Thai Windows console (cp874) that has no ■ ✓ ✗", make_tis620_names,
+          ("validate", "{inputs}"), 1, env={"PYTHONIOENCODING": "cp874"}),
+    Scene("control-characters-text", INJECTION, "ESC and BEL in cells and a file name, shown to a person",
+          make_control_folder, ("validate", "{inputs}"), 1, says="\\x1b"),
+    Scene("unicode-digits-year", ODD_BUT_HONEST, "a template's hidden year ²⁵⁶⁷", make_unicode_year,
+          ("validate", "{inputs}/hidden-year.xlsx", "--config", "{inputs}/plan.toml", "--format", "json"), 0,
+          frozenset()),
+    Scene("unicode-digits-year-option", ODD_BUT_HONEST, "--year ²⁵⁶⁷", make_one_good,
+          ("merge", "{inputs}/a.xlsx", "-o", "{out}/m.xlsx", "--org", "ทดสอบ", "--year", "²⁵⁶⁷"), 2, says="--year"),
+    Scene("special-entries", BUILT_TO_HURT, "a dangling link, a FIFO, a link to /dev/zero and a folder, named *.xlsx",
+          make_special_entries, ("validate", "{inputs}", "--format", "json"), 1, frozenset({"unreadable-file"}),
+          frozenset({"not-found", "not-a-file"})),
+    Scene("forged-master", BUILT_TO_HURT, "a master whose data sheet holds NaN, inf, negative and 9e307 budgets",
+          make_forged_master, ("province", "{inputs}", "-o", "{out}/p.xlsx", "--format", "json"), 1),
+    *(Scene(f"unwritable-{command}-{where}", ODD_BUT_HONEST, f"{command}: {what}", make_one_good,
+            args.format(target=target).split("\x00"), 1, says="cannot write")
+      for where, what, target in (("parent-is-file", "the output's folder is a file", "{file}/x"),
+                                  ("name-too-long", "a 300-byte file name", "{out}/{long}"))
+      for command, args in (("init", "init\x00-o\x00{target}.toml"),
+                            ("template", "template\x00--blank\x00-o\x00{target}"),
+                            ("merge", "merge\x00{{inputs}}/a.xlsx\x00-o\x00{target}.xlsx\x00--org\x00ทดสอบ\x00--year\x002566"),
+                            ("province", "province\x00{{inputs}}/a.xlsx\x00-o\x00{target}.xlsx"),
+                            ("annotate", "validate\x00{{inputs}}/b.xlsx\x00--annotate\x00{target}"))
+      if not (command == "template" and where == "name-too-long")),
 ]
 
 

@@ -1,0 +1,497 @@
+"""The page's routes: a thin layer over the same library functions the command line calls
+(validate_files, annotate_files, merge_files, check_files, write_template, consolidate).
+
+Every request passes `guard.Guard` first. Each browser tab gets its own workspace (its id in the address), and
+every state-changing request carries that workspace's CSRF token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..config import Config, ConfigError, Department, load_config, to_toml
+from ..output import write_text_atomic
+from ..thai import parse_date, to_arabic_digits
+from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
+from .workspace import BINS, Job, Limits, Refused, Workspace, Workspaces, safe_name
+
+PAGES = ("settings", "templates", "check", "merge", "plan-check", "report", "province")
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings) -> Starlette:
+    from ..template import for_everyone
+
+    env = Environment(loader=PackageLoader("ita_workbook.web", "templates"), autoescape=select_autoescape())
+    env.globals["for_everyone"] = for_everyone  # ทุกส่วนราชการ: no desk to send a template to, unticked
+    workspaces = Workspaces(settings.workdir, settings.limits)
+    state = _State(settings, workspaces, env)
+    routes = [
+        Route("/", state.enter),
+        Route("/w/{wid}/", state.home),
+        Route("/w/{wid}/job/{jid}", state.job),
+        Route("/w/{wid}/download/{key}", state.download),
+        Route("/w/{wid}/files/{bin}", state.upload, methods=["POST"]),
+        Route("/w/{wid}/files/{bin}/{fid}/remove", state.remove, methods=["POST"]),
+        Route("/w/{wid}/settings", state.save_settings, methods=["POST"]),
+        Route("/w/{wid}/settings/plan.toml", state.plan_toml),
+        Route("/w/{wid}/templates", state.make_templates, methods=["POST"]),
+        Route("/w/{wid}/check", state.run_check, methods=["POST"]),
+        Route("/w/{wid}/merge", state.run_merge, methods=["POST"]),
+        Route("/w/{wid}/plan-check", state.run_plan_check, methods=["POST"]),
+        Route("/w/{wid}/province", state.run_province, methods=["POST"]),
+        Route("/w/{wid}/{page}", state.page),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    handlers = {Refused: state.refused, HTTPException: state.http_error, Exception: state.bug}
+    app = Starlette(routes=routes, exception_handlers=handlers)
+    return Guard(app, settings, state)
+
+
+class _State:
+    def __init__(self, settings: Settings, workspaces: Workspaces, env: Environment):
+        self.settings = settings
+        self.workspaces = workspaces
+        self.env = env
+
+    # --- configuration ---------------------------------------------------------------------------
+
+    @property
+    def config_path(self) -> Path:
+        return self.settings.config_path or self.settings.workdir / "plan.toml"
+
+    def config(self) -> tuple[Config, str]:
+        """The settings, and why they could not be read ("" when they could)."""
+        if not self.config_path.exists():
+            return Config(), ""
+        try:
+            return load_config(self.config_path), ""
+        except ConfigError as exc:
+            return Config(), str(exc)
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def workspace(self, request: Request) -> Workspace:
+        found = self.workspaces.get(request.path_params["wid"])
+        if found is None:
+            raise Refused("หน้านี้หมดอายุแล้ว (โปรแกรมอาจเริ่มใหม่) เปิดที่อยู่ที่โปรแกรมพิมพ์ไว้อีกครั้ง / "
+                          "this page has expired (the program may have restarted); open the printed address again",
+                          404)
+        return found
+
+    async def form(self, request: Request, ws: Workspace):
+        """The posted form, after its CSRF token is checked."""
+        limits = self.settings.limits
+        if not request.headers.get("content-type", "").startswith(("multipart/form-data",
+                                                                     "application/x-www-form-urlencoded")):
+            raise Refused("คำขอนี้ไม่ใช่ฟอร์ม / this request is not a form", 400)
+        try:
+            form = await request.form(max_files=limits.files_per_request, max_fields=200)
+        except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into the second
+            raise Refused(_multipart_message(str(getattr(exc, "detail", exc)), limits), 400) from None
+        sent = request.headers.get("x-csrf-token") or form.get("csrf") or ""
+        if not isinstance(sent, str) or not hmac.compare_digest(sent, ws.csrf):
+            raise Refused("หน้านี้เก่าเกินไป โหลดหน้าใหม่แล้วลองอีกครั้ง / "
+                          "this page is out of date (no valid form token); reload it and try again", 403)
+        return form
+
+    def render(self, name: str, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
+        template = self.env.get_template(name)
+        html = template.render(request=request, pages=PAGES, today=dt.date.today().isoformat(), **values)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def page_of_error(self, request: Request, status: int, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=status, headers=SECURITY_HEADERS)
+        return self.render("error.html", request, status=status, message=message, ws=None)
+
+    async def refused(self, request: Request, exc: Refused) -> Response:
+        return self.page_of_error(request, exc.status, exc.message)
+
+    async def http_error(self, request: Request, exc: HTTPException) -> Response:
+        message = {404: "ไม่มีหน้านี้ / no such page",
+                   405: "หน้านี้รับคำขอแบบนี้ไม่ได้ / this page does not take this kind of request"}
+        return self.page_of_error(request, exc.status_code,
+                                  message.get(exc.status_code, f"คำขอไม่ถูกต้อง / bad request ({exc.status_code})"))
+
+    async def bug(self, request: Request, exc: Exception) -> Response:
+        return self.page_of_error(request, 500, f"เกิดข้อผิดพลาดของโปรแกรม ({type(exc).__name__}) โปรดแจ้งผู้พัฒนา / "
+                                                f"a bug of the program ({type(exc).__name__}); please report it")
+
+    def show(self, request: Request, ws: Workspace, page: str, **values: Any) -> HTMLResponse:
+        from ..pdf import find_libreoffice
+
+        config, config_error = self.config()
+        return self.render(f"{page}.html", request, ws=ws, page=page, config=config, config_error=config_error,
+                           libreoffice=find_libreoffice() is not None,
+                           config_path=self.config_path, limits=self.settings.limits,
+                           result=ws.results.get(page), **values)
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    async def enter(self, request: Request) -> Response:
+        """The printed address: sets the token cookie and opens a new workspace for this tab."""
+        ws = self.workspaces.create()
+        response = RedirectResponse(f"/w/{ws.id}/", status_code=303)
+        response.set_cookie(self.settings.cookie, self.settings.token, httponly=True, samesite="strict")
+        return response
+
+    async def home(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        return RedirectResponse(f"/w/{ws.id}/settings", status_code=303)
+
+    async def page(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        page = request.path_params["page"]
+        if page not in PAGES:
+            raise HTTPException(404)
+        return self.show(request, ws, page)
+
+    async def job(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        job = ws.job
+        if job is None or job.id != request.path_params["jid"]:
+            raise HTTPException(404)
+        if wants_json(request):
+            return JSONResponse({"done": job.done, "total": job.total, "finished": job.finished,
+                                 "error": job.error, "next": job.next_url})
+        if job.finished and not job.error:
+            return RedirectResponse(job.next_url, status_code=303)
+        return self.render("job.html", request, ws=ws, job=job, page=None)
+
+    async def download(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        path = ws.outputs.get(request.path_params["key"])
+        if path is None or not path.is_file():
+            raise Refused("ไม่พบไฟล์นี้ (อาจถูกแทนที่ด้วยไฟล์ใหม่แล้ว) / no such file (it may have been replaced)", 404)
+        return FileResponse(path, filename=path.name, headers=SECURITY_HEADERS)
+
+    # --- files -----------------------------------------------------------------------------------
+
+    async def upload(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        bin = request.path_params["bin"]
+        if bin not in BINS:
+            raise HTTPException(404)
+        form = await self.form(request, ws)
+        uploads = [f for f in form.getlist("file") if hasattr(f, "filename")]
+        if not uploads or not any(f.filename for f in uploads):
+            raise Refused("ยังไม่ได้เลือกไฟล์ / no file was chosen", 400)
+        replace = form.get("replace") if isinstance(form.get("replace"), str) else None
+        if bin in ("previous", "settings"):  # one file at a time
+            ws.clear(bin)
+            uploads = uploads[:1]
+        names = []
+        for upload in uploads:
+            if upload.size is not None and upload.size > self.settings.limits.file_bytes:
+                name = safe_name(upload.filename or "")
+                limit = self.settings.limits.file_bytes / 2**20
+                raise Refused(f"ไฟล์ {name} ใหญ่เกิน {limit:.0f} MB จึงไม่รับ / {name} is over {limit:.0f} MB "
+                              "and was refused", 413)
+            stored = ws.add(bin, upload.filename or "", _chunks(upload), self.settings.limits, replace=replace)
+            names.append(stored.name)
+        if bin == "settings":
+            return self._adopt_settings(request, ws)
+        if wants_json(request):
+            return JSONResponse({"stored": names})
+        return RedirectResponse(_back(request, ws, bin), status_code=303)
+
+    async def remove(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        bin = request.path_params["bin"]
+        if bin not in BINS:
+            raise HTTPException(404)
+        await self.form(request, ws)
+        ws.remove(bin, request.path_params["fid"])
+        return RedirectResponse(_back(request, ws, bin), status_code=303)
+
+    # --- settings --------------------------------------------------------------------------------
+
+    async def save_settings(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        form = await self.form(request, ws)
+        text = {key: str(form.get(key) or "").strip() for key in
+                ("organisation", "district", "province", "fiscal_year", "issuer", "departments")}
+        year = to_arabic_digits(text["fiscal_year"])
+        if year and not (year.isdigit() and 1900 <= int(year) <= 2700):
+            return self.show(request, ws, "settings", status_message=(
+                f"\"{text['fiscal_year']}\" ไม่ใช่ปี พ.ศ. เช่น 2566 / not a year such as 2566"), saved=False)
+        departments = tuple(_department(line) for line in text["departments"].splitlines() if line.strip())
+        old, _ = self.config()
+        config = Config(organisation=text["organisation"], district=text["district"], province=text["province"],
+                        fiscal_year=int(year) if year else None, issuer=text["issuer"],
+                        departments=departments or old.departments, deadline=old.deadline, font=old.font)
+        return self._save(request, ws, to_toml(config))
+
+    def _adopt_settings(self, request: Request, ws: Workspace) -> Response:
+        """A plan.toml chosen on the settings page replaces the settings, once it reads."""
+        stored = ws.files["settings"][0]
+        try:
+            config = load_config(stored.path)
+        except ConfigError as exc:
+            message = str(exc).replace(str(stored.path), stored.name)
+            return self.show(request, ws, "settings", status_message=message, saved=False)
+        finally:
+            ws.clear("settings")
+        return self._save(request, ws, to_toml(config))
+
+    def _save(self, request: Request, ws: Workspace, toml: str) -> Response:
+        try:
+            write_text_atomic(self.config_path, toml)
+            load_config(self.config_path)
+        except (OSError, ConfigError) as exc:
+            return self.show(request, ws, "settings", saved=False,
+                             status_message=f"บันทึก {self.config_path} ไม่ได้ / cannot save it: {exc}")
+        return self.show(request, ws, "settings", saved=True,
+                         status_message=f"บันทึกแล้ว / saved: {self.config_path}")
+
+    async def plan_toml(self, request: Request) -> Response:
+        self.workspace(request)
+        config, error = self.config()
+        if error:
+            raise Refused(error, 409)
+        return Response(to_toml(config), media_type="application/toml; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="plan.toml"', **SECURITY_HEADERS})
+
+    # --- the yearly round ------------------------------------------------------------------------
+
+    async def make_templates(self, request: Request) -> Response:
+        from ..template import DEFAULT_ROWS, TemplateError, read_previous, template_filename, write_template
+
+        ws = self.workspace(request)
+        form = await self.form(request, ws)
+        config, error = self.config()
+        if error:
+            raise Refused(error, 409)
+        chosen = [name for name in config.department_names if name in form.getlist("department")]
+        blank = form.get("blank") == "1"
+        rows = _int(form.get("rows"), DEFAULT_ROWS, 1, 2000)
+        use_previous = form.get("previous") == "1" and bool(ws.files["previous"])
+        if not chosen and not blank:
+            raise Refused("เลือกอย่างน้อยหนึ่งหน่วยงาน / choose at least one department", 400)
+        previous = ws.files["previous"][0] if use_previous else None
+
+        def work(job: Job) -> dict:
+            prefill: dict[str, list[dict]] = {}
+            note = ""
+            report = None
+            if previous:
+                rollover = read_previous(previous.path, config)
+                report = _named(rollover.report.to_dict(), ws)
+                if not sum(len(r) for r in rollover.rows.values()) + len(rollover.unmatched):
+                    raise Refused(f"ไม่พบโครงการใน {previous.name} / no project found in {previous.name}")
+                prefill, note = rollover.rows, rollover.unmatched_note()
+            folder = ws.new_folder()
+            names: list[str | None] = ([None] if blank else []) + chosen
+            written = []
+            for done, name in enumerate(names):
+                job.progress(done, len(names))
+                path = folder / template_filename(name)
+                while path.exists():  # two names that differ only in characters a file name cannot hold
+                    path = path.with_stem(path.stem + "-")
+                try:
+                    write_template(path, config, name, rows=rows, prefill=prefill.get(name, []) if name else [])
+                except (TemplateError, OSError) as exc:
+                    raise Refused(f"เขียน {path.name} ไม่ได้ / cannot write {path.name}: {exc}") from None
+                written.append({"name": path.name, "projects": len(prefill.get(name, [])) if name else 0,
+                                "key": ws.offer(path)})
+            bundle = folder / "แบบฟอร์ม.zip"
+            with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+                for item in written:
+                    zf.write(folder / item["name"], item["name"])
+            ws.results["templates"] = {"files": written, "zip": ws.offer(bundle), "note": note,
+                                       "report": report, "previous": previous.name if previous else ""}
+
+        job = ws.start("แบบฟอร์ม / templates", work, f"/w/{ws.id}/templates")
+        return _to_job(ws, job)
+
+    async def run_check(self, request: Request) -> Response:
+        from ..annotate import annotate_files
+        from ..validate import validate_files
+
+        ws = self.workspace(request)
+        await self.form(request, ws)
+        files = list(ws.files["returned"])
+        if not files:
+            raise Refused("ยังไม่มีไฟล์ให้ตรวจ ลากไฟล์ของกองมาวางก่อน / no file to check yet; drop the departments' files first")
+        config, error = self.config()
+        if error:
+            raise Refused(error, 409)
+
+        def work(job: Job) -> None:
+            result = validate_files([f.path for f in files], config, progress=job.progress)
+            folder = ws.new_folder()
+            notes = [line.replace(str(folder) + "/", "") for line in annotate_files(result.report, folder)]
+            marked = {}
+            for f in files:
+                copy = folder / f"{f.path.stem} (ตรวจแล้ว).xlsx"
+                if copy.is_file():
+                    marked[f.name] = ws.offer(copy)
+            ws.results["check"] = {"report": _named(result.report.to_dict(), ws), "marked": marked,
+                                   "notes": [n for n in notes if not n.startswith("สำเนาที่")],
+                                   "rows": result.rows_read, "names": [f.name for f in files]}
+
+        job = ws.start("ตรวจไฟล์ / checking the files", work, f"/w/{ws.id}/check")
+        return _to_job(ws, job)
+
+    async def run_merge(self, request: Request) -> Response:
+        from ..merge import MergeRefused, Overrides, merge_files
+
+        ws = self.workspace(request)
+        form = await self.form(request, ws)
+        files = list(ws.files["returned"])
+        if not files:
+            raise Refused("ยังไม่มีไฟล์ของกอง ส่งไฟล์ในหน้า ตรวจไฟล์ ก่อน / "
+                          "no department files yet; add them on the Check page first")
+        config, error = self.config()
+        if error:
+            raise Refused(error, 409)
+        as_of = _date(str(form.get("date") or ""))
+        draft, pdf = form.get("draft") == "1", form.get("pdf") == "1"
+
+        def work(job: Job) -> None:
+            folder = ws.new_folder()
+            title = "ฉบับร่าง " if draft else ""
+            name = safe_name(f"แผนปฏิบัติการ {title}{config.organisation} {config.fiscal_year or ''}".strip())
+            try:
+                result = merge_files([f.path for f in files], folder / f"{name}.xlsx", config,
+                                     overrides=Overrides(as_of=as_of), draft=draft, pdf=pdf, progress=job.progress)
+            except MergeRefused as exc:
+                raise Refused(str(exc)) from None
+            ws.results["merge"] = {
+                "report": _named(result.report.to_dict(), ws), "written": result.written, "draft": draft,
+                "files": result.files, "read": result.projects_read, "projects": result.projects_written,
+                "xlsx": ws.offer(result.output) if result.output else None,
+                "xlsx_name": result.output.name if result.output else "",
+                "pdf": ws.offer(result.pdf) if result.pdf else None,
+                "pdf_error": result.pdf_error, "pdf_note": result.pdf_note, "write_error": result.write_error}
+
+        job = ws.start("รวมแผน / merging", work, f"/w/{ws.id}/merge")
+        return _to_job(ws, job)
+
+    async def run_plan_check(self, request: Request) -> Response:
+        from ..check import check_files
+
+        ws = self.workspace(request)
+        await self.form(request, ws)
+        files = list(ws.files["plans"])
+        if not files:
+            raise Refused("ยังไม่ได้เลือกแผนที่จะตรวจ / no plan chosen yet")
+
+        def work(job: Job) -> None:
+            result = check_files([f.path for f in files], progress=job.progress)
+            tables = [{"name": ws.name_of(t.path), "sheet": t.sheet, "projects": t.projects,
+                       "quarters": t.quarters, "budget": t.budget, "has_totals": t.has_totals}
+                      for t in result.tables]
+            ws.results["plan-check"] = {"report": _named(result.report.to_dict(), ws), "tables": tables}
+
+        job = ws.start("ตรวจยอดรวม / checking the totals", work, f"/w/{ws.id}/plan-check")
+        return _to_job(ws, job)
+
+    async def run_province(self, request: Request) -> Response:
+        from ..province import ProvinceRefused, consolidate
+
+        ws = self.workspace(request)
+        form = await self.form(request, ws)
+        files = list(ws.files["masters"])
+        if not files:
+            raise Refused("ยังไม่ได้เลือกแผนของ อปท. / no organisation's plan chosen yet")
+        province = str(form.get("province") or "").strip()
+        year = to_arabic_digits(str(form.get("year") or "").strip())
+        if year and not (year.isdigit() and 2400 <= int(year) <= 2700):
+            raise Refused(f"\"{year}\" ไม่ใช่ปี พ.ศ. เช่น 2566 / not a Buddhist-era year such as 2566")
+        as_of = _date(str(form.get("date") or ""))
+        pdf = form.get("pdf") == "1"
+
+        def work(job: Job) -> None:  # the plans are read by a pool that reports no progress
+            folder = ws.new_folder()
+            name = safe_name(f"สรุปจังหวัด{province} {year}".strip())
+            try:
+                result = consolidate([f.path for f in files], folder / f"{name}.xlsx", province=province,
+                                     fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1)
+            except ProvinceRefused as exc:
+                raise Refused(str(exc)) from None
+            plans = [{**plan.to_dict(), "name": ws.name_of(plan.path),
+                      "problems": sorted((p.to_dict() for p in plan.problems),
+                                         key=lambda p: (p["sheet"] or "", p["row"] or 0, p["cell"] or ""))}
+                     for plan in result.plans]
+            ws.results["province"] = {
+                "plans": plans, "summary": result.to_dict()["summary"], "province": result.province,
+                "year": result.fiscal_year, "xlsx": ws.offer(result.output) if result.output else None,
+                "xlsx_name": result.output.name if result.output else "",
+                "pdf": ws.offer(result.pdf) if result.pdf else None, "pdf_error": result.pdf_error}
+
+        job = ws.start("รวมแผนของจังหวัด / consolidating the province", work, f"/w/{ws.id}/province")
+        return _to_job(ws, job)
+
+
+_BIN_PAGE = {"returned": "check", "plans": "plan-check", "masters": "province", "previous": "templates",
+             "settings": "settings"}
+
+
+def _back(request: Request, ws: Workspace, bin: str) -> str:
+    return f"/w/{ws.id}/{_BIN_PAGE[bin]}"
+
+
+def _to_job(ws: Workspace, job: Job) -> Response:
+    return RedirectResponse(f"/w/{ws.id}/job/{job.id}", status_code=303)
+
+
+def _chunks(upload, size: int = 2**20):
+    upload.file.seek(0)
+    while chunk := upload.file.read(size):
+        yield chunk
+
+
+def _named(report: dict, ws: Workspace) -> dict:
+    """A report as JSON, each file known by the name the person gave it rather than where it is kept."""
+    for file in report["files"]:
+        file["name"] = ws.name_of(file["path"])
+    for problem in report["problems"]:
+        problem["name"] = ws.name_of(problem["path"]) if problem.get("path") else ""
+    return report
+
+
+def _department(line: str) -> Department:
+    """`name: alias, alias` — one line of the settings page's list."""
+    name, _, aliases = line.partition(":")
+    return Department(name.strip(), tuple(a.strip() for a in aliases.split(",") if a.strip()))
+
+
+def _int(value: Any, default: int, low: int, high: int) -> int:
+    text = to_arabic_digits(str(value or "").strip())
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise Refused(f"\"{value}\" ต้องเป็นตัวเลข {low}–{high} / must be a number from {low} to {high}")
+    return int(text)
+
+
+def _date(value: str) -> dt.date | None:
+    """A date field (YYYY-MM-DD, either era); empty means today."""
+    if not value.strip():
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise Refused(f"\"{value}\" ไม่ใช่วันที่ / not a date") from None
+
+
+def _multipart_message(said: str, limits: Limits) -> str:
+    if "Too many files" in said:
+        return (f"ส่งได้ครั้งละไม่เกิน {limits.files_per_request} ไฟล์ แบ่งส่งหลายครั้ง / "
+                f"at most {limits.files_per_request} files at a time; send them in parts")
+    return f"ฟอร์มที่ส่งมาไม่ถูกต้อง / the form sent is malformed ({said})"
