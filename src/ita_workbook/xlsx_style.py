@@ -486,6 +486,8 @@ class BodyRows(Worksheet):
                     kinds.append("b")
                     kept.append(int(value))
                 elif isinstance(value, (int, float)):
+                    if not math.isfinite(value):  # as xlsxwriter's write_number: no silent "NAN" in the XML
+                        raise TypeError("NAN/INF not supported in write_number()")
                     kinds.append("n")
                     kept.append(value)
                 elif value is None or value == "":
