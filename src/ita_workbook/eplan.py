@@ -13,7 +13,7 @@ from .form import NO_BUDGET
 from .plan import Project
 from .report_form import project_type
 from .thai import to_thai_digits
-from .xlsx_style import Formats, write_table
+from .xlsx_style import BodyRows, Formats, write_table
 
 SHEET = "e-PlanNACC"
 
@@ -48,7 +48,7 @@ def project_fields(number: int, project: Project) -> dict[str, Any]:
 
 def write_sheet(workbook, styles: Formats, name: str, fields: tuple[tuple[str, str], ...],
                 records: list[dict[str, Any]]) -> None:
-    ws = workbook.add_worksheet(name)
+    ws = workbook.add_worksheet(name, worksheet_class=BodyRows)
     # Headers numbered in field order: the number helps copying along a row, and keeps the reader from
     # taking this sheet for a plan's table (its headers are a plan's).
     headers = [f"({to_thai_digits(i)}) {header}" for i, (_, header) in enumerate(fields, start=1)]

@@ -55,7 +55,7 @@ from .config import DEFAULT_FONT
 from .plan import Plan, Project
 from .problems import Problem
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import (ARIAL_COLUMNS, THAI, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, in_digits,
+from .xlsx_style import (ARIAL_COLUMNS, THAI, BodyRows, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, in_digits,
                          text_width, write_details)
 from .xlsx_style import lines_height as _lines_height
 
@@ -422,12 +422,11 @@ def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, 
             ws.merge_range(row, col, row + span - 1, col, None, _cell_format(styles, value, column, fill))
         _write_value(ws, styles, row, col, value, column, fill)
 
-    heights = []
-    for offset in range(span):
-        cells = [(pieces[key][offset], widths[_INDEX[key]]) for key in _SPLITTABLE if offset < len(pieces[key])]
-        if span == 1:
-            cells += [(texts[key], widths[_INDEX[key]]) for key in texts if key not in _SPLITTABLE]
-        heights.append(min(row_height(cells), MAX_ROW_HEIGHT))
+    if span == 1:  # the counts above are the row's: each text measured once
+        heights = [min(lines_height(max(lines.values(), default=1)), MAX_ROW_HEIGHT)]
+    else:
+        heights = [min(row_height([(pieces[key][offset], widths[_INDEX[key]]) for key in _SPLITTABLE
+                                   if offset < len(pieces[key])]), MAX_ROW_HEIGHT) for offset in range(span)]
     # Cells merged down the rows need the rows' total height: the last rows take what is missing.
     missing = lines_height(max((n for key, n in lines.items() if key not in _SPLITTABLE), default=1))
     missing -= sum(heights)
@@ -718,7 +717,7 @@ def _chart(workbook, ws, font: str, kind: str, title: str, header_row: int, last
 
 def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layout,
                 by_project: dict[int, list[Problem]]) -> None:
-    ws = workbook.add_worksheet(DATA_SHEET)
+    ws = workbook.add_worksheet(DATA_SHEET, worksheet_class=BodyRows)
     size = 14
     plain = styles(font_size=size)
     head = styles(font_size=size, bold=True, bg_color="#D9D9D9")
@@ -731,24 +730,18 @@ def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layo
                                             num_format=f";;;{shown}"))
         ws.set_column(col, col, 30 if name in ("name", "indicator", "outcome", "source_file", "problems") else 12)
     ws.set_row(0, row_height([(DATA_HEADERS[n], 12) for n in DATA_COLUMNS], size, bold=True))
-    for i, project in enumerate(projects):
-        record = project.to_record()
-        problems = by_project.get(id(project), [])
-        source = project.source
-        record.update(no=i + 1, form_row=layout.project_rows[i][0], no_budget=project.budget is None,
-                      source_cell=(source.cell("name") or f"A{source.row}") if source else "",
-                      has_errors=project.has_errors,
-                      problems="\n".join(p.message for p in problems if p.is_error))
-        for col, name in enumerate(DATA_COLUMNS):
-            value = record.get(name)
-            if isinstance(value, bool):
-                ws.write_boolean(i + 1, col, value, plain)
-            elif isinstance(value, (int, float)):
-                ws.write_number(i + 1, col, value, plain)
-            elif value in (None, ""):
-                ws.write_blank(i + 1, col, None, plain)
-            else:
-                ws.write_string(i + 1, col, str(value), plain)
+    def rows():
+        for i, project in enumerate(projects):
+            record = project.to_record()
+            problems = by_project.get(id(project), [])
+            source = project.source
+            record.update(no=i + 1, form_row=layout.project_rows[i][0], no_budget=project.budget is None,
+                          source_cell=(source.cell("name") or f"A{source.row}") if source else "",
+                          has_errors=project.has_errors,
+                          problems="\n".join(p.message for p in problems if p.is_error))
+            yield [record.get(name) for name in DATA_COLUMNS]
+
+    ws.write_body(1, rows(), plain)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(projects), 1), len(DATA_COLUMNS) - 1)
     a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)

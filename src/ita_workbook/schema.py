@@ -7,10 +7,23 @@ code's severity (problems.CODES) decides whether it blocks.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import pandas as pd
-import pandera.pandas as pa
+
+# pandera loads its data-synthesis strategies with its built-in checks, and with them hypothesis (a
+# test tool) whenever it is installed: 0.06 s of every command, for something a plan's checks never
+# use. Unless the process has it already (a test run), pandera is loaded as if it were not installed.
+_HIDE_HYPOTHESIS = "hypothesis" not in sys.modules
+if _HIDE_HYPOTHESIS:
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # `import hypothesis` → ImportError
+try:
+    import pandera.backends.pandas.builtin_checks  # noqa: F401 - where pandera imports its strategies
+    import pandera.pandas as pa
+finally:
+    if _HIDE_HYPOTHESIS and "hypothesis" in sys.modules and sys.modules["hypothesis"] is None:
+        del sys.modules["hypothesis"]
 
 from .form import QUARTER_KEYS
 from .thai import parse_number

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -355,6 +355,60 @@ def _wrap(text: str, room: float, bold: bool, engine: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+# Counting lines without building them: the same filling as `_Lines` and `_wrap`, on each unit's
+# width worked out once (the same sums of the same advances, so the same floats and the same
+# counts), and no strings put together. Row heights need only the count; a 1,000-file merge measures
+# some 80,000 texts, and building their lines was a fifth of its time (BENCHMARKS.md).
+# tests/test_row_heights.py checks count == len(_wrap(...)) over every text of the seed at many widths.
+
+@lru_cache(maxsize=16384)
+def _unit_widths(paragraph: str, engine: str, bold: bool) -> tuple[tuple[float, float, bool, tuple[str, ...]], ...]:
+    """Each unit of `paragraph`: its width without and with its trailing spaces (em), whether it
+    holds anything but spaces, and its words (needed only when a unit is wider than a line)."""
+    widths = []
+    for unit in _units(paragraph, engine):
+        piece = "".join(unit)
+        widths.append((_em(piece.rstrip(), bold), _em(piece, bold), bool(piece.strip()), unit))
+    return tuple(widths)
+
+
+def _paragraph_lines(paragraph: str, room: float, bold: bool, engine: str) -> int:
+    """len() of what `_Lines` makes of `paragraph` in `_wrap`, counted."""
+    done, used, content = 0, 0.0, False  # lines finished; the current line's width and whether it shows
+
+    def add(stripped: float, full: float, shows: bool) -> bool:  # _Lines.add
+        nonlocal done, used, content
+        if used + stripped > room:
+            if content:  # _Lines._next
+                done, used, content = done + 1, 0.0, False
+            if stripped > room:
+                return False
+        used, content = used + full, content or shows
+        return True
+
+    for stripped, full, shows, unit in _unit_widths(paragraph, engine, bold):
+        if add(stripped, full, shows):
+            continue
+        for word in unit:
+            if add(_em(word.rstrip(), bold), _em(word, bold), bool(word.strip())):
+                continue
+            for ch in word:  # _Lines.add_characters
+                advance, space = _em(ch, bold), ch.isspace()
+                if used + advance > room and advance > 0 and not space and content:
+                    done, used, content = done + 1, 0.0, False
+                used, content = used + advance, content or not space
+    return done + 1
+
+
+@lru_cache(maxsize=65536)
+def _line_count(text: str, room: float, bold: bool) -> int:
+    """len(the longer of the two engines' `_wrap`), each text counted once per column and size."""
+    if "\n" not in text and _em(text, bold) <= room:
+        return 1
+    paragraphs = text.split("\n")
+    return max(sum(_paragraph_lines(p, room, bold, engine) for p in paragraphs) for engine in _ENGINES)
+
+
 def lines_height(lines: int, size: float = FONT_SIZE) -> float:
     """The height of a row of `lines` lines: in whole pixels (Excel's unit, 0.75 pt), rounded up."""
     return math.ceil((lines * size * LINE_PITCH + ROW_PADDING) / 0.75) * 0.75
@@ -380,7 +434,8 @@ class Columns:
         return max((_wrap(text, room, bold, engine) for engine in _ENGINES), key=len)
 
     def line_count(self, text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> int:
-        return len(self.wrap(text, width, size, bold)) if text else 1
+        """len(self.wrap(...)), counted without building the lines."""
+        return _line_count(str(text), round(self.room(width) / size, 3), bold) if text else 1
 
     def row_height(self, cells: Iterable[tuple[str, float]], size: float = FONT_SIZE, min_lines: int = 1,
                    bold: bool = False) -> float:
@@ -398,6 +453,92 @@ room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, AR
                                       ARIAL_COLUMNS.row_height)
 
 
+class BodyRows(Worksheet):
+    """A worksheet whose body (the rows under its header) is written straight into the sheet's XML
+    when the workbook closes, instead of through xlsxwriter's cells (an object per cell and a dict
+    entry, kept until the end, then turned into XML one call at a time): on the master's data sheet,
+    21 cells a project, that was a fifth of a 1,000-file merge (BENCHMARKS.md). A row is kept as its
+    values (text as its shared-string number, as xlsxwriter keeps it) and a letter per cell saying
+    what it is. The sheet's XML is byte for byte xlsxwriter's for the same cells
+    (tests/test_line_count.py).
+
+    Made with `workbook.add_worksheet(name, worksheet_class=BodyRows)`; everything else (header,
+    columns, heights by `set_row`, panes, filter, page setup) goes through xlsxwriter as usual."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._body: list[tuple[str, tuple]] = []
+        self._body_first = 0
+        self._body_width = 0
+        self._body_formats: tuple[Format, Format] | None = None
+
+    def write_body(self, first_row: int, rows: Iterable[Sequence[object]], cell_format: Format,
+                   number_format: Format | None = None) -> None:
+        """Rows from `first_row` down, each cell a bool, a number (in `number_format` if given), a
+        string or blank (None or ""), all in `cell_format`. Called once, after the header."""
+        from xlsxwriter.utility import _utf16_len, _utf16_truncate
+
+        shared, limit, body = self.str_table._get_shared_string_index, self.xls_strmax, self._body
+        for values in rows:
+            kinds, kept = [], []
+            for value in values:
+                if isinstance(value, bool):
+                    kinds.append("b")
+                    kept.append(int(value))
+                elif isinstance(value, (int, float)):
+                    if not math.isfinite(value):  # as xlsxwriter's write_number: no silent "NAN" in the XML
+                        raise TypeError("NAN/INF not supported in write_number()")
+                    kinds.append("n")
+                    kept.append(value)
+                elif value is None or value == "":
+                    kinds.append("x")
+                    kept.append(None)
+                else:
+                    value = str(value)
+                    if len(value) > limit // 2 and _utf16_len(value) > limit:
+                        value = _utf16_truncate(value, limit)
+                    kinds.append("s")
+                    kept.append(shared(value))
+            body.append(("".join(kinds), tuple(kept)))
+            self._body_width = max(self._body_width, len(kept))
+        if body:
+            self._body_first, self._body_formats = first_row, (cell_format, number_format or cell_format)
+            self._check_dimensions(first_row, 0)
+            self._check_dimensions(first_row + len(body) - 1, self._body_width - 1)
+
+    def _write_sheet_data(self) -> None:
+        if not self._body:
+            return super()._write_sheet_data()
+        from xlsxwriter.utility import xl_col_to_name
+
+        first = self._body_first
+        self._xml_start_tag("sheetData")
+        last = self.dim_rowmax
+        self.dim_rowmax = first - 1  # the header's rows, written by xlsxwriter
+        try:
+            if self.dim_rowmin <= self.dim_rowmax:
+                self._write_rows()
+        finally:
+            self.dim_rowmax = last
+        text, number = (fmt._get_xf_index() for fmt in self._body_formats)
+        cells = {  # the XML of a cell from its reference and value, as xlsxwriter's _write_cell writes it
+            "s": f'<c r="{{}}" s="{text}" t="s"><v>{{}}</v></c>'.format,
+            "n": lambda ref, value: f'<c r="{ref}" s="{number}"><v>{value:.16G}</v></c>',
+            "b": f'<c r="{{}}" s="{text}" t="b"><v>{{}}</v></c>'.format,
+            "x": lambda ref, _: f'<c r="{ref}" s="{text}"/>'}
+        letters = [xl_col_to_name(col) for col in range(self._body_width)]
+        write = self.fh.write
+        for row, (kinds, values) in enumerate(self._body, start=first):
+            # Spans as xlsxwriter works them out: the columns used by each block of 16 rows.
+            block = self._body[max(row // 16 * 16, first) - first:(row // 16 + 1) * 16 - first]
+            spans = f"1:{max(len(k) for k, _ in block)}"
+            self._write_row(row, spans, self.row_info.get(row))
+            number_ = str(row + 1)
+            write("".join(cells[kind](letter + number_, value) for kind, letter, value in zip(kinds, letters, values)))
+            self._xml_end_tag("row")
+        self._xml_end_tag("sheetData")
+
+
 def write_table(ws, styles: Formats, headers: list[str], widths: list[float], rows: list[list[object]],
                 size: int = 14) -> None:
     """A plain sheet to filter and copy from: a bold header row, one row per record, heights for its
@@ -409,15 +550,20 @@ def write_table(ws, styles: Formats, headers: list[str], widths: list[float], ro
         ws.write_string(0, col, header, head)
     ws.set_row(0, row_height(list(zip(headers, widths)), size, bold=True))
     for r, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, col, value, number)
-            elif value in (None, ""):
-                ws.write_blank(r, col, None, text)
-            else:
-                ws.write_string(r, col, str(value), text)
         ws.set_row(r, min(row_height([(str(v), w) for v, w in zip(values, widths)
                                       if isinstance(v, str) and v], size), 409.0))
+    body = [[str(v) if isinstance(v, bool) else v for v in values] for values in rows]  # True as text
+    if isinstance(ws, BodyRows):
+        ws.write_body(1, body, text, number)
+    else:
+        for r, values in enumerate(body, start=1):
+            for col, value in enumerate(values):
+                if isinstance(value, (int, float)):
+                    ws.write_number(r, col, value, number)
+                elif value in (None, ""):
+                    ws.write_blank(r, col, None, text)
+                else:
+                    ws.write_string(r, col, str(value), text)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
     a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)
