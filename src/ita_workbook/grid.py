@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 from xml.parsers import expat
 from xml.parsers.expat import ExpatError
@@ -59,6 +60,22 @@ def load(path: Path, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
         return sandbox.run("load", str(path), kind, sheets)
     except sandbox.ChildFailed as exc:
         raise LoadError(exc.reason) from None
+
+
+def load_each(calls: list[tuple[Path, str, frozenset[str] | None]]) -> Iterator[Loaded | LoadError]:
+    """`load` of each (path, kind, sheets), in order, the next files read by the child while this
+    process works on the one before (sandbox.run_each): a LoadError is given, not raised."""
+    from . import sandbox
+
+    for ok, value in sandbox.run_each("load", ((str(path), kind, sheets) for path, kind, sheets in calls)):
+        if ok:
+            yield value
+        elif isinstance(value, sandbox.ChildFailed):
+            yield LoadError(value.reason)
+        elif isinstance(value, LoadError):
+            yield value
+        else:
+            raise value
 
 
 def load_here(path: str, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
@@ -253,10 +270,26 @@ _ABSURD = 10**12
 _REFERENCE = re.compile(r"([A-Za-z]{0,12})([0-9]{0,15})")
 
 
+# References already worked out: the same few hundred (A1 … O30) recur in every department's file,
+# and working one out was a third of the scan. Bounded, so that a hostile sheet cannot grow it.
+_POSITIONS: dict[str, tuple[int, int]] = {}
+_MAX_POSITIONS = 100_000
+
+
 def _position(reference: str) -> tuple[int, int]:
     """(row, column), 0-based, as calamine reads a reference: letters of either case, then digits.
     Anything else calamine refuses (the file is damaged); a missing or zero row it would wrap round
     to 4 billion."""
+    known = _POSITIONS.get(reference)
+    if known is None:
+        known = _work_out_position(reference)
+        if len(_POSITIONS) >= _MAX_POSITIONS:
+            _POSITIONS.clear()
+        _POSITIONS[reference] = known
+    return known
+
+
+def _work_out_position(reference: str) -> tuple[int, int]:
     match = _REFERENCE.fullmatch(reference)
     if match is None:
         if reference.isascii() and reference.isalnum():

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from . import grid as grids
@@ -93,16 +94,54 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
     of being searched for a form table (the province reads a master's data sheet this way, loaded
     with the same guards as the rest). `only_sheets`: of an xlsx, load only these (and the hidden
     metadata). `fiscal_year`: of a 4-year plan, the year whose budget column is read as the budget."""
-    path = Path(path)
+    book = _inspected(Path(path))
+    if book.problems:
+        return book
+    try:
+        loaded = grids.load(Path(path), book.kind, frozenset(only_sheets) if only_sheets else None)
+    except grids.LoadError as exc:
+        loaded = exc
+    return _read_loaded(book, loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
+
+
+def read_workbooks(paths: list[str | Path], *, form: Form = PLAN_FORM,
+                   fiscal_year: int | None = None) -> Iterator[Workbook | Exception]:
+    """`read_workbook` of each path, in order; the reader child reads the next files while this
+    process finds the tables of the one before (on two cores, reading 1,000 files takes about half
+    the time). A bug of ours met on a file is given in its place, not raised."""
+    books: list[Workbook | Exception] = []
+    for path in paths:
+        try:
+            books.append(_inspected(Path(path)))
+        except Exception as exc:  # noqa: BLE001 - as below
+            books.append(exc)
+    loads = grids.load_each([(Path(b.path), b.kind, None) for b in books
+                             if isinstance(b, Workbook) and not b.problems])
+    for book in books:
+        if not isinstance(book, Workbook) or book.problems:
+            yield book
+            continue
+        loaded = next(loads)
+        try:
+            yield _read_loaded(book, loaded, form=form, fiscal_year=fiscal_year)
+        except Exception as exc:  # noqa: BLE001 - the caller names it for that file
+            yield exc
+
+
+def _inspected(path: Path) -> Workbook:
+    """A workbook of `path` with its kind, or with the problem that keeps it from being read."""
     book = Workbook(str(path))
     try:
         book.kind = inspect_file(path)
-        loaded = grids.load(path, book.kind, frozenset(only_sheets) if only_sheets else None)
     except Unreadable as exc:
         book.problems.append(_unreadable(book.path, exc.reason, exc.detail, exc.detail_en))
-        return book
-    except grids.LoadError as exc:
-        book.problems.append(_load_problem(book.path, exc.reason))
+    return book
+
+
+def _read_loaded(book: Workbook, loaded: grids.Loaded | grids.LoadError, keep_sheets: tuple[str, ...] = (), *,
+                 form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
+    if isinstance(loaded, grids.LoadError):
+        book.problems.append(_load_problem(book.path, loaded.reason))
         return book
     book.metadata = loaded.metadata
     if book.kind == "xlsm":

@@ -19,11 +19,14 @@ import atexit
 import json
 import os
 import pickle
+import queue
 import signal
 import struct
 import subprocess
 import sys
 import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +72,15 @@ class _Child:
         self.proc = subprocess.Popen([sys.executable, "-I", "-c", _BOOT, json.dumps(clean_path())],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=None if os.environ.get("ITA_WORKBOOK_DEBUG") else subprocess.DEVNULL)
-        self.served = 0
+        self.served = 0  # answers received
+        self.sent = 0
+        # One thread reads every answer as it comes (None once the child is gone): a thread a request
+        # cost as much as the request itself.
+        self.answers: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._read_answers, daemon=True).start()
 
-    def ask(self, request: tuple) -> Any:
+    def send(self, request: tuple) -> None:
         data = pickle.dumps(request)
-        answer: list[Any] = []
-        reader = threading.Thread(target=lambda: answer.append(self._answer()), daemon=True)
         try:
             self.proc.stdin.write(_HEADER.pack(len(data)) + data)
             self.proc.stdin.flush()
@@ -82,23 +88,41 @@ class _Child:
             reason = self._why_stopped()
             self.stop()
             raise ChildFailed(reason) from None
-        reader.start()
-        reader.join(MAX_CHILD_CPU_SECONDS * 2)
-        if reader.is_alive() or not answer or answer[0] is None:
-            timed_out = reader.is_alive()
-            self.stop()
-            raise ChildFailed("limit" if timed_out else self._why_stopped())
-        self.served += 1
-        return answer[0]
+        self.sent += 1
 
-    def _answer(self) -> Any:
-        head = self.proc.stdout.read(_HEADER.size)
-        if len(head) < _HEADER.size:
-            return None
-        (size,) = _HEADER.unpack(head)
-        body = self.proc.stdout.read(size)
-        # Only this program's own child writes here; what it pickles are plain values and our classes.
-        return pickle.loads(body) if len(body) == size else None
+    def receive(self) -> Any:
+        """The answer to the oldest request sent and not yet answered (the child answers in order)."""
+        try:
+            answer = self.answers.get(timeout=MAX_CHILD_CPU_SECONDS * 2)
+        except queue.Empty:
+            answer = _TIMED_OUT
+        if answer is None or answer is _TIMED_OUT:
+            reason = "limit" if answer is _TIMED_OUT else self._why_stopped()
+            self.stop()
+            raise ChildFailed(reason)
+        self.served += 1
+        return answer
+
+    def ask(self, request: tuple) -> Any:
+        self.send(request)
+        return self.receive()
+
+    def _read_answers(self) -> None:
+        stdout = self.proc.stdout
+        try:
+            while True:
+                head = stdout.read(_HEADER.size)
+                if len(head) < _HEADER.size:
+                    break
+                (size,) = _HEADER.unpack(head)
+                body = stdout.read(size)
+                if len(body) < size:
+                    break
+                # Only this program's own child writes here; what it pickles are plain values and our classes.
+                self.answers.put(pickle.loads(body))
+        except (OSError, ValueError):  # closed by stop()
+            pass
+        self.answers.put(None)
 
     def _why_stopped(self) -> str:
         try:
@@ -122,6 +146,7 @@ class _Child:
                 pass
 
 
+_TIMED_OUT = object()
 _child: _Child | None = None
 _lock = threading.Lock()
 
@@ -149,6 +174,53 @@ def run(name: str, *args: Any) -> Any:
                 raise value
             return value
     raise AssertionError("unreachable")
+
+
+AHEAD = 4  # requests a pipeline keeps in its child's queue while this process works on an answer
+
+
+def run_each(name: str, calls: Iterable[tuple]) -> Iterator[tuple[bool, Any]]:
+    """`name`(*args) for each args of `calls`, in a child of its own, each outcome in order:
+    (True, value) or (False, the exception raised, or ChildFailed). The next few requests wait in the
+    child's queue while this process works on an answer, so that the child reads the next file
+    meanwhile. A crash costs the file at fault alone, as in `run`: the child answers in order, so the
+    oldest request unanswered is the one it stopped on; it is tried once more in a fresh child if its
+    child had served others, and the requests behind it are sent again."""
+    calls = iter(calls)
+    waiting: deque[tuple[tuple, bool]] = deque()  # (args, tried once already), sent or not
+    child: _Child | None = None
+    unsent = 0  # of `waiting`, the last ones not yet sent to `child`
+    try:
+        while True:
+            while len(waiting) < AHEAD and (args := next(calls, None)) is not None:
+                waiting.append((args, False))
+                unsent += 1
+            if not waiting:
+                return
+            if child is None:
+                child, unsent = _Child(), len(waiting)
+            fresh = child.served == 0
+            try:
+                while unsent and child.sent < FILES_PER_CHILD:
+                    child.send((name, waiting[len(waiting) - unsent][0]))
+                    unsent -= 1
+                outcome = child.receive()
+            except ChildFailed as exc:
+                child = None
+                args, retried = waiting.popleft()
+                if fresh or retried:
+                    yield False, exc
+                else:
+                    waiting.appendleft((args, True))
+                continue
+            waiting.popleft()
+            if child.served >= FILES_PER_CHILD:
+                child.stop()
+                child = None
+            yield outcome
+    finally:
+        if child is not None:
+            child.stop()
 
 
 def _stop_child() -> None:

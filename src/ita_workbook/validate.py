@@ -17,7 +17,7 @@ from .config import Config
 from .form import COLUMN_BY_KEY, FORM_VERSION, OFFERED_COLUMNS, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
-from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbook
+from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbooks
 from .thai import squeeze, to_arabic_digits, whole_number
 
 
@@ -91,10 +91,13 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
     outputs = {MASTER_KIND: "master-as-input"} if outputs is None else outputs
     rows: list[_Row] = []
     columns = form.column_by_key
+    books = read_workbooks(paths, form=form, fiscal_year=config.fiscal_year)
     for done, path in enumerate(paths):
         if progress:
             progress(done, len(paths))
-        book = _read(path, form, config.fiscal_year)
+        book = next(books)
+        if isinstance(book, Exception):
+            book = _failed_read(path, book)
         file_report = FileReport(book.path, problems=list(book.problems))
         report.files.append(file_report)
         metadata[book.path] = book.metadata
@@ -182,20 +185,18 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def _read(path: str | Path, form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
-    try:
-        return read_workbook(path, form=form, fiscal_year=fiscal_year)
-    except Exception as exc:  # a bug of ours must still not show a clerk a traceback
-        if os.environ.get("ITA_WORKBOOK_DEBUG"):
-            raise
-        book = Workbook(str(path))
-        book.problems.append(Problem(
-            "unreadable-file", str(path), value="internal-error",
-            detail=f"โปรแกรมอ่านไฟล์นี้ไม่สำเร็จ ({type(exc).__name__}) บันทึกเป็น .xlsx ใหม่ แล้วลองอีกครั้ง "
-                   "หากยังไม่ได้ โปรดแจ้งผู้พัฒนาพร้อมไฟล์",
-            detail_en=f"reading this file failed ({type(exc).__name__}); save it again as .xlsx and retry, "
-                      "and report it with the file if it persists"))
-        return book
+def _failed_read(path: str | Path, exc: Exception) -> Workbook:
+    """A bug of ours met on a file: named for that file, never a traceback for a clerk."""
+    if os.environ.get("ITA_WORKBOOK_DEBUG"):
+        raise exc
+    book = Workbook(str(path))
+    book.problems.append(Problem(
+        "unreadable-file", str(path), value="internal-error",
+        detail=f"โปรแกรมอ่านไฟล์นี้ไม่สำเร็จ ({type(exc).__name__}) บันทึกเป็น .xlsx ใหม่ แล้วลองอีกครั้ง "
+               "หากยังไม่ได้ โปรดแจ้งผู้พัฒนาพร้อมไฟล์",
+        detail_en=f"reading this file failed ({type(exc).__name__}); save it again as .xlsx and retry, "
+                  "and report it with the file if it persists"))
+    return book
 
 
 def _template_problems(book: Workbook, config: Config, version_now: str = FORM_VERSION) -> list[Problem]:
