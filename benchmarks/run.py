@@ -142,8 +142,10 @@ def bench_size(size: int, runs: int, out: Path, before: str | None = None) -> di
                   "--date", "2023-03-22"],
     }
     if before:
+        commands["validate before"] = [sys.executable, "-m", "ita_workbook", *commands["validate"][len(exe):]]
         commands["merge before"] = [sys.executable, "-m", "ita_workbook", *commands["merge"][len(exe):]]
-    results = alternate(commands, runs, {"merge before": {"PYTHONPATH": before}} if before else None)
+    results = alternate(commands, runs, {name: {"PYTHONPATH": before} for name in ("validate before", "merge before")}
+                        if before else None)
     floor = results["floor"]
     for name in ("validate", "merge"):
         results[name]["ratio"] = results[name]["median"] / floor["median"]

@@ -154,7 +154,9 @@ def _leave(done: SystemExit) -> None:
     import threading
 
     code = done.code
-    if code is not None and not isinstance(code, int) or threading.active_count() > 1 \
+    # Daemon threads (the reader child's answer reader) are never waited for, by either way out.
+    if code is not None and not isinstance(code, int) \
+            or any(not t.daemon for t in threading.enumerate() if t is not threading.current_thread()) \
             or "multiprocessing" in sys.modules and sys.modules["multiprocessing"].active_children():
         raise done  # a message to print, or something still running: Python's own way out
     try:

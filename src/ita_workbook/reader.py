@@ -117,15 +117,18 @@ def read_workbooks(paths: list[str | Path], *, form: Form = PLAN_FORM,
             books.append(exc)
     loads = grids.load_each([(Path(b.path), b.kind, None) for b in books
                              if isinstance(b, Workbook) and not b.problems])
-    for book in books:
-        if not isinstance(book, Workbook) or book.problems:
-            yield book
-            continue
-        loaded = next(loads)
-        try:
-            yield _read_loaded(book, loaded, form=form, fiscal_year=fiscal_year)
-        except Exception as exc:  # noqa: BLE001 - the caller names it for that file
-            yield exc
+    try:
+        for book in books:
+            if not isinstance(book, Workbook) or book.problems:
+                yield book
+                continue
+            loaded = next(loads)
+            try:
+                yield _read_loaded(book, loaded, form=form, fiscal_year=fiscal_year)
+            except Exception as exc:  # noqa: BLE001 - the caller names it for that file
+                yield exc
+    finally:
+        loads.close()  # its child stopped now, not when the garbage is collected
 
 
 def _inspected(path: Path) -> Workbook:

@@ -77,7 +77,8 @@ class _Child:
         # One thread reads every answer as it comes (None once the child is gone): a thread a request
         # cost as much as the request itself.
         self.answers: queue.SimpleQueue = queue.SimpleQueue()
-        threading.Thread(target=self._read_answers, daemon=True).start()
+        self.reader = threading.Thread(target=self._read_answers, daemon=True)
+        self.reader.start()
 
     def send(self, request: tuple) -> None:
         data = pickle.dumps(request)
@@ -139,6 +140,7 @@ class _Child:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self.reader.join(5)  # it has met the end of the child's output
         for pipe in (self.proc.stdin, self.proc.stdout):
             try:
                 pipe.close()

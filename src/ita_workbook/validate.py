@@ -92,43 +92,46 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
     rows: list[_Row] = []
     columns = form.column_by_key
     books = read_workbooks(paths, form=form, fiscal_year=config.fiscal_year)
-    for done, path in enumerate(paths):
-        if progress:
-            progress(done, len(paths))
-        book = next(books)
-        if isinstance(book, Exception):
-            book = _failed_read(path, book)
-        file_report = FileReport(book.path, problems=list(book.problems))
-        report.files.append(file_report)
-        metadata[book.path] = book.metadata
-        kind = book.metadata.get("kind")
-        if kind in outputs and not (accept_master and kind == MASTER_KIND):
-            # A master left in the departments' folder by an earlier run: merging it again would
-            # double every project.
-            file_report.problems.append(Problem(outputs[kind], book.path))
-            continue
-        file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
-        for table in book.tables:
-            # Another layout (4-year, e-PlanNACC): said what it lacks beside its missing columns.
-            if table.layout is not None and table.layout.signature \
-                    and (lacking := lacks_problem(book.path, table, form)) is not None:
-                file_report.problems.append(lacking)
-            for col in sorted(table.extra_used):
-                file_report.problems.append(Problem(
-                    "extra-column", book.path, sheet=table.sheet, row=table.header_row,
-                    cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
-            for key in table.missing:
-                code = "missing-column" if columns[key].required else "missing-optional-column"
-                file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
-                                                    column=key))
-        missing = {(t.sheet, k) for t in book.tables for k in t.missing if columns[k].required}
-        for raw in book.rows:
-            row = _parse_row(raw, file_report, form)
-            row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
-            rows.append(row)
-        file_report.projects = len(book.rows)
-        if not book.rows and not any(p.is_error for p in file_report.problems):
-            file_report.problems.append(Problem("no-projects", book.path))
+    try:
+        for done, path in enumerate(paths):
+            if progress:
+                progress(done, len(paths))
+            book = next(books)
+            if isinstance(book, Exception):
+                book = _failed_read(path, book)
+            file_report = FileReport(book.path, problems=list(book.problems))
+            report.files.append(file_report)
+            metadata[book.path] = book.metadata
+            kind = book.metadata.get("kind")
+            if kind in outputs and not (accept_master and kind == MASTER_KIND):
+                # A master left in the departments' folder by an earlier run: merging it again would
+                # double every project.
+                file_report.problems.append(Problem(outputs[kind], book.path))
+                continue
+            file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
+            for table in book.tables:
+                # Another layout (4-year, e-PlanNACC): said what it lacks beside its missing columns.
+                if table.layout is not None and table.layout.signature \
+                        and (lacking := lacks_problem(book.path, table, form)) is not None:
+                    file_report.problems.append(lacking)
+                for col in sorted(table.extra_used):
+                    file_report.problems.append(Problem(
+                        "extra-column", book.path, sheet=table.sheet, row=table.header_row,
+                        cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
+                for key in table.missing:
+                    code = "missing-column" if columns[key].required else "missing-optional-column"
+                    file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
+                                                        column=key))
+            missing = {(t.sheet, k) for t in book.tables for k in t.missing if columns[k].required}
+            for raw in book.rows:
+                row = _parse_row(raw, file_report, form)
+                row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
+                rows.append(row)
+            file_report.projects = len(book.rows)
+            if not book.rows and not any(p.is_error for p in file_report.problems):
+                file_report.problems.append(Problem("no-projects", book.path))
+    finally:
+        books.close()  # the reader child stopped now
     return rows
 
 
