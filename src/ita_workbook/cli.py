@@ -164,6 +164,8 @@ def _leave(done: SystemExit) -> None:
         sys.stderr.flush()
     except Exception:  # noqa: BLE001 - a closed pipe: let Python report and exit as it would
         raise done from None
+    if "ita_workbook.sandbox" in sys.modules:  # atexit is skipped: the reader child is stopped here
+        sys.modules["ita_workbook.sandbox"].stop_child()
     os._exit(code or 0)
 
 

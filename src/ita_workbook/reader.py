@@ -104,8 +104,8 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
     return _read_loaded(book, loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
 
 
-def read_workbooks(paths: list[str | Path], *, form: Form = PLAN_FORM,
-                   fiscal_year: int | None = None) -> Iterator[Workbook | Exception]:
+def read_workbooks(paths: list[str | Path], keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = (), *,
+                   form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Iterator[Workbook | Exception]:
     """`read_workbook` of each path, in order; the reader child reads the next files while this
     process finds the tables of the one before (on two cores, reading 1,000 files takes about half
     the time). A bug of ours met on a file is given in its place, not raised."""
@@ -115,7 +115,8 @@ def read_workbooks(paths: list[str | Path], *, form: Form = PLAN_FORM,
             books.append(_inspected(Path(path)))
         except Exception as exc:  # noqa: BLE001 - as below
             books.append(exc)
-    loads = grids.load_each([(Path(b.path), b.kind, None) for b in books
+    sheets = frozenset(only_sheets) if only_sheets else None
+    loads = grids.load_each([(Path(b.path), b.kind, sheets) for b in books
                              if isinstance(b, Workbook) and not b.problems])
     try:
         for book in books:
@@ -124,7 +125,7 @@ def read_workbooks(paths: list[str | Path], *, form: Form = PLAN_FORM,
                 continue
             loaded = next(loads)
             try:
-                yield _read_loaded(book, loaded, form=form, fiscal_year=fiscal_year)
+                yield _read_loaded(book, loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
             except Exception as exc:  # noqa: BLE001 - the caller names it for that file
                 yield exc
     finally:

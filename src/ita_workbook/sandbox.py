@@ -188,9 +188,11 @@ def run_each(name: str, calls: Iterable[tuple]) -> Iterator[tuple[bool, Any]]:
     meanwhile. A crash costs the file at fault alone, as in `run`: the child answers in order, so the
     oldest request unanswered is the one it stopped on; it is tried once more in a fresh child if its
     child had served others, and the requests behind it are sent again."""
+    global _child
     calls = iter(calls)
     waiting: deque[tuple[tuple, bool]] = deque()  # (args, tried once already), sent or not
-    child: _Child | None = None
+    with _lock:  # the child `run` uses, borrowed: starting one costs as much as reading a file
+        child, _child = _child, None
     unsent = 0  # of `waiting`, the last ones not yet sent to `child`
     try:
         while True:
@@ -222,29 +224,40 @@ def run_each(name: str, calls: Iterable[tuple]) -> Iterator[tuple[bool, Any]]:
             yield outcome
     finally:
         if child is not None:
-            child.stop()
+            with _lock:
+                if _child is None and child.sent == child.served:  # nothing in flight: given back
+                    _child, child = child, None
+            if child is not None:
+                child.stop()
 
 
-def _stop_child() -> None:
+def stop_child() -> None:
+    """The reader child stopped and waited for (at exit: its CPU time is then this program's)."""
     global _child
     if _child is not None:
         _child.stop()
         _child = None
 
 
+_left_by_fork: list[_Child] = []
+
+
 def _forget_child() -> None:
-    """In a forked worker: the parent's child is the parent's; this process starts its own."""
+    """In a forked worker: the parent's child is the parent's; this process starts its own. Its pipes'
+    descriptors are closed here, but their file objects are kept, never closed nor freed: the parent's
+    answer reader held the output's lock when it forked, and closing it would wait for ever."""
     global _child, _lock
     if _child is not None:
         for pipe in (_child.proc.stdin, _child.proc.stdout):
             try:
-                pipe.close()
-            except OSError:
+                os.close(pipe.fileno())
+            except (OSError, ValueError):
                 pass
+        _left_by_fork.append(_child)
     _child, _lock = None, threading.Lock()
 
 
-atexit.register(_stop_child)
+atexit.register(stop_child)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_child)
 
