@@ -168,8 +168,17 @@ def write_details(workbook: xlsxwriter.Workbook, name: str, values: dict[str, st
 # 1.50 times as wide (fontconfig's 0.66 matrix is ignored by LibreOffice) with lines 1.657 em apart,
 # so a row sized here holds about twice the real font's text: nothing clips in Excel on an office PC,
 # but the rows are roomy there. Google's Sarabun is New scaled 1.53 (Thai advances; sd 0.05) with
-# lines 1.30 em apart: within 2 % of Laksaman's widths, which is why the published PDF uses it
-# (pdf.print_font) and keeps these measurements.
+# lines 1.30 em apart: within 2 % of Laksaman's widths, so the published PDF is drawn with it
+# (pdf.print_font) and its rows are measured with Laksaman's advances x 1.02 and Sarabun's own line pitch
+# (SARABUN below, `measuring`): the seed's master prints on 7 pages, 8 with Laksaman's rows.
+# The xlsx keeps Laksaman's rows, not the real TH SarabunPSK's (about half as tall): where that font
+# is missing (LibreOffice here, a Mac, a PC without it) a wider one stands in, and rows sized for the
+# real font would cut its text; sized for Laksaman, nothing is cut anywhere (inferred for Excel with
+# the real font: New's advances are 1/1.50 of Laksaman's and its lines 1.301 em, under 1.66 even
+# rounded up to whole pixels at 96 dpi).
+# In print, LibreOffice 7.4 draws text at about 0.88 of the scale it fits the columns and rows to a
+# page (the seed's master: columns at 0.675, text at 0.59), so printed rows keep about one spare
+# line; not counted on, since a LibreOffice that scales text like its columns would then cut lines.
 LINE_PITCH = 1.66  # em between lines
 CELL_MARGIN = 1.0  # points on each side of a cell's text
 
