@@ -59,7 +59,6 @@ from .xlsx_style import (ARIAL_COLUMNS, THAI, BodyRows, THAI_INTEGER, WORKBOOK_O
                          text_width, write_details)
 from .xlsx_style import lines_height as _lines_height
 from .xlsx_style import measuring
-from .xlsx_style import measuring
 
 FORM_SHEET = "แผนปฏิบัติการ"
 SUMMARY_SHEET = "สรุป"
