@@ -92,12 +92,18 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
     from xlsxwriter.utility import xl_col_to_name
 
     from ..master import BLANK, THAI_DECIMAL, THAI_NUMBER, header_text
-    from ..xlsx_style import THAI_INTEGER, a4_landscape, lines_height, row_height
+    from ..xlsx_style import THAI_INTEGER, a4_landscape, lines_height, room, row_height, text_width
 
     ws = workbook.add_worksheet(SUMMARY_SHEET)
     ws.activate()
     size = SUMMARY_SIZE
     widths = [w for _, w, _ in SUMMARY_COLUMNS]
+    # A district's name is one word (โพธิ์ประทับช้าง): LibreOffice would break it mid-syllable, so the
+    # column is as wide as the widest name. (Rows were measured at the narrower width: never short.)
+    district = _COL["อำเภอ"]
+    widest = max((text_width(p.district, size) for p in result.plans if p.district), default=0.0)
+    while room(widths[district]) < widest:
+        widths[district] += 0.5
     full = sum(widths)
     for i, width in enumerate(widths):
         ws.set_column(i, i, width)
