@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from ita_workbook import pdf
 from ita_workbook.cli import main
 from ita_workbook.master import FORM_SHEET, Heading, write_master
+from ita_workbook.config import load_config
 from ita_workbook.plan import Plan, Project, Source
+from ita_workbook.validate import validate_files
 
 import seed
 
@@ -54,6 +56,13 @@ def test_rolled_over_rows_never_exceed_excels_409_points_nor_cut_the_seeds_text(
     # nothing is cut and there is nothing to warn about (a name too long is: test_template).
     assert max(heights) <= 409
     assert "409" not in result.output
+    # Returned as written, the templates read back without a word about the rows the tool spread
+    # the long texts over (two of them), and with every project of the master.
+    read = validate_files(sorted((tmp_path / "t").iterdir()), load_config(seed.PLAN_TOML))
+    assert [p.code for p in read.report.all_problems() if p.code == "continuation-row"] == []
+    assert len(read.plan.projects) == 41
+    spread = [openpyxl.load_workbook(path)["_ita_workbook"] for path in (tmp_path / "t").iterdir()]
+    assert sum(str(ws["B6"].value or "").count("!") for ws in spread if ws["A6"].value == "spread_rows") == 2
 
 
 def _projects() -> list[Project]:

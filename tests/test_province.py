@@ -22,7 +22,7 @@ from ita_workbook import form
 from ita_workbook.cli import main
 from ita_workbook.config import load_config
 from ita_workbook.master import Heading, write_master
-from ita_workbook.pdf import find_libreoffice
+from ita_workbook.pdf import find_libreoffice, print_font
 from ita_workbook.plan import Plan, Project
 from ita_workbook.province import (CHART_SHEET, DATA_COLUMNS, DATA_SHEET, PROBLEMS_SHEET, SUMMARY_SHEET,
                                    consolidate, organisation_key, parse_title, read_plan, read_plans)
@@ -505,7 +505,22 @@ def test_pdf_prints_the_summary(province, tmp_path):
     assert result.pdf == out.with_suffix(".pdf"), result.pdf_error
     text = subprocess.run(["pdftotext", "-layout", str(result.pdf), "-"], capture_output=True, text=True).stdout
     assert "ตะพานหิน" in text and "บางมูลนาก" in text and "รวม ๘ แห่ง" in text
+    assert "ช้าง" in _line_holding(result.pdf, "โพธิ")  # a district's name never broken mid-syllable
     assert "ข้อมูลรวม" not in text.split("หมายเหตุ:")[0]  # the summary only, not the data sheet
+    if print_font("TH SarabunPSK")[1] and shutil.which("pdffonts"):  # drawn with the shipped Sarabun
+        fonts = subprocess.run(["pdffonts", str(result.pdf)], capture_output=True, text=True).stdout
+        assert "Sarabun-Regular" in fonts and "Laksaman" not in fonts, fonts
+
+
+def _line_holding(pdf: Path, start: str) -> str:
+    """The words printed on the line of the first word starting with `start`, joined (pdftotext's
+    plain text puts Thai marks out of order, its word boxes do not)."""
+    import re
+
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    words = [(float(y), w) for y, w in re.findall(r'yMin="([0-9.]+)"[^>]*>([^<]*)</word>', boxes)]
+    y = next(y for y, w in words if w.startswith(start))
+    return "".join(w for wy, w in words if abs(wy - y) < 1)
 
 
 def test_a_master_whose_data_sheet_reaches_a_far_away_cell_is_read_from_its_form_sheet(tmp_path, seed_projects):

@@ -672,7 +672,19 @@ def test_from_spreads_long_text_over_continuation_rows_and_caps_only_a_long_name
     first = read.plan.projects[0]
     assert first.indicator.split() == long_text.split()  # every word back, pieces joined by line breaks
     assert [p.name for p in read.plan.projects] == ["โครงการทดสอบที่ 1", "โครงการทดสอบที่ 2"]
-    assert {p.code for p in read.report.all_problems()} == {"continuation-row"}
+    # The template's own continuation rows are listed in its hidden sheet: nothing to warn about ...
+    assert [p.code for p in read.report.all_problems()] == []
+
+    # ... unless a clerk changed one of them, or added one of their own.
+    wb = openpyxl.load_workbook(out / "กองคลัง.xlsx")
+    ws = wb[FORM_SHEET]
+    ws[f"G{FIRST_ROW + 2}"] = ws[f"G{FIRST_ROW + 2}"].value + " และเพิ่มเติม"
+    ws[f"H{FIRST_ROW + span + 1}"] = "และผู้เข้าร่วมนำไปใช้"
+    wb.save(out / "กองคลัง.xlsx")
+    read = validate_files([out / "กองคลัง.xlsx"], load_config(config_path))
+    assert sorted((p.code, p.cell) for p in read.report.all_problems()) == [
+        ("continuation-row", f"G{FIRST_ROW + 2}"), ("continuation-row", f"H{FIRST_ROW + span + 1}")]
+    assert read.plan.projects[1].outcome.endswith("\nและผู้เข้าร่วมนำไปใช้")
 
 
 # --- e-PlanNACC's optional fields ---------------------------------------------------------------

@@ -58,6 +58,7 @@ from .thai import thai_date, to_thai_digits
 from .xlsx_style import (ARIAL_COLUMNS, THAI, BodyRows, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, in_digits,
                          text_width, write_details)
 from .xlsx_style import lines_height as _lines_height
+from .xlsx_style import measuring
 
 FORM_SHEET = "แผนปฏิบัติการ"
 SUMMARY_SHEET = "สรุป"
@@ -161,14 +162,15 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
     by_project = _problems_by_project(projects, problems)
     workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
     try:
-        styles = Formats(workbook, font, FONT_SIZE, digits=heading.digits)
-        layout = _form_sheet(workbook, styles, projects, heading, by_project)
-        if not form_only:
-            _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
-            _data_sheet(workbook, styles, projects, layout, by_project)
-            eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS,
-                              [eplan.project_fields(i, p) for i, p in enumerate(projects, start=1)])
-        _metadata_sheet(workbook, projects, heading)
+        with measuring(font):  # rows as tall as text in `font` needs (the PDF's Sarabun: a fifth less)
+            styles = Formats(workbook, font, FONT_SIZE, digits=heading.digits)
+            layout = _form_sheet(workbook, styles, projects, heading, by_project)
+            if not form_only:
+                _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
+                _data_sheet(workbook, styles, projects, layout, by_project)
+                eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS,
+                                  [eplan.project_fields(i, p) for i, p in enumerate(projects, start=1)])
+            _metadata_sheet(workbook, projects, heading)
     finally:
         workbook.close()
     return layout

@@ -43,9 +43,10 @@ class PdfError(Exception):
 # its Thai advances are 1.53 times TH Sarabun New's at the same size (median of 71 glyphs, sd 0.05;
 # Latin 1.52, sd 0.13) and within 2 % of Laksaman's, the face this machine's LibreOffice substitutes
 # for TH SarabunPSK and that row heights are measured with (each of the seed's 71 longer lines:
-# 0.98-1.02; bold 0.96-1.01). Its lines are 1.30 em apart, Laksaman's 1.657: rows measured for
-# Laksaman hold Sarabun's lines with room to spare. So the published PDF is drawn with Sarabun, given
-# to LibreOffice in its throw-away profile: the same letters on every machine, none missing.
+# 0.98-1.02; bold 0.96-1.01). Its lines are 1.30 em apart, Laksaman's 1.657: a workbook written for
+# the PDF in Sarabun has its rows measured for that (xlsx_style.SARABUN, `measuring`). So the published
+# PDF is drawn with Sarabun, given to LibreOffice in its throw-away profile: the same letters on every
+# machine, none missing.
 SARABUN = "Sarabun"
 _THAI_SARABUN = ("thsarabunpsk", "thsarabunnew", "thsarabunit๙", "thsarabun")
 

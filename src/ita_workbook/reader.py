@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Iterator
-from typing import Any
+from typing import Any, Iterable
 
 from . import grid as grids
 from .form import (DIMENSIONS, DATA_AS_OF, ISSUER, LEGEND_TITLE, PLAN_FORM, QUARTER_KEYS, TOTALS_PREFIX,
@@ -168,8 +168,10 @@ def _read_loaded(book: Workbook, loaded: grids.Loaded | grids.LoadError, keep_sh
             book.sheets[sheet.name] = sheet.rows  # the caller reads it: not searched for a form table
             continue
         try:
-            book.tables.extend(read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows), form=form,
-                                           fiscal_year=fiscal_year, defaults=_defaults(book.metadata, form)))
+            tables = read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows), form=form,
+                                 fiscal_year=fiscal_year, defaults=_defaults(book.metadata, form))
+            _forget_spread_rows(book, sheet, tables)
+            book.tables.extend(tables)
         except TooManyRows:
             book.tables = []  # all or nothing: a file is never half read
             book.problems.append(Problem(
@@ -726,6 +728,36 @@ def _own(cells: dict[str, RawCell], *keys: str) -> set[str]:
     """The keys among `keys` whose cell holds a value of its own row (not spread from a merge above)."""
     return {k for k in keys if k in cells and (_present(cells[k].value) or cells[k].unevaluated)
             and not cells[k].inherited}
+
+
+# A template that spreads a long ตัวชี้วัด/ผลลัพธ์ over continuation rows (template --from) lists them in
+# its hidden metadata, each as its sheet, row and the texts it was given: such a row is the tool's own,
+# not warned about (`continuation-row`) while it still holds what was written; a clerk's own is.
+SPREAD_ROWS = "spread_rows"
+
+
+def spread_mark(sheet: str, row: int, texts: Iterable[str]) -> str:
+    """One continuation row (1-based) and the texts of its continuation columns, in key order."""
+    import hashlib
+
+    digest = hashlib.sha1("\x1f".join(t.strip() for t in texts if t.strip()).encode()).hexdigest()[:16]
+    return f"{sheet}!{row}:{digest}"
+
+
+def _forget_spread_rows(book: Workbook, sheet: grids.Grid, tables: list[Table]) -> None:
+    """Drops from `continued` the template's own continuation rows (SPREAD_ROWS), unchanged."""
+    marks = set(book.metadata.get(SPREAD_ROWS, "").split("\n")) - {""}
+    for table in tables if marks else ():
+        cols = [table.columns[k] for k in sorted(table.form.continuation_keys) if k in table.columns]
+
+        def ours(address: str) -> bool:
+            row = int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            values = sheet.rows[row - 1] if row <= len(sheet.rows) else []
+            texts = [values[c] for c in cols if c < len(values) and isinstance(values[c], str)]
+            return spread_mark(sheet.name, row, texts) in marks
+
+        for raw in table.rows:
+            raw.continued = [a for a in raw.continued if not ours(a)]
 
 
 def _join(project: RawRow, cells: dict[str, RawCell], keys: frozenset[str]) -> None:

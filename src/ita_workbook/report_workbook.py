@@ -34,6 +34,7 @@ from .report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIG
 from .thai import thai_date, to_thai_digits
 from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, text_width,
                          unbroken_widths, write_details, write_table)
+from .xlsx_style import measuring
 
 REPORT_SHEET = "รายงานผล"
 SUMMARY_SHEET = "สรุป"
@@ -74,14 +75,15 @@ def write_report_workbook(result, target: str | Path, heading: Heading, *, font:
 
     workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
     try:
-        styles = Formats(workbook, font, FONT_SIZE)
-        rows = _report_sheet(workbook, styles, result, heading)
-        if not form_only:
-            _summary_sheet(workbook, styles, result, heading)
-            _problems_sheet(workbook, styles, result)
-            _eplan_sheet(workbook, styles, result)
-            _data_sheet(workbook, styles, result, rows)
-        _metadata_sheet(workbook, result, heading)
+        with measuring(font):  # rows as tall as text in `font` needs (the PDF's Sarabun: tighter)
+            styles = Formats(workbook, font, FONT_SIZE)
+            rows = _report_sheet(workbook, styles, result, heading)
+            if not form_only:
+                _summary_sheet(workbook, styles, result, heading)
+                _problems_sheet(workbook, styles, result)
+                _eplan_sheet(workbook, styles, result)
+                _data_sheet(workbook, styles, result, rows)
+            _metadata_sheet(workbook, result, heading)
     finally:
         workbook.close()
     return rows

@@ -25,6 +25,7 @@ from .master import _max_lines, _split_lines
 from .output import atomic_path
 from .plan import Project
 from .problems import Report
+from .reader import SPREAD_ROWS, spread_mark
 from .thai import thai_date, thai_number, to_thai_digits
 from .xlsx_style import (FONT_SIZE, FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
                          write_details)
@@ -173,7 +174,12 @@ class _Writer:
         self.config = config
         self.department = department
         self.widths = {**TEMPLATE_WIDTHS, "department": _department_width(department)}
-        self.prefill = [piece for values in prefill for piece in self._spread(values)]
+        self.prefill: list[dict[str, object]] = []
+        self.spread: list[int] = []  # offsets in `prefill` of continuation rows (_spread)
+        for values in prefill:
+            pieces = self._spread(values)
+            self.spread += range(len(self.prefill) + 1, len(self.prefill) + len(pieces))
+            self.prefill += pieces
         self.rows = max(rows, len(self.prefill) + SPARE_ROWS) if self.prefill else rows
         self.generated = generated
         self.tall_rows: list[int] = []
@@ -191,8 +197,8 @@ class _Writer:
         instructions = self.wb.add_worksheet(form.INSTRUCTIONS_SHEET)
         sheet = self.wb.add_worksheet(FORM_SHEET)
         lists = self._lists()
-        self._metadata()
         layout = self._form(sheet, lists)
+        self._metadata(layout)
         self._instructions(instructions)
         instructions.activate()
         self.wb.close()
@@ -392,7 +398,7 @@ class _Writer:
         ws.protect()
         return refs
 
-    def _metadata(self) -> None:
+    def _metadata(self, layout: Layout) -> None:
         known = {
             "form_version": form.FORM_VERSION,
             "organisation": self.config.organisation,
@@ -400,7 +406,13 @@ class _Writer:
             "department": self.department or "",
             "generated": self.generated.isoformat(timespec="seconds"),
         }
-        write_details(self.wb, form.METADATA_SHEET, {key: known.get(key, "") for key in form.METADATA_KEYS})
+        details = {key: known.get(key, "") for key in form.METADATA_KEYS}
+        keys = sorted(PLAN_FORM.continuation_keys)
+        spread = [spread_mark(FORM_SHEET, layout.first_data_row + offset + 1,
+                              [str(self.prefill[offset].get(k) or "") for k in keys]) for offset in self.spread]
+        if spread:  # the reader does not warn about these rows (reader.SPREAD_ROWS)
+            details[SPREAD_ROWS] = "\n".join(spread)
+        write_details(self.wb, form.METADATA_SHEET, details)
 
     # -- the instructions sheet ----------------------------------------------------------------
     def _instructions(self, ws: Worksheet) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -166,10 +168,55 @@ def write_details(workbook: xlsxwriter.Workbook, name: str, values: dict[str, st
 # 1.50 times as wide (fontconfig's 0.66 matrix is ignored by LibreOffice) with lines 1.657 em apart,
 # so a row sized here holds about twice the real font's text: nothing clips in Excel on an office PC,
 # but the rows are roomy there. Google's Sarabun is New scaled 1.53 (Thai advances; sd 0.05) with
-# lines 1.30 em apart: within 2 % of Laksaman's widths, which is why the published PDF uses it
-# (pdf.print_font) and keeps these measurements.
+# lines 1.30 em apart: within 2 % of Laksaman's widths, so the published PDF is drawn with it
+# (pdf.print_font) and its rows are measured with Laksaman's advances x 1.02 and Sarabun's own line pitch
+# (SARABUN below, `measuring`): the seed's master prints on 7 pages, 8 with Laksaman's rows.
+# The xlsx keeps Laksaman's rows, not the real TH SarabunPSK's (about half as tall): where that font
+# is missing (LibreOffice here, a Mac, a PC without it) a wider one stands in, and rows sized for the
+# real font would cut its text; sized for Laksaman, nothing is cut anywhere (inferred for Excel with
+# the real font: New's advances are 1/1.50 of Laksaman's and its lines 1.301 em, under 1.66 even
+# rounded up to whole pixels at 96 dpi).
+# In print, LibreOffice 7.4 draws text at about 0.88 of the scale it fits the columns and rows to a
+# page (the seed's master: columns at 0.675, text at 0.59), so printed rows keep about one spare
+# line; not counted on, since a LibreOffice that scales text like its columns would then cut lines.
 LINE_PITCH = 1.66  # em between lines
 CELL_MARGIN = 1.0  # points on each side of a cell's text
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """How a font drawing the form's text differs from Laksaman, whose advances are tabled below:
+    `scale` times as wide, lines `pitch` em apart."""
+    scale: float
+    pitch: float
+
+
+LAKSAMAN = FontMetrics(1.0, LINE_PITCH)
+# Google's Sarabun, which the PDFs are drawn with (pdf.print_font): measured in LibreOffice 7.4, its
+# lines are 20.806 pt apart at 16 pt (1.3004 em, its ascent 1.068 + descent 0.232), regular and bold;
+# its advances are 0.96-1.02 times Laksaman's over the seed's longer lines, so 1.02 (never a line
+# short for being narrower), and its lines 1.31 em (the last pixel's rounding).
+SARABUN = FontMetrics(1.02, 1.31)
+_MEASURED_AS = {"sarabun": SARABUN}
+_METRICS: ContextVar[FontMetrics] = ContextVar("font_metrics", default=LAKSAMAN)
+
+
+def font_metrics(font: str) -> FontMetrics:
+    """The metrics rows are measured with for text in `font`: Sarabun's own, else Laksaman's (what
+    LibreOffice here draws TH SarabunPSK with; see above for why not the real TH SarabunPSK's)."""
+    return _MEASURED_AS.get(font.replace(" ", "").lower(), LAKSAMAN)
+
+
+@contextmanager
+def measuring(font: str):
+    """Row heights and line counts inside the block are for text drawn in `font` (a workbook written
+    for the PDF in Sarabun gets Sarabun's tighter rows; the xlsx keeps Laksaman's)."""
+    token = _METRICS.set(font_metrics(font))
+    try:
+        yield
+    finally:
+        _METRICS.reset(token)
+
 # Points a row needs beyond its lines: the margins above and below, and 1 pt more so that the tails
 # of ฎ ฏ and the vowels below (ุ ู) on the last line clear the border.
 ROW_PADDING = 2 * CELL_MARGIN + 1.0
@@ -410,8 +457,9 @@ def _line_count(text: str, room: float, bold: bool) -> int:
 
 
 def lines_height(lines: int, size: float = FONT_SIZE) -> float:
-    """The height of a row of `lines` lines: in whole pixels (Excel's unit, 0.75 pt), rounded up."""
-    return math.ceil((lines * size * LINE_PITCH + ROW_PADDING) / 0.75) * 0.75
+    """The height of a row of `lines` lines of the font being measured (`measuring`): in whole
+    pixels (Excel's unit, 0.75 pt), rounded up."""
+    return math.ceil((lines * size * _METRICS.get().pitch + ROW_PADDING) / 0.75) * 0.75
 
 
 @dataclass(frozen=True)
@@ -422,8 +470,9 @@ class Columns:
     padding: float
 
     def room(self, width: float) -> float:
-        """Points of text one line holds in a column (or merged columns) of form width `width`."""
-        return max((self.per_width * width + self.padding - 2 * CELL_MARGIN) * SAFETY, 1.0)
+        """Points of text one line holds in a column (or merged columns) of form width `width`, as
+        Laksaman measures it (`text_width`): the room less what a wider font being measured takes."""
+        return max((self.per_width * width + self.padding - 2 * CELL_MARGIN) * SAFETY / _METRICS.get().scale, 1.0)
 
     def wrap(self, text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> tuple[str, ...]:
         """The lines `text` takes; put together they give `text` back."""

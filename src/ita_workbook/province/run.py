@@ -61,12 +61,14 @@ def _check_request(paths: list[str | Path], output: Path) -> None:
 def _write_pdf(result: ProvinceResult, target: Path, as_of: dt.date) -> None:
     """The PDF holds the summary sheet only (and, with result reports, their table): it is what gets
     printed and sent on."""
-    from ..pdf import PdfError, to_pdf
+    from ..config import DEFAULT_FONT
+    from ..pdf import PdfError, print_font, to_pdf
 
     with tempfile.TemporaryDirectory(prefix="ita-workbook-") as folder:
         copy = Path(folder) / f"{target.stem}.xlsx"
-        write_province(result, copy, as_of, summary_only=True)
+        font, files = print_font(DEFAULT_FONT)  # Sarabun, shipped, as the master's and the report's PDF
+        write_province(result, copy, as_of, summary_only=True, font=font)
         try:
-            result.pdf = to_pdf(copy, target)
+            result.pdf = to_pdf(copy, target, fonts=files)
         except PdfError as exc:
             result.pdf_error = str(exc)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import form
+from ..config import DEFAULT_FONT
 from ..output import readable
 from ..problems import ERROR
 from ..thai import thai_date, thai_number, to_thai_digits
@@ -47,29 +48,31 @@ PROBLEM_COLUMNS = (("ที่", 6), ("องค์กรปกครองส�
 
 
 def write_province(result: ProvinceResult, target: str | Path, as_of: dt.date, *,
-                   summary_only: bool = False) -> None:
-    """The province workbook at `target` (callers make that path atomic)."""
+                   summary_only: bool = False, font: str = DEFAULT_FONT) -> None:
+    """The province workbook at `target` (callers make that path atomic), its text in `font` (the
+    PDF's: Sarabun, pdf.print_font), rows as tall as that font needs."""
     import xlsxwriter
 
     from ..master import DEFAULT_FONT_OPTIONS
-    from ..xlsx_style import WORKBOOK_OPTIONS, Formats
+    from ..xlsx_style import WORKBOOK_OPTIONS, Formats, measuring
 
     target = Path(target)
     plans = result.plans
     with tempfile.TemporaryDirectory(prefix=".ita-province-", dir=target.parent) as folder:
         plain = Path(folder) / "plain.xlsx"
         workbook = xlsxwriter.Workbook(str(plain), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
+        data = None
         try:
-            styles = Formats(workbook, size=SUMMARY_SIZE)
-            summary = _summary_sheet(workbook, styles, result, as_of)
-            if result.reports:
-                write_results_sheet(workbook, styles, result, as_of)
-            data = None
-            if not summary_only:
-                _chart_sheet(workbook, styles, result, summary)
-                _problems_sheet(workbook, styles, result)
-                data = _data_sheet(workbook, styles, result)
-            _metadata_sheet(workbook, result, as_of)
+            with measuring(font):
+                styles = Formats(workbook, font, size=SUMMARY_SIZE)
+                summary = _summary_sheet(workbook, styles, result, as_of)
+                if result.reports:
+                    write_results_sheet(workbook, styles, result, as_of)
+                if not summary_only:
+                    _chart_sheet(workbook, styles, result, summary)
+                    _problems_sheet(workbook, styles, result)
+                    data = _data_sheet(workbook, styles, result)
+                _metadata_sheet(workbook, result, as_of)
         finally:
             workbook.close()
         if data is None or not data.rows:
@@ -89,12 +92,18 @@ def _summary_sheet(workbook, styles, result: ProvinceResult, as_of: dt.date) -> 
     from xlsxwriter.utility import xl_col_to_name
 
     from ..master import BLANK, THAI_DECIMAL, THAI_NUMBER, header_text
-    from ..xlsx_style import THAI_INTEGER, a4_landscape, lines_height, row_height
+    from ..xlsx_style import THAI_INTEGER, a4_landscape, lines_height, room, row_height, text_width
 
     ws = workbook.add_worksheet(SUMMARY_SHEET)
     ws.activate()
     size = SUMMARY_SIZE
     widths = [w for _, w, _ in SUMMARY_COLUMNS]
+    # A district's name is one word (โพธิ์ประทับช้าง): LibreOffice would break it mid-syllable, so the
+    # column is as wide as the widest name. (Rows were measured at the narrower width: never short.)
+    district = _COL["อำเภอ"]
+    widest = max((text_width(p.district, size) for p in result.plans if p.district), default=0.0)
+    while room(widths[district]) < widest:
+        widths[district] += 0.5
     full = sum(widths)
     for i, width in enumerate(widths):
         ws.set_column(i, i, width)
