@@ -17,7 +17,6 @@ Sheets, in order:
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from . import __version__, eplan
 from . import form
 from .config import DEFAULT_FONT
+from . import master
 from .master import (DEFAULT_FONT_OPTIONS, FONT_SIZE, MARGINS, THAI_DECIMAL, TITLE_SIZE, _chart,
                      _header, _merged_text, _write_value, lines_height, row_height)
 from .report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIGHTS, NOT_REPORTED,
@@ -55,15 +55,9 @@ STATUS_ORDER = (DONE, IN_PROGRESS, CANNOT, NOT_STARTED, NOT_REPORTED)
 
 
 @dataclass
-class Heading:
-    organisation: str = ""
-    district: str = ""
-    province: str = ""
-    fiscal_year: int | None = None
+class Heading(master.Heading):
+    """The master's heading, and the round and the signature block of a report."""
     round: int = 6
-    as_of: dt.date | None = None
-    issuer: str = ""
-    draft: bool = False
     signatures: bool = True  # the ผู้รายงาน / ผู้บริหารท้องถิ่นรับทราบ block under the report
 
 
@@ -190,8 +184,8 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[i
             row += 1
     _totals(ws, styles, row, first_data, result, widths)
     row += 2
-    as_of = heading.as_of or dt.date.today()
-    for text in (form.DATA_AS_OF.format(date=thai_date(as_of)), form.ISSUER.format(issuer=heading.issuer or BLANK)):
+    for text in (form.DATA_AS_OF.format(date=thai_date(heading.as_of)),
+                 form.ISSUER.format(issuer=heading.issuer or BLANK)):
         _merged_text(ws, row, 0, row, _LAST, text, styles(text_wrap=True, align="left"))
         ws.set_row(row, row_height([(text, full)]))
         row += 1
@@ -403,6 +397,6 @@ def _metadata_sheet(workbook, result, heading: Heading) -> None:
     values = {"kind": KIND, "round": str(heading.round), "organisation": heading.organisation,
               "district": heading.district, "province": heading.province,
               "fiscal_year": str(heading.fiscal_year or ""), "generator": f"ita-workbook {__version__}",
-              "data_as_of": (heading.as_of or dt.date.today()).isoformat(), "draft": "yes" if heading.draft else "no",
+              "data_as_of": heading.as_of.isoformat(), "draft": "yes" if heading.draft else "no",
               **{key: str(value) for key, value in summary.items()}}
     write_details(workbook, form.METADATA_SHEET, values, protect=False)
