@@ -82,6 +82,13 @@ class _State:
         except ConfigError as exc:
             return Config(), str(exc)
 
+    def usable_config(self) -> Config:
+        """The settings, for work that needs them: unreadable ones refuse the work, saying why."""
+        config, error = self.config()
+        if error:
+            raise Refused(error, 409)
+        return config
+
     # --- helpers ---------------------------------------------------------------------------------
 
     def workspace(self, request: Request) -> Workspace:
@@ -260,9 +267,7 @@ class _State:
 
     async def plan_toml(self, request: Request) -> Response:
         self.workspace(request)
-        config, error = self.config()
-        if error:
-            raise Refused(error, 409)
+        config = self.usable_config()
         return Response(to_toml(config), media_type="application/toml; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="plan.toml"', **SECURITY_HEADERS})
 
@@ -273,9 +278,7 @@ class _State:
 
         ws = self.workspace(request)
         form = await self.form(request, ws)
-        config, error = self.config()
-        if error:
-            raise Refused(error, 409)
+        config = self.usable_config()
         chosen = [name for name in config.department_names if name in form.getlist("department")]
         blank = form.get("blank") == "1"
         rows = _int(form.get("rows"), DEFAULT_ROWS, 1, 2000)
@@ -327,9 +330,7 @@ class _State:
         files = list(ws.files["returned"])
         if not files:
             raise Refused("ยังไม่มีไฟล์ให้ตรวจ ลากไฟล์ของกองมาวางก่อน / no file to check yet; drop the departments' files first")
-        config, error = self.config()
-        if error:
-            raise Refused(error, 409)
+        config = self.usable_config()
 
         def work(job: Job) -> None:
             result = validate_files([f.path for f in files], config, progress=job.progress)
@@ -356,9 +357,7 @@ class _State:
         if not files:
             raise Refused("ยังไม่มีไฟล์ของกอง ส่งไฟล์ในหน้า ตรวจไฟล์ ก่อน / "
                           "no department files yet; add them on the Check page first")
-        config, error = self.config()
-        if error:
-            raise Refused(error, 409)
+        config = self.usable_config()
         as_of = _date(str(form.get("date") or ""))
         draft, pdf = form.get("draft") == "1", form.get("pdf") == "1"
 
