@@ -14,6 +14,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -270,26 +271,13 @@ _ABSURD = 10**12
 _REFERENCE = re.compile(r"([A-Za-z]{0,12})([0-9]{0,15})")
 
 
-# References already worked out: the same few hundred (A1 … O30) recur in every department's file,
-# and working one out was a third of the scan. Bounded, so that a hostile sheet cannot grow it.
-_POSITIONS: dict[str, tuple[int, int]] = {}
-_MAX_POSITIONS = 100_000
-
-
+# Remembered: the same few hundred references (A1 … O30) recur in every department's file, and
+# working one out was a third of the scan. Bounded, so that a hostile sheet cannot grow it.
+@lru_cache(maxsize=100_000)
 def _position(reference: str) -> tuple[int, int]:
     """(row, column), 0-based, as calamine reads a reference: letters of either case, then digits.
     Anything else calamine refuses (the file is damaged); a missing or zero row it would wrap round
     to 4 billion."""
-    known = _POSITIONS.get(reference)
-    if known is None:
-        known = _work_out_position(reference)
-        if len(_POSITIONS) >= _MAX_POSITIONS:
-            _POSITIONS.clear()
-        _POSITIONS[reference] = known
-    return known
-
-
-def _work_out_position(reference: str) -> tuple[int, int]:
     match = _REFERENCE.fullmatch(reference)
     if match is None:
         if reference.isascii() and reference.isalnum():
