@@ -41,6 +41,9 @@ def _check_master(plan: OrgPlan, meta: dict[str, str], t: Tally) -> None:
 
 _COMPARED = ("name", "unit", "quantity", "budget", "no_budget", "dimension", "indicator", "outcome",
              *form.QUARTER_KEYS, "department")
+# The compared fields are one run of an Entry's.
+_FIRST, _AFTER = Entry._fields.index(_COMPARED[0]), Entry._fields.index(_COMPARED[-1]) + 1
+assert Entry._fields[_FIRST:_AFTER] == _COMPARED
 
 
 def _compare_printed(plan: OrgPlan, rows: list[RawRow], printed: list[Entry], data: list[Entry]) -> list[Entry]:
@@ -53,17 +56,18 @@ def _compare_printed(plan: OrgPlan, rows: list[RawRow], printed: list[Entry], da
     counted = []
     for raw, entry in zip(rows, printed):
         held = by_row.pop(raw.row, None)
-        counted.append(entry if held is None else held._replace(**{
-            key: getattr(entry, key) for key in _COMPARED if not _same(getattr(entry, key), getattr(held, key))}))
         if held is None:
+            counted.append(entry)
             _edited(plan, raw, "name", entry.name, "",
                     "โครงการนี้มีในแผ่นงานที่พิมพ์แต่ไม่มีในแผ่นงานข้อมูล", "a project on the printed sheet "
                     "that the data sheet does not hold")
             continue
-        for key in _COMPARED:
+        # Equal values are the same (the printed sheet left as merge wrote it): _same only for the rest.
+        differ = [key for key, mine, theirs in zip(_COMPARED, entry[_FIRST:_AFTER], held[_FIRST:_AFTER])
+                  if mine != theirs and not _same(mine, theirs)]
+        counted.append(held._replace(**{key: getattr(entry, key) for key in differ}) if differ else held)
+        for key in differ:
             mine, theirs = getattr(entry, key), getattr(held, key)
-            if _same(mine, theirs):
-                continue
             column = form.COLUMN_BY_KEY.get(key)
             header = column.header if column else form.NO_BUDGET
             _edited(plan, raw, "budget" if key == "no_budget" else key, mine, theirs,
