@@ -214,10 +214,37 @@ def _tree_rss_kb(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree)
 
 
-def measure(argv: list[str], expect: tuple[int, ...]) -> dict:
+def _become_subreaper() -> bool:
+    """Processes orphaned under the measured one are given to this process (Linux), which waits for
+    them and counts their CPU: the worker processes leave without waiting for their reader child
+    (multiprocessing ends them with os._exit), whose CPU time no wait of the command's counts."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+SUBREAPER = _become_subreaper()
+
+
+def _reap_orphans() -> float:
+    """CPU seconds of the measured command's orphans, each waited for (they end when their pipe closes)."""
+    cpu = 0.0
+    while SUBREAPER:
+        try:
+            _, _, usage = os.wait4(-1, 0)
+        except ChildProcessError:
+            break
+        cpu += usage.ru_utime + usage.ru_stime
+    return cpu
+
+
+def measure(argv: list[str], expect: tuple[int, ...], env: dict[str, str] | None = None) -> dict:
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=stdout, stderr=stderr, cwd=ROOT)
+        proc = subprocess.Popen(argv, stdout=stdout, stderr=stderr, cwd=ROOT, env={**os.environ, **(env or {})})
         peak = [0]
         done = threading.Event()
 
@@ -232,17 +259,18 @@ def measure(argv: list[str], expect: tuple[int, ...]) -> dict:
         wall = time.perf_counter() - start
         done.set()
         sampler.join()
+        cpu = usage.ru_utime + usage.ru_stime + _reap_orphans()
         code = os.waitstatus_to_exitcode(status)
         if code not in expect:
             stderr.seek(0)
             raise SystemExit(f"{' '.join(argv)} exited {code}:\n{stderr.read().decode(errors='replace')[-3000:]}")
         stdout.seek(0)
         said = stdout.read().decode(errors="replace")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_mb": usage.ru_maxrss / 1024,
+    return {"wall": wall, "cpu": cpu, "maxrss_mb": usage.ru_maxrss / 1024,
             "tree_peak_mb": peak[0] / 1024, "stdout": said}
 
 
-def run(plans: int, runs: int) -> dict:
+def run(plans: int, runs: int, before: str | None = None) -> dict:
     began = time.perf_counter()
     folder = generate(plans)
     generated = time.perf_counter() - began
@@ -257,13 +285,17 @@ def run(plans: int, runs: int) -> dict:
         "province": ([exe, "province", str(folder), "-o", str(out / "province.xlsx"), "--format", "json",
                       "--date", "2566-03-22"], (0, 1)),
     }
+    envs = {}
+    if before:  # the same command from another checkout's src/ (PYTHONPATH comes before the installed one)
+        commands["province before"] = ([sys.executable, "-m", "ita_workbook", *commands["province"][0][1:]], (0, 1))
+        envs["province before"] = {"PYTHONPATH": before}
     samples: dict[str, list[dict]] = {name: [] for name in commands}
     load = os.getloadavg()
     names = list(commands)
     for i in range(runs):
         for name in names[i % len(names):] + names[:i % len(names)]:
             print(f"  run {i + 1}: {name}…", flush=True)
-            samples[name].append(measure(*commands[name]))
+            samples[name].append(measure(*commands[name], env=envs.get(name)))
     report = json.loads(samples["province"][-1]["stdout"])["summary"]
     for found in samples.values():
         for s in found:
@@ -277,6 +309,9 @@ def run(plans: int, runs: int) -> dict:
                         "cpu": statistics.median(s["cpu"] for s in found),
                         "tree_peak_mb": max(s["tree_peak_mb"] for s in found),
                         "maxrss_mb": max(s["maxrss_mb"] for s in found), "samples": found}
+        # A busy spell slows every command of its round: the median of the rounds' ratios moves least.
+        result[name]["pair_ratio"] = statistics.median(s["wall"] / f["wall"] for s, f in zip(found, samples["floor"]))
+        result[name]["pair_cpu_ratio"] = statistics.median(s["cpu"] / f["cpu"] for s, f in zip(found, samples["floor"]))
     return result
 
 
@@ -299,7 +334,13 @@ def markdown(r: dict) -> str:
         f"{rf['cpu']:.1f} | {rf['tree_peak_mb']:.0f} | {rf['median'] / f['median']:.2f} × | "
         f"{rf['cpu'] / f['cpu']:.2f} × |",
         f"| `ita-workbook province` | {p['median']:.1f} | {p['min']:.1f}–{p['max']:.1f} | {p['cpu']:.1f} | "
-        f"{p['tree_peak_mb']:.0f} | **{p['median'] / f['median']:.2f} ×** | **{p['cpu'] / f['cpu']:.2f} ×** |", "",
+        f"{p['tree_peak_mb']:.0f} | **{p['median'] / f['median']:.2f} ×** | **{p['cpu'] / f['cpu']:.2f} ×** |",
+        *([f"| `ita-workbook province`, before ({r['before']}) | {b['median']:.1f} | {b['min']:.1f}–{b['max']:.1f} | "
+           f"{b['cpu']:.1f} | {b['tree_peak_mb']:.0f} | {b['median'] / f['median']:.2f} × | {b['cpu'] / f['cpu']:.2f} × |"]
+          if (b := r.get("province before")) else []), "",
+        "Medians of the rounds' own ratios to the floor (wall, CPU): "
+        + ", ".join(f"{name} {r[name]['pair_ratio']:.2f} ×, {r[name]['pair_cpu_ratio']:.2f} ×"
+                    for name in ("read floor", "province", "province before") if name in r) + ".", "",
         f"Goal (median under 60 s, peak under 2 GB): {goal}. Against the read floor alone the tool takes "
         f"{p['median'] / rf['median']:.2f} × the time and {p['cpu'] / rf['cpu']:.2f} × the CPU. CPU time "
         "(the processes' own, workers included) is the figure the other work on the machine moves least.",
@@ -317,11 +358,14 @@ def main() -> int:
     parser.add_argument("--plans", type=int, default=7850)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--before", metavar="SRC", help="also run the province command from this src/ folder "
+                        "(another checkout), alternating, for a before/after comparison")
     args = parser.parse_args()
     if args.generate_only:
         print(generate(args.plans))
         return 0
-    result = run(args.plans, args.runs)
+    result = run(args.plans, args.runs, args.before)
+    result["before"] = args.before
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"province-{stamp}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
