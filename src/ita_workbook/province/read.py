@@ -221,47 +221,54 @@ _PARSERS = {form.BUDGET: cells.parse_summed_budget, form.MARK: cells.parse_mark,
             form.QUANTITY: cells.parse_quantity, form.DEPARTMENT: cells.parse_department}
 
 
+# (key, parser, reported by check_table, the value when unreadable) of each column a row is parsed in.
+_FORM_PARSED = tuple((c.key, _PARSERS.get(c.kind, cells.parse_text), c.kind in (form.BUDGET, form.MARK),
+                      (None, False) if c.kind == form.BUDGET else None)
+                     for c in form.COLUMNS if c.key != "no")
+_QUARTERS = frozenset(form.QUARTER_KEYS)
+
+
 def _form_entry(plan: OrgPlan, raw: RawRow, number: int, lacks: set[str] = frozenset()) -> Entry:
     """A row of a table laid out like the form, parsed cell by cell (check_table reports the budget
     and the quarter marks it cannot read; the rest is reported here)."""
     values: dict[str, Any] = {}
-
-    def problem(code: str, key: str) -> None:
-        cell = raw.cells.get(key)
-        plan.problems.append(Problem(code, raw.path, sheet=raw.sheet, row=raw.row, column=key,
-                                     cell=cell.address if cell else None, value=raw.value(key)))
-
-    for column in form.COLUMNS:
-        key = column.key
-        if key == "no":
-            continue
-        cell = raw.cells.get(key)
-        value = None if cell is None else cell.value
-        if cell is not None and cell.unevaluated:
-            problem("formula-without-value", key)
-            value = None
+    found = raw.cells
+    for key, parser, checked, unreadable in _FORM_PARSED:
+        cell = found.get(key)
+        value = None
+        if cell is not None:
+            if cell.unevaluated:
+                _row_problem(plan, raw, "formula-without-value", key)
+            else:
+                value = cell.value
         try:
-            values[key] = _PARSERS.get(column.kind, cells.parse_text)(value)
+            values[key] = parser(value)
         except cells.CellError as exc:
-            if column.kind not in (form.BUDGET, form.MARK):  # check_table says these
-                problem(exc.code, key)
-            values[key] = (None, False) if column.kind == form.BUDGET else None
+            if not checked:  # check_table says these
+                _row_problem(plan, raw, exc.code, key)
+            values[key] = unreadable
     budget, no_budget = values["budget"]
     dimension = values["dimension"]
     if dimension is not None and dimension not in (1, 2, 3, 4):
-        problem("bad-dimension", "dimension")
+        _row_problem(plan, raw, "bad-dimension", "dimension")
         dimension = None
     for key in ("name", "dimension"):
-        if values[key] is None and key in raw.cells and not raw.cells[key].unevaluated \
+        if values[key] is None and key in found and not found[key].unevaluated \
                 and raw.value(key) in (None, "") and key not in lacks:
-            problem("missing-value", key)
-    if not any(values[q] for q in form.QUARTER_KEYS) and not lacks & set(form.QUARTER_KEYS):
-        problem("no-quarter", "q1")
+            _row_problem(plan, raw, "missing-value", key)
+    if not (values["q1"] or values["q2"] or values["q3"] or values["q4"]) and not lacks & _QUARTERS:
+        _row_problem(plan, raw, "no-quarter", "q1")
     quantity = values["quantity"]
     return Entry(number, values["name"] or "", values["unit"] or "",
                  "" if quantity is None else quantity, budget, no_budget, dimension, values["indicator"] or "",
                  values["outcome"] or "", *(bool(values[q]) for q in form.QUARTER_KEYS),
                  (values["department"] or "").replace("\n", " "), raw.sheet, raw.row)
+
+
+def _row_problem(plan: OrgPlan, raw: RawRow, code: str, key: str) -> None:
+    cell = raw.cells.get(key)
+    plan.problems.append(Problem(code, raw.path, sheet=raw.sheet, row=raw.row, column=key,
+                                 cell=cell.address if cell else None, value=raw.value(key)))
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
