@@ -77,7 +77,10 @@ _XML_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
 _NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 _ESCAPED_UNDERSCORE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _COMPRESS_LEVEL = 3  # measured on ข้อมูลรวม: 3 times faster than the default (6), a quarter larger
-_CHUNK_BYTES = 8 << 20
+# Pieces in flight: at national scale 8 MB pieces four deep held 60 MB more at the peak than 2 MB
+# pieces two deep, for the same CPU time.
+_CHUNK_BYTES = 2 << 20
+_CHUNKS_AHEAD = 2
 
 
 def _xml_text(text: str) -> str:
@@ -169,7 +172,7 @@ def _stream_data_rows(plain: Path, target: Path, data: _DataSheet) -> None:
             head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
             # By name: a ZipInfo of our own would be deflated at the default level, not the archive's.
             with out.open(part, "w", force_zip64=True) as sheet:
-                chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+                chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=_CHUNKS_AHEAD)
                 failed: list[BaseException] = []
 
                 def compress() -> None:
