@@ -40,8 +40,11 @@ EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
                           "#PYTHON!", "#EXTERNAL!"})
 
 
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")  # what LibreOffice shows for its own errors (Err:502)
+
+
 def is_excel_error(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+    return isinstance(value, str) and (value.strip().upper() in EXCEL_ERRORS or bool(_LIBREOFFICE_ERROR.match(value.strip())))
 
 
 def _excel_date(value: Any) -> CellError:
