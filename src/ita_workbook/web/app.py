@@ -367,7 +367,8 @@ class _State:
             name = safe_name(f"แผนปฏิบัติการ {title}{config.organisation} {config.fiscal_year or ''}".strip())
             try:
                 result = merge_files([f.path for f in files], folder / f"{name}.xlsx", config,
-                                     overrides=Overrides(as_of=as_of), draft=draft, pdf=pdf, progress=job.progress)
+                                     overrides=Overrides(as_of=as_of), draft=draft, pdf=pdf, progress=job.progress,
+                                     file_names={f.path: f.name for f in files})
             except MergeRefused as exc:
                 raise Refused(str(exc)) from None
             ws.results["merge"] = {
