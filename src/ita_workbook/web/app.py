@@ -416,12 +416,13 @@ class _State:
         as_of = _date(str(form.get("date") or ""))
         pdf = form.get("pdf") == "1"
 
-        def work(job: Job) -> None:  # the plans are read by a pool that reports no progress
+        def work(job: Job) -> None:
             folder = ws.new_folder()
             name = safe_name(f"สรุปจังหวัด{province} {year}".strip())
             try:
                 result = consolidate([f.path for f in files], folder / f"{name}.xlsx", province=province,
-                                     fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1)
+                                     fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1,
+                                     progress=job.progress)
             except ProvinceRefused as exc:
                 raise Refused(str(exc)) from None
             plans = [{**plan.to_dict(), "name": ws.name_of(plan.path),
