@@ -413,7 +413,7 @@ def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
     return _Scan((max_row + 1) * (max_col + 1), unevaluated, hidden, errors)
 
 
-MAX_ERROR_CELLS = 100_000  # error cells kept of one file; a plan has a handful
+MAX_ERROR_CELLS = 100_000  # cells of an .xls or .ods showing an error; a plan has a handful
 
 
 def _ods_merges_and_errors(path: Path) -> tuple[dict[str, list] | None, dict[str, dict[tuple[int, int], str]]]:
@@ -445,7 +445,7 @@ def _ods_merges_and_errors(path: Path) -> tuple[dict[str, list] | None, dict[str
                     repeated = int(el.get(tag("number-rows-repeated"), "1"))
                     for r in range(row, row + repeated) if row_errors else ():  # a row of errors repeated: each
                         if found >= MAX_ERROR_CELLS:
-                            break
+                            raise LoadError("corrupt")  # no plan: never read with them left empty
                         for c, shown in row_errors:
                             errors.setdefault(sheet, {})[(r, c)] = shown
                             found += 1
@@ -461,8 +461,9 @@ def _ods_merges_and_errors(path: Path) -> tuple[dict[str, list] | None, dict[str
                     shown = "".join(el.itertext()).strip()[:20]
                     if el.get(f"{{{calcext_ns}}}value-type") == "error" or is_excel_error(shown):
                         repeated = int(el.get(tag("number-columns-repeated"), "1"))
-                        row_errors.extend((c, shown or "#VALUE!") for c in range(col - repeated, col)
-                                          if len(row_errors) < MAX_ERROR_CELLS)
+                        if len(row_errors) + repeated > MAX_ERROR_CELLS:
+                            raise LoadError("corrupt")
+                        row_errors.extend((c, shown or "#VALUE!") for c in range(col - repeated, col))
     except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, OSError):
         return None, {}
     return merges, errors
@@ -515,7 +516,9 @@ def _xls_errors(path: Path, sheet_names: list[str], wanted: set[str]) -> dict[st
                 code = body[8]
             elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
                 code = body[6]
-            if code is not None and found < MAX_ERROR_CELLS:
+            if code is not None:
+                if found >= MAX_ERROR_CELLS:
+                    raise LoadError("corrupt")
                 row, col = struct.unpack_from("<HH", body)
                 errors.setdefault(name, {})[(row, col)] = _XLS_ERRORS.get(code, "#VALUE!")
                 found += 1
