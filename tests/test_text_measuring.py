@@ -1,0 +1,133 @@
+"""Measuring text (issue 14): the faster line counter and word list answer exactly as before.
+
+- `xlsx_style._dictionary()` (ICU's words as a set and a sorted list) gives pythainlp's tokenizers the
+  same answers as pythainlp's own `Trie` of the same words, so both cut every text alike.
+- Every line count, line and unbreakable width over the seed plan's texts, its printed lines, the
+  form's headers, the benchmark's numbered project names and odd texts, at many widths, sizes, both
+  weights, both kinds of column and both fonts measured, is the one main gave before the change
+  (pinned in tests/data/line_counts.json, written by `python tests/test_text_measuring.py` run with
+  main's src at 3364d15 first on PYTHONPATH; re-pin only for a change meant to move row heights).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from seed import SEED_TEXT, seed_rows  # noqa: E402
+from test_line_count import ODD_TEXTS  # noqa: E402
+
+from ita_workbook import form, xlsx_style  # noqa: E402
+from ita_workbook.thai import to_thai_digits  # noqa: E402
+
+PINNED = Path(__file__).resolve().parent / "data" / "line_counts.json"
+WIDTHS = (3, 6.5, 9, 14, 20, 34, 40, 60, 163)
+# (columns, size, bold, font measured)
+CASES = (("arial", 14, False, "TH SarabunPSK"), ("arial", 16, True, "TH SarabunPSK"),
+         ("form", 16, False, "TH SarabunPSK"), ("arial", 14, False, "Sarabun"))
+COLUMNS = {"arial": xlsx_style.ARIAL_COLUMNS, "form": xlsx_style.FORM_FONT_COLUMNS}
+
+
+def measured_texts() -> list[str]:
+    rows = seed_rows()
+    texts = {value for row in rows for value in row.values() if isinstance(value, str) and value.strip()}
+    lines = [line for line in SEED_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts |= {piece for line in lines for piece in (line, *line.split("\t")) if piece.strip()}
+    texts |= {c.header for c in (*form.COLUMNS, *form.OFFERED_COLUMNS)}
+    texts |= set(ODD_TEXTS)
+    # The benchmark's names (benchmarks/generate.py), and two texts as one cell of two paragraphs.
+    texts |= {f"{row['name']} (แผนที่ {to_thai_digits(f'{n:04d}')}-{n % 10})" for n, row in enumerate(rows)}
+    texts |= {f"{a['indicator']}\n{a['outcome']}" for a in rows[:10]}
+    return sorted(texts)
+
+
+def measure(texts: list[str]) -> dict[str, list]:
+    """Each text's line counts (every case and width), then a digest of its lines and its unbroken
+    widths (the same cases): what the pin holds."""
+    answers = {}
+    for text in texts:
+        counts, lines = [], []
+        for columns, size, bold, font in CASES:
+            with xlsx_style.measuring(font):
+                for width in WIDTHS:
+                    counts.append(COLUMNS[columns].line_count(text, width, size, bold))
+                    lines.append(COLUMNS[columns].wrap(text, width, size, bold))
+                lines.append(xlsx_style.unbroken_widths(text, size, bold))
+        answers[text] = [counts, hashlib.sha256(repr(lines).encode()).hexdigest()[:16]]
+    return answers
+
+
+def test_line_counts_lines_and_widths_are_the_ones_main_gave():
+    pinned = json.loads(PINNED.read_text(encoding="utf-8"))
+    texts = measured_texts()
+    assert len(texts) > 300 and set(texts) == set(pinned)
+    now = measure(texts)
+    differ = [text for text in texts if now[text] != pinned[text]]
+    assert not differ, [(text, pinned[text], now[text]) for text in differ[:5]]
+    assert pinned["ก" * 300][0][:3] == [150, 75, 50]  # the pin holds real counts, not ones
+
+
+def _pythainlp_trie():
+    from pythainlp.corpus.icu import thai_icu_words
+    from pythainlp.util import Trie
+
+    return Trie(thai_icu_words())
+
+
+@pytest.fixture(scope="module")
+def trie():
+    return _pythainlp_trie()
+
+
+def test_the_word_list_answers_as_pythainlp_trie(trie):
+    from pythainlp.tokenize import word_tokenize
+
+    words = xlsx_style._dictionary()
+    assert len(words) == len(trie) == 26383 and set(words) == set(trie)
+    runs = sorted({run for text in measured_texts() for run in text.split()})
+    assert len(runs) > 700
+    for run in runs:
+        for start in range(len(run)):
+            assert words.prefixes(run, start) == trie.prefixes(run, start), (run, start)
+        for engine in xlsx_style._ENGINES:
+            assert word_tokenize(run, custom_dict=words, engine=engine) == \
+                   word_tokenize(run, custom_dict=trie, engine=engine), (run, engine)
+    assert words.prefixes("โครงการส่งเสริม") == ["โค", "โครง", "โครงการ"]
+    assert "โครงการ" in words and "โครงกา" not in words and "" not in words
+
+
+# Thai letters, vowels, tone marks, digits, Latin and punctuation, and pieces of real words.
+_PIECES = st.sampled_from(["โครงการ", "ส่งเสริม", "คุณธรรม", "จริยธรรม", "ประชาชน", "มี", "ส่วน", "ร่วม",
+                           "ร้อยละ", "๘๐", "-", "/", "(", ")", "e", "Service", "ฯ", "ๆ", "ะ", "ั", "่", "เ", "า",
+                           "ก", "ข", "ค", "ง", "น", "ร", "ล", "อ", "1", "."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=40).map("".join))
+def test_any_run_is_cut_alike_with_either_word_list(run):
+    from pythainlp.tokenize import word_tokenize
+
+    trie = _TRIE.get("trie") or _TRIE.setdefault("trie", _pythainlp_trie())
+    words = xlsx_style._dictionary()
+    for start in range(len(run)):
+        assert words.prefixes(run, start) == trie.prefixes(run, start)
+    for engine in xlsx_style._ENGINES:
+        assert word_tokenize(run, custom_dict=words, engine=engine) == word_tokenize(run, custom_dict=trie,
+                                                                                       engine=engine)
+
+
+_TRIE: dict = {}
+
+
+if __name__ == "__main__":  # write the pin with whatever ita_workbook is first on the path
+    PINNED.write_text(json.dumps(measure(measured_texts()), ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+                      encoding="utf-8")
+    print(f"{PINNED}: {PINNED.stat().st_size:,} bytes")
