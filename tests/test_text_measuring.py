@@ -75,56 +75,91 @@ def test_line_counts_lines_and_widths_are_the_ones_main_gave():
     assert pinned["ก" * 300][0][:3] == [150, 75, 50]  # the pin holds real counts, not ones
 
 
-def _pythainlp_trie():
-    from pythainlp.corpus.icu import thai_icu_words
-    from pythainlp.util import Trie
-
-    return Trie(thai_icu_words())
+# Each word list of ours beside pythainlp's trie of the same words, as its own functions give them.
+WORD_LISTS = {"icu": (xlsx_style._dictionary, "thai_icu_words"), "pythainlp": (xlsx_style.default_words, "thai_words")}
+_TRIES: dict = {}
 
 
-@pytest.fixture(scope="module")
-def trie():
-    return _pythainlp_trie()
+def _pythainlp_trie(name: str):
+    if name not in _TRIES:
+        from pythainlp import corpus
+        from pythainlp.util import Trie
+
+        _TRIES[name] = Trie(getattr(corpus, WORD_LISTS[name][1])())
+    return _TRIES[name]
 
 
-def test_the_word_list_answers_as_pythainlp_trie(trie):
+def _cut_alike(run: str, words, trie) -> None:
     from pythainlp.tokenize import word_tokenize
 
-    words = xlsx_style._dictionary()
-    assert len(words) == len(trie) == 26383 and set(words) == set(trie)
+    for start in range(len(run)):
+        assert words.prefixes(run, start) == trie.prefixes(run, start), (run, start)
+    for engine in xlsx_style._ENGINES:
+        assert word_tokenize(run, custom_dict=words, engine=engine) == \
+               word_tokenize(run, custom_dict=trie, engine=engine), (run, engine)
+
+
+@pytest.mark.parametrize("name, size", [("icu", 26383), ("pythainlp", 62106)])
+def test_the_word_lists_answer_as_pythainlp_tries(name, size):
+    words, trie = WORD_LISTS[name][0](), _pythainlp_trie(name)
+    assert len(words) == len(trie) == size and set(words) == set(trie)
     runs = sorted({run for text in measured_texts() for run in text.split()})
     assert len(runs) > 700
     for run in runs:
-        for start in range(len(run)):
-            assert words.prefixes(run, start) == trie.prefixes(run, start), (run, start)
-        for engine in xlsx_style._ENGINES:
-            assert word_tokenize(run, custom_dict=words, engine=engine) == \
-                   word_tokenize(run, custom_dict=trie, engine=engine), (run, engine)
+        _cut_alike(run, words, trie)
     assert words.prefixes("โครงการส่งเสริม") == ["โค", "โครง", "โครงการ"]
     assert "โครงการ" in words and "โครงกา" not in words and "" not in words
+    with pytest.raises(TypeError):
+        words.add("คำใหม่")
 
 
 # Thai letters, vowels, tone marks, digits, Latin and punctuation, and pieces of real words.
 _PIECES = st.sampled_from(["โครงการ", "ส่งเสริม", "คุณธรรม", "จริยธรรม", "ประชาชน", "มี", "ส่วน", "ร่วม",
                            "ร้อยละ", "๘๐", "-", "/", "(", ")", "e", "Service", "ฯ", "ๆ", "ะ", "ั", "่", "เ", "า",
-                           "ก", "ข", "ค", "ง", "น", "ร", "ล", "อ", "1", "."])
+                           "ก", "ข", "ค", "ง", "น", "ร", "ล", "อ", "1", ".", " "])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_PIECES, min_size=1, max_size=40).map("".join))
-def test_any_run_is_cut_alike_with_either_word_list(run):
-    from pythainlp.tokenize import word_tokenize
-
-    trie = _TRIE.get("trie") or _TRIE.setdefault("trie", _pythainlp_trie())
-    words = xlsx_style._dictionary()
-    for start in range(len(run)):
-        assert words.prefixes(run, start) == trie.prefixes(run, start)
-    for engine in xlsx_style._ENGINES:
-        assert word_tokenize(run, custom_dict=words, engine=engine) == word_tokenize(run, custom_dict=trie,
-                                                                                       engine=engine)
+@given(st.sampled_from(sorted(WORD_LISTS)), st.lists(_PIECES, min_size=1, max_size=40).map("".join))
+def test_any_run_is_cut_alike_with_either_word_list(name, run):
+    _cut_alike(run, WORD_LISTS[name][0](), _pythainlp_trie(name))
 
 
-_TRIE: dict = {}
+def test_a_template_put_together_in_memory_holds_the_parts_it_held_on_disk(tmp_path: Path, monkeypatch):
+    """Templates are packaged in memory now (`new_workbook`'s in_memory) instead of through temporary
+    files: every part of the package (cells, styles, validations, protection, heights) is the same
+    bytes; only the zip's own entry dates differ, which no reader shows."""
+    import datetime as dt
+    import zipfile
+
+    import openpyxl
+
+    from ita_workbook import template
+    from ita_workbook.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[1] / "examples" / "pho-thale-2566" / "plan.toml")
+    generated = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone.utc)
+    on_disk = xlsx_style.new_workbook
+
+    def temporary_files(path, font=xlsx_style.DEFAULT_FONT):
+        workbook = on_disk(path, font)
+        workbook.in_memory = False
+        return workbook
+
+    paths = {}
+    for kind in ("memory", "disk"):
+        if kind == "disk":
+            monkeypatch.setattr(template, "new_workbook", temporary_files)
+        paths[kind] = tmp_path / f"{kind}.xlsx"
+        template.write_template(paths[kind], config, "กองคลัง", prefill=[{"name": "โครงการ" * 30}],
+                                generated=generated)
+    packages = {kind: zipfile.ZipFile(path) for kind, path in paths.items()}
+    assert packages["disk"].namelist() == packages["memory"].namelist()
+    for name in packages["disk"].namelist():
+        assert packages["memory"].read(name) == packages["disk"].read(name), name
+    sheet = openpyxl.load_workbook(paths["memory"])[template.FORM_SHEET]
+    assert sheet.protection.sheet and sheet.data_validations.dataValidation
+    assert any(sheet.row_dimensions[r].height for r in range(1, 10))
 
 
 if __name__ == "__main__":  # write the pin with whatever ita_workbook is first on the path
