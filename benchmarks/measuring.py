@@ -74,28 +74,33 @@ for kind, per_width, padding, scale, pitch, text, width, size, bold in calls:
     token = xlsx_style._METRICS.set(xlsx_style.FontMetrics(scale, pitch))
     answers.append((columns.line_count if kind == "count" else columns.wrap)(text, width, size, bold))
     xlsx_style._METRICS.reset(token)
-print(time.process_time() - start)
+import resource
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.process_time() - start)
 open(sys.argv[2], "wb").write(pickle.dumps(answers))
 """
 
 
-def _replay_once(src: Path, calls_path: Path, answers_path: Path) -> float:
+def _replay_once(src: Path, calls_path: Path, answers_path: Path) -> tuple[float, float]:
+    """CPU seconds of the answers, and the child's peak memory (MB, the calls themselves included)."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     done = subprocess.run([sys.executable, "-c", _REPLAY, str(calls_path), str(answers_path)], env=env,
                           capture_output=True, text=True, check=True)
-    return float(done.stdout.split()[-1])
+    memory, seconds = map(float, done.stdout.split()[-2:])
+    return seconds, memory
 
 
 def replay(calls_path: Path, runs: int, before: Path | None) -> int:
     versions = {"after": SRC, **({"before": before} if before else {})}
     seconds: dict[str, list[float]] = {name: [] for name in versions}
+    memory: dict[str, float] = {}
     digests: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(runs):
             order = list(versions) if run % 2 == 0 else list(reversed(versions))
             for name in order:
                 answers = Path(tmp) / f"{name}.pickle"
-                seconds[name].append(_replay_once(versions[name], calls_path, answers))
+                cpu, memory[name] = _replay_once(versions[name], calls_path, answers)
+                seconds[name].append(cpu)
                 digests[name] = hashlib.sha256(answers.read_bytes()).hexdigest()
         if before:
             after_answers = pickle.loads((Path(tmp) / "after.pickle").read_bytes())
@@ -103,7 +108,8 @@ def replay(calls_path: Path, runs: int, before: Path | None) -> int:
     calls = pickle.loads(calls_path.read_bytes())
     print(f"{len(calls):,} calls, {runs} runs each; load average {os.getloadavg()[0]:.1f}")
     for name, values in seconds.items():
-        print(f"{name:6}  CPU median {statistics.median(values):.3f} s  (all: {', '.join(f'{v:.3f}' for v in values)})")
+        print(f"{name:6}  CPU median {statistics.median(values):.3f} s  (all: {', '.join(f'{v:.3f}' for v in values)}); "
+              f"peak {memory[name]:.0f} MB")
     if before:
         differ = [i for i, (a, b) in enumerate(zip(after_answers, before_answers)) if a != b]
         print(f"after ÷ before: {statistics.median(seconds['after']) / statistics.median(seconds['before']):.2f}; "

@@ -496,7 +496,6 @@ def _run_widths(run: str, engine: str, bold: bool) -> tuple[tuple[float, float, 
                                                        for unit in _run_units(run, engine)))
 
 
-@lru_cache(maxsize=16384)
 def _unit_widths(paragraph: str, engine: str, bold: bool) -> tuple[tuple[float, float, bool, tuple[str, ...]], ...]:
     """Each unit of `paragraph` (`_units`): its width without and with its trailing spaces (em),
     whether it holds anything but spaces, and its words (needed only when a unit is wider than a line).
@@ -552,10 +551,18 @@ def _line_count(text: str, room: float, bold: bool) -> int:
     """len(the longer of the two engines' `_wrap`), each text counted once per column and size."""
     if "\n" not in text and _em(text, bold) <= room:
         return 1
-    cuts = [[_unit_widths(paragraph, engine, bold) for paragraph in text.split("\n")] for engine in _ENGINES]
-    if all(cut == cuts[0] for cut in cuts):  # the engines cut it alike (most texts): counted once
-        cuts = cuts[:1]
-    return max(sum(_paragraph_lines(units, room, bold) for units in cut) for cut in cuts)
+    return max(sum(_paragraph_lines(units, room, bold) for units in cut) for cut in _cuts(text, bold))
+
+
+@lru_cache(maxsize=32768)
+def _cuts(text: str, bold: bool) -> tuple[tuple[tuple[tuple[float, float, bool, tuple[str, ...]], ...], ...], ...]:
+    """Each engine's `_unit_widths` of each paragraph of `text`; one cut only where the engines cut the
+    text alike (most texts), so that its lines are counted once. Kept per text for every width it is
+    measured at (the master measures a project's texts on its form and again on the e-PlanNACC sheet:
+    32,768 texts hold a 10,000-project plan's names)."""
+    cuts = tuple(tuple(_unit_widths(paragraph, engine, bold) for paragraph in text.split("\n"))
+                 for engine in _ENGINES)
+    return cuts[:1] if all(cut == cuts[0] for cut in cuts) else cuts
 
 
 def lines_height(lines: int, size: float = FONT_SIZE) -> float:
