@@ -125,14 +125,16 @@ def test_any_run_is_cut_alike_with_either_word_list(name, run):
     _cut_alike(run, WORD_LISTS[name][0](), _pythainlp_trie(name))
 
 
-def test_a_template_put_together_in_memory_holds_the_parts_it_held_on_disk(tmp_path: Path, monkeypatch):
+def test_a_template_written_the_quick_way_holds_the_parts_it_held(tmp_path: Path, monkeypatch):
     """Templates are packaged in memory now (`new_workbook`'s in_memory) instead of through temporary
-    files: every part of the package (cells, styles, validations, protection, heights) is the same
-    bytes; only the zip's own entry dates differ, which no reader shows."""
+    files, and their formulas prepared once (`_FormulasOnce`): every part of the package (cells,
+    styles, validations, conditional formats, protection, heights) is the same bytes as xlsxwriter's
+    own way writes; only the zip's own entry dates differ, which no reader shows."""
     import datetime as dt
     import zipfile
 
     import openpyxl
+    from xlsxwriter.worksheet import Worksheet
 
     from ita_workbook import template
     from ita_workbook.config import load_config
@@ -143,20 +145,23 @@ def test_a_template_put_together_in_memory_holds_the_parts_it_held_on_disk(tmp_p
 
     def temporary_files(path, font=xlsx_style.DEFAULT_FONT):
         workbook = on_disk(path, font)
-        workbook.in_memory = False
+        workbook.in_memory, workbook.worksheet_class = False, Worksheet
         return workbook
 
     paths = {}
-    for kind in ("memory", "disk"):
-        if kind == "disk":
-            monkeypatch.setattr(template, "new_workbook", temporary_files)
+    for kind in ("memory", "disk", "memory again"):
+        monkeypatch.setattr(template, "new_workbook", temporary_files if kind == "disk" else on_disk)
         paths[kind] = tmp_path / f"{kind}.xlsx"
         template.write_template(paths[kind], config, "กองคลัง", prefill=[{"name": "โครงการ" * 30}],
                                 generated=generated)
     packages = {kind: zipfile.ZipFile(path) for kind, path in paths.items()}
-    assert packages["disk"].namelist() == packages["memory"].namelist()
-    for name in packages["disk"].namelist():
-        assert packages["memory"].read(name) == packages["disk"].read(name), name
+    names = packages["disk"].namelist()
+    assert "xl/worksheets/sheet2.xml" in names
+    for kind in ("memory", "memory again"):  # the second from formulas already prepared
+        assert packages[kind].namelist() == names
+        for name in names:
+            assert packages[kind].read(name) == packages["disk"].read(name), (kind, name)
+    assert b"<conditionalFormatting" in packages["memory again"].read("xl/worksheets/sheet2.xml")
     sheet = openpyxl.load_workbook(paths["memory"])[template.FORM_SHEET]
     assert sheet.protection.sheet and sheet.data_validations.dataValidation
     assert any(sheet.row_dimensions[r].height for r in range(1, 10))

@@ -47,8 +47,27 @@ DIGIT_PIXELS, CELL_PADDING = 12, 7
 _FORM_FONT_METRICS = {"default_column_width": 104, "default_row_height": 32}
 
 
+class _FormulasOnce(Worksheet):
+    """xlsxwriter's worksheet, each formula (of a validation, a conditional format, a cell) prepared
+    once per process: xlsxwriter runs some 200 regular expressions over every formula it writes (to
+    prefix Excel's newer functions), and every department's template has the same validations and
+    checks; that was a fifth of `template` (BENCHMARKS.md). The preparation depends on nothing but
+    its arguments and the sheet's `use_future_functions`."""
+
+    _prepared: dict[tuple, str] = {}
+
+    def _prepare_formula(self, *args: Any, **kwargs: Any) -> str:
+        key = (args, tuple(sorted(kwargs.items())), self.use_future_functions)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = super()._prepare_formula(*args, **kwargs)
+            if len(self._prepared) < 4096:
+                self._prepared[key] = prepared
+        return prepared
+
+
 def new_workbook(path: str | Path, font: str = DEFAULT_FONT) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(str(path), {
+    workbook = xlsxwriter.Workbook(str(path), {
         **WORKBOOK_OPTIONS, **_FORM_FONT_METRICS,
         # Forms to fill are small: their parts are put together in memory, not written to temporary
         # files and removed again (13 files a template; most of `template`'s time on this machine).
@@ -56,6 +75,8 @@ def new_workbook(path: str | Path, font: str = DEFAULT_FONT) -> xlsxwriter.Workb
         # Not tied to the theme: with scheme "minor" Excel would show the theme's fonts instead
         # (Calibri, and Tahoma for Thai).
         "default_format_properties": {"font_name": font, "font_size": FONT_SIZE, "font_scheme": "none"}})
+    workbook.worksheet_class = _FormulasOnce
+    return workbook
 
 
 def column_width(width: float) -> float:
