@@ -76,7 +76,7 @@ def test_line_counts_lines_and_widths_are_the_ones_main_gave():
 
 
 # Each word list of ours beside pythainlp's trie of the same words, as its own functions give them.
-WORD_LISTS = {"icu": (xlsx_style._dictionary, "thai_icu_words"), "pythainlp": (xlsx_style.default_words, "thai_words")}
+WORD_LISTS = {"icu": ("_dictionary", "thai_icu_words"), "pythainlp": ("default_words", "thai_words")}
 _TRIES: dict = {}
 
 
@@ -101,7 +101,7 @@ def _cut_alike(run: str, words, trie) -> None:
 
 @pytest.mark.parametrize("name, size", [("icu", 26383), ("pythainlp", 62106)])
 def test_the_word_lists_answer_as_pythainlp_tries(name, size):
-    words, trie = WORD_LISTS[name][0](), _pythainlp_trie(name)
+    words, trie = getattr(xlsx_style, WORD_LISTS[name][0])(), _pythainlp_trie(name)
     assert len(words) == len(trie) == size and set(words) == set(trie)
     runs = sorted({run for text in measured_texts() for run in text.split()})
     assert len(runs) > 700
@@ -122,7 +122,7 @@ _PIECES = st.sampled_from(["โครงการ", "ส่งเสริม", 
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(sorted(WORD_LISTS)), st.lists(_PIECES, min_size=1, max_size=40).map("".join))
 def test_any_run_is_cut_alike_with_either_word_list(name, run):
-    _cut_alike(run, WORD_LISTS[name][0](), _pythainlp_trie(name))
+    _cut_alike(run, getattr(xlsx_style, WORD_LISTS[name][0])(), _pythainlp_trie(name))
 
 
 def test_a_template_written_the_quick_way_holds_the_parts_it_held(tmp_path: Path, monkeypatch):
@@ -168,6 +168,7 @@ def test_a_template_written_the_quick_way_holds_the_parts_it_held(tmp_path: Path
 
 
 if __name__ == "__main__":  # write the pin with whatever ita_workbook is first on the path
-    PINNED.write_text(json.dumps(measure(measured_texts()), ensure_ascii=False, indent=0, sort_keys=True) + "\n",
-                      encoding="utf-8")
+    answers = measure(measured_texts())
+    PINNED.write_text("{\n" + ",\n".join(f"{json.dumps(text, ensure_ascii=False)}: {json.dumps(answers[text])}"
+                                          for text in sorted(answers)) + "\n}\n", encoding="utf-8")
     print(f"{PINNED}: {PINNED.stat().st_size:,} bytes")
