@@ -167,6 +167,23 @@ def test_a_template_written_the_quick_way_holds_the_parts_it_held(tmp_path: Path
     assert any(sheet.row_dimensions[r].height for r in range(1, 10))
 
 
+def test_blank_templates_load_neither_the_master_nor_the_reader(tmp_path: Path):
+    """`template` without --from writes blank forms: the master's writer and the reader (a third of
+    what the command imported) are loaded only for pre-filled rows."""
+    import subprocess
+
+    plan = Path(__file__).resolve().parents[1] / "examples" / "pho-thale-2566" / "plan.toml"
+    code = ("import sys\nfrom ita_workbook.cli import main\n"
+            f"try:\n    main(['template', '--config', {str(plan)!r}, '-o', {str(tmp_path)!r}], standalone_mode=False)\n"
+            "except SystemExit:\n    pass\n"
+            "print(*sorted(m for m in sys.modules if m.startswith('ita_workbook.')), sep=' ')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout.split("\n")[-2].split()
+    assert "ita_workbook.template" in loaded and "ita_workbook.xlsx_style" in loaded
+    assert "ita_workbook.master" not in loaded and "ita_workbook.reader" not in loaded
+    assert len(list(tmp_path.glob("*.xlsx"))) == 6
+
+
 if __name__ == "__main__":  # write the pin with whatever ita_workbook is first on the path
     answers = measure(measured_texts())
     PINNED.write_text("{\n" + ",\n".join(f"{json.dumps(text, ensure_ascii=False)}: {json.dumps(answers[text])}"
