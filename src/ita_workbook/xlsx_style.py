@@ -57,7 +57,7 @@ class _FormulasOnce(Worksheet):
     _prepared: dict[tuple, str] = {}
 
     def _prepare_formula(self, *args: Any, **kwargs: Any) -> str:
-        key = (args, tuple(sorted(kwargs.items())), self.use_future_functions)
+        key = (args, tuple(sorted(kwargs.items())), getattr(self, "use_future_functions", None))
         prepared = self._prepared.get(key)
         if prepared is None:
             prepared = super()._prepare_formula(*args, **kwargs)
