@@ -318,7 +318,7 @@ def _word_list(words: Iterable[str]):
     """pythainlp's `Trie(words)`, answering as it does (the same `prefixes` and `in`) but made in a
     tenth of the time: a word set and its sorted list instead of a node per letter. pythainlp's own
     trie of ICU's 26,383 words took 0.13 s of every command that measures Thai text (a third of
-    `template`), of its 62,107 words 0.18 s; its tokenizers ask the dictionary only these two things
+    `template`), of its own 62,106 words 0.2-0.5 s; its tokenizers ask the dictionary only these two things
     (tests/test_text_measuring.py cuts texts with both and compares). `words` in their file's order
     are nearly sorted, which sorting them again finds quickly (sorting a set took 20 ms)."""
     from pythainlp.util import Trie
@@ -409,7 +409,7 @@ def _words(run: str, engine: str) -> tuple[str, ...]:
     if len(run) > SEGMENT_RUN:
         return tuple(word for start in range(0, len(run), SEGMENT_RUN)
                      for word in _words(run[start:start + SEGMENT_RUN], engine))
-    from pythainlp.tokenize import word_tokenize  # loads its dictionary once (~0.4 s)
+    from pythainlp.tokenize import word_tokenize  # imports pythainlp once (~0.03 s)
 
     words = word_tokenize(run, custom_dict=_dictionary(), engine=engine) if len(run) > 1 else [run]
     return tuple(words) if "".join(words) == run else (run,)
