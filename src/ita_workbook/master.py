@@ -240,9 +240,11 @@ def _words(text: str) -> tuple[str, ...]:
     รับผิดชอบ whole, where ICU's (LibreOffice's) has งบ|ประมาณ and รับผิด|ชอบ."""
     from pythainlp.tokenize import word_tokenize
 
+    from .xlsx_style import default_words  # pythainlp's words, quicker to load than its own trie
+
     words: list[str] = []
     for piece in text.split():
-        cut = word_tokenize(piece, engine="newmm", keep_whitespace=False)
+        cut = word_tokenize(piece, engine="newmm", keep_whitespace=False, custom_dict=default_words())
         for word in (cut if "".join(cut) == piece else [piece]):
             # Punctuation stays with its word: "(" with the next, ")" "/" "," with the one before.
             if words and (word[0] in _CLOSING or words[-1][-1] in _OPENING) and not words[-1].endswith(" "):
