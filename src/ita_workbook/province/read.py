@@ -256,7 +256,10 @@ def _form_entry(plan: OrgPlan, raw: RawRow, number: int, lacks: set[str] = froze
         if values[key] is None and key in found and not found[key].unevaluated \
                 and raw.value(key) in (None, "") and key not in lacks:
             _row_problem(plan, raw, "missing-value", key)
-    if not (values["q1"] or values["q2"] or values["q3"] or values["q4"]) and not lacks & _QUARTERS:
+    # A quarter cell that could not be read (None) is said by check_table, and not again as no quarter
+    # (as validate does).
+    quarters = (values["q1"], values["q2"], values["q3"], values["q4"])
+    if not any(quarters) and not lacks & _QUARTERS and None not in quarters:
         _row_problem(plan, raw, "no-quarter", "q1")
     quantity = values["quantity"]
     return Entry(number, values["name"] or "", values["unit"] or "",
