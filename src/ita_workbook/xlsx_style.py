@@ -20,6 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from .config import DEFAULT_FONT
@@ -502,6 +503,32 @@ room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, AR
                                       ARIAL_COLUMNS.row_height)
 
 
+# A cell's XML by kind, as xlsxwriter's _write_cell writes it: text (its shared-string number),
+# number, boolean, blank; from the cell's reference, its format's number and its kept value.
+_CELL_XML = {
+    "s": '<c r="{}" s="{}" t="s"><v>{}</v></c>'.format,
+    "n": lambda ref, xf, value: f'<c r="{ref}" s="{xf}"><v>{value:.16G}</v></c>',
+    "b": '<c r="{}" s="{}" t="b"><v>{}</v></c>'.format,
+    "x": lambda ref, xf, _: f'<c r="{ref}" s="{xf}"/>'}
+
+
+def _kept(ws: Worksheet, value: object) -> tuple[str, object]:
+    """A cell's kind (as in _CELL_XML) and the value its XML holds: a string is interned in the
+    workbook's shared strings here, as xlsxwriter's write_string does, cut at Excel's limit as it is."""
+    if isinstance(value, bool):
+        return "b", int(value)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):  # as xlsxwriter's write_number: no silent "NAN" in the XML
+            raise TypeError("NAN/INF not supported in write_number()")
+        return "n", value
+    if value is None or value == "":
+        return "x", None
+    value, limit = str(value), ws.xls_strmax
+    if len(value) > limit // 2 and _utf16_len(value) > limit:
+        value = _utf16_truncate(value, limit)
+    return "s", ws.str_table._get_shared_string_index(value)
+
+
 class BodyRows(Worksheet):
     """A worksheet whose body (the rows under its header) is written straight into the sheet's XML
     when the workbook closes, instead of through xlsxwriter's cells (an object per cell and a dict
@@ -525,30 +552,10 @@ class BodyRows(Worksheet):
                    number_format: Format | None = None) -> None:
         """Rows from `first_row` down, each cell a bool, a number (in `number_format` if given), a
         string or blank (None or ""), all in `cell_format`. Called once, after the header."""
-        from xlsxwriter.utility import _utf16_len, _utf16_truncate
-
-        shared, limit, body = self.str_table._get_shared_string_index, self.xls_strmax, self._body
+        body = self._body
         for values in rows:
-            kinds, kept = [], []
-            for value in values:
-                if isinstance(value, bool):
-                    kinds.append("b")
-                    kept.append(int(value))
-                elif isinstance(value, (int, float)):
-                    if not math.isfinite(value):  # as xlsxwriter's write_number: no silent "NAN" in the XML
-                        raise TypeError("NAN/INF not supported in write_number()")
-                    kinds.append("n")
-                    kept.append(value)
-                elif value is None or value == "":
-                    kinds.append("x")
-                    kept.append(None)
-                else:
-                    value = str(value)
-                    if len(value) > limit // 2 and _utf16_len(value) > limit:
-                        value = _utf16_truncate(value, limit)
-                    kinds.append("s")
-                    kept.append(shared(value))
-            body.append(("".join(kinds), tuple(kept)))
+            kinds, kept = zip(*(_kept(self, value) for value in values)) if values else ((), ())
+            body.append(("".join(kinds), kept))
             self._body_width = max(self._body_width, len(kept))
         if body:
             self._body_first, self._body_formats = first_row, (cell_format, number_format or cell_format)
@@ -558,8 +565,6 @@ class BodyRows(Worksheet):
     def _write_sheet_data(self) -> None:
         if not self._body:
             return super()._write_sheet_data()
-        from xlsxwriter.utility import xl_col_to_name
-
         first = self._body_first
         self._xml_start_tag("sheetData")
         last = self.dim_rowmax
@@ -570,11 +575,7 @@ class BodyRows(Worksheet):
         finally:
             self.dim_rowmax = last
         text, number = (fmt._get_xf_index() for fmt in self._body_formats)
-        cells = {  # the XML of a cell from its reference and value, as xlsxwriter's _write_cell writes it
-            "s": f'<c r="{{}}" s="{text}" t="s"><v>{{}}</v></c>'.format,
-            "n": lambda ref, value: f'<c r="{ref}" s="{number}"><v>{value:.16G}</v></c>',
-            "b": f'<c r="{{}}" s="{text}" t="b"><v>{{}}</v></c>'.format,
-            "x": lambda ref, _: f'<c r="{ref}" s="{text}"/>'}
+        xf = {"s": text, "n": number, "b": text, "x": text}
         letters = [xl_col_to_name(col) for col in range(self._body_width)]
         write = self.fh.write
         for row, (kinds, values) in enumerate(self._body, start=first):
@@ -583,8 +584,123 @@ class BodyRows(Worksheet):
             spans = f"1:{max(len(k) for k, _ in block)}"
             self._write_row(row, spans, self.row_info.get(row))
             number_ = str(row + 1)
-            write("".join(cells[kind](letter + number_, value) for kind, letter, value in zip(kinds, letters, values)))
+            write("".join(_CELL_XML[kind](letter + number_, xf[kind], value)
+                          for kind, letter, value in zip(kinds, letters, values)))
             self._xml_end_tag("row")
+        self._xml_end_tag("sheetData")
+
+
+class StreamedRows(Worksheet):
+    """A worksheet whose middle rows (the master's projects) go into the sheet's XML as they are
+    given, each cell with its own format, through a temporary file: what stays in memory is a height
+    a row (for page breaks and comment boxes), not xlsxwriter's object per cell, whatever the number
+    of rows. The rows above and below them (titles, header, totals, footer), merges of their own,
+    comments, columns and page setup go through xlsxwriter as usual.
+
+    Every streamed row has a cell in each column from A on (blank cells carry their format), so a
+    block of 16 rows spans those columns, as xlsxwriter would work it out. Formats are numbered when
+    first used, in the order xlsxwriter numbers them while writing the sheet, so the sheet's XML is
+    byte for byte xlsxwriter's for the same cells when it is the workbook's first sheet and no row or
+    column has a format of its own; elsewhere only those numbers may differ, never what they stand
+    for (tests/test_streamed_rows.py).
+
+    Made with `workbook.add_worksheet(name, worksheet_class=StreamedRows)`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stream = None  # the temporary file of the rows' XML, from the first streamed row
+        self._first = self._next = self._width = 0
+        self._pixels: list[int] = []  # each streamed row's height, as xlsxwriter keeps it
+        self._letters: list[str] = []
+
+    def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float) -> None:
+        """Row `row` (the first streamed, or the one after the last), `height` points tall: its
+        cells from column A, each (value, format), a value a bool, number, string or blank (None
+        or ""); every streamed row has as many cells as the first."""
+        if self._stream is None:
+            self._start(row, len(cells))
+        elif row != self._next or len(cells) != self._width:
+            raise ValueError(f"streamed rows go down one at a time, {self._width} cells each: "
+                             f"row {row + 1} of {len(cells)} cells after row {self._next}")
+        number = str(row + 1)
+        xml = "".join(_CELL_XML[kind](letter + number, fmt._get_xf_index(), kept)
+                      for letter, (value, fmt) in zip(self._letters, cells)
+                      for kind, kept in (_kept(self, value),))
+        # xlsxwriter's own row: its height in whole pixels and the <row> element as set_row leaves it.
+        if self.set_row(row, height) == -1:
+            raise ValueError(f"row {row + 1} is past Excel's limit of {self.xls_rowmax:,} rows")
+        info = self.row_info.pop(row)
+        self._pixels.append(self.row_sizes.pop(row)[0])
+        fh, self.fh = self.fh, self._stream
+        try:
+            self._write_row(row, self._spans, info)
+            self.fh.write(xml)
+            self._xml_end_tag("row")
+        finally:
+            self.fh = fh
+        self._check_dimensions(row, self._width - 1)
+        self._next = row + 1
+
+    def stream_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        """Merge a range of streamed rows (their cells are streamed as usual: the first holds the
+        value, the others are blank in the same format)."""
+        self.merge.append([first_row, first_col, last_row, last_col])
+
+    def row_points(self, row: int) -> float:
+        """The height of `row` in points, as the file will say (the default where none was set)."""
+        return self._size_row(row) * 0.75
+
+    def _start(self, row: int, width: int) -> None:
+        import tempfile
+
+        if self.table and max(self.table) >= row:
+            raise ValueError(f"streamed rows start below the rows written through xlsxwriter (row {row + 1})")
+        # The cells above are numbered first, as xlsxwriter would number them writing the sheet.
+        for r in sorted(self.table):
+            for col in sorted(self.table[r]):
+                if self.table[r][col].format:
+                    self.table[r][col].format._get_xf_index()
+        self._stream = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.tmpdir)
+        self._first = self._next = row
+        self._width = width
+        self._spans = f"1:{width}"
+        self._letters = [xl_col_to_name(col) for col in range(width)]
+
+    def _size_row(self, row: int, anchor: int = 0):
+        if self._first <= row < self._next:
+            return self._pixels[row - self._first]
+        return super()._size_row(row, anchor)
+
+    def _calculate_spans(self) -> None:
+        super()._calculate_spans()
+        if self._stream is None:
+            return
+        for block in (self._first // 16, (self._next - 1) // 16):  # blocks shared with xlsxwriter's rows
+            if int(self.row_spans.get(block, self._spans).split(":")[1]) > self._width:
+                raise ValueError(f"rows beside the streamed ones reach past their {self._width} columns")
+            self.row_spans[block] = self._spans
+
+    def _write_sheet_data(self) -> None:
+        if self._stream is None:
+            return super()._write_sheet_data()
+        import shutil
+
+        if any(self._first <= r < self._next for r in self.table):
+            raise ValueError("cells written through xlsxwriter among the streamed rows")
+        low, high = self.dim_rowmin, self.dim_rowmax
+        self._xml_start_tag("sheetData")
+        try:
+            if low < self._first:
+                self.dim_rowmax = self._first - 1
+                self._write_rows()
+            self._stream.seek(0)
+            shutil.copyfileobj(self._stream, self.fh)
+            if self._next <= high:
+                self.dim_rowmin, self.dim_rowmax = self._next, high
+                self._write_rows()
+        finally:
+            self.dim_rowmin, self.dim_rowmax = low, high
+            self._stream.close()
         self._xml_end_tag("sheetData")
 
 
