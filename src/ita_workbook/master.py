@@ -93,6 +93,15 @@ THAI_QUANTITY = "[$-D00041E]General"
 # width that row heights were computed for. With Calibri, missing on Linux, LibreOffice widens
 # every column by a third.
 DEFAULT_FONT_OPTIONS = {"default_format_properties": {"font_name": "Arial", "font_size": 10}}
+
+
+def workbook_options() -> dict:
+    """The options of a workbook in Arial 10, made anew for each: xlsxwriter writes into the default
+    font's properties it is given, and a second workbook from the same ones lost its font's theme
+    scheme (styles.xml), so that two masters written by one process differed."""
+    return {**WORKBOOK_OPTIONS, "default_format_properties": dict(DEFAULT_FONT_OPTIONS["default_format_properties"])}
+
+
 # Binding edge on the left (inches).
 MARGINS = {"left": 1.0, "right": 0.4, "top": 0.5, "bottom": 0.6}
 PAPER_POINTS = (841.89, 595.28)  # A4 landscape
@@ -160,7 +169,7 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
     else:
         projects = plan.ordered(list(department_order))
     by_project = _problems_by_project(projects, problems)
-    workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
+    workbook = xlsxwriter.Workbook(str(target), workbook_options())
     try:
         with measuring(font):  # rows as tall as text in `font` needs (the PDF's Sarabun: a fifth less)
             styles = Formats(workbook, font, FONT_SIZE, digits=heading.digits)

@@ -644,6 +644,8 @@ class StreamedRows(Worksheet):
     def stream_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range of streamed rows (their cells are streamed as usual: the first holds the
         value, the others are blank in the same format)."""
+        self._check_dimensions(first_row, first_col)
+        self._check_dimensions(last_row, last_col)
         self.merge.append([first_row, first_col, last_row, last_col])
 
     def row_points(self, row: int) -> float:
