@@ -173,12 +173,14 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
     try:
         with measuring(font):  # rows as tall as text in `font` needs (the PDF's Sarabun: a fifth less)
             styles = Formats(workbook, font, FONT_SIZE, digits=heading.digits)
-            layout = _form_sheet(workbook, styles, projects, heading, by_project)
-            if not form_only:
+            plan_rows = None if form_only else eplan.PlanRows()
+            layout = _form_sheet(workbook, styles, projects, heading, by_project,
+                                 then=plan_rows.add if plan_rows is not None else None)
+            if plan_rows is not None:
                 _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
                 _data_sheet(workbook, styles, projects, layout, by_project)
-                eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS,
-                                  [eplan.project_fields(i, p) for i, p in enumerate(projects, start=1)])
+                eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS, plan_rows.records,
+                                  plan_rows.heights)
             _metadata_sheet(workbook, projects, heading)
     finally:
         workbook.close()
@@ -191,6 +193,7 @@ _INDEX = {c.key: i for i, c in enumerate(form.COLUMNS)}
 _LAST_COL = len(form.COLUMNS) - 1
 # Text that may be long enough to spread a project over several rows (the reader joins them back).
 _SPLITTABLE = ("indicator", "outcome")
+_OWN_TEXT = ("name", *_SPLITTABLE)  # each project's own, seldom repeated
 
 
 def _title_lines(heading: Heading) -> list[str]:
@@ -288,7 +291,8 @@ def _thai_amount(value: float) -> str:
 
 
 def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Heading,
-                by_project: dict[int, list[Problem]]) -> Layout:
+                by_project: dict[int, list[Problem]], then=None) -> Layout:
+    """`then(number, project)`: called after each project's rows (eplan.PlanRows.add)."""
     ws = workbook.add_worksheet(FORM_SHEET, worksheet_class=StreamedRows)
     ws.activate()
     widths = _column_widths(projects)
@@ -317,6 +321,8 @@ def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Hea
         first = row
         row = _project_rows(ws, cells, row, number, project, by_project.get(id(project), []))
         layout.project_rows.append((first + 1, row))
+        if then:
+            then(number, project)
 
     layout.totals_row = row + 1
     _totals(ws, styles, row, projects, layout)
@@ -404,8 +410,9 @@ def _max_lines(size: float = FONT_SIZE) -> int:
 
 class _FormCells:
     """A project's cells on the form sheet: each value with its format (`_cell_format`), each kind
-    of format looked up once; and what every project's row shares (`rooms`: each column's room for
-    text, in form widths)."""
+    of format looked up once; the lines of its texts, those that recur (units, amounts, marks,
+    departments) counted once a column; and what every project's row shares (`rooms`: each
+    column's room for text, in form widths)."""
 
     def __init__(self, styles: Formats, rooms: list[float]):
         self.styles = styles
@@ -413,6 +420,15 @@ class _FormCells:
         self.lines_per_row = _max_lines()
         self.no_budget = _between_words(form.NO_BUDGET, rooms[_INDEX["budget"]], bold=False)
         self._formats: dict[tuple, object] = {}
+        self._lines: dict[tuple[str, str], int] = {}
+
+    def lines(self, key: str, text: str) -> int:
+        if key in _OWN_TEXT:
+            return line_count(text, self.rooms[_INDEX[key]])
+        found = self._lines.get((key, text))
+        if found is None:
+            found = self._lines[key, text] = line_count(text, self.rooms[_INDEX[key]])
+        return found
 
     def __call__(self, value: object, column: form.Column, fill: bool) -> tuple[object, object]:
         if isinstance(value, float) and not math.isfinite(value):
@@ -438,7 +454,7 @@ def _project_rows(ws, cells: _FormCells, row: int, number: int, project: Project
     if shown["budget"] == form.NO_BUDGET:
         shown["budget"] = cells.no_budget
     texts = {key: _text_of(value) for key, value in shown.items()}
-    lines = {key: line_count(text, widths[_INDEX[key]]) for key, text in texts.items() if text}
+    lines = {key: cells.lines(key, text) for key, text in texts.items() if text}
     per_row = cells.lines_per_row
     pieces = {key: [texts[key]] for key in _SPLITTABLE}
     span = 1

@@ -706,19 +706,26 @@ class StreamedRows(Worksheet):
         self._xml_end_tag("sheetData")
 
 
+def table_row_height(values: Sequence[object], widths: Sequence[float], size: int = 14) -> float:
+    """The height of a row of `write_table`."""
+    return min(row_height([(str(v), w) for v, w in zip(values, widths) if isinstance(v, str) and v], size), 409.0)
+
+
 def write_table(ws, styles: Formats, headers: list[str], widths: list[float], rows: list[list[object]],
-                size: int = 14) -> None:
+                size: int = 14, heights: Sequence[float] | None = None) -> None:
     """A plain sheet to filter and copy from: a bold header row, one row per record, heights for its
-    text (Arial-default workbooks: the master's, the report's), A4 landscape."""
+    text (Arial-default workbooks: the master's, the report's), A4 landscape. `heights`: the rows',
+    when measured already (`table_row_height`)."""
     head, text = styles.header(font_size=size), styles.cell("left", font_size=size)
     number = styles.cell("center", font_size=size, num_format=THAI_INTEGER)
     for col, (header, width) in enumerate(zip(headers, widths)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, header, head)
     ws.set_row(0, row_height(list(zip(headers, widths)), size, bold=True))
-    for r, values in enumerate(rows, start=1):
-        ws.set_row(r, min(row_height([(str(v), w) for v, w in zip(values, widths)
-                                      if isinstance(v, str) and v], size), 409.0))
+    if heights is None:
+        heights = [table_row_height(values, widths, size) for values in rows]
+    for r, height in enumerate(heights, start=1):
+        ws.set_row(r, height)
     body = [[str(v) if isinstance(v, bool) else v for v in values] for values in rows]  # True as text
     if isinstance(ws, BodyRows):
         ws.write_body(1, body, text, number)
