@@ -24,6 +24,7 @@ from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from .config import DEFAULT_FONT
+from .thai import to_arabic_digits, to_thai_digits
 
 # Clerks' text starting with = or containing a URL stays text (see FIELD-NOTES).
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
@@ -69,8 +70,6 @@ DIGITS = (THAI, ARABIC)
 
 def in_digits(text: str, digits: str = THAI) -> str:
     """`text` with its digits in the chosen convention: ร้อยละ 80 → ร้อยละ ๘๐ (Thai)."""
-    from .thai import to_arabic_digits, to_thai_digits
-
     return to_thai_digits(text) if digits == THAI else to_arabic_digits(str(text))
 
 
@@ -504,12 +503,19 @@ room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, AR
 
 
 # A cell's XML by kind, as xlsxwriter's _write_cell writes it: text (its shared-string number),
-# number, boolean, blank; from the cell's reference, its format's number and its kept value.
-_CELL_XML = {
-    "s": '<c r="{}" s="{}" t="s"><v>{}</v></c>'.format,
-    "n": lambda ref, xf, value: f'<c r="{ref}" s="{xf}"><v>{value:.16G}</v></c>',
-    "b": '<c r="{}" s="{}" t="b"><v>{}</v></c>'.format,
-    "x": lambda ref, xf, _: f'<c r="{ref}" s="{xf}"/>'}
+# number, boolean, blank; {0} stands for the row's number and {i} for the cell's value.
+_CELL_XML = {"s": '<c r="{ref}" s="{xf}" t="s"><v>{{{i}}}</v></c>',
+             "n": '<c r="{ref}" s="{xf}"><v>{{{i}:.16G}}</v></c>',
+             "b": '<c r="{ref}" s="{xf}" t="b"><v>{{{i}}}</v></c>',
+             "x": '<c r="{ref}" s="{xf}"/>'}
+
+
+@lru_cache(maxsize=1024)
+def _row_xml(kinds: str, xfs: tuple[int, ...]) -> str:
+    """The cells of a row whose cells from column A are of `kinds` (letters of _CELL_XML) in formats
+    numbered `xfs`, as a template: `.format(row number, *values)`. Rows of a sheet share a few."""
+    return "".join(_CELL_XML[kind].format(ref=xl_col_to_name(col) + "{0}", xf=xf, i=col + 1)
+                   for col, (kind, xf) in enumerate(zip(kinds, xfs)))
 
 
 def _kept(ws: Worksheet, value: object) -> tuple[str, object]:
@@ -576,16 +582,13 @@ class BodyRows(Worksheet):
             self.dim_rowmax = last
         text, number = (fmt._get_xf_index() for fmt in self._body_formats)
         xf = {"s": text, "n": number, "b": text, "x": text}
-        letters = [xl_col_to_name(col) for col in range(self._body_width)]
         write = self.fh.write
         for row, (kinds, values) in enumerate(self._body, start=first):
             # Spans as xlsxwriter works them out: the columns used by each block of 16 rows.
             block = self._body[max(row // 16 * 16, first) - first:(row // 16 + 1) * 16 - first]
             spans = f"1:{max(len(k) for k, _ in block)}"
             self._write_row(row, spans, self.row_info.get(row))
-            number_ = str(row + 1)
-            write("".join(_CELL_XML[kind](letter + number_, xf[kind], value)
-                          for kind, letter, value in zip(kinds, letters, values)))
+            write(_row_xml(kinds, tuple(xf[kind] for kind in kinds)).format(row + 1, *values))
             self._xml_end_tag("row")
         self._xml_end_tag("sheetData")
 
@@ -611,7 +614,6 @@ class StreamedRows(Worksheet):
         self._stream = None  # the temporary file of the rows' XML, from the first streamed row
         self._first = self._next = self._width = 0
         self._pixels: list[int] = []  # each streamed row's height, as xlsxwriter keeps it
-        self._letters: list[str] = []
 
     def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float) -> None:
         """Row `row` (the first streamed, or the one after the last), `height` points tall: its
@@ -622,10 +624,8 @@ class StreamedRows(Worksheet):
         elif row != self._next or len(cells) != self._width:
             raise ValueError(f"streamed rows go down one at a time, {self._width} cells each: "
                              f"row {row + 1} of {len(cells)} cells after row {self._next}")
-        number = str(row + 1)
-        xml = "".join(_CELL_XML[kind](letter + number, fmt._get_xf_index(), kept)
-                      for letter, (value, fmt) in zip(self._letters, cells)
-                      for kind, kept in (_kept(self, value),))
+        kinds, values = zip(*(_kept(self, value) for value, _ in cells)) if cells else ((), ())
+        xml = _row_xml("".join(kinds), tuple(fmt._get_xf_index() for _, fmt in cells)).format(row + 1, *values)
         # xlsxwriter's own row: its height in whole pixels and the <row> element as set_row leaves it.
         if self.set_row(row, height) == -1:
             raise ValueError(f"row {row + 1} is past Excel's limit of {self.xls_rowmax:,} rows")
@@ -666,7 +666,6 @@ class StreamedRows(Worksheet):
         self._first = self._next = row
         self._width = width
         self._spans = f"1:{width}"
-        self._letters = [xl_col_to_name(col) for col in range(width)]
 
     def _size_row(self, row: int, anchor: int = 0):
         if self._first <= row < self._next:
