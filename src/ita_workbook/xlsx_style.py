@@ -521,6 +521,8 @@ def _row_xml(kinds: str, xfs: tuple[int, ...]) -> str:
 def _kept(ws: Worksheet, value: object) -> tuple[str, object]:
     """A cell's kind (as in _CELL_XML) and the value its XML holds: a string is interned in the
     workbook's shared strings here, as xlsxwriter's write_string does, cut at Excel's limit as it is."""
+    if type(value) is str and value and len(value) <= ws.xls_strmax // 2:  # most cells: nothing to check
+        return "s", ws.str_table._get_shared_string_index(value)
     if isinstance(value, bool):
         return "b", int(value)
     if isinstance(value, (int, float)):
