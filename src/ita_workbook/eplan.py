@@ -56,22 +56,26 @@ class PlanRows:
     whole form, 10,000 projects later, they were cut into words again: a sixth of a merge."""
 
     def __init__(self) -> None:
-        self.records: list[dict[str, Any]] = []
+        self.rows: list[list[Any]] = []  # values in PLAN_FIELDS order
         self.heights: list[float] = []
         self._widths = _widths(PLAN_FIELDS)
 
     def add(self, number: int, project: Project) -> None:
         record = project_fields(number, project)
-        self.records.append(record)
-        self.heights.append(table_row_height([record.get(key) for key, _ in PLAN_FIELDS], self._widths))
+        self.rows.append([record.get(key) for key, _ in PLAN_FIELDS])
+        self.heights.append(table_row_height(self.rows[-1], self._widths))
 
 
 def write_sheet(workbook, styles: Formats, name: str, fields: tuple[tuple[str, str], ...],
-                records: list[dict[str, Any]], heights: list[float] | None = None) -> None:
-    """`heights`: the rows', when measured already (PlanRows)."""
+                records: list[dict[str, Any]]) -> None:
+    write_rows(workbook, styles, name, fields, [[record.get(key) for key, _ in fields] for record in records])
+
+
+def write_rows(workbook, styles: Formats, name: str, fields: tuple[tuple[str, str], ...], rows: list[list[Any]],
+               heights: list[float] | None = None) -> None:
+    """`rows`: values in `fields` order; `heights`: the rows', when measured already (PlanRows)."""
     ws = workbook.add_worksheet(name, worksheet_class=BodyRows)
     # Headers numbered in field order: the number helps copying along a row, and keeps the reader from
     # taking this sheet for a plan's table (its headers are a plan's).
     headers = [f"({to_thai_digits(i)}) {header}" for i, (_, header) in enumerate(fields, start=1)]
-    write_table(ws, styles, headers, _widths(fields), [[record.get(key) for key, _ in fields] for record in records],
-                heights=heights)
+    write_table(ws, styles, headers, _widths(fields), rows, heights=heights)

@@ -179,8 +179,7 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
             if plan_rows is not None:
                 _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
                 _data_sheet(workbook, styles, projects, layout, by_project)
-                eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS, plan_rows.records,
-                                  plan_rows.heights)
+                eplan.write_rows(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS, plan_rows.rows, plan_rows.heights)
             _metadata_sheet(workbook, projects, heading)
     finally:
         workbook.close()

@@ -727,7 +727,7 @@ def write_table(ws, styles: Formats, headers: list[str], widths: list[float], ro
         heights = [table_row_height(values, widths, size) for values in rows]
     for r, height in enumerate(heights, start=1):
         ws.set_row(r, height)
-    body = [[str(v) if isinstance(v, bool) else v for v in values] for values in rows]  # True as text
+    body = ([str(v) if isinstance(v, bool) else v for v in values] for values in rows)  # True as text
     if isinstance(ws, BodyRows):
         ws.write_body(1, body, text, number)
     else:
