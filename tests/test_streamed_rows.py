@@ -1,10 +1,10 @@
-"""The master's form sheet streams its project rows as XML (xlsx_style.StreamedRows) instead of
-keeping an xlsxwriter cell per value: what a reader sees must not change. Each master here is
-written twice through the real command, once streamed and once with the same rows written cell by
-cell through xlsxwriter's own calls (`CellByCell`), and the two files must be byte for byte the
-same in every part: values, shared strings, formats, merges, heights, comments and their boxes,
-print settings. Then StreamedRows alone: rows of xlsxwriter's above and below, comments, and the
-mistakes it refuses."""
+"""The master's sheets stream their bodies (the form's projects, the data and e-PlanNACC rows) as
+XML (xlsx_style.StreamedRows) instead of keeping an xlsxwriter cell per value: what a reader sees
+must not change. Each master here is written twice through the real command, once streamed and
+once with the same rows written cell by cell through xlsxwriter's own calls (`CellByCell`), and the
+two files must be byte for byte the same in every part: values, shared strings, formats and their
+numbers, merges, heights, comments and their boxes, print settings. Then StreamedRows alone: rows
+of xlsxwriter's above and below, comments, and the mistakes it refuses."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import xlsxwriter
 from click.testing import CliRunner
 from xlsxwriter.worksheet import Worksheet
 
-from ita_workbook import master
+from ita_workbook import eplan, master
 from ita_workbook.cli import main
 from ita_workbook.xlsx_style import WORKBOOK_OPTIONS, StreamedRows
 from seed import EXAMPLE_DIR
@@ -27,7 +27,7 @@ from workbooks import good, write_form
 class CellByCell(Worksheet):
     """StreamedRows's calls made with xlsxwriter's public ones: the sheet the streamed one must equal."""
 
-    def stream_row(self, row, cells, height):
+    def stream_row(self, row, cells, height=None):
         for col, (value, fmt) in enumerate(cells):
             if value is None or value == "":
                 self.write_blank(row, col, None, fmt)
@@ -37,7 +37,13 @@ class CellByCell(Worksheet):
                 self.write_number(row, col, value, fmt)
             else:
                 self.write_string(row, col, value, fmt)
-        self.set_row(row, height)
+        if height is not None:
+            self.set_row(row, height)
+
+    def write_body(self, first_row, rows, cell_format, number_format=None):
+        for row, values in enumerate(rows, start=first_row):
+            self.stream_row(row, [(value, number_format or cell_format if isinstance(value, (int, float))
+                                   and not isinstance(value, bool) else cell_format) for value in values])
 
     def stream_merge(self, first_row, first_col, last_row, last_col):
         self.merge_range(first_row, first_col, last_row, last_col, None)
@@ -57,6 +63,7 @@ def merge_both_ways(tmp_path: Path, monkeypatch, folder: Path, *args: str) -> di
     written = {}
     for kind, worksheet_class in (("streamed", StreamedRows), ("cells", CellByCell)):
         monkeypatch.setattr(master, "StreamedRows", worksheet_class)
+        monkeypatch.setattr(eplan, "StreamedRows", worksheet_class)
         written[kind] = tmp_path / f"{kind}.xlsx"
         result = CliRunner().invoke(main, ["merge", str(folder), "-o", str(written[kind]), "--date", "2023-03-22",
                                            *args])
@@ -160,4 +167,10 @@ def test_streamed_rows_refuse_what_would_make_a_wrong_sheet(tmp_path: Path):
         ws.stream_row(5, [(float("nan"), plain), ("ข", plain)], 15)
     ws.write_string(6, 2, "wider than the streamed rows, in their block", plain)
     with pytest.raises(ValueError, match="reach past"):
+        workbook.close()
+    workbook = xlsxwriter.Workbook(str(tmp_path / "y.xlsx"), WORKBOOK_OPTIONS)
+    ws = workbook.add_worksheet("s", worksheet_class=StreamedRows)
+    ws.write_body(0, [["ก", 1], ["ข", 2]], workbook.add_format({"border": 1}))
+    ws.set_row(1, 40)  # too late: the row is written
+    with pytest.raises(ValueError, match="among the streamed rows"):
         workbook.close()

@@ -13,7 +13,7 @@ from .form import NO_BUDGET
 from .plan import Project
 from .report_form import project_type
 from .thai import to_thai_digits
-from .xlsx_style import BodyRows, Formats, table_row_height, write_table
+from .xlsx_style import StreamedRows, Formats, table_row_height, write_table
 
 SHEET = "e-PlanNACC"
 
@@ -74,7 +74,7 @@ def write_sheet(workbook, styles: Formats, name: str, fields: tuple[tuple[str, s
 def write_rows(workbook, styles: Formats, name: str, fields: tuple[tuple[str, str], ...], rows: list[list[Any]],
                heights: list[float] | None = None) -> None:
     """`rows`: values in `fields` order; `heights`: the rows', when measured already (PlanRows)."""
-    ws = workbook.add_worksheet(name, worksheet_class=BodyRows)
+    ws = workbook.add_worksheet(name, worksheet_class=StreamedRows)
     # Headers numbered in field order: the number helps copying along a row, and keeps the reader from
     # taking this sheet for a plan's table (its headers are a plan's).
     headers = [f"({to_thai_digits(i)}) {header}" for i, (_, header) in enumerate(fields, start=1)]

@@ -55,7 +55,7 @@ from .config import DEFAULT_FONT
 from .plan import Plan, Project
 from .problems import Problem
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import (ARIAL_COLUMNS, THAI, BodyRows, StreamedRows, THAI_INTEGER, WORKBOOK_OPTIONS, Formats,
+from .xlsx_style import (ARIAL_COLUMNS, THAI, StreamedRows, THAI_INTEGER, WORKBOOK_OPTIONS, Formats,
                          a4_landscape, in_digits, text_width, write_details)
 from .xlsx_style import lines_height as _lines_height
 from .xlsx_style import measuring
@@ -793,10 +793,9 @@ def _chart(workbook, ws, font: str, kind: str, title: str, header_row: int, last
 
 def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layout,
                 by_project: dict[int, list[Problem]]) -> None:
-    ws = workbook.add_worksheet(DATA_SHEET, worksheet_class=BodyRows)
+    ws = workbook.add_worksheet(DATA_SHEET, worksheet_class=StreamedRows)
     size = 14
     plain = styles(font_size=size)
-    head = styles(font_size=size, bold=True, bg_color="#D9D9D9")
     ws.set_default_row(row_height([("ก", 10)], size))
     for col, name in enumerate(DATA_COLUMNS):
         # The cell holds the column's name, which programs read; it shows and prints its Thai header

@@ -503,19 +503,20 @@ room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, AR
 
 
 # A cell's XML by kind, as xlsxwriter's _write_cell writes it: text (its shared-string number),
-# number, boolean, blank; {0} stands for the row's number and {i} for the cell's value.
-_CELL_XML = {"s": '<c r="{ref}" s="{xf}" t="s"><v>{{{i}}}</v></c>',
-             "n": '<c r="{ref}" s="{xf}"><v>{{{i}:.16G}}</v></c>',
-             "b": '<c r="{ref}" s="{xf}" t="b"><v>{{{i}}}</v></c>',
-             "x": '<c r="{ref}" s="{xf}"/>'}
+# number, boolean, blank. A row's template (_row_xml) takes {0} for the row's number and {i} for the
+# i-th cell's value, and leaves {k} for the number of the sheet's k-th format, known at the close.
+_CELL_XML = {"s": '<c r="{ref}" s="{{{{{slot}}}}}" t="s"><v>{{{i}}}</v></c>',
+             "n": '<c r="{ref}" s="{{{{{slot}}}}}"><v>{{{i}:.16G}}</v></c>',
+             "b": '<c r="{ref}" s="{{{{{slot}}}}}" t="b"><v>{{{i}}}</v></c>',
+             "x": '<c r="{ref}" s="{{{{{slot}}}}}"/>'}
 
 
 @lru_cache(maxsize=1024)
-def _row_xml(kinds: str, xfs: tuple[int, ...]) -> str:
-    """The cells of a row whose cells from column A are of `kinds` (letters of _CELL_XML) in formats
-    numbered `xfs`, as a template: `.format(row number, *values)`. Rows of a sheet share a few."""
-    return "".join(_CELL_XML[kind].format(ref=xl_col_to_name(col) + "{0}", xf=xf, i=col + 1)
-                   for col, (kind, xf) in enumerate(zip(kinds, xfs)))
+def _row_xml(kinds: str, slots: tuple[int, ...]) -> str:
+    """The cells of a row, from column A, of `kinds` (letters of _CELL_XML) in the formats `slots`:
+    a template to `.format(row number, *values)`. The rows of a sheet share a few."""
+    return "".join(_CELL_XML[kind].format(ref=xl_col_to_name(col) + "{0}", slot=slot, i=col + 1)
+                   for col, (kind, slot) in enumerate(zip(kinds, slots)))
 
 
 def _kept(ws: Worksheet, value: object) -> tuple[str, object]:
@@ -537,115 +538,69 @@ def _kept(ws: Worksheet, value: object) -> tuple[str, object]:
     return "s", ws.str_table._get_shared_string_index(value)
 
 
-class BodyRows(Worksheet):
-    """A worksheet whose body (the rows under its header) is written straight into the sheet's XML
-    when the workbook closes, instead of through xlsxwriter's cells (an object per cell and a dict
-    entry, kept until the end, then turned into XML one call at a time): on the master's data sheet,
-    21 cells a project, that was a fifth of a 1,000-file merge (BENCHMARKS.md). A row is kept as its
-    values (text as its shared-string number, as xlsxwriter keeps it) and a letter per cell saying
-    what it is. The sheet's XML is byte for byte xlsxwriter's for the same cells
-    (tests/test_line_count.py).
-
-    Made with `workbook.add_worksheet(name, worksheet_class=BodyRows)`; everything else (header,
-    columns, heights by `set_row`, panes, filter, page setup) goes through xlsxwriter as usual."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._body: list[tuple[str, tuple]] = []
-        self._body_first = 0
-        self._body_width = 0
-        self._body_formats: tuple[Format, Format] | None = None
-
-    def write_body(self, first_row: int, rows: Iterable[Sequence[object]], cell_format: Format,
-                   number_format: Format | None = None) -> None:
-        """Rows from `first_row` down, each cell a bool, a number (in `number_format` if given), a
-        string or blank (None or ""), all in `cell_format`. Called once, after the header."""
-        body = self._body
-        for values in rows:
-            kinds, kept = zip(*(_kept(self, value) for value in values)) if values else ((), ())
-            body.append(("".join(kinds), kept))
-            self._body_width = max(self._body_width, len(kept))
-        if body:
-            self._body_first, self._body_formats = first_row, (cell_format, number_format or cell_format)
-            self._check_dimensions(first_row, 0)
-            self._check_dimensions(first_row + len(body) - 1, self._body_width - 1)
-
-    def _write_sheet_data(self) -> None:
-        if not self._body:
-            return super()._write_sheet_data()
-        first = self._body_first
-        self._xml_start_tag("sheetData")
-        last = self.dim_rowmax
-        self.dim_rowmax = first - 1  # the header's rows, written by xlsxwriter
-        try:
-            if self.dim_rowmin <= self.dim_rowmax:
-                self._write_rows()
-        finally:
-            self.dim_rowmax = last
-        text, number = (fmt._get_xf_index() for fmt in self._body_formats)
-        xf = {"s": text, "n": number, "b": text, "x": text}
-        write = self.fh.write
-        for row, (kinds, values) in enumerate(self._body, start=first):
-            # Spans as xlsxwriter works them out: the columns used by each block of 16 rows.
-            block = self._body[max(row // 16 * 16, first) - first:(row // 16 + 1) * 16 - first]
-            spans = f"1:{max(len(k) for k, _ in block)}"
-            self._write_row(row, spans, self.row_info.get(row))
-            write(_row_xml(kinds, tuple(xf[kind] for kind in kinds)).format(row + 1, *values))
-            self._xml_end_tag("row")
-        self._xml_end_tag("sheetData")
-
-
 class StreamedRows(Worksheet):
-    """A worksheet whose middle rows (the master's projects) go into the sheet's XML as they are
-    given, each cell with its own format, through a temporary file: what stays in memory is a height
-    a row (for page breaks and comment boxes), not xlsxwriter's object per cell, whatever the number
-    of rows. The rows above and below them (titles, header, totals, footer), merges of their own,
-    comments, columns and page setup go through xlsxwriter as usual.
+    """A worksheet whose body (the master's projects, its data and e-PlanNACC rows) goes into the
+    sheet's XML as it is given, through a temporary file, instead of through xlsxwriter's cells (an
+    object per cell and a dict entry, kept to the end, then turned into XML a call at a time: on a
+    1,000-file merge that was a third of the master's writing). What stays in memory is a height a
+    row (for page breaks and comment boxes), however many rows. The rows above and below the body
+    (titles, header, totals, footer), their merges, comments, columns and page setup go through
+    xlsxwriter as usual.
 
-    Every streamed row has a cell in each column from A on (blank cells carry their format), so a
-    block of 16 rows spans those columns, as xlsxwriter would work it out. Formats are numbered when
-    first used, in the order xlsxwriter numbers them while writing the sheet, so the sheet's XML is
-    byte for byte xlsxwriter's for the same cells when it is the workbook's first sheet and no row or
-    column has a format of its own; elsewhere only those numbers may differ, never what they stand
-    for (tests/test_streamed_rows.py).
+    Every body row has a cell in each column from A on (blank cells carry their format), so a block
+    of 16 rows spans those columns, as xlsxwriter works it out. Formats get their numbers when the
+    workbook closes, in the order xlsxwriter gives them: the sheet's XML is byte for byte
+    xlsxwriter's for the same cells (tests/test_streamed_rows.py, tests/test_line_count.py).
 
     Made with `workbook.add_worksheet(name, worksheet_class=StreamedRows)`."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._stream = None  # the temporary file of the rows' XML, from the first streamed row
+        self._stream = None  # the temporary file of the body's XML, a row a line, from the first row
         self._first = self._next = self._width = 0
-        self._pixels: list[int] = []  # each streamed row's height, as xlsxwriter keeps it
+        self._pixels: list[int | None] = []  # each body row's height, None for the sheet's default
+        self._slots: dict[Format, int] = {}  # the body's formats, in the order of their first use
 
-    def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float) -> None:
-        """Row `row` (the first streamed, or the one after the last), `height` points tall: its
-        cells from column A, each (value, format), a value a bool, number, string or blank (None
-        or ""); every streamed row has as many cells as the first."""
+    def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float | None = None) -> None:
+        """Row `row` (the body's first, or the one after the last): its cells from column A, each
+        (value, format), a value a bool, number, string or blank (None or ""); every row has as many
+        cells as the first. `height` in points; None keeps one given by `set_row` before, if any."""
         if self._stream is None:
             self._start(row, len(cells))
         elif row != self._next or len(cells) != self._width:
             raise ValueError(f"streamed rows go down one at a time, {self._width} cells each: "
                              f"row {row + 1} of {len(cells)} cells after row {self._next}")
         kinds, values = zip(*(_kept(self, value) for value, _ in cells)) if cells else ((), ())
-        xml = _row_xml("".join(kinds), tuple(fmt._get_xf_index() for _, fmt in cells)).format(row + 1, *values)
-        # xlsxwriter's own row: its height in whole pixels and the <row> element as set_row leaves it.
-        if self.set_row(row, height) == -1:
+        slots = tuple(self._slots.setdefault(fmt, len(self._slots)) for _, fmt in cells)
+        xml = _row_xml("".join(kinds), slots).format(row + 1, *values)
+        if (self.set_row(row, height) if height is not None else self._check_dimensions(row, 0)) == -1:
             raise ValueError(f"row {row + 1} is past Excel's limit of {self.xls_rowmax:,} rows")
-        info = self.row_info.pop(row)
-        self._pixels.append(self.row_sizes.pop(row)[0])
+        self._check_dimensions(row, self._width - 1)
+        # xlsxwriter's own <row> element, its height in whole pixels as set_row leaves it.
+        info = self.row_info.pop(row, None)
+        self._pixels.append(self.row_sizes.pop(row)[0] if row in self.row_sizes else None)
         fh, self.fh = self.fh, self._stream
         try:
             self._write_row(row, self._spans, info)
             self.fh.write(xml)
             self._xml_end_tag("row")
+            self.fh.write("\n")
         finally:
             self.fh = fh
-        self._check_dimensions(row, self._width - 1)
         self._next = row + 1
 
+    def write_body(self, first_row: int, rows: Iterable[Sequence[object]], cell_format: Format,
+                   number_format: Format | None = None) -> None:
+        """Rows from `first_row` down, each cell a bool, a number (in `number_format` if given), a
+        string or blank (None or ""), all in `cell_format`."""
+        number_format = number_format or cell_format
+        for row, values in enumerate(rows, start=first_row):
+            self.stream_row(row, [(value, number_format if isinstance(value, (int, float))
+                                   and not isinstance(value, bool) else cell_format) for value in values])
+
     def stream_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
-        """Merge a range of streamed rows (their cells are streamed as usual: the first holds the
-        value, the others are blank in the same format)."""
+        """Merge a range of the body (its cells are streamed as usual: the first holds the value, the
+        others are blank in the same format)."""
         self._check_dimensions(first_row, first_col)
         self._check_dimensions(last_row, last_col)
         self.merge.append([first_row, first_col, last_row, last_col])
@@ -659,18 +614,13 @@ class StreamedRows(Worksheet):
 
         if self.table and max(self.table) >= row:
             raise ValueError(f"streamed rows start below the rows written through xlsxwriter (row {row + 1})")
-        # The cells above are numbered first, as xlsxwriter would number them writing the sheet.
-        for r in sorted(self.table):
-            for col in sorted(self.table[r]):
-                if self.table[r][col].format:
-                    self.table[r][col].format._get_xf_index()
         self._stream = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.tmpdir)
         self._first = self._next = row
         self._width = width
         self._spans = f"1:{width}"
 
     def _size_row(self, row: int, anchor: int = 0):
-        if self._first <= row < self._next:
+        if self._first <= row < self._next and self._pixels[row - self._first] is not None:
             return self._pixels[row - self._first]
         return super()._size_row(row, anchor)
 
@@ -686,18 +636,21 @@ class StreamedRows(Worksheet):
     def _write_sheet_data(self) -> None:
         if self._stream is None:
             return super()._write_sheet_data()
-        import shutil
-
-        if any(self._first <= r < self._next for r in self.table):
-            raise ValueError("cells written through xlsxwriter among the streamed rows")
+        if any(self._first <= r < self._next for r in [*(r for r, cells in self.table.items() if cells),
+                                                         *self.row_info]):
+            raise ValueError("cells or heights given through xlsxwriter among the streamed rows")
         low, high = self.dim_rowmin, self.dim_rowmax
         self._xml_start_tag("sheetData")
         try:
             if low < self._first:
                 self.dim_rowmax = self._first - 1
                 self._write_rows()
+            # Numbered now, after the rows above, in the order of first use: as xlsxwriter numbers them.
+            numbers = [fmt._get_xf_index() for fmt in self._slots]
             self._stream.seek(0)
-            shutil.copyfileobj(self._stream, self.fh)
+            write = self.fh.write
+            for line in self._stream:
+                write(line[:-1].format(*numbers))
             if self._next <= high:
                 self.dim_rowmin, self.dim_rowmax = self._next, high
                 self._write_rows()
@@ -728,7 +681,7 @@ def write_table(ws, styles: Formats, headers: list[str], widths: list[float], ro
     for r, height in enumerate(heights, start=1):
         ws.set_row(r, height)
     body = ([str(v) if isinstance(v, bool) else v for v in values] for values in rows)  # True as text
-    if isinstance(ws, BodyRows):
+    if isinstance(ws, StreamedRows):
         ws.write_body(1, body, text, number)
     else:
         for r, values in enumerate(body, start=1):
