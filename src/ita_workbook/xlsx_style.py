@@ -8,6 +8,7 @@ the way LibreOffice does (see "how much room wrapped Thai text takes" below).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -590,13 +591,13 @@ class StreamedRows(Worksheet):
         self._next = row + 1
 
     def write_body(self, first_row: int, rows: Iterable[Sequence[object]], cell_format: Format,
-                   number_format: Format | None = None) -> None:
+                   number_format: Format | None = None, heights: Iterable[float | None] = ()) -> None:
         """Rows from `first_row` down, each cell a bool, a number (in `number_format` if given), a
-        string or blank (None or ""), all in `cell_format`."""
+        string or blank (None or ""), all in `cell_format`; their `heights` in points, if given."""
         number_format = number_format or cell_format
-        for row, values in enumerate(rows, start=first_row):
+        for row, (values, height) in enumerate(itertools.zip_longest(rows, heights), start=first_row):
             self.stream_row(row, [(value, number_format if isinstance(value, (int, float))
-                                   and not isinstance(value, bool) else cell_format) for value in values])
+                                   and not isinstance(value, bool) else cell_format) for value in values], height)
 
     def stream_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range of the body (its cells are streamed as usual: the first holds the value, the
@@ -678,12 +679,12 @@ def write_table(ws, styles: Formats, headers: list[str], widths: list[float], ro
     ws.set_row(0, row_height(list(zip(headers, widths)), size, bold=True))
     if heights is None:
         heights = [table_row_height(values, widths, size) for values in rows]
-    for r, height in enumerate(heights, start=1):
-        ws.set_row(r, height)
     body = ([str(v) if isinstance(v, bool) else v for v in values] for values in rows)  # True as text
     if isinstance(ws, StreamedRows):
-        ws.write_body(1, body, text, number)
+        ws.write_body(1, body, text, number, heights)
     else:
+        for r, height in enumerate(heights, start=1):
+            ws.set_row(r, height)
         for r, values in enumerate(body, start=1):
             for col, value in enumerate(values):
                 if isinstance(value, (int, float)):
