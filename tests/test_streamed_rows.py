@@ -8,6 +8,7 @@ of xlsxwriter's above and below, comments, and the mistakes it refuses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -95,7 +96,8 @@ def test_a_draft_with_comments_fills_tall_and_odd_cells_is_the_same_streamed(tmp
     write_form(folder / "กองคลัง.xlsx", [
         good(1), good(2, budget="หมื่นบาท"), good(3, indicator=long_text, budget=25000.5),
         good(4, name="@SUM(A1:A2) ไม่ใช่สูตร", quantity="ทุกครั้ง", dimension=7), good(5, budget=1200),
-        *(good(n, q2="/", outcome=f"ผลลัพธ์ที่ {n}") for n in range(6, 30))])
+        good(6, budget=dt.datetime(2023, 1, 5)), good(7, budget=True, quantity=float("nan")),
+        *(good(n, q2="/", outcome=f"ผลลัพธ์ที่ {n}") for n in range(8, 30))])
     written = merge_both_ways(tmp_path, monkeypatch, folder, "--draft", "--org", "เทศบาลตำบลทดสอบ", "--year", "2566")
     assert_same_files(written)
     book = openpyxl.load_workbook(written["streamed"])
@@ -104,9 +106,38 @@ def test_a_draft_with_comments_fills_tall_and_odd_cells_is_the_same_streamed(tmp
     assert ws.cell(spread.min_row, 2).value == "โครงการทดสอบที่ ๓"
     wrong = next(c.row for c in ws["E"] if c.value == "หมื่นบาท")  # the clerk's text, kept in a draft
     assert ws[f"B{wrong}"].comment is not None and ws[f"B{wrong}"].fill.fgColor.rgb.endswith("F8CBAD")
+    budgets = {ws.cell(c.row, 2).value: ws.cell(c.row, 5) for c in ws["E"]}
+    assert budgets["โครงการทดสอบที่ ๖"].data_type == budgets["โครงการทดสอบที่ ๗"].data_type == "s"  # as typed
+    assert budgets["โครงการทดสอบที่ ๗"].value == "True"
     quoted = next(c for c in ws["B"] if str(c.value).startswith("@SUM"))
     assert quoted.data_type == "s" and quoted.quotePrefix
     assert sum(1 for _ in zipfile.ZipFile(written["streamed"]).namelist() if "comments" in _) == 1
+
+
+def test_what_a_draft_shows_of_any_type_is_text_as_cell_by_cell(tmp_path: Path, monkeypatch):
+    """A problem's value (what was typed) may be a date or TRUE through the library: it shows as text,
+    never as a date, a boolean or a formula, streamed as written cell by cell."""
+    from ita_workbook.plan import Plan, Project, Source
+    from ita_workbook.problems import Problem
+
+    def project(row, **values):
+        return Project(**{"name": f"โครงการ {row}", "unit": "คน", "quantity": 1.0, "budget": None, "dimension": 1,
+                          "indicator": "ตัวชี้วัด", "outcome": "ผลลัพธ์", "quarters": (True, False, False, False),
+                          "department": "กองคลัง", "source": Source("ก.xlsx", "แผน", row), "has_errors": True,
+                          **values})
+
+    plan = Plan([project(7), project(8), project(9)])
+    problems = [Problem("bad-budget", "ก.xlsx", sheet="แผน", row=7, column="budget", value=dt.date(2023, 1, 5)),
+                Problem("bad-budget", "ก.xlsx", sheet="แผน", row=8, column="budget", value=True),
+                Problem("bad-quantity", "ก.xlsx", sheet="แผน", row=9, column="quantity", value=float("inf"))]
+    for kind, worksheet_class in (("streamed", StreamedRows), ("cells", CellByCell)):
+        monkeypatch.setattr(master, "StreamedRows", worksheet_class)
+        monkeypatch.setattr(master, "metadata", lambda *a: {"kind": "master"})
+        master.write_master(plan, tmp_path / f"{kind}.xlsx", master.Heading(draft=True), problems=problems)
+    assert_same_files({kind: tmp_path / f"{kind}.xlsx" for kind in ("streamed", "cells")})
+    ws = openpyxl.load_workbook(tmp_path / "streamed.xlsx")[master.FORM_SHEET]
+    assert [(ws[f"E{r}"].value, ws[f"E{r}"].data_type) for r in (7, 8)] == [("2023-01-05", "s"), ("True", "s")]
+    assert (ws["D9"].value, ws["D9"].data_type) == ("inf", "s")
 
 
 def test_an_empty_plan_is_the_same_streamed(tmp_path: Path, monkeypatch):

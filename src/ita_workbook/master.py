@@ -279,7 +279,7 @@ def _dictionary_in(piece: str):
     """A trie of the words of pythainlp's own dictionary found in `piece`. newmm cuts `piece` with it
     exactly as with the whole dictionary (it looks up only the words that begin where it stands), and
     building it costs microseconds where the whole dictionary's trie costs 0.4 s, which a master paid
-    for its sixteen headers (tests/test_streamed_rows.py compares the cuts)."""
+    for its sixteen headers (tests/test_master.py compares the cuts)."""
     from pythainlp.util import Trie
 
     words, longest = _pythainlp_words()
@@ -452,9 +452,12 @@ class _FormCells:
         return found
 
     def __call__(self, value: object, column: form.Column, fill: bool) -> tuple[object, object]:
-        if isinstance(value, float) and not math.isfinite(value):
-            value = str(value)  # a draft shows what was typed where it is wrong: NaN and inf are no Excel number
-        if value is None or isinstance(value, bool):
+        # A draft shows what was typed where it is wrong, as text (as `_write_value`): a date, TRUE,
+        # NaN or inf is no number of the form.
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, type(None))) \
+                or isinstance(value, float) and not math.isfinite(value):
+            value = str(value)
+        if value is None:
             kind = ""
         elif isinstance(value, (int, float)):
             kind = "integer" if float(value).is_integer() else "decimal"
@@ -565,7 +568,7 @@ def _cell_format(styles: Formats, value: object, column: form.Column, fill: dict
 def _write_value(ws, styles: Formats, row: int, col: int, value: object, column: form.Column,
                  fill: dict) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        value = str(value)  # as _FormCells
+        value = str(value)  # see _FormCells
     fmt = _cell_format(styles, value, column, fill)
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
