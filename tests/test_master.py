@@ -302,22 +302,3 @@ def test_form_only_copy_for_the_pdf(tmp_path: Path):
     wb = openpyxl.load_workbook(path)
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == [FORM_SHEET]
 
-
-def test_header_words_cut_with_the_words_found_are_pythainlps_own_cuts():
-    """master._words cuts with a trie of only the dictionary words found in the text, to spare
-    building pythainlp's whole dictionary (0.4 s a master): newmm must cut every header, group and
-    form text, and the seed's long texts, exactly as with the whole dictionary."""
-    from pythainlp.tokenize import word_tokenize
-
-    from ita_workbook.master import _dictionary_in
-    from ita_workbook.report_form import OFFICIAL_COLUMNS
-    from seed import seed_rows
-
-    texts = {c.header for c in (*form.COLUMNS, *OFFICIAL_COLUMNS)} | {c.group for c in form.COLUMNS if c.group}
-    texts |= {form.NO_BUDGET, form.TOTALS_LABEL, form.LEGEND_TITLE}
-    texts |= {row[key] for row in seed_rows() for key in ("name", "indicator", "outcome", "department") if row[key]}
-    pieces = {piece for text in texts for piece in text.split()}
-    assert len(pieces) > 300
-    for piece in sorted(pieces):
-        assert word_tokenize(piece, custom_dict=_dictionary_in(piece), engine="newmm", keep_whitespace=False) \
-            == word_tokenize(piece, engine="newmm", keep_whitespace=False), piece

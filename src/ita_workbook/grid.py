@@ -100,7 +100,7 @@ def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | N
         raise LoadError("encrypted") from None
     except (CalamineError, OSError, ValueError) as exc:
         raise LoadError("corrupt") from exc
-    ods_merges = _ods_merges(path) if scans is None and zipfile.is_zipfile(path) else None
+    ods_merges, other_errors = _ods_merges_and_errors(path) if scans is None and zipfile.is_zipfile(path) else (None, {})
     with workbook:
         visible = []
         for meta in workbook.sheets_metadata:
@@ -110,6 +110,8 @@ def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | N
                     and (sheets is None or meta.name in sheets):
                 visible.append(meta.name)
         loaded.skipped_sheets = max(0, len(visible) - MAX_SHEETS)
+        if scans is None and not zipfile.is_zipfile(path):  # an .xls: calamine gives "" for its error cells too
+            other_errors = _xls_errors(path, [meta.name for meta in workbook.sheets_metadata], set(visible[:MAX_SHEETS]))
         budget = MAX_FILE_CELLS
         for name in visible[:MAX_SHEETS]:
             scan = scans.get(name) if scans is not None else None
@@ -130,7 +132,7 @@ def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | N
             if merged is None and ods_merges:
                 merged = ods_merges.get(name, [])
             merged = [r for r in (merged or []) if _sane_range(r)]
-            for (r, c), shown in (scan.errors if scan else {}).items():
+            for (r, c), shown in (scan.errors if scan else other_errors.get(name, {})).items():
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
                     rows[r][c] = shown
             loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set(),
@@ -411,24 +413,43 @@ def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
     return _Scan((max_row + 1) * (max_col + 1), unevaluated, hidden, errors)
 
 
-def _ods_merges(path: Path) -> dict[str, list] | None:
-    """Merged ranges of an ods file (calamine gives none for ods), from content.xml."""
+MAX_ERROR_CELLS = 100_000  # cells of an .xls or .ods showing an error; a plan has a handful
+
+
+def _ods_merges_and_errors(path: Path) -> tuple[dict[str, list] | None, dict[str, dict[tuple[int, int], str]]]:
+    """Merged ranges of an ods file (calamine gives none for ods), from content.xml; and its cells
+    showing an error (calamine gives "" for them: LibreOffice stores an empty string value beside
+    the shown #DIV/0!), by sheet and (row, column), with what they show."""
     import xml.etree.ElementTree as ET
 
+    from .cells import is_excel_error
+
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    calcext_ns = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
     tag = lambda local: f"{{{table_ns}}}{local}"  # noqa: E731
     merges: dict[str, list] = {}
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    found = 0
     try:
         with zipfile.ZipFile(path) as zf, zf.open("content.xml") as content:
             sheet, row, col = "", -1, 0
+            row_errors: list[tuple[int, str]] = []
             for event, el in ET.iterparse(content, events=("start", "end")):
                 if event == "start" and el.tag == tag("table"):
                     sheet, row = el.get(tag("name"), ""), -1
                     merges[sheet] = []
                 elif event == "start" and el.tag == tag("table-row"):
                     row, col = row + 1, 0
+                    row_errors = []
                 elif event == "end" and el.tag == tag("table-row"):
-                    row += int(el.get(tag("number-rows-repeated"), "1")) - 1
+                    repeated = int(el.get(tag("number-rows-repeated"), "1"))
+                    for r in range(row, row + repeated) if row_errors else ():  # a row of errors repeated: each
+                        if found >= MAX_ERROR_CELLS:
+                            raise LoadError("corrupt")  # no plan: never read with them left empty
+                        for c, shown in row_errors:
+                            errors.setdefault(sheet, {})[(r, c)] = shown
+                            found += 1
+                    row += repeated - 1
                     el.clear()
                 elif event == "start" and el.tag in (tag("table-cell"), tag("covered-table-cell")):
                     rows_spanned = int(el.get(tag("number-rows-spanned"), "1"))
@@ -436,6 +457,69 @@ def _ods_merges(path: Path) -> dict[str, list] | None:
                     if rows_spanned > 1 or cols_spanned > 1:
                         merges[sheet].append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
                     col += int(el.get(tag("number-columns-repeated"), "1"))
+                elif event == "end" and el.tag == tag("table-cell") and el.get(tag("formula")) is not None:
+                    shown = "".join(el.itertext()).strip()[:20]
+                    if el.get(f"{{{calcext_ns}}}value-type") == "error" or is_excel_error(shown):
+                        repeated = int(el.get(tag("number-columns-repeated"), "1"))
+                        if len(row_errors) + repeated > MAX_ERROR_CELLS:
+                            raise LoadError("corrupt")
+                        row_errors.extend((c, shown or "#VALUE!") for c in range(col - repeated, col))
     except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, OSError):
-        return None
-    return merges
+        return None, {}
+    return merges, errors
+
+
+# BIFF record types of an .xls (MS-XLS 2.3): a sheet's place in the stream, a formula with its last
+# value, a constant error or boolean, the end of a substream; and the error codes (MS-XLS 2.5.97.2).
+_BOUNDSHEET, _FORMULA, _BOOLERR, _EOF = 0x0085, 0x0006, 0x0205, 0x000A
+_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+               0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+
+def _xls_errors(path: Path, sheet_names: list[str], wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """The cells of an .xls showing an error (calamine gives "" for them), by sheet and (row,
+    column): formulas whose last value is an error, and errors typed as values. Sheets are matched
+    to `sheet_names` (calamine's, in the workbook's order) by their order in the workbook stream;
+    only the `wanted` ones are scanned, and no record twice (an honest file's sheets never overlap)."""
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            data = ole.openstream(stream).read() if stream else b""
+    except (OSError, ValueError, IndexError, TypeError, struct.error):  # olefile's own errors are OSErrors
+        return {}  # calamine read it: an .xls olefile cannot read is one calamine reads differently
+
+    budget = len(data) // 4  # records scanned in all: a forged file's sheets all pointing at its start cost one pass
+
+    def records(pos: int):
+        nonlocal budget
+        while pos + 4 <= len(data) and budget > 0:
+            budget -= 1
+            kind, size = struct.unpack_from("<HH", data, pos)
+            yield kind, data[pos + 4:pos + 4 + size]
+            if kind == _EOF:
+                return
+            pos += 4 + size
+
+    starts = [struct.unpack_from("<I", body)[0] for kind, body in records(0) if kind == _BOUNDSHEET and len(body) >= 4]
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    found = 0
+    for name, start in zip(sheet_names, starts):
+        if name not in wanted:
+            continue
+        for kind, body in records(start):
+            code = None
+            if kind == _FORMULA and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+                code = body[8]
+            elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
+                code = body[6]
+            if code is not None:
+                if found >= MAX_ERROR_CELLS:
+                    raise LoadError("corrupt")
+                row, col = struct.unpack_from("<HH", body)
+                errors.setdefault(name, {})[(row, col)] = _XLS_ERRORS.get(code, "#VALUE!")
+                found += 1
+    return errors

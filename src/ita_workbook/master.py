@@ -45,7 +45,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -157,11 +157,12 @@ class Layout:
 
 def write_master(plan: Plan, target: str | Path, heading: Heading, *, department_order: Iterable[str] = (),
                  font: str = DEFAULT_FONT, problems: Iterable[Problem] = (), form_only: bool = False,
-                 order: str = "department") -> Layout:
+                 order: str = "department", file_names: Mapping[str, str] | None = None) -> Layout:
     """Write the master workbook to `target` (callers make that path atomic).
 
     Projects go by มิติ, then (`order`) by the configured department order or as they were read.
-    `problems` mark the rows of a draft; `form_only` writes just the form sheet (for the PDF)."""
+    `problems` mark the rows of a draft; `form_only` writes just the form sheet (for the PDF);
+    `file_names`: the name the data sheet shows for an input's path (default: the path as given)."""
     import xlsxwriter
 
     if order == "as-read":
@@ -178,7 +179,7 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
                                  then=plan_rows.add if plan_rows is not None else None)
             if plan_rows is not None:
                 _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
-                _data_sheet(workbook, styles, projects, layout, by_project)
+                _data_sheet(workbook, styles, projects, layout, by_project, file_names or {})
                 eplan.write_rows(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS, plan_rows.rows, plan_rows.heights)
             _metadata_sheet(workbook, projects, heading)
     finally:
@@ -250,9 +251,11 @@ def _words(text: str) -> tuple[str, ...]:
     รับผิดชอบ whole, where ICU's (LibreOffice's) has งบ|ประมาณ and รับผิด|ชอบ."""
     from pythainlp.tokenize import word_tokenize
 
+    from .xlsx_style import default_words  # pythainlp's words, quicker to load than its own trie
+
     words: list[str] = []
     for piece in text.split():
-        cut = word_tokenize(piece, custom_dict=_dictionary_in(piece), engine="newmm", keep_whitespace=False)
+        cut = word_tokenize(piece, engine="newmm", keep_whitespace=False, custom_dict=default_words())
         for word in (cut if "".join(cut) == piece else [piece]):
             # Punctuation stays with its word: "(" with the next, ")" "/" "," with the one before.
             if words and (word[0] in _CLOSING or words[-1][-1] in _OPENING) and not words[-1].endswith(" "):
@@ -264,28 +267,6 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 _OPENING, _CLOSING = "([{“‘\"", ")]}”’\"/,.:;!?"
-
-
-@lru_cache(maxsize=1)
-def _pythainlp_words() -> tuple[frozenset[str], int]:
-    """pythainlp's own word list (its default dictionary) and its longest word's length."""
-    from pythainlp.corpus.common import thai_words
-
-    words = thai_words()
-    return words, max(map(len, words))
-
-
-def _dictionary_in(piece: str):
-    """A trie of the words of pythainlp's own dictionary found in `piece`. newmm cuts `piece` with it
-    exactly as with the whole dictionary (it looks up only the words that begin where it stands), and
-    building it costs microseconds where the whole dictionary's trie costs 0.4 s, which a master paid
-    for its sixteen headers (tests/test_master.py compares the cuts)."""
-    from pythainlp.util import Trie
-
-    words, longest = _pythainlp_words()
-    found = {piece[i:j] for i in range(len(piece)) for j in range(i + 1, min(i + longest, len(piece)) + 1)}
-    # Never empty: pythainlp takes an empty trie for "no dictionary given" and loads the whole one.
-    return Trie((found & words) or {"\uffff"})
 
 
 def header_text(text: str, width: float) -> tuple[str, float]:
@@ -795,7 +776,7 @@ def _chart(workbook, ws, font: str, kind: str, title: str, header_row: int, last
 # --- the data sheet --------------------------------------------------------------------------------
 
 def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layout,
-                by_project: dict[int, list[Problem]]) -> None:
+                by_project: dict[int, list[Problem]], file_names: Mapping[str, str]) -> None:
     ws = workbook.add_worksheet(DATA_SHEET, worksheet_class=StreamedRows)
     size = 14
     plain = styles(font_size=size)
@@ -817,6 +798,8 @@ def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layo
                           source_cell=(source.cell("name") or f"A{source.row}") if source else "",
                           has_errors=project.has_errors,
                           problems="\n".join(p.message for p in problems if p.is_error))
+            if source and source.path in file_names:
+                record["source_file"] = file_names[source.path]
             yield [record.get(name) for name in DATA_COLUMNS]
 
     ws.write_body(1, rows(), plain)
