@@ -245,6 +245,8 @@ _DASHES = str.maketrans("–—‐−", "----")
 
 
 def _header_key(value: Any) -> str:
+    if value.__class__ is str and not value:  # most cells of a header search: checked first
+        return ""
     if value is None or isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
         return ""
     text = str(value)
@@ -306,7 +308,8 @@ def _year_header(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _column_key(texts: list[str], form: Form) -> str | None:
+@lru_cache(maxsize=4096)  # every file's titles and header come here, column by column
+def _column_key(texts: tuple[str, ...], form: Form) -> str | None:
     """The key of one column from its header texts, top to bottom: the lowest text that names a
     column, else all of them joined; a year above "งบประมาณ (บาท)" is that year's budget column."""
     key = next((k for t in reversed(texts) if (k := _match_header(t, form=form))), None) \
@@ -328,8 +331,8 @@ def _match_rows(block: list[list[Any]], form: Form) -> dict[str, int]:
     """Column key → column, for a header of one to three rows."""
     columns: dict[str, int] = {}
     for col in range(max(len(row) for row in block)):
-        texts = [_header_key(row[col]) if col < len(row) else "" for row in block]
-        key = _column_key([t for t in texts if t], form) if any(texts) else None
+        texts = tuple(t for row in block if col < len(row) and (t := _header_key(row[col])))
+        key = _column_key(texts, form) if texts else None
         if key and key not in columns:
             columns[key] = col
     years = [k for k in columns if k.startswith(YEAR_PREFIX)]
