@@ -299,24 +299,34 @@ _QUOTED = rb"""(?:"[^<"]*+"|'[^<']*+')"""
 _ATTRIBUTES = rb"""[^<>"']*+(?:""" + _QUOTED + rb"""[^<>"']*+)*+"""
 _PASSED_WHOLE = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
 _ENDS_CELL = rb"</" + _PREFIX + rb"c" + _SPACE + rb"*>"
+# A reference written plainly, first (` r="B7"`, as every writer writes it) is taken apart by the
+# expression: the rest of the tag (` s="3" t="s"`) recurs from cell to cell and is worked out once.
+_PLAIN_REFERENCE = rb'(?:[ \t\r\n]+r="([A-Za-z]{1,3})([0-9]{1,7})"(?=[ \t\r\n/>]))?'
+_PLAIN_ROW = rb'(?:[ \t\r\n]+r="([0-9]{1,7})"(?=[ \t\r\n/>]))?'
 _SKIPPED = (rb"(?:[^<]++|" + _PASSED_WHOLE
-            + rb"|<" + _PREFIX + rb"c(" + _SPACE + rb"+r" + _SPACE + rb"*=" + _SPACE + rb"*" + _QUOTED + _ATTRIBUTES
-            + rb")(?<=/)>"
+            + rb'|<' + _PREFIX + rb'c[ \t\r\n]+r="([A-Za-z]{1,3})[0-9]{1,7}"(?=[ \t\r\n/>])' + _ATTRIBUTES + rb"(?<=/)>"
             + rb"|<(?!/?" + _PREFIX + rb"(?:c|row)(?:" + _SPACE + rb"|/?>)|/" + _PREFIX + rb"sheetData" + _SPACE
             + rb"*>)[^!?<>\"']" + _ATTRIBUTES + rb">)*+")
 _CELL_CONTENT = rb"(?:[^<]++|" + _PASSED_WHOLE + rb"|<(?!" + _ENDS_CELL[1:] + rb")[^!?<>\"']" + _ATTRIBUTES + rb">)*+"
-_ROW_STARTS = rb"<" + _PREFIX + rb"row(?=" + _SPACE + rb"|/?>)(" + _ATTRIBUTES + rb")>"
+_ROW_STARTS = rb"<" + _PREFIX + rb"row(?=" + _SPACE + rb"|/?>)" + _PLAIN_ROW + rb"(" + _ATTRIBUTES + rb")>"
 _TOKEN = re.compile(
-    _SKIPPED + rb"(?:<" + _PREFIX + rb"c(?=" + _SPACE + rb"|>)(" + _ATTRIBUTES + rb")(?<!/)>"
+    _SKIPPED + rb"(?:<" + _PREFIX + rb"c(?=" + _SPACE + rb"|>)" + _PLAIN_REFERENCE + rb"(" + _ATTRIBUTES + rb")(?<!/)>"
     + rb"(?:<v>([^<]*+)</v>|(" + _CELL_CONTENT + rb"))" + _ENDS_CELL
-    + rb"|<" + _PREFIX + rb"c(?=" + _SPACE + rb"|/>)(" + _ATTRIBUTES + rb")(?<=/)>"
+    + rb"|<" + _PREFIX + rb"c(?=" + _SPACE + rb"|/>)" + _PLAIN_REFERENCE + rb"(" + _ATTRIBUTES + rb")(?<=/)>"
     + rb"|" + _ROW_STARTS
     + rb"|(</)" + _PREFIX + rb"row" + _SPACE + rb"*>(?:[^<]*+" + _ROW_STARTS + rb")?"
     + rb"|</" + _PREFIX + rb"sheetData" + _SPACE + rb"*>)", re.DOTALL)
 _SKIP_ALL = re.compile(_SKIPPED, re.DOTALL)
-# The token's groups: the last self-closing cell passed over; what the token is, by its last group
-# (None, or the cell passed over: the end of the sheet data).
-_PASSED_CELL, _CELL, _VALUE, _CONTENT, _EMPTY_CELL, _ROW_START, _ROW_END, _NEXT_ROW = 1, 2, 3, 4, 5, 6, 7, 8
+# The token's groups. First the column letters of the last self-closing cell passed over; then what
+# the token is, told by its last group (None, or the cell passed over: the end of the sheet data):
+# a cell (its plain reference's letters and digits, the rest of its tag, then its <v> text or its
+# content), a self-closing cell (the same three), a row's start (its plain number, the rest of its
+# tag), a row's end with perhaps the next row's start.
+_PASSED_CELL = 1
+_CELL, _VALUE, _CONTENT = 2, 5, 6
+_EMPTY_CELL = 7  # …9
+_ROW_START = 10  # …11
+_ROW_END, _NEXT_ROW = 12, 13  # …14
 # Small parts (the sheet list, its relationships, the shared strings' first tag): every start tag.
 _NOT_A_START_TAG = re.compile(rb"(?:[^<]++|" + _PASSED_WHOLE + rb"|</[^<>]*+>)*+", re.DOTALL)
 _START_TAG = re.compile(_NOT_A_START_TAG.pattern + rb"<" + _PREFIX + rb"([^!? \t\r\n/<>][^ \t\r\n/<>]*+)(" + _ATTRIBUTES + rb")>",
@@ -326,6 +336,8 @@ _ATTRIBUTES_WHOLE = re.compile(rb"""(?:[ \t\r\n]+[^ \t\r\n=/"']+[ \t\r\n]*=[ \t\
 # Inside a cell: its elements, text and CDATA, to tell a value from a formula without one.
 _CONTENT_TOKEN = re.compile(rb"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(.*?)\]\]>|<(/?)" + _PREFIX
                             + rb"([^ \t\r\n/<>]*)(" + _ATTRIBUTES + rb")>|([^<]+)", re.DOTALL)
+_FORMULA = re.compile(rb"<" + _PREFIX + rb"f(?=[ \t\r\n/>])")
+_ELEMENT_STARTS = re.compile(rb"<[^!?/]")
 _ENTITY = re.compile(rb"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));")
 _NAMED = {b"amp": "&", b"lt": "<", b"gt": ">", b"quot": '"', b"apos": "'"}
 
@@ -357,6 +369,17 @@ def _attributes(raw: bytes) -> dict[bytes, str]:
     return found
 
 
+def _row_index(digits: bytes) -> int:
+    """0-based, as _position reads the digits of a reference."""
+    number = int(digits)
+    return number - 1 if number else _ABSURD
+
+
+@lru_cache(maxsize=100_000)
+def _column(letters: bytes) -> int:
+    return column_number(letters.upper()) - 1
+
+
 # Both remembered: the same few dozen attribute lists (` r="A1" s="1" t="s"`) recur in every
 # department's file. Bounded, so that a hostile sheet cannot grow them.
 @lru_cache(maxsize=100_000)
@@ -380,6 +403,8 @@ def _row_attributes(raw: bytes) -> tuple[int | None, bool, bool]:
 def _content(raw: bytes, error_cell: bool) -> tuple[bool, bool, bool, str]:
     """What a cell holds: (an element at all, a formula, a stored value, the error it shows), read
     as an XML parser reports it (text inside <v> is a stored value; an <is> is one)."""
+    if not error_cell and _FORMULA.search(raw) is None and b"<!" not in raw and b"<?" not in raw:
+        return _ELEMENT_STARTS.search(raw) is not None, False, False, ""  # no formula: only "any element?" counts
     filled = formula = stored = in_value = False
     shown: list[str] = []
     for token in _CONTENT_TOKEN.finditer(raw):
@@ -418,22 +443,27 @@ def _scan_sheet(data: bytes) -> _Scan:
     while (token := match(data, at)) is not None:
         at, what = token.end(), token.lastindex
         if token[_PASSED_CELL] is not None:
-            col = _cell_attributes(token[_PASSED_CELL])[0][1] + 1
-        if what == _VALUE:  # <c …><v>…</v></c>: nearly every cell holding something
-            place, error_cell = _cell_attributes(token[_CELL])
+            col = _column(token[_PASSED_CELL]) + 1
+        if what == _VALUE or what == _CONTENT or what == _EMPTY_CELL + 2:
+            first = _EMPTY_CELL if what == _EMPTY_CELL + 2 else _CELL
+            place, error_cell = _cell_attributes(token[first + 2])
+            if token[first] is not None:
+                if place is not None:
+                    raise LoadError("corrupt")  # r given twice (expat refused it)
+                place = _row_index(token[first + 1]), _column(token[first])
             cell_row, col = place or (row, col)
-            if cell_row > max_row:
-                max_row = cell_row
-            if col > max_col:
-                max_col = col
-            if error_cell and token[_VALUE]:
-                errors[(cell_row, col)] = _text(token[_VALUE])[:20]
-            col += 1
-        elif what == _CONTENT or what == _EMPTY_CELL:
-            place, error_cell = _cell_attributes(token[what if what == _EMPTY_CELL else _CELL])
-            cell_row, col = place or (row, col)
-            if what == _CONTENT and token[_CONTENT]:
-                filled, formula, stored, shown = _content(token[_CONTENT], error_cell)
+            if what == _VALUE:  # <c …><v>…</v></c>: nearly every cell holding something
+                if cell_row > max_row:
+                    max_row = cell_row
+                if col > max_col:
+                    max_col = col
+                if error_cell and token[_VALUE]:
+                    errors[(cell_row, col)] = _text(token[_VALUE])[:20]
+            elif what == _CONTENT and token[_CONTENT]:
+                if not error_cell and token[_CONTENT].startswith(b"<is>"):  # an inline string: a value stored
+                    filled, formula, stored, shown = True, False, True, ""
+                else:
+                    filled, formula, stored, shown = _content(token[_CONTENT], error_cell)
                 if filled:
                     max_row, max_col = max(max_row, cell_row), max(max_col, col)
                     if formula and not stored:
@@ -441,23 +471,30 @@ def _scan_sheet(data: bytes) -> _Scan:
                     if shown:
                         errors[(cell_row, col)] = shown
             col += 1
-        else:
-            if what == _ROW_END or what == _NEXT_ROW:
-                if open_rows:
-                    open_rows -= 1
-                    row, col = row + 1, 0
-                if what == _ROW_END:
-                    continue
-            elif what != _ROW_START:
-                break  # </sheetData>
-            index, is_hidden, closed = _row_attributes(token[what])
-            row = row if index is None else index
-            if is_hidden:
-                hidden.add(row)
-            if closed:  # <row …/>: a row with nothing in it, as calamine reads it
+            continue
+        if what == _ROW_END or what == _NEXT_ROW + 1:
+            if open_rows:
+                open_rows -= 1
                 row, col = row + 1, 0
-            else:
-                open_rows += 1
+            if what == _ROW_END:
+                continue
+            first = _NEXT_ROW
+        elif what == _ROW_START + 1:
+            first = _ROW_START
+        else:
+            break  # </sheetData>
+        index, is_hidden, closed = _row_attributes(token[first + 1])
+        if token[first] is not None:
+            if index is not None:
+                raise LoadError("corrupt")
+            index = _row_index(token[first])
+        row = row if index is None else index
+        if is_hidden:
+            hidden.add(row)
+        if closed:  # <row …/>: a row with nothing in it, as calamine reads it
+            row, col = row + 1, 0
+        else:
+            open_rows += 1
     else:
         if _SKIP_ALL.match(data, at).end() != len(data):
             raise LoadError("corrupt")  # something no XML parser reads: a DTD, a tag that never ends …
