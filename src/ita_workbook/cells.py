@@ -41,7 +41,8 @@ EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 
 
 def is_excel_error(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+    # "#" first: every cell's text comes here, and copying a long one to strip it cost more than the rest.
+    return isinstance(value, str) and "#" in value and value.strip().upper() in EXCEL_ERRORS
 
 
 def _excel_date(value: Any) -> CellError:
