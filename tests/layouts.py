@@ -43,12 +43,13 @@ class Variant:
     totals: str = "right"  # right · wrong (quarter 2 and the budget) · none
     old_names: bool = False  # four-year: headings with the 2561-2564 names of the มิติ
     dimension_marks: bool = False  # e-plannacc: a column per มิติ (สอดคล้อง (มิติที่ ๑) …), the project's marked
+    quarters_column: bool = False  # e-plannacc: one ไตรมาส column naming the project's quarters (1,2 · ๒ · 1-4)
 
     @property
     def name(self) -> str:
         parts = [self.family, f"h{self.header_rows}"]
         parts += [k for k in ("headings", "merged_headings", "department_merged", "extra_column", "old_names",
-                              "dimension_marks")
+                              "dimension_marks", "quarters_column")
                   if getattr(self, k)]
         if self.headings and not self.blank_after_header:
             parts.append("no_blank")
@@ -77,8 +78,8 @@ def variants() -> list[Variant]:
     for merged, sub, old, totals in itertools.product((False, True), ("", "split", "name"), (False, True),
                                                       ("right", "wrong", "none")):
         found.append(Variant("four-year", 2, True, True, merged, sub, False, False, True, totals, old))
-    for totals, marks in itertools.product(("right", "none"), (False, True)):
-        found.append(Variant("e-plannacc", 1, totals=totals, dimension_marks=marks))
+    for totals, marks, quarters in itertools.product(("right", "none"), (False, True), (False, True)):
+        found.append(Variant("e-plannacc", 1, totals=totals, dimension_marks=marks, quarters_column=quarters))
     return found
 
 
@@ -125,7 +126,8 @@ def _seed() -> list[dict[str, str]]:
 
 def expected(variant: Variant) -> Expected:
     rows = _seed()
-    lacks = frozenset(QUARTER_KEYS) if variant.family in ("four-year", "e-plannacc") else frozenset()
+    lacks = frozenset(QUARTER_KEYS) if variant.family == "four-year" or \
+        (variant.family == "e-plannacc" and not variant.quarters_column) else frozenset()
     wrong = frozenset()
     if variant.totals == "wrong":  # check is run with the fiscal year: a 4-year plan's budget is that year's
         wrong = frozenset({"q2" if variant.family == "yearly" else "month5", "budget"})
@@ -153,6 +155,7 @@ def _columns(variant: Variant) -> list[tuple[str, str, str | None]]:
         return [("no", "ลำดับที่", None), ("kind", "ประเภทงาน", None),
                 ("name", "ชื่อโครงการ/กิจกรรม/มาตรการ/แนวปฏิบัติ", None),
                 ("budget", "งบประมาณตามแผนพัฒนาท้องถิ่น", None), *dimension,
+                *([("quarters", "ไตรมาส", None)] if variant.quarters_column else []),
                 ("plan_year", "ดำเนินการ ปีงบประมาณ พ.ศ. ๒๕๖๖", None)]
     two = variant.header_rows == 2
     target = "เป้าหมายที่ดำเนินงาน" if two else None
@@ -188,6 +191,8 @@ def _value(variant: Variant, key: str, row: dict[str, str], index: int):
         return "ต่อเนื่อง" if index % 3 == 0 else None
     if key == "kind":
         return next((k for k in ("โครงการ", "กิจกรรม", "มาตรการ") if row["name"].startswith(k)), "แนวปฏิบัติ")
+    if key == "quarters":
+        return _quarters_text(row, index)
     if key == "plan_year":
         return "๒๕๖๖"
     if key == "no" and variant.family == "e-plannacc":
@@ -197,6 +202,17 @@ def _value(variant: Variant, key: str, row: dict[str, str], index: int):
     if key == "name" and variant.family == "four-year":
         return f"{to_thai_digits(index + 1)}) {row['name']}"
     return row.get(key) or None
+
+
+def _quarters_text(row: dict[str, str], index: int):
+    """The seed row's quarters as clerks type them in one ไตรมาส column, varied down the rows."""
+    numbers = [i + 1 for i, q in enumerate(QUARTER_KEYS) if row[q].strip()]
+    if numbers == [1, 2, 3, 4] and index % 2:
+        return "1-4" if index % 4 == 1 else "ทุกไตรมาส"
+    if len(numbers) == 1:
+        return (numbers[0], f"ไตรมาส {to_thai_digits(numbers[0])}", str(numbers[0]))[index % 3]
+    return (",".join(map(str, numbers)), ", ".join(map(to_thai_digits, numbers)),
+            " และ ".join(f"ไตรมาสที่ {n}" for n in numbers))[index % 3]
 
 
 def _heading_text(variant: Variant, number: int) -> str:

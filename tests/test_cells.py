@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from ita_workbook import cells
+from ita_workbook.cells import CellError, Refused, parse_mark, parse_quarters
 from ita_workbook.thai import clean_text
 
 
@@ -104,3 +105,34 @@ def test_a_quantity_that_is_not_finite_is_refused(value):
 
 def test_a_typed_number_too_long_to_be_finite_stays_text():
     assert cells.parse_quantity("9" * 400) == "9" * 400
+
+
+@pytest.mark.parametrize("typed, quarters", [
+    (2, (0, 1, 0, 0)), (4.0, (0, 0, 0, 1)), ("๓", (0, 0, 1, 0)), ("1,2", (1, 1, 0, 0)), ("๑, ๓", (1, 0, 1, 0)),
+    ("ไตรมาส 2", (0, 1, 0, 0)), ("ไตรมาสที่ ๑-๔", (1, 1, 1, 1)), ("1 – 3", (1, 1, 1, 0)), ("Q1/Q4", (1, 0, 0, 1)),
+    ("1 และ 3", (1, 0, 1, 0)), ("2 ถึง 4", (0, 1, 1, 1)), ("ทุกไตรมาส", (1, 1, 1, 1)), ("ตลอดปี", (1, 1, 1, 1)),
+    ("ไตรมาส 1, ไตรมาส 2", (1, 1, 0, 0)), (None, (0, 0, 0, 0)), ("-", (0, 0, 0, 0)), ("  ", (0, 0, 0, 0)),
+])
+def test_one_quarter_column_names_its_quarters_as_clerks_type_them(typed, quarters):
+    assert parse_quarters(typed) == tuple(map(bool, quarters))
+
+
+@pytest.mark.parametrize("typed, code", [
+    (5, "bad-quarters"), (12, "bad-quarters"), ("12", "bad-quarters"), (1.5, "bad-quarters"), (0, "bad-quarters"),
+    ("4-1", "bad-quarters"), ("ต.ค.", "bad-quarters"), ("ครึ่งปี", "bad-quarters"), ("ไตรมาส", "bad-quarters"),
+    (True, "bad-quarters"), (dt.datetime(2023, 2, 1), "bad-quarters"), ("#N/A", "excel-error"),
+])
+def test_a_quarter_column_naming_no_quarter_is_refused_never_guessed(typed, code):
+    with pytest.raises(CellError) as caught:
+        parse_quarters(typed)
+    assert caught.value.code == code
+
+
+def test_a_refused_value_raises_its_code_from_the_quarter_parser_and_survives_pickling():
+    import pickle
+
+    refused = pickle.loads(pickle.dumps(Refused("5", "bad-quarters")))
+    assert (refused, refused.code) == ("5", "bad-quarters")
+    with pytest.raises(CellError) as caught:
+        parse_mark(refused)
+    assert caught.value.code == "bad-quarters"

@@ -376,3 +376,67 @@ def test_a_project_marked_in_two_dimension_columns_is_reported_not_counted_in_on
     assert ("bad-dimension", f"E{header + 1}") in codes(report)
     org = province(tmp_path, plan)["organisations"][0]
     assert org["dimensions"] == [DIMENSIONS[0] - 1, *DIMENSIONS[1:]]
+
+
+# An e-PlanNACC list with one ไตรมาส column naming the quarters (left by issue 10)
+
+def test_an_e_plannacc_list_with_one_quarter_column_is_read_as_the_quarters_it_names(tmp_path):
+    plan = render(tmp_path / "eplan.xlsx", Variant(family="e-plannacc", quarters_column=True))
+    status, report = run_json("check", plan)
+    assert (status, codes(report), report["summary"]["projects"]) == (0, [], 41)
+    assert "ไตรมาส/quarters 1–4: 27 / 34 / 15 / 9" in run("check", plan).output
+    status, report = run_json("validate", plan, "--config", PLAN_TOML)
+    found = {c for c, _ in codes(report)}
+    assert not found & {"layout-lacks", "no-quarter", "bad-quarters", "bad-quarter-mark", "extra-column"}
+    assert not {p["column"] for f in report["files"] for p in f["problems"]} & {"q1", "q2", "q3", "q4"}
+    out = province(tmp_path, plan)["organisations"][0]
+    assert (out["layout"], out["projects"], out["dimensions"], out["quarters"], out["budget"]) == \
+        ("e-plannacc", 41, DIMENSIONS, QUARTERS, 140_000)
+    assert not {p["code"] for p in out["problems"]} & {"layout-lacks", "no-quarter"}
+
+
+def test_a_quarter_cell_naming_no_quarter_is_a_problem_at_its_cell_in_every_command(tmp_path):
+    import datetime as dt
+
+    plan = render(tmp_path / "eplan.xlsx", Variant(family="e-plannacc", quarters_column=True, totals="none"))
+    book = openpyxl.load_workbook(plan)
+    ws = book.active
+    header = next(r for r in range(1, 10) if ws.cell(r, 3).value and "ชื่อโครงการ" in ws.cell(r, 3).value)
+    column = next(c for c in range(1, 12) if ws.cell(header, c).value == "ไตรมาส")
+    letter = openpyxl.utils.get_column_letter(column)
+    # Rows 1-4 of the seed plan are marked in quarters 1 and 2: each now says something else.
+    typed = {header + 1: "5", header + 2: 12, header + 3: dt.datetime(2023, 2, 1), header + 4: "ครึ่งปี"}
+    for row, value in typed.items():
+        ws.cell(row, column).value = value
+    ws.cell(header + 5, column).value = "ไตรมาสที่ ๑ - ๔"  # understood: all four
+    book.save(plan)
+    wrong = sorted(("bad-quarters", f"{letter}{row}") for row in typed)
+
+    status, report = run_json("check", plan)
+    assert status == 1 and [c for c in codes(report) if c[0] != "totals-not-found"] == wrong
+    shown = {p["cell"]: p["value"] for f in report["files"] for p in f["problems"] if p["code"] == "bad-quarters"}
+    assert shown == {f"{letter}{header + 1}": "5", f"{letter}{header + 2}": "12", f"{letter}{header + 3}": "1/2/2023",
+                     f"{letter}{header + 4}": "ครึ่งปี"}
+    assert "1 ถึง 4" in report["files"][0]["problems"][0]["message"]
+
+    status, report = run_json("validate", plan, "--config", PLAN_TOML)
+    assert status == 1 and sorted(c for c in codes(report) if c[0] in ("bad-quarters", "no-quarter")) == wrong
+
+    out = province(tmp_path, plan)["organisations"][0]
+    assert sorted((p["code"], p["cell"]) for p in out["problems"] if p["code"] in ("bad-quarters", "no-quarter")) \
+        == wrong
+    # The four rows (quarters 2 · 1,2 · 1,2 · 2,3 in the seed) count in no quarter, never a guess; the
+    # fifth (2,3) now counts in all four.
+    assert out["quarters"] == [QUARTERS[0] - 2 + 1, QUARTERS[1] - 4, QUARTERS[2] - 1, QUARTERS[3] + 1]
+
+
+def test_ไตรมาส_merged_over_four_numbered_columns_is_still_a_column_per_quarter(tmp_path):
+    top = ["ที่", "แผนงาน/โครงการ/กิจกรรม", "หน่วยนับ", "ปริมาณงาน", "งบประมาณ", "มิติ", "ตัวชี้วัด", "ผลลัพธ์",
+           "ไตรมาส", None, None, None, "หน่วยงานรับผิดชอบ"]
+    merges = [f"{c}2:{c}3" for c in "ABCDEFGHM"] + ["I2:L2"]
+    plan = _two_row_plan(tmp_path / "p.xlsx", top, [None] * 8 + ["๑", "๒", "๓", "๔", None], merges,
+                         [["1", "โครงการ ก", "คน", 10, 5000, 1, "อบรม", "มีความรู้", None, "/", "/", None, "กองคลัง"],
+                          ["รวมทั้งสิ้น 1 โครงการ", None, None, None, 5000, None, None, None, 0, 1, 1, 0]])
+    status, report = run_json("check", plan)
+    assert (status, codes(report)) == (0, [])
+    assert "ไตรมาส/quarters 1–4: 0 / 1 / 1 / 0" in run("check", plan).output

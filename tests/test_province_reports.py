@@ -249,3 +249,35 @@ def test_pdf_prints_the_results_table_after_the_summary(received, tmp_path):
     pages = text.split("\f")
     assert "สรุปแผนปฏิบัติการ" in pages[0] and "สรุปรายงานการกำกับติดตาม" in pages[1]
     assert "ยังไม่ได้รับรายงานผล" in pages[1] and "เขียว" in pages[1]
+
+
+def test_rows_added_by_hand_to_the_printed_report_are_flagged_at_their_cell_and_counted(received, tmp_path):
+    folder = tmp_path / "received"
+    shutil.copytree(received["folder"], folder)
+    report = folder / received["report"].name
+    book = openpyxl.load_workbook(report)
+    ws = book[REPORT_SHEET]
+    keys = [c.key for c in report_workbook.OFFICIAL_COLUMNS]
+    col = {key: keys.index(key) + 1 for key in ("name", "status", "disbursed")}
+    first = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, col["status"]).value in (DONE, IN_PROGRESS))
+    totals = next(r for r in range(first, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("รวม"))
+    # One row inserted among the projects (those below it move down a row), one typed above the totals.
+    ws.insert_rows(first + 2)
+    ws.insert_rows(totals + 1)
+    for row, name in ((first + 2, "โครงการที่เพิ่มเอง ก"), (totals + 1, "โครงการที่เพิ่มเอง ข")):
+        ws.cell(row, col["name"]).value = name
+        ws.cell(row, col["status"]).value = DONE
+        ws.cell(row, col["disbursed"]).value = 1000
+    book.save(report)
+    out = run("province", folder, "-o", tmp_path / "p.xlsx", "--format", "json")
+    assert out.exit_code == 1
+    found = json.loads(out.output)["reports"][0]
+    name = openpyxl.utils.get_column_letter(col["name"])
+    # Only the two added rows: the projects they moved down are found where they went.
+    assert sorted((p["code"], p["sheet"], p["cell"], p["value"]) for p in found["problems"]) == [
+        ("report-edited", REPORT_SHEET, f"{name}{first + 2}", "โครงการที่เพิ่มเอง ก"),
+        ("report-edited", REPORT_SHEET, f"{name}{totals + 1}", "โครงการที่เพิ่มเอง ข")]
+    assert "เพิ่มด้วยมือ" in found["problems"][0]["message"]
+    typed = received["typed"]  # what was published is counted: two more projects, done, 2,000 baht more
+    assert (found["projects"], found["done"], found["disbursed"]) == \
+        (typed["projects"] + 2, typed["done"] + 2, typed["disbursed"] + 2000)

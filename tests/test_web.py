@@ -251,7 +251,10 @@ def test_merge_writes_the_master_with_its_totals(tmp_path):
     header, data = rows[0], rows[1:]
     quarters = [sum(bool(r[header.index(q)]) for r in data) for q in ("q1", "q2", "q3", "q4")]
     assert len(data) == 41 and quarters == [27, 34, 15, 9]
-    assert {Path(r[header.index("source_file")]).name for r in data} == {p.name for p in DEPARTMENTS}
+    # The names the clerk uploaded, never where the page keeps them (tmp_path/work/…/…/name).
+    assert {r[header.index("source_file")] for r in data} == {p.name for p in DEPARTMENTS}
+    cells = [str(v) for ws in master.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert not [v for v in cells if str(tmp_path) in v or "/" + DEPARTMENTS[0].name in v]
 
 
 def test_merge_with_errors_writes_nothing_unless_draft(tmp_path):
@@ -418,3 +421,48 @@ def test_any_address_accepts_this_computers_names_only(tmp_path):
                               "localhost:8765"}
     assert Settings(token=TOKEN, port=8765, host="::1", workdir=tmp_path).hosts == {
         "[::1]:8765", "127.0.0.1:8765", "localhost:8765"}
+
+
+def test_province_shows_how_many_plans_are_read_while_it_reads_them(tmp_path, monkeypatch):
+    import threading
+
+    from ita_workbook.province import workers
+
+    client = make_client(tmp_path)
+    master = tmp_path / "โพทะเล.xlsx"
+    CliRunner().invoke(main, ["merge", str(EXAMPLE / "departments"), "--config", str(tmp_path / "plan.toml"),
+                              "-o", str(master), "--date", "2023-03-22"])
+    copies = []
+    for name in ("ก.xlsx", "ข.xlsx", "ค.xlsx"):
+        copies.append(tmp_path / name)
+        shutil.copy(master, copies[-1])
+    read, second = workers._read_for_province, threading.Event()
+    started = []
+
+    def held(path, fiscal_year=None):  # the second plan waits until the page has shown the first one read
+        started.append(path)
+        if len(started) == 2:
+            second.wait(120)
+        return read(path, fiscal_year)
+
+    monkeypatch.setattr(workers, "_read_for_province", held)
+    tab = Tab(client)
+    tab.upload("masters", copies)
+    page = tab.post("/province", {"province": "พิจิตร", "year": "2566"})
+    try:
+        for _ in range(1200):  # a hang guard only
+            state = client.get(str(page.url), headers={"Accept": "application/json"}).json()
+            if state["done"] == 1:
+                break
+            time.sleep(0.05)
+        assert (state["done"], state["total"], state["finished"]) == (1, 3, False)
+        assert "เสร็จแล้ว 1 จาก 3 ไฟล์" in text_of(client.get(str(page.url)))
+    finally:
+        second.set()
+    for _ in range(1200):  # a hang guard only
+        state = client.get(str(page.url), headers={"Accept": "application/json"}).json()
+        if state["finished"]:
+            break
+        time.sleep(0.05)
+    assert (state["done"], state["total"], state["error"]) == (3, 3, "")
+    assert "3 หน่วยงาน, 123 โครงการ" in text_of(client.get(str(page.url)))

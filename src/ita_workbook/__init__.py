@@ -21,9 +21,31 @@ The public API, usable without the CLI. Names load on first use, so that importi
 
 from __future__ import annotations
 
-import importlib
-import os
-from typing import Any
+import sys
+
+_STOPPED = ("\nหยุดแล้วตามที่สั่ง (Ctrl+C) ไฟล์ที่เขียนเสร็จก่อนหยุดยังอยู่ ไฟล์ที่ยังเขียนไม่เสร็จถูกลบแล้ว\n"
+            "Stopped (Ctrl+C): files finished before the stop are kept, none is left half written")
+
+
+def _stopped_while_starting(signum, frame) -> None:
+    import os
+
+    sys.stderr.write(_STOPPED + "\n")
+    sys.stderr.flush()
+    os._exit(1)
+
+
+if (getattr(sys.modules.get("__main__"), "__file__", None) or "").replace("\\", "/").endswith(
+        ("ita-workbook", "ita-workbook.exe/__main__.py", "ita_workbook/__main__.py")):  # the program, not a library user
+    import signal
+
+    # Ctrl+C while the program is still starting, before a command runs (cli._interrupts takes over
+    # then): nothing is written yet, so it leaves at once, without Python's traceback of an import.
+    signal.signal(signal.SIGINT, _stopped_while_starting)
+
+import importlib  # noqa: E402 - after the handler: importing is most of the program's start
+import os  # noqa: E402
+from typing import Any  # noqa: E402
 
 __version__ = "0.1.0"
 

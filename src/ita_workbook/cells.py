@@ -40,9 +40,14 @@ EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
                           "#PYTHON!", "#EXTERNAL!"})
 
 
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")  # what LibreOffice shows for its own errors (Err:502)
+
+
 def is_excel_error(value: Any) -> bool:
-    # "#" first: every cell's text comes here, and copying a long one to strip it cost more than the rest.
-    return isinstance(value, str) and "#" in value and value.strip().upper() in EXCEL_ERRORS
+    # "#" or "Err:" first: every cell's text comes here, and copying a long one to strip it cost more
+    # than the rest.
+    return isinstance(value, str) and ("#" in value or "Err:" in value) and (
+        value.strip().upper() in EXCEL_ERRORS or bool(_LIBREOFFICE_ERROR.match(value.strip())))
 
 
 def _excel_date(value: Any) -> CellError:
@@ -177,6 +182,8 @@ _NO_MARKS = {"-", "0", "FALSE", "false"}
 def parse_mark(value: Any) -> bool:
     if value is None:
         return False
+    if isinstance(value, Refused):
+        raise CellError(value.code)
     if isinstance(value, bool):
         return value
     if isinstance(value, _DATES):
@@ -195,6 +202,60 @@ def parse_mark(value: Any) -> bool:
     if text in _MARKS or squeeze(text) in _MARKS:
         return True
     raise CellError("bad-quarter-mark")
+
+
+class Refused(str):
+    """A cell's value, as typed, that the reader could not turn into the cells it stands for (a
+    ไตรมาส column's "5" in place of four quarter marks): the quarter's parser raises `code` at its
+    cell, so that validate, check and province report it alike."""
+
+    def __new__(cls, text: str, code: str) -> "Refused":
+        refused = super().__new__(cls, text)
+        refused.code = code
+        return refused
+
+    def __reduce__(self):  # pickled as what it is (a str subclass would lose `code`)
+        return Refused, (str(self), self.code)
+
+
+_WHOLE_YEAR = {squeeze(w) for w in ("ทุกไตรมาส", "ตลอดปี", "ทั้งปี", "ตลอดทั้งปี", "ตลอดปีงบประมาณ", "ทั้ง 4 ไตรมาส",
+                                     "ครบทุกไตรมาส", "ไตรมาส 1-4")}
+_QUARTER_WORDS = re.compile(r"ไตรมาสที่|ไตรมาส|ที่|q")
+_QUARTER_RANGE = re.compile(r"^([1-4])(?:-([1-4]))?$")
+
+
+def parse_quarters(value: Any) -> tuple[bool, bool, bool, bool]:
+    """The quarters one ไตรมาส column names: 2, ๒, "1,2", "1 และ 3", "ไตรมาส 2", "ไตรมาสที่ 1-4",
+    "Q1/Q2", "ทุกไตรมาส". Empty or "-": none. Anything else is `bad-quarters`, never a guess (12 may
+    be "1,2" or a month; a date is what Excel made of 1/2 or 1-4)."""
+    if value is None:
+        return (False,) * 4
+    if isinstance(value, bool) or isinstance(value, _DATES):
+        raise CellError("bad-quarters")
+    if isinstance(value, (int, float)):
+        if value in (1, 2, 3, 4):
+            return tuple(n == value for n in (1, 2, 3, 4))
+        raise CellError("bad-quarters")
+    if is_excel_error(value):
+        raise CellError("excel-error")
+    text = to_arabic_digits(clean_text(str(value))).lower()
+    if not text or text in ("-", "–", "—"):
+        return (False,) * 4
+    if squeeze(text) in _WHOLE_YEAR:
+        return (True,) * 4
+    text = _QUARTER_WORDS.sub(" ", text.replace("และ", ",").replace("ถึง", "-"))
+    text = re.sub(r"\s*[-–—]\s*", "-", text).strip(" .")
+    quarters = [False] * 4
+    tokens = [t for t in re.split(r"[,;/\s]+", text) if t]
+    for token in tokens:
+        match = _QUARTER_RANGE.match(token)
+        if not match or (match.group(2) and match.group(2) < match.group(1)):
+            raise CellError("bad-quarters")
+        for n in range(int(match.group(1)), int(match.group(2) or match.group(1)) + 1):
+            quarters[n - 1] = True
+    if not tokens:
+        raise CellError("bad-quarters")
+    return tuple(quarters)
 
 
 def parse_department(value: Any) -> str | None:

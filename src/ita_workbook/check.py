@@ -96,15 +96,16 @@ def check_table(path: str, table: Table) -> tuple[list[Problem], TableCheck]:
             except CellError as exc:
                 problems.append(_cell_problem(exc.code, path, row, key, cell))
         cell = row.cells.get("dimension")
+        failed = "bad-dimension"  # what a มิติ out of 1-4 is; a cell that is no มิติ at all says its own code
         try:
             number = parse_dimension(cell.value) if cell is not None and not cell.unevaluated else None
-        except CellError:
-            number = None
+        except CellError as exc:
+            number, failed = None, exc.code
         if number in (1, 2, 3, 4):
             dimensions[number - 1] += 1
         elif cell is not None:  # a project no มิติ count holds: said, as validate and province say it
             code = ("formula-without-value" if cell.unevaluated else
-                    "missing-value" if cell.value is None else "bad-dimension")
+                    "missing-value" if cell.value is None else failed)
             problems.append(_cell_problem(code, path, row, "dimension", cell))
         budget += _amount(path, row, "budget", problems)
         for year in years:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import _STOPPED, __version__
 from .output import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -43,6 +43,49 @@ class CommandLineError(click.ClickException):
             lines.append(f"วิธีใช้ / Usage: {ctx.command_path} {pieces}".rstrip())
             lines.append(f"ดูคำอธิบาย / Help: {ctx.command_path} --help")
         click.echo(printable("\n".join(lines)), file=file or sys.stderr)  # a name may hold ESC or TIS-620 bytes
+
+
+class Stopped(click.ClickException):
+    """Ctrl+C (or the end of input at a prompt) while a command runs: said Thai first, English beside,
+    instead of click's "Aborted!". Outputs are written through output.atomic_path, so what was not
+    finished is gone; exit 1, as click's."""
+
+    def __init__(self) -> None:
+        super().__init__("stopped")
+
+    def show(self, file=None) -> None:
+        click.echo(_STOPPED, file=file or sys.stderr)
+
+
+@contextlib.contextmanager
+def _interrupts():
+    """While a command runs: Ctrl+C raises KeyboardInterrupt as usual and is also remembered, since
+    one that lands in a callback Python runs on the side (a weakref's, an import lock's) is only
+    printed there ("Exception ignored in …") and the command would carry on. The list it yields is
+    not empty once Ctrl+C came; such side tracebacks are not printed then."""
+    import signal
+    import threading
+
+    stopped: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield stopped
+        return
+
+    def interrupt(signum, frame):
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    def unraisable(info, default=sys.unraisablehook):
+        if not (stopped and isinstance(info.exc_value, (KeyboardInterrupt, SystemExit))):
+            default(info)
+
+    previous, previous_hook = signal.signal(signal.SIGINT, interrupt), sys.unraisablehook
+    sys.unraisablehook = unraisable
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
 
 
 def _has_thai(text: str) -> bool:
@@ -117,11 +160,24 @@ class _ThaiGroup(_ThaiUsage, click.Group):
         output.atomic_path: an output that cannot be written is said here, in one place, with exit 1."""
         from .output import OutputError, quiet_abandoned_files
 
+        stopped: list[int] = []
         try:
-            with _in_thai():
-                return super().invoke(ctx)
+            with _interrupts() as stopped, _in_thai():
+                done = super().invoke(ctx)
         except OutputError as exc:
+            if stopped:
+                raise Stopped() from None
             message, release = str(exc), quiet_abandoned_files()
+        except (KeyboardInterrupt, EOFError, click.Abort):
+            raise Stopped() from None
+        except SystemExit:  # every command ends with sys.exit(its code)
+            if stopped:  # Ctrl+C came, and Python swallowed it on the side: stopped all the same
+                raise Stopped() from None
+            raise
+        else:
+            if stopped:
+                raise Stopped()
+            return done
         release()
         click.echo(message, err=True)
         ctx.exit(1)

@@ -130,6 +130,12 @@ def quarter_of_month(key: str) -> str:
 
 YEAR_PREFIX = "year:"  # `year:2561`: a 4-year plan's budget column of one year (ปี ๒๕๖๑ / งบประมาณ (บาท))
 
+# One column naming the quarters (1, "1,2", "ไตรมาส 2", "1-4"), as e-PlanNACC lists have it: read as
+# the four quarter marks it stands for (cells.parse_quarters), reported at its cell when it says
+# anything else.
+QUARTERS_COLUMN = Column("quarters", "ไตรมาส", TEXT, 8, required=False, value_required=False,
+                         aliases=("ไตรมาสที่", "ไตรมาสที่ดำเนินการ", "ไตรมาสดำเนินการ"), english="quarters")
+
 # Columns of other layouts that carry nothing the plan keeps: known, so never an "extra" column.
 OTHER_COLUMNS: tuple[Column, ...] = (
     Column("mission", "ภารกิจตามมิติ", TEXT, 20, required=False, value_required=False,
@@ -173,7 +179,7 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("yearly", "แผนรายปีตามแบบฟอร์ม", "the yearly form"),
 )
 LAYOUT_BY_KEY = {layout.key: layout for layout in LAYOUTS}
-ANY_COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *MONTH_COLUMNS, *OTHER_COLUMNS, *OFFERED_COLUMNS)}
+ANY_COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *MONTH_COLUMNS, QUARTERS_COLUMN, *OTHER_COLUMNS, *OFFERED_COLUMNS)}
 
 
 def column_names(key: str) -> tuple[str, str]:
@@ -252,6 +258,6 @@ class Form:
 PLAN_FORM = Form("plan", FORM_VERSION, COLUMNS, min_header_columns=6,
                  continuation_keys=frozenset({"indicator", "outcome"}),
                  totals_free_keys=("unit", "dimension", "indicator", "department"), quarter_keys=QUARTER_KEYS,
-                 layout_columns=(*MONTH_COLUMNS, *OTHER_COLUMNS, *OFFERED_COLUMNS), layouts=LAYOUTS,
+                 layout_columns=(*MONTH_COLUMNS, QUARTERS_COLUMN, *OTHER_COLUMNS, *OFFERED_COLUMNS), layouts=LAYOUTS,
                  counted_keys=COUNTED_KEYS,
                  name="แผนปฏิบัติการป้องกันการทุจริต")

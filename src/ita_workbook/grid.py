@@ -85,8 +85,10 @@ def load_here(path: str, kind: str | None = None, sheets: frozenset[str] | None 
     """The same, in this process (what the child runs): the file is read once, and its bytes feed
     the safety checks, the xlsx scan and calamine."""
     with safety.read_input(Path(path)) as source:
-        scans = _scan_xlsx(source.zip, sheets) if source.kind in ("xlsx", "xlsm") else None
-        loaded = _load(source, scans, sheets)
+        if source.kind in ("xlsx", "xlsm"):
+            loaded = _load(source, _scan_xlsx(source.zip, sheets), sheets)
+        else:
+            loaded = _load(source, None)  # every sheet: `sheets` is for an xlsx
     loaded.kind = source.kind
     return loaded
 
@@ -103,7 +105,8 @@ def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozense
         raise LoadError("encrypted") from None
     except (CalamineError, OSError, ValueError) as exc:
         raise LoadError("corrupt") from exc
-    ods_merges = _ods_merges(source.zip) if source.kind == "ods" and source.zip is not None else None
+    ods_merges, other_errors = _ods_merges_and_errors(source.zip) if scans is None and source.zip is not None \
+        else (None, {})
     with workbook:
         visible = []
         for meta in workbook.sheets_metadata:
@@ -113,6 +116,8 @@ def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozense
                     and (sheets is None or meta.name in sheets):
                 visible.append(meta.name)
         loaded.skipped_sheets = max(0, len(visible) - MAX_SHEETS)
+        if source.zip is None:  # an .xls: calamine gives "" for its error cells too
+            other_errors = _xls_errors(source.data, [meta.name for meta in workbook.sheets_metadata], set(visible[:MAX_SHEETS]))
         budget = MAX_FILE_CELLS
         for name in visible[:MAX_SHEETS]:
             scan = scans.get(name) if scans is not None else None
@@ -133,7 +138,7 @@ def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozense
             if merged is None and ods_merges:
                 merged = ods_merges.get(name, [])
             merged = [r for r in (merged or []) if _sane_range(r)]
-            for (r, c), shown in (scan.errors if scan else {}).items():
+            for (r, c), shown in (scan.errors if scan else other_errors.get(name, {})).items():
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
                     rows[r][c] = shown
             loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set(),
@@ -336,7 +341,7 @@ _ATTRIBUTES_WHOLE = re.compile(rb"""(?:[ \t\r\n]+[^ \t\r\n=/"']+[ \t\r\n]*=[ \t\
 # Inside a cell: its elements, text and CDATA, to tell a value from a formula without one.
 _CONTENT_TOKEN = re.compile(rb"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(.*?)\]\]>|<(/?)" + _PREFIX
                             + rb"([^ \t\r\n/<>]*)(" + _ATTRIBUTES + rb")>|([^<]+)", re.DOTALL)
-_FORMULA = re.compile(rb"<" + _PREFIX + rb"f(?=[ \t\r\n/>])")
+_FORMULA_TAG = re.compile(rb"<" + _PREFIX + rb"f(?=[ \t\r\n/>])")
 _ELEMENT_STARTS = re.compile(rb"<[^!?/]")
 _ENTITY = re.compile(rb"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));")
 _NAMED = {b"amp": "&", b"lt": "<", b"gt": ">", b"quot": '"', b"apos": "'"}
@@ -403,7 +408,7 @@ def _row_attributes(raw: bytes) -> tuple[int | None, bool, bool]:
 def _content(raw: bytes, error_cell: bool) -> tuple[bool, bool, bool, str]:
     """What a cell holds: (an element at all, a formula, a stored value, the error it shows), read
     as an XML parser reports it (text inside <v> is a stored value; an <is> is one)."""
-    if not error_cell and _FORMULA.search(raw) is None and b"<!" not in raw and b"<?" not in raw:
+    if not error_cell and _FORMULA_TAG.search(raw) is None and b"<!" not in raw and b"<?" not in raw:
         return _ELEMENT_STARTS.search(raw) is not None, False, False, ""  # no formula: only "any element?" counts
     filled = formula = stored = in_value = False
     shown: list[str] = []
@@ -501,24 +506,43 @@ def _scan_sheet(data: bytes) -> _Scan:
     return _Scan((max_row + 1) * (max_col + 1), unevaluated, hidden, errors)
 
 
-def _ods_merges(zf: zipfile.ZipFile) -> dict[str, list] | None:
-    """Merged ranges of an ods file (calamine gives none for ods), from content.xml."""
+MAX_ERROR_CELLS = 100_000  # cells of an .xls or .ods showing an error; a plan has a handful
+
+
+def _ods_merges_and_errors(zf: zipfile.ZipFile) -> tuple[dict[str, list] | None, dict[str, dict[tuple[int, int], str]]]:
+    """Merged ranges of an ods file (calamine gives none for ods), from content.xml; and its cells
+    showing an error (calamine gives "" for them: LibreOffice stores an empty string value beside
+    the shown #DIV/0!), by sheet and (row, column), with what they show."""
     import xml.etree.ElementTree as ET
 
+    from .cells import is_excel_error
+
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    calcext_ns = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
     tag = lambda local: f"{{{table_ns}}}{local}"  # noqa: E731
     merges: dict[str, list] = {}
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    found = 0
     try:
         with zf.open("content.xml") as content:
             sheet, row, col = "", -1, 0
+            row_errors: list[tuple[int, str]] = []
             for event, el in ET.iterparse(content, events=("start", "end")):
                 if event == "start" and el.tag == tag("table"):
                     sheet, row = el.get(tag("name"), ""), -1
                     merges[sheet] = []
                 elif event == "start" and el.tag == tag("table-row"):
                     row, col = row + 1, 0
+                    row_errors = []
                 elif event == "end" and el.tag == tag("table-row"):
-                    row += int(el.get(tag("number-rows-repeated"), "1")) - 1
+                    repeated = int(el.get(tag("number-rows-repeated"), "1"))
+                    for r in range(row, row + repeated) if row_errors else ():  # a row of errors repeated: each
+                        if found >= MAX_ERROR_CELLS:
+                            raise LoadError("corrupt")  # no plan: never read with them left empty
+                        for c, shown in row_errors:
+                            errors.setdefault(sheet, {})[(r, c)] = shown
+                            found += 1
+                    row += repeated - 1
                     el.clear()
                 elif event == "start" and el.tag in (tag("table-cell"), tag("covered-table-cell")):
                     rows_spanned = int(el.get(tag("number-rows-spanned"), "1"))
@@ -526,6 +550,69 @@ def _ods_merges(zf: zipfile.ZipFile) -> dict[str, list] | None:
                     if rows_spanned > 1 or cols_spanned > 1:
                         merges[sheet].append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
                     col += int(el.get(tag("number-columns-repeated"), "1"))
+                elif event == "end" and el.tag == tag("table-cell") and el.get(tag("formula")) is not None:
+                    shown = "".join(el.itertext()).strip()[:20]
+                    if el.get(f"{{{calcext_ns}}}value-type") == "error" or is_excel_error(shown):
+                        repeated = int(el.get(tag("number-columns-repeated"), "1"))
+                        if len(row_errors) + repeated > MAX_ERROR_CELLS:
+                            raise LoadError("corrupt")
+                        row_errors.extend((c, shown or "#VALUE!") for c in range(col - repeated, col))
     except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, OSError):
-        return None
-    return merges
+        return None, {}
+    return merges, errors
+
+
+# BIFF record types of an .xls (MS-XLS 2.3): a sheet's place in the stream, a formula with its last
+# value, a constant error or boolean, the end of a substream; and the error codes (MS-XLS 2.5.97.2).
+_BOUNDSHEET, _FORMULA, _BOOLERR, _EOF = 0x0085, 0x0006, 0x0205, 0x000A
+_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+               0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+
+def _xls_errors(xls: bytes, sheet_names: list[str], wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """The cells of an .xls showing an error (calamine gives "" for them), by sheet and (row,
+    column): formulas whose last value is an error, and errors typed as values. Sheets are matched
+    to `sheet_names` (calamine's, in the workbook's order) by their order in the workbook stream;
+    only the `wanted` ones are scanned, and no record twice (an honest file's sheets never overlap)."""
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(xls)) as ole:
+            stream = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            data = ole.openstream(stream).read() if stream else b""
+    except (OSError, ValueError, IndexError, TypeError, struct.error):  # olefile's own errors are OSErrors
+        return {}  # calamine read it: an .xls olefile cannot read is one calamine reads differently
+
+    budget = len(data) // 4  # records scanned in all: a forged file's sheets all pointing at its start cost one pass
+
+    def records(pos: int):
+        nonlocal budget
+        while pos + 4 <= len(data) and budget > 0:
+            budget -= 1
+            kind, size = struct.unpack_from("<HH", data, pos)
+            yield kind, data[pos + 4:pos + 4 + size]
+            if kind == _EOF:
+                return
+            pos += 4 + size
+
+    starts = [struct.unpack_from("<I", body)[0] for kind, body in records(0) if kind == _BOUNDSHEET and len(body) >= 4]
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    found = 0
+    for name, start in zip(sheet_names, starts):
+        if name not in wanted:
+            continue
+        for kind, body in records(start):
+            code = None
+            if kind == _FORMULA and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+                code = body[8]
+            elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
+                code = body[6]
+            if code is not None:
+                if found >= MAX_ERROR_CELLS:
+                    raise LoadError("corrupt")
+                row, col = struct.unpack_from("<HH", body)
+                errors.setdefault(name, {})[(row, col)] = _XLS_ERRORS.get(code, "#VALUE!")
+                found += 1
+    return errors

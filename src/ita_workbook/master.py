@@ -45,7 +45,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -148,11 +148,12 @@ class Layout:
 
 def write_master(plan: Plan, target: str | Path, heading: Heading, *, department_order: Iterable[str] = (),
                  font: str = DEFAULT_FONT, problems: Iterable[Problem] = (), form_only: bool = False,
-                 order: str = "department") -> Layout:
+                 order: str = "department", file_names: Mapping[str, str] | None = None) -> Layout:
     """Write the master workbook to `target` (callers make that path atomic).
 
     Projects go by มิติ, then (`order`) by the configured department order or as they were read.
-    `problems` mark the rows of a draft; `form_only` writes just the form sheet (for the PDF)."""
+    `problems` mark the rows of a draft; `form_only` writes just the form sheet (for the PDF);
+    `file_names`: the name the data sheet shows for an input's path (default: the path as given)."""
     import xlsxwriter
 
     if order == "as-read":
@@ -167,7 +168,7 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
             layout = _form_sheet(workbook, styles, projects, heading, by_project)
             if not form_only:
                 _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
-                _data_sheet(workbook, styles, projects, layout, by_project)
+                _data_sheet(workbook, styles, projects, layout, by_project, file_names or {})
                 eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS,
                                   [eplan.project_fields(i, p) for i, p in enumerate(projects, start=1)])
             _metadata_sheet(workbook, projects, heading)
@@ -239,9 +240,11 @@ def _words(text: str) -> tuple[str, ...]:
     รับผิดชอบ whole, where ICU's (LibreOffice's) has งบ|ประมาณ and รับผิด|ชอบ."""
     from pythainlp.tokenize import word_tokenize
 
+    from .xlsx_style import default_words  # pythainlp's words, quicker to load than its own trie
+
     words: list[str] = []
     for piece in text.split():
-        cut = word_tokenize(piece, engine="newmm", keep_whitespace=False)
+        cut = word_tokenize(piece, engine="newmm", keep_whitespace=False, custom_dict=default_words())
         for word in (cut if "".join(cut) == piece else [piece]):
             # Punctuation stays with its word: "(" with the next, ")" "/" "," with the one before.
             if words and (word[0] in _CLOSING or words[-1][-1] in _OPENING) and not words[-1].endswith(" "):
@@ -718,7 +721,7 @@ def _chart(workbook, ws, font: str, kind: str, title: str, header_row: int, last
 # --- the data sheet --------------------------------------------------------------------------------
 
 def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layout,
-                by_project: dict[int, list[Problem]]) -> None:
+                by_project: dict[int, list[Problem]], file_names: Mapping[str, str]) -> None:
     ws = workbook.add_worksheet(DATA_SHEET, worksheet_class=BodyRows)
     size = 14
     plain = styles(font_size=size)
@@ -741,6 +744,8 @@ def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layo
                           source_cell=(source.cell("name") or f"A{source.row}") if source else "",
                           has_errors=project.has_errors,
                           problems="\n".join(p.message for p in problems if p.is_error))
+            if source and source.path in file_names:
+                record["source_file"] = file_names[source.path]
             yield [record.get(name) for name in DATA_COLUMNS]
 
     ws.write_body(1, rows(), plain)

@@ -12,6 +12,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from .config import Config
 from .master import KIND, Heading, write_master
@@ -100,8 +101,9 @@ class Overrides:
 
 def merge_files(paths: list[str | Path], output: str | Path, config: Config | None = None, *,
                 overrides: Overrides | None = None, draft: bool = False, pdf: bool = False,
-                progress=None) -> MergeResult:
-    """`progress(files read, files)`: as for validate_files."""
+                progress=None, file_names: Mapping[str, str] | None = None) -> MergeResult:
+    """`progress(files read, files)`: as for validate_files. `file_names`: the name the master's
+    data sheet shows for each path (the web page's uploads are kept under private paths)."""
     from .validate import validate_files
 
     config = config or Config()
@@ -138,7 +140,8 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
     try:
         with atomic_path(output) as tmp:
             layout = write_master(result.plan, tmp, heading, department_order=departments, font=config.font,
-                                  problems=marked, order=config.order)
+                                  problems=marked, order=config.order,
+                                  file_names={str(path): name for path, name in (file_names or {}).items()})
     except OutputError as exc:
         merged.write_error, release = str(exc), quiet_abandoned_files()
     if merged.write_error:

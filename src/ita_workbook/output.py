@@ -6,8 +6,7 @@ import errno
 import os
 import re
 import sys
-import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -102,18 +101,25 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     """A temporary path in the target's folder; renamed onto the target only if the block succeeds.
     Any failure to write (a read-only folder, a parent that is a file, a name too long, a full disk)
     is an OutputError, and no temporary file is left."""
+    import secrets
+
     target = Path(target)
     tmp_path: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # The stem cut short: the temporary name must fit where the target's name fits (255 bytes).
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=suffix or target.suffix[:16],
-                                   dir=target.parent)
-        tmp_path = Path(tmp)
-        os.close(fd)  # from here on the finally removes it: a stop right after mkstemp left it (test_guarantees)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes it private; an output is an ordinary file
+        while tmp_path is None:
+            # Named before it is made, so that a stop at any moment after (Ctrl+C lands between any two
+            # steps; inside tempfile.mkstemp it left the file) finds it to remove. The stem cut short:
+            # the temporary name must fit where the target's name fits (255 bytes).
+            tmp_path = target.parent / f".{target.stem[:40]}.{secrets.token_hex(6)}{suffix or target.suffix[:16]}"
+            try:
+                # An ordinary file, as the umask says (not mkstemp's private one).
+                os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except FileExistsError:  # another's: never removed
+                tmp_path = None
+            except OSError:  # not made (a read-only folder, a name too long): nothing to remove
+                tmp_path = None
+                raise
         yield tmp_path
         os.replace(tmp_path, target)
     except OutputError:
@@ -123,8 +129,9 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
             raise
         raise OutputError(target, exc) from None
     finally:
-        if tmp_path is not None and tmp_path.exists():
-            tmp_path.unlink()
+        if tmp_path is not None:
+            with suppress(FileNotFoundError):
+                tmp_path.unlink()
 
 
 def write_text_atomic(target: str | Path, text: str) -> None:

@@ -60,6 +60,12 @@ CODES: dict[str, Code] = {
                                     "ใส่ / ในไตรมาสที่ดำเนินการ หรือเว้นว่าง",
                              "Unknown mark '{value}' in '{column}'; put / in the quarters the project "
                              "runs, or leave it blank"),
+    "bad-quarters": Code(ERROR, "ช่องไตรมาสเขียนว่า \"{value}\" ซึ่งอ่านเป็นไตรมาสไม่ได้ ใส่เลขไตรมาส 1 ถึง 4 "
+                                "คั่นด้วยจุลภาค เช่น 2 หรือ 1,3 หรือ 1-4 (ถ้า Excel เปลี่ยนเป็นวันที่ ให้จัดรูปแบบช่องเป็นข้อความ "
+                                "แล้วพิมพ์ใหม่)",
+                         "The quarter cell says '{value}', which names no quarters; enter quarter numbers 1 to 4 "
+                         "separated by commas, e.g. 2, 1,3 or 1-4 (if Excel turned it into a date, format the cell "
+                         "as Text and type it again)"),
     "bad-quantity": Code(ERROR, "จำนวน \"{value}\" ไม่ใช่ตัวเลขที่ใช้ได้ ใส่จำนวนเป็นตัวเลข (เช่น 1) หรือข้อความ",
                          "Quantity '{value}' is not a usable number; enter a number (e.g. 1) or words"),
     "no-quarter": Code(ERROR, "โครงการนี้ไม่ได้ระบุไตรมาสที่ดำเนินการ ใส่ / อย่างน้อยหนึ่งไตรมาส",

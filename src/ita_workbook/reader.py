@@ -314,6 +314,8 @@ def _column_key(texts: tuple[str, ...], form: Form) -> str | None:
     column, else all of them joined; a year above "งบประมาณ (บาท)" is that year's budget column."""
     key = next((k for t in reversed(texts) if (k := _match_header(t, form=form))), None) \
         or _match_header("".join(texts), form=form)
+    if key == "quarters" and len(texts) > 1 and (joined := _match_header("".join(texts), form=form)) in QUARTER_KEYS:
+        key = joined  # "ไตรมาส" merged over 1 2 3 4: a column per quarter
     year = next((y for t in texts if (y := _year_header(t))), None)
     if year and key in (None, "budget"):
         return f"{YEAR_PREFIX}{year}"
@@ -508,6 +510,8 @@ def _missing(table: Table, form: Form) -> list[str]:
     have = set(table.columns)
     if any(k.startswith("month") for k in have):
         have |= {quarter_of_month(k) for k in have if k.startswith("month")}
+    if "quarters" in have:
+        have |= set(QUARTER_KEYS)
     if table.budget_year is not None:
         have.add("budget")
     if table.headings or any(k.startswith(DIMENSION_MARK_PREFIX) for k in have):
@@ -555,6 +559,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     label_cols = sorted(table.columns[k] for k in LABEL_KEYS if k in table.columns)  # the leftmost text labels a row
     months = sorted((k for k in table.columns if k.startswith("month")), key=lambda k: int(k[5:]))
     dimension_marks = sorted(k for k in table.columns if k.startswith(DIMENSION_MARK_PREFIX))
+    quarters_named = "quarters" in table.columns and not any(q in table.columns for q in QUARTER_KEYS)
     budget_key = f"{YEAR_PREFIX}{table.budget_year}" if table.budget_year is not None else None
     section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
     for r in range(first, len(rows)):
@@ -582,6 +587,8 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             return r + 1, False
         if _is_footer(label):
             return r, True
+        if quarters_named:  # a totals row's ไตรมาส cell states no quarter: not read as one
+            _quarters_from_column(cells)
         own = typed(cells, *cells)
         if not own or _looks_like_header(values, table.columns, form) or _is_column_numbering(values):
             continue
@@ -629,6 +636,26 @@ def _quarters_from_months(cells: dict[str, RawCell], months: list[str]) -> None:
         own = [cells[m] for m in months if quarter_of_month(m) == quarter]
         if own:
             cells[quarter] = min(own, key=rank)
+
+
+def _quarters_from_column(cells: dict[str, RawCell]) -> None:
+    """The four quarter cells of a row whose one ไตรมาส column names them ("1,2"), each at that
+    column's cell; what names no quarter is given to the first quarter as typed (`cells.Refused`),
+    which reports it there, and the others are left empty."""
+    from .cells import CellError, Refused, parse_quarters
+    from .problems import as_typed
+
+    cell = cells["quarters"]
+    try:
+        marks = (False,) * 4 if cell.unevaluated else parse_quarters(cell.value)
+    except CellError as exc:
+        typed = int(cell.value) if isinstance(cell.value, float) and cell.value.is_integer() else cell.value
+        cells["q1"] = RawCell(Refused(as_typed(typed), exc.code), cell.address, cell.inherited)
+        marks = (None,) * 4
+    for key, mark in zip(QUARTER_KEYS, marks):
+        if key not in cells:
+            cells[key] = RawCell(True if mark else None, cell.address, cell.inherited,
+                                 cell.unevaluated and key == "q1")
 
 
 def _dimension_from_marks(cells: dict[str, RawCell], marks: list[str]) -> RawCell:

@@ -21,11 +21,9 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from . import form
 from .config import Config
 from .form import COLUMNS, DIMENSIONS, NO_BUDGET, PLAN_FORM, QUARTER_KEYS, QUARTER_MONTHS, Column
-from .master import _max_lines, _split_lines
 from .output import atomic_path
 from .plan import Project
 from .problems import Report
-from .reader import SPREAD_ROWS, spread_mark
 from .thai import thai_date, thai_number, to_thai_digits
 from .xlsx_style import (FONT_SIZE, FORM_FONT_COLUMNS, THAI_INTEGER, TEXT_FORMAT, Formats, a4_landscape, column_width, new_workbook,
                          write_details)
@@ -215,6 +213,8 @@ class _Writer:
         than Excel's 409 points, its row and continuation rows holding only the rest of those texts
         (cut between words, as on the master; the reader joins them back). Only a cell that is still
         too tall on its own (a name) is cut to 409 points, and the template says so."""
+        from .master import _max_lines, _split_lines  # only for pre-filled rows: a blank form needs no master
+
         per_row = _max_lines(FONT_SIZE)
         keys = sorted(PLAN_FORM.continuation_keys)
         texts = {k: str(values.get(k) or "") for k in keys}
@@ -407,11 +407,13 @@ class _Writer:
             "generated": self.generated.isoformat(timespec="seconds"),
         }
         details = {key: known.get(key, "") for key in form.METADATA_KEYS}
-        keys = sorted(PLAN_FORM.continuation_keys)
-        spread = [spread_mark(FORM_SHEET, layout.first_data_row + offset + 1,
-                              [str(self.prefill[offset].get(k) or "") for k in keys]) for offset in self.spread]
-        if spread:  # the reader does not warn about these rows (reader.SPREAD_ROWS)
-            details[SPREAD_ROWS] = "\n".join(spread)
+        if self.spread:  # the reader does not warn about these rows (reader.SPREAD_ROWS)
+            from .reader import SPREAD_ROWS, spread_mark  # a blank form needs no reader
+
+            keys = sorted(PLAN_FORM.continuation_keys)
+            details[SPREAD_ROWS] = "\n".join(
+                spread_mark(FORM_SHEET, layout.first_data_row + offset + 1,
+                            [str(self.prefill[offset].get(k) or "") for k in keys]) for offset in self.spread)
         write_details(self.wb, form.METADATA_SHEET, details)
 
     # -- the instructions sheet ----------------------------------------------------------------

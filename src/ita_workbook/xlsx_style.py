@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -46,12 +47,36 @@ DIGIT_PIXELS, CELL_PADDING = 12, 7
 _FORM_FONT_METRICS = {"default_column_width": 104, "default_row_height": 32}
 
 
+class _FormulasOnce(Worksheet):
+    """xlsxwriter's worksheet, each formula (of a validation, a conditional format, a cell) prepared
+    once per process: xlsxwriter runs some 200 regular expressions over every formula it writes (to
+    prefix Excel's newer functions), and every department's template has the same validations and
+    checks; that was a fifth of `template` (BENCHMARKS.md). The preparation depends on nothing but
+    its arguments and the sheet's `use_future_functions`."""
+
+    _prepared: dict[tuple, str] = {}
+
+    def _prepare_formula(self, *args: Any, **kwargs: Any) -> str:
+        key = (args, tuple(sorted(kwargs.items())), getattr(self, "use_future_functions", None))
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = super()._prepare_formula(*args, **kwargs)
+            if len(self._prepared) < 4096:
+                self._prepared[key] = prepared
+        return prepared
+
+
 def new_workbook(path: str | Path, font: str = DEFAULT_FONT) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(str(path), {
+    workbook = xlsxwriter.Workbook(str(path), {
         **WORKBOOK_OPTIONS, **_FORM_FONT_METRICS,
+        # Forms to fill are small: their parts are put together in memory, not written to temporary
+        # files and removed again (13 files a template; most of `template`'s time on this machine).
+        "in_memory": True,
         # Not tied to the theme: with scheme "minor" Excel would show the theme's fonts instead
         # (Calibri, and Tahoma for Thai).
         "default_format_properties": {"font_name": font, "font_size": FONT_SIZE, "font_scheme": "none"}})
+    workbook.worksheet_class = _FormulasOnce
+    return workbook
 
 
 def column_width(width: float) -> float:
@@ -289,12 +314,81 @@ _SPACES = re.compile(r"(\s+)")
 _ENGINES = ("newmm", "longest")
 
 
-@lru_cache(maxsize=1)
-def _dictionary():
-    from pythainlp.corpus.icu import thai_icu_words  # ICU's Thai word list, as LibreOffice uses
+def _word_list(words: Iterable[str]):
+    """pythainlp's `Trie(words)`, answering as it does (the same `prefixes` and `in`) but made in a
+    tenth of the time: a word set and its sorted list instead of a node per letter. pythainlp's own
+    trie of ICU's 26,383 words took 0.13 s of every command that measures Thai text (a third of
+    `template`), of its own 62,106 words 0.2-0.5 s; its tokenizers ask the dictionary only these two things
+    (tests/test_text_measuring.py cuts texts with both and compares). `words` in their file's order
+    are nearly sorted, which sorting them again finds quickly (sorting a set took 20 ms)."""
     from pythainlp.util import Trie
 
-    return Trie(thai_icu_words())
+    class WordList(Trie):
+        _WORD, _LONGER = 1, 2  # what a piece of text is: a word, the start of a longer word, or both
+
+        def __init__(self, words: Iterable[str]) -> None:  # no nodes: Trie's own fields stay unset
+            self._sorted = list(dict.fromkeys(sorted(word.strip() for word in words)))  # Trie.add strips
+            self._words = frozenset(self._sorted)
+            self._kinds: dict[str, int] = {}
+
+        def _kind(self, piece: str) -> int:
+            kind = self._kinds.get(piece)
+            if kind is None:
+                # The first word not before `piece`, and the one after it if that is `piece` itself.
+                at = bisect_left(self._sorted, piece)
+                after = self._sorted[at + 1:at + 2] if self._sorted[at:at + 1] == [piece] else self._sorted[at:at + 1]
+                kind = (self._WORD if piece in self._words else 0) | (self._LONGER if after and after[0].startswith(piece) else 0)
+                if len(self._kinds) < 65536:  # pieces of a long text of every letter stay bounded
+                    self._kinds[piece] = kind
+            return kind
+
+        def prefixes(self, text: str, start: int = 0) -> list[str]:
+            """The words `text` starts with at `start`, shortest first (Trie.prefixes)."""
+            found = []
+            for end in range(start + 1, len(text) + 1):
+                kind = self._kind(text[start:end])
+                if kind & self._WORD:
+                    found.append(text[start:end])
+                if not kind & self._LONGER:
+                    break
+            return found
+
+        def __contains__(self, word: object) -> bool:
+            return word in self._words
+
+        def __iter__(self):
+            return iter(self._sorted)
+
+        def __len__(self) -> int:
+            return len(self._words)
+
+        def add(self, word: str) -> None:
+            raise TypeError("a fixed word list")
+
+        remove = add
+
+    return WordList(words)
+
+
+# pythainlp's word lists read as their files' lines, in order, with the rules of pythainlp's own
+# `thai_icu_words` and `thai_words` (`get_corpus`; tests/test_text_measuring.py: the same words).
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    """ICU's Thai words, which LibreOffice breaks lines between (`thai_icu_words`: what follows "#"
+    dropped, spaces stripped, empty lines skipped)."""
+    from pythainlp.corpus import get_corpus_as_is
+
+    return _word_list(filter(None, (line.split("#", 1)[0].strip() for line in get_corpus_as_is("icubrk_th.txt"))))
+
+
+@lru_cache(maxsize=1)
+def default_words():
+    """pythainlp's own Thai words (`thai_words`, which `word_tokenize` cuts with by default: empty lines
+    skipped), for `word_tokenize(..., custom_dict=default_words())`."""
+    from pythainlp.corpus import get_corpus_as_is
+
+    return _word_list(filter(None, get_corpus_as_is("words_th.txt")))
 
 
 def _thai_letter(ch: str) -> bool:
@@ -315,10 +409,25 @@ def _words(run: str, engine: str) -> tuple[str, ...]:
     if len(run) > SEGMENT_RUN:
         return tuple(word for start in range(0, len(run), SEGMENT_RUN)
                      for word in _words(run[start:start + SEGMENT_RUN], engine))
-    from pythainlp.tokenize import word_tokenize  # loads its dictionary once (~0.4 s)
+    from pythainlp.tokenize import word_tokenize  # imports pythainlp once (~0.03 s)
 
     words = word_tokenize(run, custom_dict=_dictionary(), engine=engine) if len(run) > 1 else [run]
     return tuple(words) if "".join(words) == run else (run,)
+
+
+@lru_cache(maxsize=65536)
+def _run_units(run: str, engine: str) -> tuple[tuple[str, ...], ...]:
+    """A run of text without spaces cut where LibreOffice may end a line inside it (between two Thai
+    words, after a hyphen), each unit as its words. Cached per run, not per text: a plan's texts are
+    mostly new, their runs (phrases between spaces) mostly not."""
+    units: list[list[str]] = []
+    for word in _words(run, engine):
+        last = units[-1][-1][-1] if units else " "
+        if last == " " or (_thai_letter(last) and _thai_letter(word[0])) or (last == "-" and word[0].isalpha()):
+            units.append([word])
+        else:
+            units[-1].append(word)
+    return tuple(tuple(unit) for unit in units)
 
 
 @lru_cache(maxsize=16384)
@@ -334,15 +443,8 @@ def _units(paragraph: str, engine: str) -> tuple[tuple[str, ...], ...]:
                 units[-1][-1] += run
             else:
                 units.append([run])
-            continue
-        for word in _words(run, engine):
-            last = units[-1][-1] if units else " "
-            breaks = last[-1].isspace() or (_thai_letter(last[-1]) and _thai_letter(word[0])) \
-                or (last[-1] == "-" and word[0].isalpha())
-            if breaks:
-                units.append([word])
-            else:
-                units[-1].append(word)
+        else:
+            units += map(list, _run_units(run, engine))
     return tuple(tuple(unit) for unit in units)
 
 
@@ -408,19 +510,37 @@ def _wrap(text: str, room: float, bold: bool, engine: str) -> tuple[str, ...]:
 # some 80,000 texts, and building their lines was a fifth of its time (BENCHMARKS.md).
 # tests/test_row_heights.py checks count == len(_wrap(...)) over every text of the seed at many widths.
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
+def _run_widths(run: str, engine: str, bold: bool) -> tuple[tuple[float, float, bool, tuple[str, ...]], ...]:
+    """`_unit_widths` of a run without spaces: each unit's width (em) twice, as no space follows it yet."""
+    return tuple((em, em, True, unit) for em, unit in ((_em("".join(unit), bold), unit)
+                                                       for unit in _run_units(run, engine)))
+
+
 def _unit_widths(paragraph: str, engine: str, bold: bool) -> tuple[tuple[float, float, bool, tuple[str, ...]], ...]:
-    """Each unit of `paragraph`: its width without and with its trailing spaces (em), whether it
-    holds anything but spaces, and its words (needed only when a unit is wider than a line)."""
-    widths = []
-    for unit in _units(paragraph, engine):
-        piece = "".join(unit)
-        widths.append((_em(piece.rstrip(), bold), _em(piece, bold), bool(piece.strip()), unit))
+    """Each unit of `paragraph` (`_units`): its width without and with its trailing spaces (em),
+    whether it holds anything but spaces, and its words (needed only when a unit is wider than a line).
+    Put together from its runs' widths: a unit's width with its spaces is its width without them plus
+    each space's advance in turn, the very sum `_em` makes of the whole, so the same float."""
+    advance = (_BOLD if bold else _REGULAR).__getitem__
+    widths: list[tuple[float, float, bool, tuple[str, ...]]] = []
+    for run in _SPACES.split(paragraph):
+        if not run:
+            continue
+        if not run.isspace():
+            widths += _run_widths(run, engine, bold)
+        elif widths:
+            stripped, full, shows, unit = widths[-1]
+            for ch in run:
+                full += advance(ch)
+            widths[-1] = (stripped, full, shows, (*unit[:-1], unit[-1] + run))
+        else:
+            widths.append((_em("", bold), _em(run, bold), False, (run,)))
     return tuple(widths)
 
 
-def _paragraph_lines(paragraph: str, room: float, bold: bool, engine: str) -> int:
-    """len() of what `_Lines` makes of `paragraph` in `_wrap`, counted."""
+def _paragraph_lines(units: tuple[tuple[float, float, bool, tuple[str, ...]], ...], room: float, bold: bool) -> int:
+    """len() of what `_Lines` makes in `_wrap` of a paragraph of these `_unit_widths`, counted."""
     done, used, content = 0, 0.0, False  # lines finished; the current line's width and whether it shows
 
     def add(stripped: float, full: float, shows: bool) -> bool:  # _Lines.add
@@ -433,7 +553,7 @@ def _paragraph_lines(paragraph: str, room: float, bold: bool, engine: str) -> in
         used, content = used + full, content or shows
         return True
 
-    for stripped, full, shows, unit in _unit_widths(paragraph, engine, bold):
+    for stripped, full, shows, unit in units:
         if add(stripped, full, shows):
             continue
         for word in unit:
@@ -452,8 +572,18 @@ def _line_count(text: str, room: float, bold: bool) -> int:
     """len(the longer of the two engines' `_wrap`), each text counted once per column and size."""
     if "\n" not in text and _em(text, bold) <= room:
         return 1
-    paragraphs = text.split("\n")
-    return max(sum(_paragraph_lines(p, room, bold, engine) for p in paragraphs) for engine in _ENGINES)
+    return max(sum(_paragraph_lines(units, room, bold) for units in cut) for cut in _cuts(text, bold))
+
+
+@lru_cache(maxsize=32768)
+def _cuts(text: str, bold: bool) -> tuple[tuple[tuple[tuple[float, float, bool, tuple[str, ...]], ...], ...], ...]:
+    """Each engine's `_unit_widths` of each paragraph of `text`; one cut only where the engines cut the
+    text alike (most texts), so that its lines are counted once. Kept per text for every width it is
+    measured at (the master measures a project's texts on its form and again on the e-PlanNACC sheet:
+    32,768 texts hold a 10,000-project plan's names)."""
+    cuts = tuple(tuple(_unit_widths(paragraph, engine, bold) for paragraph in text.split("\n"))
+                 for engine in _ENGINES)
+    return cuts[:1] if all(cut == cuts[0] for cut in cuts) else cuts
 
 
 def lines_height(lines: int, size: float = FONT_SIZE) -> float:

@@ -255,7 +255,10 @@ def _form_entry(plan: OrgPlan, raw: RawRow, number: int, lacks: set[str] = froze
         if values[key] is None and key in raw.cells and not raw.cells[key].unevaluated \
                 and raw.value(key) in (None, "") and key not in lacks:
             problem("missing-value", key)
-    if not any(values[q] for q in form.QUARTER_KEYS) and not lacks & set(form.QUARTER_KEYS):
+    # A quarter cell that could not be read (None) is said by check_table, and not again as no quarter
+    # (as validate does).
+    if not any(values[q] for q in form.QUARTER_KEYS) and not lacks & set(form.QUARTER_KEYS) \
+            and all(values[q] is not None for q in form.QUARTER_KEYS):
         problem("no-quarter", "q1")
     quantity = values["quantity"]
     return Entry(number, values["name"] or "", values["unit"] or "",

@@ -17,6 +17,7 @@ from typing import Any
 from .. import cells
 from ..problems import Problem
 from ..reader import Workbook
+from ..form import TOTALS_PREFIX
 from ..report_form import CANNOT, DONE, IN_PROGRESS, NOT_REPORTED, NOT_STARTED, OFFICIAL_COLUMNS, Summary
 from ..thai import squeeze, to_arabic_digits
 from .identify import _bare, _clean_place, _year
@@ -123,6 +124,7 @@ def _recount(report: OrgReport, rows: list[list[Any]], columns: dict[str, int],
     held_money = dict.fromkeys(_MONEY, 0.0)
     money = dict.fromkeys(_MONEY, 0.0)
     projects = 0
+    used: set[int] = set()  # the printed rows of the data sheet's projects
     for r, values in enumerate(rows[1:], start=2):
         if all(v in ("", None) for v in values):
             continue
@@ -133,28 +135,43 @@ def _recount(report: OrgReport, rows: list[list[Any]], columns: dict[str, int],
             _data_problem(report, r, columns, "status", v["status"], "สถานะ", "the status")
         held = {"status": status or NOT_REPORTED, "name": _text(v["name"]),
                 **{key: _amount(report, r, columns, key, v[key]) for key in _MONEY}}
-        shown = _printed_row(report, printed, v.get("report_row"), held)
+        shown = _printed_row(report, printed, v.get("report_row"), held, used)
         held_counts[held["status"]] += 1
         counts[shown["status"]] += 1
         for key in _MONEY:
             held_money[key] += held[key] or 0.0
             money[key] += shown[key] or 0.0
 
-    def summary(c: Counter[str], m: dict[str, float]) -> Summary:
+    added = _added_rows(report, printed, used)
+    for shown in added:  # published, so counted, as a master's printed sheet is
+        counts[shown["status"]] += 1
+        for key in _MONEY:
+            money[key] += shown[key] or 0.0
+
+    def summary(c: Counter[str], m: dict[str, float], projects: int) -> Summary:
         return Summary(projects=projects, done=c[DONE], in_progress=c[IN_PROGRESS], cannot=c[CANNOT],
                        not_started=c[NOT_STARTED], not_reported=c[NOT_REPORTED], budget_plan=m["budget"],
                        budget_ordinance=m["budget_ordinance"], disbursed=m["disbursed"], round=report.round or 6)
 
-    return summary(held_counts, held_money), summary(counts, money)
+    return summary(held_counts, held_money, projects), summary(counts, money, projects + len(added))
 
 
-def _printed_row(report: OrgReport, printed: list[list[Any]], report_row: Any, held: dict[str, Any]) -> dict:
+def _printed_row(report: OrgReport, printed: list[list[Any]], report_row: Any, held: dict[str, Any],
+                 used: set[int]) -> dict:
     """The project's values as the printed sheet shows them (the data's where it cannot be read),
-    each difference from the data sheet said at its printed cell."""
+    each difference from the data sheet said at its printed cell. A project that is not on the row
+    the data sheet names, but on the nearest row below or above (rows inserted or deleted by hand
+    moved it), is read there; its printed row is added to `used`."""
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     row = int(report_row) if isinstance(report_row, (int, float)) and not isinstance(report_row, bool) \
         and math.isfinite(report_row) and 1 <= report_row <= len(printed) else None
+    if row is not None and not _same(_printed_name(printed, row), held["name"]):
+        moved = [r for r in range(1, len(printed) + 1)
+                 if r not in used and _same(_printed_name(printed, r), held["name"])]
+        row = min(moved, key=lambda r: abs(r - row), default=row)
+    if row is not None:
+        used.add(row)
     if row is None:
         report.problems.append(Problem(
             "report-edited", report.path, sheet=REPORT_SHEET, column="name", value=held["name"],
@@ -179,6 +196,49 @@ def _printed_row(report: OrgReport, printed: list[list[Any]], report_row: Any, h
             detail_en=f"'{OFFICIAL_COLUMNS[col].english or key}' on the printed sheet is {_shown(value)} but the "
                       f"data sheet says {_shown(held[key])}"))
     return shown
+
+
+def _printed_name(printed: list[list[Any]], row: int) -> str:
+    values = printed[row - 1]
+    return _read_printed("name", values[_PRINTED["name"]] if _PRINTED["name"] < len(values) else None)
+
+
+def _added_rows(report: OrgReport, printed: list[list[Any]], used: set[int]) -> list[dict]:
+    """The rows a clerk added by hand to the printed sheet's table (between its first project and its
+    totals row): no data row names them. Each is `report-edited` at its first cell, and returned as
+    the printed sheet shows it (a status it does not show is counted as awaiting a report)."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    if not used:
+        return []
+    end = next((r for r in range(min(used), len(printed) + 1)
+                if squeeze(_text(printed[r - 1][0] if printed[r - 1] else None)).startswith(TOTALS_PREFIX)),
+               len(printed) + 1)
+    added = []
+    for row in range(min(used), end):
+        values = printed[row - 1]
+        filled = [c for c, v in enumerate(values) if _text(v)]
+        if row in used or not filled:
+            continue
+        if filled == [0] and _is_heading(_text(values[0])):  # a มิติ heading, merged across the table
+            continue
+        shown = {key: _read_printed(key, values[_PRINTED[key]] if _PRINTED[key] < len(values) else None)
+                 for key in ("name", "status", *_MONEY)}
+        shown["status"] = shown["status"] or NOT_REPORTED
+        added.append(shown)
+        first = next((c for c in filled if c == _PRINTED["name"]), filled[0])
+        report.problems.append(Problem(
+            "report-edited", report.path, sheet=REPORT_SHEET, row=row, column="name",
+            cell=xl_rowcol_to_cell(row - 1, first), value=_shown(values[first]),
+            detail=f"แถว {row} ในแผ่นงาน \"{REPORT_SHEET}\" เพิ่มด้วยมือ ไม่มีในแผ่นงาน \"{REPORT_DATA_SHEET}\" "
+                   f"นับตามที่พิมพ์ (สถานะ {shown['status']})",
+            detail_en=f"row {row} of the printed sheet was added by hand and is not on the data sheet; counted "
+                      f"as printed (status {shown['status']})"))
+    return added
+
+
+def _is_heading(text: str) -> bool:
+    return squeeze(text).startswith(("มิติที่", "ไม่ระบุมิติ"))
 
 
 def _read_printed(key: str, value: Any) -> Any:

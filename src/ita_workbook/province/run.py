@@ -19,14 +19,15 @@ MAX_DATA_ROWS = 1_048_575  # Excel's rows less the header
 
 def consolidate(paths: list[str | Path], output: str | Path, *, province: str = "", fiscal_year: int | None = None,
                 as_of: dt.date | None = None, pdf: bool = False, workers: int | None = None,
-                round_: int | None = None) -> ProvinceResult:
+                round_: int | None = None, progress=None) -> ProvinceResult:
     """Read every plan and result report, check each and all together, write the province workbook
-    (atomically). `round_`: of the result reports, the round summed up (default: that of most)."""
+    (atomically). `round_`: of the result reports, the round summed up (default: that of most).
+    `progress(files read, files)`: as for validate_files."""
     from ..output import atomic_path
 
     output = Path(output)
     _check_request(paths, output)
-    read = read_plans(paths, workers, fiscal_year)
+    read = read_plans(paths, workers, fiscal_year, progress)
     result = ProvinceResult([p for p in read if not isinstance(p, OrgReport)],
                             reports=[r for r in read if isinstance(r, OrgReport)])
     check_together(result, province, fiscal_year)

@@ -18,13 +18,19 @@ PARALLEL_FROM = 200  # plans; fewer are read in this process (starting workers c
 
 
 def read_plans(paths: list[str | Path], workers: int | None = None,
-               fiscal_year: int | None = None) -> list[OrgPlan | OrgReport]:
-    """Every plan (or result report), in the order given. Many are read by one worker process per core."""
+               fiscal_year: int | None = None, progress=None) -> list[OrgPlan | OrgReport]:
+    """Every plan (or result report), in the order given. Many are read by one worker process per core.
+    `progress(files read, files)`: called as files are read (by the pool, as its chunks come back)."""
     paths = [str(p) for p in paths]
+    progress = progress or (lambda done, total: None)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
     if workers <= 1 or _worker_context() is None:
-        return [_read_for_province(p, fiscal_year) for p in paths]
+        read = []
+        for path in paths:
+            progress(len(read), len(paths))
+            read.append(_read_for_province(path, fiscal_year))
+        return read
     done: dict[int, OrgPlan] = {}
     size = max(1, min(64, len(paths) // (workers * 8)))
     # A worker that dies (a file took it down despite the guards) takes the pool with it: what was
@@ -37,7 +43,8 @@ def read_plans(paths: list[str | Path], workers: int | None = None,
         if attempt == 2:
             done.update((i, _read_alone(p, fiscal_year)) for i, p in todo)
             break
-        _read_in_pool([todo[k:k + size] for k in range(0, len(todo), size)], workers, done, fiscal_year)
+        _read_in_pool([todo[k:k + size] for k in range(0, len(todo), size)], workers, done, fiscal_year,
+                      lambda: progress(len(done), len(paths)))
         size = 1
     return [done[i] for i in range(len(paths))]
 
@@ -62,7 +69,7 @@ def _worker_pool(workers: int):
 
 
 def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[int, OrgPlan],
-                  fiscal_year: int | None = None) -> None:
+                  fiscal_year: int | None = None, read_more=lambda: None) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _worker_pool(workers)
@@ -71,6 +78,7 @@ def _read_in_pool(chunks: list[list[tuple[int, str]]], workers: int, done: dict[
         for chunk, future in futures:
             try:
                 done.update(zip((i for i, _ in chunk), future.result()))
+                read_more()
             except BrokenProcessPool:
                 continue  # read again by the caller
     finally:

@@ -367,7 +367,8 @@ class _State:
             name = safe_name(f"แผนปฏิบัติการ {title}{config.organisation} {config.fiscal_year or ''}".strip())
             try:
                 result = merge_files([f.path for f in files], folder / f"{name}.xlsx", config,
-                                     overrides=Overrides(as_of=as_of), draft=draft, pdf=pdf, progress=job.progress)
+                                     overrides=Overrides(as_of=as_of), draft=draft, pdf=pdf, progress=job.progress,
+                                     file_names={f.path: f.name for f in files})
             except MergeRefused as exc:
                 raise Refused(str(exc)) from None
             ws.results["merge"] = {
@@ -415,12 +416,13 @@ class _State:
         as_of = _date(str(form.get("date") or ""))
         pdf = form.get("pdf") == "1"
 
-        def work(job: Job) -> None:  # the plans are read by a pool that reports no progress
+        def work(job: Job) -> None:
             folder = ws.new_folder()
             name = safe_name(f"สรุปจังหวัด{province} {year}".strip())
             try:
                 result = consolidate([f.path for f in files], folder / f"{name}.xlsx", province=province,
-                                     fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1)
+                                     fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1,
+                                     progress=job.progress)
             except ProvinceRefused as exc:
                 raise Refused(str(exc)) from None
             plans = [{**plan.to_dict(), "name": ws.name_of(plan.path),
