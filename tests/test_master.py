@@ -301,4 +301,3 @@ def test_form_only_copy_for_the_pdf(tmp_path: Path):
     write_master(sample_plan(), path, HEADING, form_only=True)
     wb = openpyxl.load_workbook(path)
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == [FORM_SHEET]
-
