@@ -99,14 +99,14 @@ ODD_CELLS = [True, False, 0, -1.5, 1e20, 12345678901234567, "", None, "  space b
 
 
 def test_body_rows_read_back_as_xlsxwriter_cells(tmp_path: Path):
-    """A sheet whose body is written by BodyRows is byte for byte the sheet xlsxwriter writes from the
+    """A sheet whose body is written by StreamedRows is byte for byte the sheet xlsxwriter writes from the
     same cells, and reads back the same with openpyxl and calamine."""
     import zipfile
 
     import xlsxwriter
     from python_calamine import CalamineWorkbook
 
-    from ita_workbook.xlsx_style import WORKBOOK_OPTIONS, BodyRows
+    from ita_workbook.xlsx_style import WORKBOOK_OPTIONS, StreamedRows
 
     rows = [ODD_CELLS, list(reversed(ODD_CELLS))]
     books = {}
@@ -114,7 +114,7 @@ def test_body_rows_read_back_as_xlsxwriter_cells(tmp_path: Path):
         path = books[kind] = tmp_path / f"{kind}.xlsx"
         workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
         plain, number = workbook.add_format({"font_size": 14}), workbook.add_format({"num_format": "0.00"})
-        ws = workbook.add_worksheet("data", worksheet_class=BodyRows if kind == "streamed" else None)
+        ws = workbook.add_worksheet("data", worksheet_class=StreamedRows if kind == "streamed" else None)
         ws.write_row(0, 0, [f"h{i}" for i in range(len(ODD_CELLS))], plain)
         ws.set_row(2, 40)
         if kind == "streamed":

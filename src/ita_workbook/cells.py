@@ -44,7 +44,10 @@ _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")  # what LibreOffice shows for it
 
 
 def is_excel_error(value: Any) -> bool:
-    return isinstance(value, str) and (value.strip().upper() in EXCEL_ERRORS or bool(_LIBREOFFICE_ERROR.match(value.strip())))
+    # "#" or "Err:" first: every cell's text comes here, and copying a long one to strip it cost more
+    # than the rest.
+    return isinstance(value, str) and ("#" in value or "Err:" in value) and (
+        value.strip().upper() in EXCEL_ERRORS or bool(_LIBREOFFICE_ERROR.match(value.strip())))
 
 
 def _excel_date(value: Any) -> CellError:

@@ -244,7 +244,7 @@ def main() -> None:
     template → validate → merge → check.
     """
     from .output import fit_terminal
-    from .sandbox import isolate_module_path
+    from . import isolate_module_path
 
     isolate_module_path()  # `python -m` put the current folder first: no module of a command comes from it
     fit_terminal()

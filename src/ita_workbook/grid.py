@@ -2,9 +2,10 @@
 
 python-calamine reads every format fast, but it allocates a dense grid from the first to the last
 cell: one value at XFD1048576 aborts the process (it tried to allocate 512 GB here). So an xlsx
-sheet's XML is scanned for the cells that hold values before calamine sees it (by expat, as
-calamine reads it), and every format is loaded in a child process with a memory and CPU limit
-(sandbox.py), so that what the scan cannot foresee costs one file, not the run.
+sheet's XML is scanned for the cells that hold values before calamine sees it (cut into tags as
+calamine cuts it, in time linear in its size), and every format is loaded in a child process with
+a memory and CPU limit (sandbox.py), so that what the scan cannot foresee costs one file, not the
+run. Each file is read from disk once: its bytes feed the safety checks, the scan and calamine.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterator
-from typing import Any, BinaryIO
-from xml.parsers import expat
-from xml.parsers.expat import ExpatError
+from typing import Any
 
+from . import safety
 from .form import INSTRUCTIONS_SHEET, METADATA_SHEET
 
 MAX_SHEET_CELLS = 4_000_000  # rows x columns of one sheet's used area (calamine: 32 bytes a cell)
@@ -43,6 +43,7 @@ class Loaded:
     metadata: dict[str, str] = field(default_factory=dict)
     too_large: list[str] = field(default_factory=list)  # sheets not read: used area over the limit
     skipped_sheets: int = 0  # visible sheets past MAX_SHEETS
+    kind: str = ""  # the file's format, as safety.read_input found it
 
 
 class LoadError(Exception):
@@ -51,10 +52,12 @@ class LoadError(Exception):
         self.reason = reason  # "encrypted", "corrupt", "limit", "crashed"
 
 
-def load(path: Path, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
+def load(path: Path, kind: str | None = None, sheets: frozenset[str] | None = None) -> Loaded:
     """`sheets`: the only visible sheets of an xlsx to scan and load (the hidden metadata is always
-    read); other formats load every sheet. Read in the reader's child process (sandbox.py): a file
-    that takes it down is `LoadError("limit")` or `LoadError("crashed")`, and the next file is read."""
+    read); other formats load every sheet. Read in the reader's child process (sandbox.py), which
+    also looks at the file (safety.py: `Unreadable` is raised here as there); a file that takes the
+    child down is `LoadError("limit")` or `LoadError("crashed")`, and the next file is read.
+    `kind` is not needed (the child finds it from the bytes); it is taken for older callers."""
     from . import sandbox
 
     try:
@@ -63,9 +66,10 @@ def load(path: Path, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
         raise LoadError(exc.reason) from None
 
 
-def load_each(calls: list[tuple[Path, str, frozenset[str] | None]]) -> Iterator[Loaded | LoadError]:
+def load_each(calls: list[tuple[Path, str | None, frozenset[str] | None]]) -> Iterator[Loaded | Exception]:
     """`load` of each (path, kind, sheets), in order, the next files read by the child while this
-    process works on the one before (sandbox.run_each): a LoadError is given, not raised."""
+    process works on the one before (sandbox.run_each): a LoadError or `safety.Unreadable` is given,
+    not raised, and so is any other exception the child met on that file (a bug of ours)."""
     from . import sandbox
 
     for ok, value in sandbox.run_each("load", ((str(path), kind, sheets) for path, kind, sheets in calls)):
@@ -73,34 +77,36 @@ def load_each(calls: list[tuple[Path, str, frozenset[str] | None]]) -> Iterator[
             yield value
         elif isinstance(value, sandbox.ChildFailed):
             yield LoadError(value.reason)
-        elif isinstance(value, LoadError):
-            yield value
         else:
-            raise value
+            yield value
 
 
-def load_here(path: str, kind: str, sheets: frozenset[str] | None = None) -> Loaded:
-    """The same, in this process: what the child runs."""
-    if kind in ("xlsx", "xlsm"):
-        return _load(Path(path), _scan_xlsx(Path(path), sheets), sheets)
-    return _load(Path(path), None)
+def load_here(path: str, kind: str | None = None, sheets: frozenset[str] | None = None) -> Loaded:
+    """The same, in this process (what the child runs): the file is read once, and its bytes feed
+    the safety checks, the xlsx scan and calamine."""
+    with safety.read_input(Path(path)) as source:
+        if source.kind in ("xlsx", "xlsm"):
+            loaded = _load(source, _scan_xlsx(source.zip, sheets), sheets)
+        else:
+            loaded = _load(source, None)  # every sheet: `sheets` is for an xlsx
+    loaded.kind = source.kind
+    return loaded
 
 
-
-def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | None = None) -> Loaded:
+def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozenset[str] | None = None) -> Loaded:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     loaded = Loaded()
     try:
         # By content, not by name: calamine picks its reader by the file's extension, so an .xls or
         # .ods renamed .xlsx (a clerk asked to "send an xlsx") failed as damaged (tests/corpus).
-        with path.open("rb") as fh:
-            workbook = CalamineWorkbook.from_filelike(fh)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(source.data))
     except PasswordError:
         raise LoadError("encrypted") from None
     except (CalamineError, OSError, ValueError) as exc:
         raise LoadError("corrupt") from exc
-    ods_merges, other_errors = _ods_merges_and_errors(path) if scans is None and zipfile.is_zipfile(path) else (None, {})
+    ods_merges, other_errors = _ods_merges_and_errors(source.zip) if scans is None and source.zip is not None \
+        else (None, {})
     with workbook:
         visible = []
         for meta in workbook.sheets_metadata:
@@ -110,8 +116,8 @@ def _load(path: Path, scans: dict[str, _Scan] | None, sheets: frozenset[str] | N
                     and (sheets is None or meta.name in sheets):
                 visible.append(meta.name)
         loaded.skipped_sheets = max(0, len(visible) - MAX_SHEETS)
-        if scans is None and not zipfile.is_zipfile(path):  # an .xls: calamine gives "" for its error cells too
-            other_errors = _xls_errors(path, [meta.name for meta in workbook.sheets_metadata], set(visible[:MAX_SHEETS]))
+        if source.zip is None:  # an .xls: calamine gives "" for its error cells too
+            other_errors = _xls_errors(source.data, [meta.name for meta in workbook.sheets_metadata], set(visible[:MAX_SHEETS]))
         budget = MAX_FILE_CELLS
         for name in visible[:MAX_SHEETS]:
             scan = scans.get(name) if scans is not None else None
@@ -169,24 +175,21 @@ class _Scan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cells showing #REF!, #N/A …
 
 
-def _scan_xlsx(path: Path, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
+def _scan_xlsx(zf: zipfile.ZipFile, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
     """Sheet name → its used area and its formula cells without a value, from the raw XML (of
     `sheets` and the metadata sheet only, when `sheets` is given)."""
     scans: dict[str, _Scan] = {}
     try:
-        with zipfile.ZipFile(path) as zf:
-            _check_shared_strings(zf)
-            targets = _sheet_targets(zf)
-            for name, target in targets.items():
-                if sheets is not None and name not in sheets and name != METADATA_SHEET:
-                    continue
-                try:
-                    part = zf.open(target)
-                except KeyError:
-                    continue
-                with part:
-                    scans[name] = _scan_sheet(part)
-    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError, ExpatError) as exc:
+        _check_shared_strings(zf)
+        for name, target in _sheet_targets(zf).items():
+            if sheets is not None and name not in sheets and name != METADATA_SHEET:
+                continue
+            try:
+                part = zf.read(target)  # at most safety.MAX_UNZIPPED_BYTES, as inflated: checked before
+            except KeyError:
+                continue
+            scans[name] = _scan_sheet(part)
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError) as exc:
         raise LoadError("corrupt") from exc
     return scans
 
@@ -198,65 +201,58 @@ MAX_SHARED_STRINGS_CLAIMED = 100_000  # beyond those present: reserved room cost
 def _check_shared_strings(zf: zipfile.ZipFile) -> None:
     """calamine reserves room for as many shared strings as the part claims before it reads them:
     uniqueCount="2000000000" aborted the whole process on a 48 GB allocation (tests/corpus). A claim
-    far beyond the strings present is a damaged or hostile file."""
-    for name in (i.filename for i in zf.infolist() if i.filename.lower() == "xl/sharedstrings.xml"):
-        xml = zf.read(name)
-        root = _elements(xml, "sst", first=True)
-        claimed = root[0].get("uniqueCount", "0").strip() if root else "0"
-        if not (claimed.isascii() and claimed.isdigit()) or len(claimed) > 12:
-            raise LoadError("corrupt")
-        if int(claimed) <= MAX_SHARED_STRINGS_CLAIMED:
-            continue  # within the margin whatever is present: no need to count
+    far beyond the strings present is a damaged or hostile file. Only the part's start is inflated,
+    unless the claim needs counting."""
+    for info in (i for i in zf.infolist() if i.filename.lower() == "xl/sharedstrings.xml"):
+        with zf.open(info) as part:
+            xml = part.read(1 << 12)
+            if (root := _START_TAG.match(xml)) is None:  # cut short: more before the first element
+                xml += part.read()
+                if (root := _START_TAG.match(xml)) is None:
+                    raise LoadError("corrupt")
+            claimed = _attributes(root[2]).get(b"uniqueCount", "0").strip() if root[1] == b"sst" else "0"
+            if not (claimed.isascii() and claimed.isdigit()) or len(claimed) > 12:
+                raise LoadError("corrupt")
+            if int(claimed) <= MAX_SHARED_STRINGS_CLAIMED:
+                continue  # within the margin whatever is present: no need to count
+            xml += part.read()
         present = sum(1 for _ in _SHARED_STRING.finditer(xml))
         if int(claimed) > present + MAX_SHARED_STRINGS_CLAIMED:
             raise LoadError("corrupt")
 
 
 def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its part, from the workbook and its relationships, read by expat: attributes in
-    any order and either quote, entities decoded (a pattern for one style let the other skip the scan)."""
+    """Sheet name → its part, from the workbook and its relationships, cut into tags as calamine
+    reads them: attributes in any order and either quote, references decoded (a pattern for one
+    style let the other skip the scan)."""
     workbook = zf.read("xl/workbook.xml")
     try:
         rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
     by_id = {}
-    for attrs in _elements(rels, "Relationship"):
-        target = attrs.get("Target", "")
+    for attrs in _elements(rels, b"Relationship"):
+        target = attrs.get(b"Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        by_id[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
+        by_id[attrs.get(b"Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
     targets = {}
-    for attrs in _elements(workbook, "sheet"):
-        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+    for attrs in _elements(workbook, b"sheet"):
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
         if rid in by_id:
-            targets[attrs.get("name", "")] = by_id[rid]
+            targets[attrs.get(b"name", "")] = by_id[rid]
     return targets
 
 
-class _Stop(Exception):
-    """The scan has seen what it needs (nothing after </sheetData> is a cell: calamine stops there too)."""
-
-
-def _elements(xml: bytes, local: str, first: bool = False) -> list[dict[str, str]]:
-    """The attributes of the elements named `local` (with any prefix), read by expat; of the first
-    element of the part only, with `first`."""
-    found: list[dict[str, str]] = []
-    parser = expat.ParserCreate()
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if name[name.rfind(":") + 1:] == local:
-            found.append(attrs)
-        if first:
-            raise _Stop
-
-    def refuse(*_: Any) -> None:
-        raise LoadError("corrupt")  # calamine refuses a DTD too
-
-    parser.StartElementHandler, parser.StartDoctypeDeclHandler = start, refuse
-    try:
-        parser.Parse(_as_calamine_reads_it(xml), True)
-    except _Stop:
-        pass
+def _elements(xml: bytes, local: bytes) -> list[dict[bytes, str]]:
+    """The attributes of the elements named `local` (with any prefix) of a part; a DTD, or anything
+    else that is not XML, makes it `corrupt` (calamine refuses a DTD too)."""
+    found, at = [], 0
+    while (tag := _START_TAG.match(xml, at)) is not None:
+        at = tag.end()
+        if tag[1] == local:
+            found.append(_attributes(tag[2]))
+    if _NOT_A_START_TAG.match(xml, at).end() != len(xml):
+        raise LoadError("corrupt")
     return found
 
 
@@ -290,133 +286,230 @@ def _position(reference: str) -> tuple[int, int]:
     return row, column_number(letters.upper().encode()) - 1
 
 
-_C, _ROW, _V, _F, _IS, _SHEET_DATA, _OTHER = range(1, 8)  # never 0: looked up with `or`
-_KINDS = {"c": _C, "row": _ROW, "v": _V, "f": _F, "is": _IS, "sheetData": _SHEET_DATA}
+# The sheet XML is cut into tags as quick-xml (calamine's parser) cuts it, by regular expressions
+# over the bytes: a tag runs from `<` to the first `>` outside quotes; comments, CDATA sections and
+# processing instructions are passed whole; an element is known by its local name, after the first
+# colon; a self-closing element is an element with nothing in it (calamine expands them). Only what
+# places a cell comes back to Python: a cell with its content, a row's start and end, the end of the
+# sheet data. Text, other tags and self-closing cells whose `r` comes first (`<c r="B1" s="1"/>`,
+# as every writer puts it) are passed over inside the expression, the last of them kept: it places
+# a following cell that has no `r`. Every quantifier is possessive (nothing is tried twice) and no
+# quoted value may hold a `<` (XML forbids it), so that a tag can never swallow the start of another
+# and the work is linear in the part's size. What cannot be cut this way (a DTD, a `<` that starts
+# nothing, a comment or tag that never ends, a cell that never closes) makes the part `corrupt`,
+# as it made expat refuse it.
+_SPACE = rb"[ \t\r\n]"  # XML's white space, and quick-xml's (\f and \v belong to a name)
+_PREFIX = rb"(?:[^ \t\r\n/<>:]*:)?"
+_QUOTED = rb"""(?:"[^<"]*+"|'[^<']*+')"""
+_ATTRIBUTES = rb"""[^<>"']*+(?:""" + _QUOTED + rb"""[^<>"']*+)*+"""
+_PASSED_WHOLE = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+_ENDS_CELL = rb"</" + _PREFIX + rb"c" + _SPACE + rb"*>"
+# A reference written plainly, first (` r="B7"`, as every writer writes it) is taken apart by the
+# expression: the rest of the tag (` s="3" t="s"`) recurs from cell to cell and is worked out once.
+_PLAIN_REFERENCE = rb'(?:[ \t\r\n]+r="([A-Za-z]{1,3})([0-9]{1,7})"(?=[ \t\r\n/>]))?'
+_PLAIN_ROW = rb'(?:[ \t\r\n]+r="([0-9]{1,7})"(?=[ \t\r\n/>]))?'
+_SKIPPED = (rb"(?:[^<]++|" + _PASSED_WHOLE
+            + rb'|<' + _PREFIX + rb'c[ \t\r\n]+r="([A-Za-z]{1,3})[0-9]{1,7}"(?=[ \t\r\n/>])' + _ATTRIBUTES + rb"(?<=/)>"
+            + rb"|<(?!/?" + _PREFIX + rb"(?:c|row)(?:" + _SPACE + rb"|/?>)|/" + _PREFIX + rb"sheetData" + _SPACE
+            + rb"*>)[^!?<>\"']" + _ATTRIBUTES + rb">)*+")
+_CELL_CONTENT = rb"(?:[^<]++|" + _PASSED_WHOLE + rb"|<(?!" + _ENDS_CELL[1:] + rb")[^!?<>\"']" + _ATTRIBUTES + rb">)*+"
+_ROW_STARTS = rb"<" + _PREFIX + rb"row(?=" + _SPACE + rb"|/?>)" + _PLAIN_ROW + rb"(" + _ATTRIBUTES + rb")>"
+_TOKEN = re.compile(
+    _SKIPPED + rb"(?:<" + _PREFIX + rb"c(?=" + _SPACE + rb"|>)" + _PLAIN_REFERENCE + rb"(" + _ATTRIBUTES + rb")(?<!/)>"
+    + rb"(?:<v>([^<]*+)</v>|(" + _CELL_CONTENT + rb"))" + _ENDS_CELL
+    + rb"|<" + _PREFIX + rb"c(?=" + _SPACE + rb"|/>)" + _PLAIN_REFERENCE + rb"(" + _ATTRIBUTES + rb")(?<=/)>"
+    + rb"|" + _ROW_STARTS
+    + rb"|(</)" + _PREFIX + rb"row" + _SPACE + rb"*>(?:[^<]*+" + _ROW_STARTS + rb")?"
+    + rb"|</" + _PREFIX + rb"sheetData" + _SPACE + rb"*>)", re.DOTALL)
+_SKIP_ALL = re.compile(_SKIPPED, re.DOTALL)
+# The token's groups. First the column letters of the last self-closing cell passed over; then what
+# the token is, told by its last group (None, or the cell passed over: the end of the sheet data):
+# a cell (its plain reference's letters and digits, the rest of its tag, then its <v> text or its
+# content), a self-closing cell (the same three), a row's start (its plain number, the rest of its
+# tag), a row's end with perhaps the next row's start.
+_PASSED_CELL = 1
+_CELL, _VALUE, _CONTENT = 2, 5, 6
+_EMPTY_CELL = 7  # …9
+_ROW_START = 10  # …11
+_ROW_END, _NEXT_ROW = 12, 13  # …14
+# Small parts (the sheet list, its relationships, the shared strings' first tag): every start tag.
+_NOT_A_START_TAG = re.compile(rb"(?:[^<]++|" + _PASSED_WHOLE + rb"|</[^<>]*+>)*+", re.DOTALL)
+_START_TAG = re.compile(_NOT_A_START_TAG.pattern + rb"<" + _PREFIX + rb"([^!? \t\r\n/<>][^ \t\r\n/<>]*+)(" + _ATTRIBUTES + rb")>",
+                        re.DOTALL)
+_ATTRIBUTE = re.compile(rb"""[ \t\r\n]+([^ \t\r\n=/]+)[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')""")
+_ATTRIBUTES_WHOLE = re.compile(rb"""(?:[ \t\r\n]+[^ \t\r\n=/"']+[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|'[^']*'))*[ \t\r\n]*/?""")
+# Inside a cell: its elements, text and CDATA, to tell a value from a formula without one.
+_CONTENT_TOKEN = re.compile(rb"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(.*?)\]\]>|<(/?)" + _PREFIX
+                            + rb"([^ \t\r\n/<>]*)(" + _ATTRIBUTES + rb")>|([^<]+)", re.DOTALL)
+_FORMULA_TAG = re.compile(rb"<" + _PREFIX + rb"f(?=[ \t\r\n/>])")
+_ELEMENT_STARTS = re.compile(rb"<[^!?/]")
+_ENTITY = re.compile(rb"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));")
+_NAMED = {b"amp": "&", b"lt": "<", b"gt": ">", b"quot": '"', b"apos": "'"}
 
 
-# Characters XML 1.0 forbids but calamine reads, typed into a cell raw or as a character reference
-# (ESC, BEL…): expat would refuse the whole sheet for one of them. They are never markup, so the scan
-# reads them as spaces. (A control byte is never part of a UTF-8 sequence.)
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
-_CONTROLS_AS_SPACES = bytes.maketrans(_CONTROL_BYTES, b" " * len(_CONTROL_BYTES))
-_FORBIDDEN_REFERENCE = re.compile(rb"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])"
-                                  rb"|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));")
+def _text(raw: bytes) -> str:
+    """Bytes of a value or an attribute as an XML parser gives them: references decoded."""
+    if b"&" not in raw:
+        return raw.decode("utf-8", "replace")
+    out, at = [], 0
+    for ref in _ENTITY.finditer(raw):
+        out.append(raw[at:ref.start()].decode("utf-8", "replace"))
+        decimal, hexadecimal, named = ref.groups()
+        code = int(decimal) if decimal else int(hexadecimal, 16) if hexadecimal else None
+        out.append(_NAMED[named] if named else chr(code) if code < 0x110000 else "\ufffd")
+        at = ref.end()
+    out.append(raw[at:].decode("utf-8", "replace"))
+    return "".join(out)
 
 
-def _as_calamine_reads_it(data: bytes) -> bytes:
-    data = data.translate(_CONTROLS_AS_SPACES)
-    return _FORBIDDEN_REFERENCE.sub(b" ", data) if b"&#" in data else data
+def _attributes(raw: bytes) -> dict[bytes, str]:
+    """A tag's attributes; each name once and every value quoted, or the part is damaged (expat
+    refused such a tag too)."""
+    if _ATTRIBUTES_WHOLE.fullmatch(raw) is None:
+        raise LoadError("corrupt")
+    pairs = _ATTRIBUTE.findall(raw)
+    found = {name: _text(double or single) for name, double, single in pairs}
+    if len(found) != len(pairs):
+        raise LoadError("corrupt")
+    return found
 
 
-def _scan_sheet(source: bytes | BinaryIO) -> _Scan:
+def _row_index(digits: bytes) -> int:
+    """0-based, as _position reads the digits of a reference."""
+    number = int(digits)
+    return number - 1 if number else _ABSURD
+
+
+@lru_cache(maxsize=100_000)
+def _column(letters: bytes) -> int:
+    return column_number(letters.upper()) - 1
+
+
+# Both remembered: the same few dozen attribute lists (` r="A1" s="1" t="s"`) recur in every
+# department's file. Bounded, so that a hostile sheet cannot grow them.
+@lru_cache(maxsize=100_000)
+def _cell_attributes(raw: bytes) -> tuple[tuple[int, int] | None, bool]:
+    """A cell's place from its `r` (None: next to the cell before), and whether it shows an error."""
+    found = _attributes(raw)
+    reference = found.get(b"r")
+    return (None if reference is None else _position(reference)), found.get(b"t") == "e"
+
+
+@lru_cache(maxsize=100_000)
+def _row_attributes(raw: bytes) -> tuple[int | None, bool, bool]:
+    """A row's index from its `r` (None: the one after the row before), whether it is hidden, and
+    whether it is self-closing."""
+    found = _attributes(raw)
+    reference = found.get(b"r")
+    return (None if reference is None else _position(reference)[0]), found.get(b"hidden") in ("1", "true"), \
+        raw.endswith(b"/")
+
+
+def _content(raw: bytes, error_cell: bool) -> tuple[bool, bool, bool, str]:
+    """What a cell holds: (an element at all, a formula, a stored value, the error it shows), read
+    as an XML parser reports it (text inside <v> is a stored value; an <is> is one)."""
+    if not error_cell and _FORMULA_TAG.search(raw) is None and b"<!" not in raw and b"<?" not in raw:
+        return _ELEMENT_STARTS.search(raw) is not None, False, False, ""  # no formula: only "any element?" counts
+    filled = formula = stored = in_value = False
+    shown: list[str] = []
+    for token in _CONTENT_TOKEN.finditer(raw):
+        cdata, end, local, attributes, text = token.groups()
+        if local is not None:
+            if end:
+                in_value = in_value and local != b"v"
+                continue
+            filled = True
+            formula = formula or local == b"f"
+            stored = stored or local == b"is"
+            in_value = (in_value or local == b"v") and not (local == b"v" and attributes.endswith(b"/"))
+        elif in_value and (text or cdata):
+            stored = True
+            if error_cell and sum(map(len, shown)) < 20:
+                shown.append(_text(text or cdata))
+    return filled, formula, stored, "".join(shown)[:20]
+
+
+def _scan_sheet(data: bytes) -> _Scan:
     """The used area, the formula cells without a stored value and the hidden rows of a sheet part,
-    from its XML read by expat as calamine reads it: a cell is where its `r` says, or next to the
-    cell before it; its row is where the row's `r` says, or the one after the row before.
-    Self-closing cells (formatting only) hold nothing and move nothing, as in calamine. The part is
-    streamed: memory stays flat whatever its size, and time is linear (0.7 s for 20,000 rows)."""
-    parser = expat.ParserCreate()  # no namespace processing: elements are told by their local name
-    parser.buffer_text = True
-    row = col = 0
+    as calamine reads it: a cell is where its `r` says, or next to the cell before it; its row is
+    where the row's `r` says, or the one after the row before; a self-closing cell or row holds
+    nothing but counts as one, as in calamine. Time is linear in the part's size; calamine stops at
+    </sheetData>, and so does this."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+        raise LoadError("corrupt")  # UTF-16: expat refused it, and calamine reads no cell of it
+    row = col = open_rows = 0
     max_row = max_col = -1
-    in_cell = filled = formula = stored = False
-    reference: str | None = None
-    cell_at = 0
-    rows_open: list[tuple[int, int]] = []  # (where the row starts, the row index before it)
     unevaluated: set[tuple[int, int]] = set()
     hidden: set[int] = set()
     # A cell holding an Excel error value (t="e"): calamine gives "" for it, which would read as
     # "empty, fill it in". Its shown value (#REF!, #N/A …), at most 20 characters.
     errors: dict[tuple[int, int], str] = {}
-    error_cell = False
-    error_text: list[str] = []
-    kinds: dict[str, int] = {}  # element name → its kind, by its local name (as calamine matches them)
-
-    def kind_of(name: str) -> int:
-        kinds[name] = _KINDS.get(name[name.rfind(":") + 1:], _OTHER)
-        return kinds[name]
-
-    def stored_text(text: str) -> None:
-        nonlocal stored
-        stored = True
-        if error_cell and sum(map(len, error_text)) < 20:
-            error_text.append(text)
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal in_cell, filled, formula, stored, reference, cell_at, row, error_cell
-        kind = kinds.get(name) or kind_of(name)
-        if in_cell:
-            filled = True
-            if kind == _V:
-                parser.CharacterDataHandler = stored_text
-            elif kind == _F:
-                formula = True
-            elif kind == _IS:
-                stored = True
-        elif kind == _C:
-            in_cell, filled, formula, stored = True, False, False, False
-            reference, cell_at = attrs.get("r"), parser.CurrentByteIndex
-            error_cell = attrs.get("t") == "e"
-            error_text.clear()
-        elif kind == _ROW:
-            rows_open.append((parser.CurrentByteIndex, row))
-            if "r" in attrs:
-                row = _position(attrs["r"])[0]
-            if attrs.get("hidden") in ("1", "true"):
-                hidden.add(row)
-
-    def end(name: str) -> None:
-        nonlocal in_cell, row, col, max_row, max_col
-        kind = kinds.get(name) or kind_of(name)
-        if in_cell:
-            if kind == _V:
-                parser.CharacterDataHandler = None
-            elif kind == _C:
-                in_cell = False
-                if parser.CurrentByteIndex == cell_at:
-                    return  # <c …/>: calamine sees no cell at all
-                if reference is not None:
-                    cell_row, col = _position(reference)
+    at, match = 0, _TOKEN.match
+    while (token := match(data, at)) is not None:
+        at, what = token.end(), token.lastindex
+        if token[_PASSED_CELL] is not None:
+            col = _column(token[_PASSED_CELL]) + 1
+        if what == _VALUE or what == _CONTENT or what == _EMPTY_CELL + 2:
+            first = _EMPTY_CELL if what == _EMPTY_CELL + 2 else _CELL
+            place, error_cell = _cell_attributes(token[first + 2])
+            if token[first] is not None:
+                if place is not None:
+                    raise LoadError("corrupt")  # r given twice (expat refused it)
+                place = _row_index(token[first + 1]), _column(token[first])
+            cell_row, col = place or (row, col)
+            if what == _VALUE:  # <c …><v>…</v></c>: nearly every cell holding something
+                if cell_row > max_row:
+                    max_row = cell_row
+                if col > max_col:
+                    max_col = col
+                if error_cell and token[_VALUE]:
+                    errors[(cell_row, col)] = _text(token[_VALUE])[:20]
+            elif what == _CONTENT and token[_CONTENT]:
+                if not error_cell and token[_CONTENT].startswith(b"<is>"):  # an inline string: a value stored
+                    filled, formula, stored, shown = True, False, True, ""
                 else:
-                    cell_row = row
+                    filled, formula, stored, shown = _content(token[_CONTENT], error_cell)
                 if filled:
                     max_row, max_col = max(max_row, cell_row), max(max_col, col)
-                if formula and not stored:
-                    unevaluated.add((cell_row, col))
-                if error_cell and error_text:
-                    errors[(cell_row, col)] = "".join(error_text)[:20]
-                col += 1
-        elif kind == _ROW and rows_open:
-            started, before = rows_open.pop()
-            if parser.CurrentByteIndex == started:  # <row …/>: calamine ignores it
-                row = before
-            else:
+                    if formula and not stored:
+                        unevaluated.add((cell_row, col))
+                    if shown:
+                        errors[(cell_row, col)] = shown
+            col += 1
+            continue
+        if what == _ROW_END or what == _NEXT_ROW + 1:
+            if open_rows:
+                open_rows -= 1
                 row, col = row + 1, 0
-        elif kind == _SHEET_DATA:
-            raise _Stop
-
-    def refuse(*_: Any) -> None:
-        raise LoadError("corrupt")  # calamine refuses a DTD too
-
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.StartDoctypeDeclHandler = refuse
-    stream = io.BytesIO(source) if isinstance(source, bytes) else source
-    tail = b""
-    try:
-        while chunk := stream.read(1 << 16):
-            data = tail + chunk
-            cut = data.rfind(b"&", max(0, len(data) - 16))  # a character reference cut in two: wait for its end
-            data, tail = (data[:cut], data[cut:]) if cut != -1 and b";" not in data[cut:] else (data, b"")
-            parser.Parse(_as_calamine_reads_it(data), False)
-        parser.Parse(_as_calamine_reads_it(tail), True)
-    except _Stop:
-        pass
+            if what == _ROW_END:
+                continue
+            first = _NEXT_ROW
+        elif what == _ROW_START + 1:
+            first = _ROW_START
+        else:
+            break  # </sheetData>
+        index, is_hidden, closed = _row_attributes(token[first + 1])
+        if token[first] is not None:
+            if index is not None:
+                raise LoadError("corrupt")
+            index = _row_index(token[first])
+        row = row if index is None else index
+        if is_hidden:
+            hidden.add(row)
+        if closed:  # <row …/>: a row with nothing in it, as calamine reads it
+            row, col = row + 1, 0
+        else:
+            open_rows += 1
+    else:
+        if _SKIP_ALL.match(data, at).end() != len(data):
+            raise LoadError("corrupt")  # something no XML parser reads: a DTD, a tag that never ends …
     return _Scan((max_row + 1) * (max_col + 1), unevaluated, hidden, errors)
 
 
 MAX_ERROR_CELLS = 100_000  # cells of an .xls or .ods showing an error; a plan has a handful
 
 
-def _ods_merges_and_errors(path: Path) -> tuple[dict[str, list] | None, dict[str, dict[tuple[int, int], str]]]:
+def _ods_merges_and_errors(zf: zipfile.ZipFile) -> tuple[dict[str, list] | None, dict[str, dict[tuple[int, int], str]]]:
     """Merged ranges of an ods file (calamine gives none for ods), from content.xml; and its cells
     showing an error (calamine gives "" for them: LibreOffice stores an empty string value beside
     the shown #DIV/0!), by sheet and (row, column), with what they show."""
@@ -431,7 +524,7 @@ def _ods_merges_and_errors(path: Path) -> tuple[dict[str, list] | None, dict[str
     errors: dict[str, dict[tuple[int, int], str]] = {}
     found = 0
     try:
-        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as content:
+        with zf.open("content.xml") as content:
             sheet, row, col = "", -1, 0
             row_errors: list[tuple[int, str]] = []
             for event, el in ET.iterparse(content, events=("start", "end")):
@@ -476,7 +569,7 @@ _XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 
                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 
 
-def _xls_errors(path: Path, sheet_names: list[str], wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+def _xls_errors(xls: bytes, sheet_names: list[str], wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
     """The cells of an .xls showing an error (calamine gives "" for them), by sheet and (row,
     column): formulas whose last value is an error, and errors typed as values. Sheets are matched
     to `sheet_names` (calamine's, in the workbook's order) by their order in the workbook stream;
@@ -486,7 +579,7 @@ def _xls_errors(path: Path, sheet_names: list[str], wanted: set[str]) -> dict[st
     import olefile
 
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(io.BytesIO(xls)) as ole:
             stream = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
             data = ole.openstream(stream).read() if stream else b""
     except (OSError, ValueError, IndexError, TypeError, struct.error):  # olefile's own errors are OSErrors

@@ -55,8 +55,8 @@ from .config import DEFAULT_FONT
 from .plan import Plan, Project
 from .problems import Problem
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import (ARIAL_COLUMNS, THAI, BodyRows, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, in_digits,
-                         text_width, write_details)
+from .xlsx_style import (ARIAL_COLUMNS, THAI, StreamedRows, THAI_INTEGER, WORKBOOK_OPTIONS, Formats,
+                         a4_landscape, in_digits, text_width, write_details)
 from .xlsx_style import lines_height as _lines_height
 from .xlsx_style import measuring
 
@@ -93,6 +93,15 @@ THAI_QUANTITY = "[$-D00041E]General"
 # width that row heights were computed for. With Calibri, missing on Linux, LibreOffice widens
 # every column by a third.
 DEFAULT_FONT_OPTIONS = {"default_format_properties": {"font_name": "Arial", "font_size": 10}}
+
+
+def workbook_options() -> dict:
+    """The options of a workbook in Arial 10, made anew for each: xlsxwriter writes into the default
+    font's properties it is given, and a second workbook from the same ones lost its font's theme
+    scheme (styles.xml), so that two masters written by one process differed."""
+    return {**WORKBOOK_OPTIONS, "default_format_properties": dict(DEFAULT_FONT_OPTIONS["default_format_properties"])}
+
+
 # Binding edge on the left (inches).
 MARGINS = {"left": 1.0, "right": 0.4, "top": 0.5, "bottom": 0.6}
 PAPER_POINTS = (841.89, 595.28)  # A4 landscape
@@ -161,16 +170,17 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
     else:
         projects = plan.ordered(list(department_order))
     by_project = _problems_by_project(projects, problems)
-    workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
+    workbook = xlsxwriter.Workbook(str(target), workbook_options())
     try:
         with measuring(font):  # rows as tall as text in `font` needs (the PDF's Sarabun: a fifth less)
             styles = Formats(workbook, font, FONT_SIZE, digits=heading.digits)
-            layout = _form_sheet(workbook, styles, projects, heading, by_project)
-            if not form_only:
+            plan_rows = None if form_only else eplan.PlanRows()
+            layout = _form_sheet(workbook, styles, projects, heading, by_project,
+                                 then=plan_rows.add if plan_rows is not None else None)
+            if plan_rows is not None:
                 _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
                 _data_sheet(workbook, styles, projects, layout, by_project, file_names or {})
-                eplan.write_sheet(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS,
-                                  [eplan.project_fields(i, p) for i, p in enumerate(projects, start=1)])
+                eplan.write_rows(workbook, styles, eplan.SHEET, eplan.PLAN_FIELDS, plan_rows.rows, plan_rows.heights)
             _metadata_sheet(workbook, projects, heading)
     finally:
         workbook.close()
@@ -183,6 +193,7 @@ _INDEX = {c.key: i for i, c in enumerate(form.COLUMNS)}
 _LAST_COL = len(form.COLUMNS) - 1
 # Text that may be long enough to spread a project over several rows (the reader joins them back).
 _SPLITTABLE = ("indicator", "outcome")
+_OWN_TEXT = ("name", *_SPLITTABLE)  # each project's own, seldom repeated
 
 
 def _title_lines(heading: Heading) -> list[str]:
@@ -282,8 +293,9 @@ def _thai_amount(value: float) -> str:
 
 
 def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Heading,
-                by_project: dict[int, list[Problem]]) -> Layout:
-    ws = workbook.add_worksheet(FORM_SHEET)
+                by_project: dict[int, list[Problem]], then=None) -> Layout:
+    """`then(number, project)`: called after each project's rows (eplan.PlanRows.add)."""
+    ws = workbook.add_worksheet(FORM_SHEET, worksheet_class=StreamedRows)
     ws.activate()
     widths = _column_widths(projects)
     full_width = sum(widths)
@@ -306,10 +318,13 @@ def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Hea
 
     # The room each column's text has: less the indent where it is left-aligned (_cell_format).
     rooms = [w - INDENT if c.kind == form.TEXT else w for w, c in zip(widths, form.COLUMNS)]
+    cells = _FormCells(styles, rooms)
     for number, project in enumerate(projects, start=1):
         first = row
-        row = _project_rows(ws, styles, row, number, project, rooms, by_project.get(id(project), []))
+        row = _project_rows(ws, cells, row, number, project, by_project.get(id(project), []))
         layout.project_rows.append((first + 1, row))
+        if then:
+            then(number, project)
 
     layout.totals_row = row + 1
     _totals(ws, styles, row, projects, layout)
@@ -339,7 +354,7 @@ def _keep_end_together(ws, widths: list[float], layout: Layout, end: int) -> Non
     (a fuller page before it), never leaves the legend alone."""
     if not layout.project_rows:
         return
-    height = {r: (ws.row_sizes.get(r) or [20])[0] * 0.75 for r in range(end)}  # pixels → points
+    height = [ws.row_points(r) for r in range(end)]
     table = sum(ARIAL_COLUMNS.per_width * w + ARIAL_COLUMNS.padding for w in widths)
     # LibreOffice 7.4 draws rows smaller than this model's table width over the paper's would make
     # them (its lines 1.47 em apart where 1.657 is drawn unscaled). Masters of 4, 8 and 9 equal
@@ -349,13 +364,13 @@ def _keep_end_together(ws, widths: list[float], layout: Layout, end: int) -> Non
     page = (PAPER_POINTS[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])) / scale
     header = sum(height[r - 1] for r in range(layout.header_rows[0], layout.header_rows[1] + 1))
     last_first = layout.project_rows[-1][0] - 1  # 0-based first row of the last project
-    used, page_of = 0.0, {}
+    used, page_of = 0.0, []
     pages = 0
     for r in range(end):
         if used + height[r] > page and used > header:
             pages, used = pages + 1, header
         used += height[r]
-        page_of[r] = pages
+        page_of.append(pages)
     alone = last_first == layout.project_rows[0][0] - 1 or page_of[last_first - 1] != page_of[last_first]
     if page_of[end - 1] != page_of[last_first] and not alone:  # (alone: first on its page already)
         block = header + sum(height[r] for r in range(last_first, end))
@@ -395,19 +410,57 @@ def _max_lines(size: float = FONT_SIZE) -> int:
     return lines
 
 
-def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, widths: list[float],
-                  problems: list[Problem]) -> int:
-    """Write one project from `row`; return the row after it (`widths`: the room of each column's
-    text, in form widths). A project too tall for one row (Excel
+class _FormCells:
+    """A project's cells on the form sheet: each value with its format (`_cell_format`), each kind
+    of format looked up once; the lines of its texts, those that recur (units, amounts, marks,
+    departments) counted once a column; and what every project's row shares (`rooms`: each
+    column's room for text, in form widths)."""
+
+    def __init__(self, styles: Formats, rooms: list[float]):
+        self.styles = styles
+        self.rooms = rooms
+        self.lines_per_row = _max_lines()
+        self.no_budget = _between_words(form.NO_BUDGET, rooms[_INDEX["budget"]], bold=False)
+        self._formats: dict[tuple, object] = {}
+        self._lines: dict[tuple[str, str], int] = {}
+
+    def lines(self, key: str, text: str) -> int:
+        if key in _OWN_TEXT:
+            return line_count(text, self.rooms[_INDEX[key]])
+        found = self._lines.get((key, text))
+        if found is None:
+            found = self._lines[key, text] = line_count(text, self.rooms[_INDEX[key]])
+        return found
+
+    def __call__(self, value: object, column: form.Column, fill: bool) -> tuple[object, object]:
+        # A draft shows what was typed where it is wrong, as text (as `_write_value`): a date, TRUE,
+        # NaN or inf is no number of the form.
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, type(None))) \
+                or isinstance(value, float) and not math.isfinite(value):
+            value = str(value)
+        if value is None:
+            kind = ""
+        elif isinstance(value, (int, float)):
+            kind = "integer" if float(value).is_integer() else "decimal"
+        else:
+            kind = "quoted" if value[:1] in ("=", "+", "-", "@") else ""
+        key = (column.key, kind, fill)
+        if key not in self._formats:
+            self._formats[key] = _cell_format(self.styles, value, column, {"bg_color": DRAFT_FILL} if fill else {})
+        return value, self._formats[key]
+
+
+def _project_rows(ws, cells: _FormCells, row: int, number: int, project: Project, problems: list[Problem]) -> int:
+    """Write one project from `row`; return the row after it. A project too tall for one row (Excel
     caps a row at 409 points) is spread over several: its long texts cut into pieces, row by row, the
     other cells merged down."""
-    fill = {"bg_color": DRAFT_FILL} if project.has_errors else {}
-    shown = _shown_values(project, problems, styles.digits)
+    widths = cells.rooms
+    shown = _shown_values(project, problems, cells.styles.digits)
     if shown["budget"] == form.NO_BUDGET:
-        shown["budget"] = _between_words(form.NO_BUDGET, widths[_INDEX["budget"]], bold=False)
+        shown["budget"] = cells.no_budget
     texts = {key: _text_of(value) for key, value in shown.items()}
-    lines = {key: line_count(text, widths[_INDEX[key]]) for key, text in texts.items() if text}
-    per_row = _max_lines()
+    lines = {key: cells.lines(key, text) for key, text in texts.items() if text}
+    per_row = cells.lines_per_row
     pieces = {key: [texts[key]] for key in _SPLITTABLE}
     span = 1
     if max(lines.values(), default=1) > per_row:
@@ -415,17 +468,19 @@ def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, 
         fixed = max((n for key, n in lines.items() if key not in _SPLITTABLE), default=1)
         span = max(math.ceil(fixed / per_row), *(len(p) for p in pieces.values()))
 
-    for key, column in zip((c.key for c in form.COLUMNS), form.COLUMNS):
-        col = _INDEX[key]
+    fill = project.has_errors
+    grid = [[None] * len(form.COLUMNS) for _ in range(span)]
+    for col, column in enumerate(form.COLUMNS):
+        key = column.key
         if key in _SPLITTABLE:
             for offset in range(span):
-                piece = pieces[key][offset] if offset < len(pieces[key]) else ""
-                _write_value(ws, styles, row + offset, col, piece, column, fill)
+                grid[offset][col] = cells(pieces[key][offset] if offset < len(pieces[key]) else "", column, fill)
             continue
-        value = number if key == "no" else shown[key]
+        grid[0][col] = cell = cells(number if key == "no" else shown[key], column, fill)
         if span > 1:
-            ws.merge_range(row, col, row + span - 1, col, None, _cell_format(styles, value, column, fill))
-        _write_value(ws, styles, row, col, value, column, fill)
+            ws.stream_merge(row, col, row + span - 1, col)
+            for offset in range(1, span):
+                grid[offset][col] = (None, cell[1])
 
     if span == 1:  # the counts above are the row's: each text measured once
         heights = [min(lines_height(max(lines.values(), default=1)), MAX_ROW_HEIGHT)]
@@ -440,10 +495,10 @@ def _project_rows(ws, styles: Formats, row: int, number: int, project: Project, 
         heights[offset] += extra
         missing -= extra
     for offset, height in enumerate(heights):
-        ws.set_row(row + offset, height)
+        ws.stream_row(row + offset, grid[offset], height)
     if problems:
         ws.write_comment(row, _INDEX["name"], "\n".join(f"• {p.message}" for p in problems),
-                         {"x_scale": 3, "y_scale": 2, "font_name": styles.font, "font_size": 14})
+                         {"x_scale": 3, "y_scale": 2, "font_name": cells.styles.font, "font_size": 14})
     return row + span
 
 
@@ -494,7 +549,7 @@ def _cell_format(styles: Formats, value: object, column: form.Column, fill: dict
 def _write_value(ws, styles: Formats, row: int, col: int, value: object, column: form.Column,
                  fill: dict) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        value = str(value)  # a draft shows what was typed where it is wrong: NaN and inf are no Excel number
+        value = str(value)  # see _FormCells
     fmt = _cell_format(styles, value, column, fill)
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
@@ -722,10 +777,9 @@ def _chart(workbook, ws, font: str, kind: str, title: str, header_row: int, last
 
 def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layout,
                 by_project: dict[int, list[Problem]], file_names: Mapping[str, str]) -> None:
-    ws = workbook.add_worksheet(DATA_SHEET, worksheet_class=BodyRows)
+    ws = workbook.add_worksheet(DATA_SHEET, worksheet_class=StreamedRows)
     size = 14
     plain = styles(font_size=size)
-    head = styles(font_size=size, bold=True, bg_color="#D9D9D9")
     ws.set_default_row(row_height([("ก", 10)], size))
     for col, name in enumerate(DATA_COLUMNS):
         # The cell holds the column's name, which programs read; it shows and prints its Thai header

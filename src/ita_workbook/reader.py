@@ -24,7 +24,7 @@ from . import grid as grids
 from .form import (DIMENSIONS, DATA_AS_OF, ISSUER, LEGEND_TITLE, PLAN_FORM, QUARTER_KEYS, TOTALS_PREFIX,
                    YEAR_PREFIX, Form, Layout, quarter_of_month)
 from .problems import Problem
-from .safety import Unreadable, inspect_file
+from .safety import Unreadable
 from .thai import squeeze, to_arabic_digits
 
 HEADER_SEARCH_ROWS = 30
@@ -94,14 +94,11 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
     of being searched for a form table (the province reads a master's data sheet this way, loaded
     with the same guards as the rest). `only_sheets`: of an xlsx, load only these (and the hidden
     metadata). `fiscal_year`: of a 4-year plan, the year whose budget column is read as the budget."""
-    book = _inspected(Path(path))
-    if book.problems:
-        return book
     try:
-        loaded = grids.load(Path(path), book.kind, frozenset(only_sheets) if only_sheets else None)
-    except grids.LoadError as exc:
+        loaded = grids.load(Path(path), None, frozenset(only_sheets) if only_sheets else None)
+    except (grids.LoadError, Unreadable) as exc:
         loaded = exc
-    return _read_loaded(book, loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
+    return _read_loaded(Workbook(str(path)), loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
 
 
 def read_workbooks(paths: list[str | Path], keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = (), *,
@@ -109,45 +106,30 @@ def read_workbooks(paths: list[str | Path], keep_sheets: tuple[str, ...] = (), o
     """`read_workbook` of each path, in order; the reader child reads the next files while this
     process finds the tables of the one before (on two cores, reading 1,000 files takes about half
     the time). A bug of ours met on a file is given in its place, not raised."""
-    books: list[Workbook | Exception] = []
-    for path in paths:
-        try:
-            books.append(_inspected(Path(path)))
-        except Exception as exc:  # noqa: BLE001 - as below
-            books.append(exc)
     sheets = frozenset(only_sheets) if only_sheets else None
-    loads = grids.load_each([(Path(b.path), b.kind, sheets) for b in books
-                             if isinstance(b, Workbook) and not b.problems])
+    loads = grids.load_each([(Path(path), None, sheets) for path in paths])
     try:
-        for book in books:
-            if not isinstance(book, Workbook) or book.problems:
-                yield book
+        for path, loaded in zip(paths, loads):
+            if not isinstance(loaded, (grids.Loaded, grids.LoadError, Unreadable)):
+                yield loaded  # a bug of ours, met in the child
                 continue
-            loaded = next(loads)
             try:
-                yield _read_loaded(book, loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
+                yield _read_loaded(Workbook(str(path)), loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
             except Exception as exc:  # noqa: BLE001 - the caller names it for that file
                 yield exc
     finally:
         loads.close()  # its child stopped now, not when the garbage is collected
 
 
-def _inspected(path: Path) -> Workbook:
-    """A workbook of `path` with its kind, or with the problem that keeps it from being read."""
-    book = Workbook(str(path))
-    try:
-        book.kind = inspect_file(path)
-    except Unreadable as exc:
-        book.problems.append(_unreadable(book.path, exc.reason, exc.detail, exc.detail_en))
-    return book
-
-
-def _read_loaded(book: Workbook, loaded: grids.Loaded | grids.LoadError, keep_sheets: tuple[str, ...] = (), *,
-                 form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
+def _read_loaded(book: Workbook, loaded: grids.Loaded | grids.LoadError | Unreadable,
+                 keep_sheets: tuple[str, ...] = (), *, form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
+    if isinstance(loaded, Unreadable):
+        book.problems.append(_unreadable(book.path, loaded.reason, loaded.detail, loaded.detail_en))
+        return book
     if isinstance(loaded, grids.LoadError):
         book.problems.append(_load_problem(book.path, loaded.reason))
         return book
-    book.metadata = loaded.metadata
+    book.kind, book.metadata = loaded.kind, loaded.metadata
     if book.kind == "xlsm":
         book.problems.append(Problem("macros-ignored", book.path))
     for name in loaded.too_large:
@@ -263,6 +245,8 @@ _DASHES = str.maketrans("–—‐−", "----")
 
 
 def _header_key(value: Any) -> str:
+    if value.__class__ is str and not value:  # most cells of a header search: checked first
+        return ""
     if value is None or isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
         return ""
     text = str(value)
@@ -324,7 +308,8 @@ def _year_header(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _column_key(texts: list[str], form: Form) -> str | None:
+@lru_cache(maxsize=4096)  # every file's titles and header come here, column by column
+def _column_key(texts: tuple[str, ...], form: Form) -> str | None:
     """The key of one column from its header texts, top to bottom: the lowest text that names a
     column, else all of them joined; a year above "งบประมาณ (บาท)" is that year's budget column."""
     key = next((k for t in reversed(texts) if (k := _match_header(t, form=form))), None) \
@@ -348,8 +333,8 @@ def _match_rows(block: list[list[Any]], form: Form) -> dict[str, int]:
     """Column key → column, for a header of one to three rows."""
     columns: dict[str, int] = {}
     for col in range(max(len(row) for row in block)):
-        texts = [_header_key(row[col]) if col < len(row) else "" for row in block]
-        key = _column_key([t for t in texts if t], form) if any(texts) else None
+        texts = tuple(t for row in block if col < len(row) and (t := _header_key(row[col])))
+        key = _column_key(texts, form) if texts else None
         if key and key not in columns:
             columns[key] = col
     years = [k for k in columns if k.startswith(YEAR_PREFIX)]

@@ -26,13 +26,13 @@ from . import __version__, eplan
 from . import form
 from .config import DEFAULT_FONT
 from . import master
-from .master import (DEFAULT_FONT_OPTIONS, FONT_SIZE, MARGINS, THAI_DECIMAL, TITLE_SIZE, _chart,
-                     _header, _merged_text, _write_value, lines_height, row_height)
+from .master import (FONT_SIZE, MARGINS, THAI_DECIMAL, TITLE_SIZE, _chart,
+                     _header, _merged_text, _write_value, lines_height, row_height, workbook_options)
 from .report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIGHTS, NOT_REPORTED,
                           NOT_STARTED, OFFICIAL_COLUMNS, OTHER_REASON, STATUS_WEIGHT, period_line, project_type,
                           title)
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, WORKBOOK_OPTIONS, Formats, a4_landscape, text_width,
+from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, Formats, a4_landscape, text_width,
                          unbroken_widths, write_details, write_table)
 from .xlsx_style import measuring
 
@@ -67,7 +67,7 @@ def write_report_workbook(result, target: str | Path, heading: Heading, *, font:
     atomic); returns the sheet rows of each project number on the report sheet."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
+    workbook = xlsxwriter.Workbook(str(target), workbook_options())
     try:
         with measuring(font):  # rows as tall as text in `font` needs (the PDF's Sarabun: tighter)
             styles = Formats(workbook, font, FONT_SIZE)

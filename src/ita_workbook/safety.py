@@ -1,14 +1,18 @@
 """Looks at a file before any parser sees it: size, kind, encryption, zip bombs.
 
-`inspect_file` returns the workbook's format or raises `Unreadable` with a reason for a person.
+`read_input` reads a file once and returns its bytes with the workbook's format (`inspect_file`:
+the format alone), or raises `Unreadable` with a reason for a person.
 The limits are stated in SECURITY.md; change them there too.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,51 +33,72 @@ class Unreadable(Exception):
     reason: str  # a stable short word: empty, too-large, not-a-workbook, encrypted, zip-bomb, corrupt
 
 
+@dataclass
+class Input:
+    """A file read once: its bytes, its format and, for a zip, the zip opened over those bytes (the
+    checks, the xlsx scan and calamine all read these bytes; the file is not opened again)."""
+    data: bytes
+    kind: str  # 'xlsx', 'xlsm', 'xls', 'xlsb' or 'ods'
+    zip: zipfile.ZipFile | None = None
+
+
 def inspect_file(path: Path) -> str:
     """'xlsx', 'xlsm', 'xls', 'xlsb' or 'ods' — or Unreadable."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise Unreadable("เป็นโฟลเดอร์ ไม่ใช่ไฟล์", "a folder, not a file", "not-a-file")
-        if not path.is_file():  # never opened: a FIFO would wait for ever, a device never end
-            raise Unreadable("ไม่ใช่ไฟล์ธรรมดา (เช่น FIFO หรืออุปกรณ์) จึงไม่อ่าน",
-                             "not a regular file (a FIFO or a device, say), so not read", "not-a-file")
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise Unreadable("เป็นลิงก์ที่ชี้ไปยังไฟล์ที่ไม่มีอยู่", "a link to a file that does not exist",
-                             "not-found") from None
-        raise Unreadable("ไม่พบไฟล์", "file not found", "not-found") from None
-    except OSError as exc:
-        raise Unreadable(f"เปิดไฟล์ไม่ได้ ({exc.strerror})", f"cannot open the file ({exc.strerror})",
-                         "cannot-open") from None
-    if size == 0:
-        raise Unreadable("ไฟล์ว่างเปล่า (0 ไบต์) ส่งไฟล์ใหม่อีกครั้ง", "the file is empty (0 bytes); send it again",
-                         "empty")
-    if size > MAX_FILE_BYTES:
-        raise Unreadable(f"ไฟล์ใหญ่เกิน {MAX_FILE_BYTES // 2**20} MB", f"the file is over {MAX_FILE_BYTES // 2**20} MB",
-                         "too-large")
-    if head.startswith(b"PK"):
-        return _inspect_zip(path)
-    if head == OLE_MAGIC:
-        return _inspect_ole(path)
-    raise _not_a_workbook(path, head)
+    with read_input(path) as source:
+        return source.kind
 
 
-def _inspect_zip(path: Path) -> str:
+@contextmanager
+def read_input(path: Path) -> Iterator[Input]:
+    """The file read once and looked at — or Unreadable. The file is held open while the caller
+    works on its bytes, so that whoever looks at the reader process (/proc/PID/fd) sees which file
+    it is on."""
+    with ExitStack() as held:
+        try:
+            size = path.stat().st_size
+            if path.is_dir():
+                raise Unreadable("เป็นโฟลเดอร์ ไม่ใช่ไฟล์", "a folder, not a file", "not-a-file")
+            if not path.is_file():  # never opened: a FIFO would wait for ever, a device never end
+                raise Unreadable("ไม่ใช่ไฟล์ธรรมดา (เช่น FIFO หรืออุปกรณ์) จึงไม่อ่าน",
+                                 "not a regular file (a FIFO or a device, say), so not read", "not-a-file")
+            if size <= MAX_FILE_BYTES:
+                data = held.enter_context(path.open("rb")).read(MAX_FILE_BYTES + 1)  # a file grown since: too large
+                size = len(data)
+        except FileNotFoundError:
+            if path.is_symlink():
+                raise Unreadable("เป็นลิงก์ที่ชี้ไปยังไฟล์ที่ไม่มีอยู่", "a link to a file that does not exist",
+                                 "not-found") from None
+            raise Unreadable("ไม่พบไฟล์", "file not found", "not-found") from None
+        except OSError as exc:
+            raise Unreadable(f"เปิดไฟล์ไม่ได้ ({exc.strerror})", f"cannot open the file ({exc.strerror})",
+                             "cannot-open") from None
+        if size == 0:
+            raise Unreadable("ไฟล์ว่างเปล่า (0 ไบต์) ส่งไฟล์ใหม่อีกครั้ง", "the file is empty (0 bytes); send it again",
+                             "empty")
+        if size > MAX_FILE_BYTES:
+            raise Unreadable(f"ไฟล์ใหญ่เกิน {MAX_FILE_BYTES // 2**20} MB",
+                             f"the file is over {MAX_FILE_BYTES // 2**20} MB", "too-large")
+        if data.startswith(b"PK"):
+            yield _inspect_zip(data)
+        elif data.startswith(OLE_MAGIC):
+            yield _inspect_ole(data)
+        else:
+            raise _not_a_workbook(data[:2048])
+
+
+def _inspect_zip(data: bytes) -> Input:
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            kind = _zip_kind(zf, names)
-            _check_bomb(path, infos)
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        kind = _zip_kind(zf, names)
+        _check_bomb(data, infos)
     except zipfile.BadZipFile:
         raise Unreadable("ไฟล์เสียหรือดาวน์โหลดมาไม่ครบ เปิดในโปรแกรมแล้วบันทึกใหม่ หรือขอไฟล์ใหม่",
                          "the file is damaged or incomplete; re-save it or ask for it again", "corrupt") from None
     except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError, zlib.error) as exc:
         raise Unreadable("ไฟล์เสียหาย", f"the file is damaged ({type(exc).__name__})", "corrupt") from None
-    return kind
+    return Input(data, kind, zf)
 
 
 def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
@@ -96,7 +121,7 @@ def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
                      "not-a-workbook")
 
 
-def _check_bomb(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+def _check_bomb(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
     bomb = Unreadable("ไฟล์ขยายตัวผิดปกติเมื่อแตกไฟล์ (อาจเป็น zip bomb) จึงไม่อ่าน",
                       "the file inflates to an absurd size (a zip bomb?) and was not read", "zip-bomb")
     if len(infos) > MAX_ZIP_ENTRIES:
@@ -112,7 +137,7 @@ def _check_bomb(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     if sum(i.compress_size for i in infos) * DEFLATE_MAX_RATIO <= MAX_UNZIPPED_BYTES:
         return
     inflated = 0
-    with path.open("rb") as fh:
+    with io.BytesIO(data) as fh:
         for info in infos:
             entry_limit = max(2**20, MAX_ENTRY_RATIO * info.compress_size)
             size = _inflated_size(fh, info, min(entry_limit, MAX_UNZIPPED_BYTES - inflated))
@@ -149,8 +174,7 @@ def _inflated_size(fh, info: zipfile.ZipInfo, limit: int) -> int:
     return total
 
 
-def _inspect_ole(path: Path) -> str:
-    data = path.read_bytes()
+def _inspect_ole(data: bytes) -> Input:
     if ENCRYPTED_STREAM in data:
         raise Unreadable(
             "ไฟล์ถูกตั้งรหัสผ่านไว้ ให้เปิดใน Excel แล้วเลือก ไฟล์ > ข้อมูล > ป้องกันเวิร์กบุ๊ก > "
@@ -159,22 +183,20 @@ def _inspect_ole(path: Path) -> str:
             "with Password, clear the password, save and send it again",
             "encrypted")
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return "xls"
+        return Input(data, "xls")
     raise _save_as("เอกสาร Office รุ่นเก่าที่ไม่ใช่สมุดงาน Excel", "an old Office file that is not a workbook")
 
 
-def _not_a_workbook(path: Path, head: bytes) -> Unreadable:
-    with path.open("rb") as fh:
-        start = fh.read(2048)
+def _not_a_workbook(start: bytes) -> Unreadable:
     text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<")):
         return Unreadable("เป็นหน้าเว็บ (HTML/XML) ที่ตั้งชื่อเป็นไฟล์ Excel เปิดใน Excel แล้ว "
                           "บันทึกเป็น (Save As) .xlsx แล้วส่งใหม่",
                           "an HTML/XML page named like a workbook; open it in Excel, Save As .xlsx and "
                           "send it again", "not-a-workbook")
-    if head.startswith(b"%PDF"):
+    if start.startswith(b"%PDF"):
         return _save_as("ไฟล์ PDF", "a PDF")
-    if head.startswith(b"{\\rtf"):
+    if start.startswith(b"{\\rtf"):
         return _save_as("เอกสาร RTF", "an RTF document")
     if b"\x00" not in start:
         return Unreadable("เป็นไฟล์ข้อความ (เช่น CSV) ไม่ใช่สมุดงาน Excel เปิดใน Excel แล้ว "

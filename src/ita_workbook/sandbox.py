@@ -59,12 +59,6 @@ def clean_path() -> list[str]:
     return paths if package_parent in paths else [*paths, package_parent]
 
 
-def isolate_module_path() -> None:
-    """Takes the current folder out of this process's own module path (`python -m` puts it first),
-    so that the modules a command imports later cannot come from the input folder."""
-    here = os.path.realpath(os.getcwd())
-    sys.path[:] = [p for p in sys.path if p and os.path.isabs(p) and os.path.realpath(p) != here]
-
 
 class _Child:
     def __init__(self) -> None:

@@ -9,7 +9,6 @@ from functools import lru_cache
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
-_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
 
 # What pythainlp.util.normalize fixes, found cheaply so that clean text skips it: invisible
 # characters, ํ typed for ำ, ๅ, เเ for แ, a tone mark before its vowel, a follow vowel before its tone
@@ -88,7 +87,14 @@ def to_arabic_digits(text: str) -> str:
 
 
 def to_thai_digits(text: str | int) -> str:
-    return str(text).translate(_TO_THAI)
+    text = str(text)
+    for arabic, thai in _THAI_OF:  # as to_arabic_digits: only the digits present
+        if arabic in text:
+            text = text.replace(arabic, thai)
+    return text
+
+
+_THAI_OF = tuple(zip("0123456789", THAI_DIGITS))
 
 
 _LATIN_O = re.compile(r"(?<=[\d,.])[oO]|[oO](?=[\d,.])")

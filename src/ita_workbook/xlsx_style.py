@@ -8,6 +8,7 @@ the way LibreOffice does (see "how much room wrapped Thai text takes" below).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from bisect import bisect_left
@@ -21,9 +22,11 @@ from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from .config import DEFAULT_FONT
+from .thai import to_arabic_digits, to_thai_digits
 
 # Clerks' text starting with = or containing a URL stays text (see FIELD-NOTES).
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
@@ -93,8 +96,6 @@ DIGITS = (THAI, ARABIC)
 
 def in_digits(text: str, digits: str = THAI) -> str:
     """`text` with its digits in the chosen convention: ร้อยละ 80 → ร้อยละ ๘๐ (Thai)."""
-    from .thai import to_arabic_digits, to_thai_digits
-
     return to_thai_digits(text) if digits == THAI else to_arabic_digits(str(text))
 
 
@@ -632,109 +633,188 @@ room, wrap, line_count, row_height = (ARIAL_COLUMNS.room, ARIAL_COLUMNS.wrap, AR
                                       ARIAL_COLUMNS.row_height)
 
 
-class BodyRows(Worksheet):
-    """A worksheet whose body (the rows under its header) is written straight into the sheet's XML
-    when the workbook closes, instead of through xlsxwriter's cells (an object per cell and a dict
-    entry, kept until the end, then turned into XML one call at a time): on the master's data sheet,
-    21 cells a project, that was a fifth of a 1,000-file merge (BENCHMARKS.md). A row is kept as its
-    values (text as its shared-string number, as xlsxwriter keeps it) and a letter per cell saying
-    what it is. The sheet's XML is byte for byte xlsxwriter's for the same cells
-    (tests/test_line_count.py).
+# A cell's XML by kind, as xlsxwriter's _write_cell writes it: text (its shared-string number),
+# number, boolean, blank. A row's template (_row_xml) takes {0} for the row's number and {i} for the
+# i-th cell's value, and leaves {k} for the number of the sheet's k-th format, known at the close.
+_CELL_XML = {"s": '<c r="{ref}" s="{{{{{slot}}}}}" t="s"><v>{{{i}}}</v></c>',
+             "n": '<c r="{ref}" s="{{{{{slot}}}}}"><v>{{{i}:.16G}}</v></c>',
+             "b": '<c r="{ref}" s="{{{{{slot}}}}}" t="b"><v>{{{i}}}</v></c>',
+             "x": '<c r="{ref}" s="{{{{{slot}}}}}"/>'}
 
-    Made with `workbook.add_worksheet(name, worksheet_class=BodyRows)`; everything else (header,
-    columns, heights by `set_row`, panes, filter, page setup) goes through xlsxwriter as usual."""
+
+@lru_cache(maxsize=1024)
+def _row_xml(kinds: str, slots: tuple[int, ...]) -> str:
+    """The cells of a row, from column A, of `kinds` (letters of _CELL_XML) in the formats `slots`:
+    a template to `.format(row number, *values)`. The rows of a sheet share a few."""
+    return "".join(_CELL_XML[kind].format(ref=xl_col_to_name(col) + "{0}", slot=slot, i=col + 1)
+                   for col, (kind, slot) in enumerate(zip(kinds, slots)))
+
+
+def _kept(ws: Worksheet, value: object) -> tuple[str, object]:
+    """A cell's kind (as in _CELL_XML) and the value its XML holds: a string is interned in the
+    workbook's shared strings here, as xlsxwriter's write_string does, cut at Excel's limit as it is."""
+    if type(value) is str and value and len(value) <= ws.xls_strmax // 2:  # most cells: nothing to check
+        return "s", ws.str_table._get_shared_string_index(value)
+    if isinstance(value, bool):
+        return "b", int(value)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):  # as xlsxwriter's write_number: no silent "NAN" in the XML
+            raise TypeError("NAN/INF not supported in write_number()")
+        return "n", value
+    if value is None or value == "":
+        return "x", None
+    value, limit = str(value), ws.xls_strmax
+    if len(value) > limit // 2 and _utf16_len(value) > limit:
+        value = _utf16_truncate(value, limit)
+    return "s", ws.str_table._get_shared_string_index(value)
+
+
+class StreamedRows(Worksheet):
+    """A worksheet whose body (the master's projects, its data and e-PlanNACC rows) goes into the
+    sheet's XML as it is given, through a temporary file, instead of through xlsxwriter's cells (an
+    object per cell and a dict entry, kept to the end, then turned into XML a call at a time: on a
+    1,000-file merge that was a third of the master's writing). What stays in memory is a height a
+    row (for page breaks and comment boxes), however many rows. The rows above and below the body
+    (titles, header, totals, footer), their merges, comments, columns and page setup go through
+    xlsxwriter as usual.
+
+    Every body row has a cell in each column from A on (blank cells carry their format), so a block
+    of 16 rows spans those columns, as xlsxwriter works it out. Formats get their numbers when the
+    workbook closes, in the order xlsxwriter gives them: the sheet's XML is byte for byte
+    xlsxwriter's for the same cells (tests/test_streamed_rows.py, tests/test_line_count.py).
+
+    Made with `workbook.add_worksheet(name, worksheet_class=StreamedRows)`."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._body: list[tuple[str, tuple]] = []
-        self._body_first = 0
-        self._body_width = 0
-        self._body_formats: tuple[Format, Format] | None = None
+        self._stream = None  # the temporary file of the body's XML, a row a line, from the first row
+        self._first = self._next = self._width = 0
+        self._pixels: list[int | None] = []  # each body row's height, None for the sheet's default
+        self._slots: dict[Format, int] = {}  # the body's formats, in the order of their first use
+
+    def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float | None = None) -> None:
+        """Row `row` (the body's first, or the one after the last): its cells from column A, each
+        (value, format), a value a bool, number, string or blank (None or ""); every row has as many
+        cells as the first. `height` in points; None keeps one given by `set_row` before, if any."""
+        if self._stream is None:
+            self._start(row, len(cells))
+        elif row != self._next or len(cells) != self._width:
+            raise ValueError(f"streamed rows go down one at a time, {self._width} cells each: "
+                             f"row {row + 1} of {len(cells)} cells after row {self._next}")
+        kinds, values = zip(*(_kept(self, value) for value, _ in cells)) if cells else ((), ())
+        slots = tuple(self._slots.setdefault(fmt, len(self._slots)) for _, fmt in cells)
+        xml = _row_xml("".join(kinds), slots).format(row + 1, *values)
+        if (self.set_row(row, height) if height is not None else self._check_dimensions(row, 0)) == -1:
+            raise ValueError(f"row {row + 1} is past Excel's limit of {self.xls_rowmax:,} rows")
+        self._check_dimensions(row, self._width - 1)
+        # xlsxwriter's own <row> element, its height in whole pixels as set_row leaves it.
+        info = self.row_info.pop(row, None)
+        self._pixels.append(self.row_sizes.pop(row)[0] if row in self.row_sizes else None)
+        fh, self.fh = self.fh, self._stream
+        try:
+            self._write_row(row, self._spans, info)
+            self.fh.write(xml)
+            self._xml_end_tag("row")
+            self.fh.write("\n")
+        finally:
+            self.fh = fh
+        self._next = row + 1
 
     def write_body(self, first_row: int, rows: Iterable[Sequence[object]], cell_format: Format,
-                   number_format: Format | None = None) -> None:
+                   number_format: Format | None = None, heights: Iterable[float | None] = ()) -> None:
         """Rows from `first_row` down, each cell a bool, a number (in `number_format` if given), a
-        string or blank (None or ""), all in `cell_format`. Called once, after the header."""
-        from xlsxwriter.utility import _utf16_len, _utf16_truncate
+        string or blank (None or ""), all in `cell_format`; their `heights` in points, if given."""
+        number_format = number_format or cell_format
+        for row, (values, height) in enumerate(itertools.zip_longest(rows, heights), start=first_row):
+            self.stream_row(row, [(value, number_format if isinstance(value, (int, float))
+                                   and not isinstance(value, bool) else cell_format) for value in values], height)
 
-        shared, limit, body = self.str_table._get_shared_string_index, self.xls_strmax, self._body
-        for values in rows:
-            kinds, kept = [], []
-            for value in values:
-                if isinstance(value, bool):
-                    kinds.append("b")
-                    kept.append(int(value))
-                elif isinstance(value, (int, float)):
-                    if not math.isfinite(value):  # as xlsxwriter's write_number: no silent "NAN" in the XML
-                        raise TypeError("NAN/INF not supported in write_number()")
-                    kinds.append("n")
-                    kept.append(value)
-                elif value is None or value == "":
-                    kinds.append("x")
-                    kept.append(None)
-                else:
-                    value = str(value)
-                    if len(value) > limit // 2 and _utf16_len(value) > limit:
-                        value = _utf16_truncate(value, limit)
-                    kinds.append("s")
-                    kept.append(shared(value))
-            body.append(("".join(kinds), tuple(kept)))
-            self._body_width = max(self._body_width, len(kept))
-        if body:
-            self._body_first, self._body_formats = first_row, (cell_format, number_format or cell_format)
-            self._check_dimensions(first_row, 0)
-            self._check_dimensions(first_row + len(body) - 1, self._body_width - 1)
+    def stream_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        """Merge a range of the body (its cells are streamed as usual: the first holds the value, the
+        others are blank in the same format)."""
+        self._check_dimensions(first_row, first_col)
+        self._check_dimensions(last_row, last_col)
+        self.merge.append([first_row, first_col, last_row, last_col])
+
+    def row_points(self, row: int) -> float:
+        """The height of `row` in points, as the file will say (the default where none was set)."""
+        return self._size_row(row) * 0.75
+
+    def _start(self, row: int, width: int) -> None:
+        import tempfile
+
+        if self.table and max(self.table) >= row:
+            raise ValueError(f"streamed rows start below the rows written through xlsxwriter (row {row + 1})")
+        self._stream = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.tmpdir)
+        self._first = self._next = row
+        self._width = width
+        self._spans = f"1:{width}"
+
+    def _size_row(self, row: int, anchor: int = 0):
+        if self._first <= row < self._next and self._pixels[row - self._first] is not None:
+            return self._pixels[row - self._first]
+        return super()._size_row(row, anchor)
+
+    def _calculate_spans(self) -> None:
+        super()._calculate_spans()
+        if self._stream is None:
+            return
+        for block in (self._first // 16, (self._next - 1) // 16):  # blocks shared with xlsxwriter's rows
+            if int(self.row_spans.get(block, self._spans).split(":")[1]) > self._width:
+                raise ValueError(f"rows beside the streamed ones reach past their {self._width} columns")
+            self.row_spans[block] = self._spans
 
     def _write_sheet_data(self) -> None:
-        if not self._body:
+        if self._stream is None:
             return super()._write_sheet_data()
-        from xlsxwriter.utility import xl_col_to_name
-
-        first = self._body_first
+        if any(self._first <= r < self._next for r in [*(r for r, cells in self.table.items() if cells),
+                                                         *self.row_info]):
+            raise ValueError("cells or heights given through xlsxwriter among the streamed rows")
+        low, high = self.dim_rowmin, self.dim_rowmax
         self._xml_start_tag("sheetData")
-        last = self.dim_rowmax
-        self.dim_rowmax = first - 1  # the header's rows, written by xlsxwriter
         try:
-            if self.dim_rowmin <= self.dim_rowmax:
+            if low < self._first:
+                self.dim_rowmax = self._first - 1
+                self._write_rows()
+            # Numbered now, after the rows above, in the order of first use: as xlsxwriter numbers them.
+            numbers = [fmt._get_xf_index() for fmt in self._slots]
+            self._stream.seek(0)
+            write = self.fh.write
+            for line in self._stream:
+                write(line[:-1].format(*numbers))
+            if self._next <= high:
+                self.dim_rowmin, self.dim_rowmax = self._next, high
                 self._write_rows()
         finally:
-            self.dim_rowmax = last
-        text, number = (fmt._get_xf_index() for fmt in self._body_formats)
-        cells = {  # the XML of a cell from its reference and value, as xlsxwriter's _write_cell writes it
-            "s": f'<c r="{{}}" s="{text}" t="s"><v>{{}}</v></c>'.format,
-            "n": lambda ref, value: f'<c r="{ref}" s="{number}"><v>{value:.16G}</v></c>',
-            "b": f'<c r="{{}}" s="{text}" t="b"><v>{{}}</v></c>'.format,
-            "x": lambda ref, _: f'<c r="{ref}" s="{text}"/>'}
-        letters = [xl_col_to_name(col) for col in range(self._body_width)]
-        write = self.fh.write
-        for row, (kinds, values) in enumerate(self._body, start=first):
-            # Spans as xlsxwriter works them out: the columns used by each block of 16 rows.
-            block = self._body[max(row // 16 * 16, first) - first:(row // 16 + 1) * 16 - first]
-            spans = f"1:{max(len(k) for k, _ in block)}"
-            self._write_row(row, spans, self.row_info.get(row))
-            number_ = str(row + 1)
-            write("".join(cells[kind](letter + number_, value) for kind, letter, value in zip(kinds, letters, values)))
-            self._xml_end_tag("row")
+            self.dim_rowmin, self.dim_rowmax = low, high
+            self._stream.close()
         self._xml_end_tag("sheetData")
 
 
+def table_row_height(values: Sequence[object], widths: Sequence[float], size: int = 14) -> float:
+    """The height of a row of `write_table`."""
+    return min(row_height([(str(v), w) for v, w in zip(values, widths) if isinstance(v, str) and v], size), 409.0)
+
+
 def write_table(ws, styles: Formats, headers: list[str], widths: list[float], rows: list[list[object]],
-                size: int = 14) -> None:
+                size: int = 14, heights: Sequence[float] | None = None) -> None:
     """A plain sheet to filter and copy from: a bold header row, one row per record, heights for its
-    text (Arial-default workbooks: the master's, the report's), A4 landscape."""
+    text (Arial-default workbooks: the master's, the report's), A4 landscape. `heights`: the rows',
+    when measured already (`table_row_height`)."""
     head, text = styles.header(font_size=size), styles.cell("left", font_size=size)
     number = styles.cell("center", font_size=size, num_format=THAI_INTEGER)
     for col, (header, width) in enumerate(zip(headers, widths)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, header, head)
     ws.set_row(0, row_height(list(zip(headers, widths)), size, bold=True))
-    for r, values in enumerate(rows, start=1):
-        ws.set_row(r, min(row_height([(str(v), w) for v, w in zip(values, widths)
-                                      if isinstance(v, str) and v], size), 409.0))
-    body = [[str(v) if isinstance(v, bool) else v for v in values] for values in rows]  # True as text
-    if isinstance(ws, BodyRows):
-        ws.write_body(1, body, text, number)
+    if heights is None:
+        heights = [table_row_height(values, widths, size) for values in rows]
+    body = ([str(v) if isinstance(v, bool) else v for v in values] for values in rows)  # True as text
+    if isinstance(ws, StreamedRows):
+        ws.write_body(1, body, text, number, heights)
     else:
+        for r, height in enumerate(heights, start=1):
+            ws.set_row(r, height)
         for r, values in enumerate(body, start=1):
             for col, value in enumerate(values):
                 if isinstance(value, (int, float)):

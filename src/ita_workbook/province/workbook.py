@@ -53,14 +53,14 @@ def write_province(result: ProvinceResult, target: str | Path, as_of: dt.date, *
     PDF's: Sarabun, pdf.print_font), rows as tall as that font needs."""
     import xlsxwriter
 
-    from ..master import DEFAULT_FONT_OPTIONS
-    from ..xlsx_style import WORKBOOK_OPTIONS, Formats, measuring
+    from ..master import workbook_options
+    from ..xlsx_style import Formats, measuring
 
     target = Path(target)
     plans = result.plans
     with tempfile.TemporaryDirectory(prefix=".ita-province-", dir=target.parent) as folder:
         plain = Path(folder) / "plain.xlsx"
-        workbook = xlsxwriter.Workbook(str(plain), {**WORKBOOK_OPTIONS, **DEFAULT_FONT_OPTIONS})
+        workbook = xlsxwriter.Workbook(str(plain), workbook_options())
         data = None
         try:
             with measuring(font):

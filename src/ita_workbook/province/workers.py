@@ -71,7 +71,7 @@ def _worker_pool(workers: int):
     """The worker processes that read plans: how they are started is decided here alone."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from ..sandbox import isolate_module_path
+    from .. import isolate_module_path
 
     return ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=isolate_module_path)
 
