@@ -401,9 +401,27 @@ def _layout(columns: dict[str, int], form: Form) -> Layout | None:
 
 def _looks_like_header(row: list[Any], columns: dict[str, int], form: Form = PLAN_FORM) -> bool:
     """A page header repeated inside the table, or its second row."""
-    hits = sum(1 for key, col in columns.items()
-               if col < len(row) and _match_header(_header_key(row[col]), exact=True, form=form) == key)
+    # Every project row comes here. Short cells first (their keys are cached: units, marks, the
+    # header's own words); a long text (a project's name, indicator, outcome: new in every file) is
+    # made a key only while three hits are still within reach, so a project row makes one at most.
+    hits = 0
+    long_cells = []
+    for key, col in columns.items():
+        if col < len(row):
+            value = row[col]
+            if value.__class__ is str and len(value) > _SHORT_CELL:
+                long_cells.append((key, value))
+            elif _match_header(_header_key(value), exact=True, form=form) == key:
+                hits += 1
+    for done, (key, value) in enumerate(long_cells):
+        if hits + len(long_cells) - done < 3:
+            break  # even if this and every long text left were header words: too few
+        if _match_header(_header_key(value), exact=True, form=form) == key:
+            hits += 1
     return hits >= 3
+
+
+_SHORT_CELL = 40  # characters: any header word, any unit or mark
 
 
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
