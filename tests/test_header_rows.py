@@ -78,3 +78,19 @@ def test_a_header_of_long_typed_words_is_still_a_header():
     assert _plain_rule(row, COLUMNS) is True
     row[COLUMNS["outcome"]] = "ผลลัพธ์ที่ได้จากการดำเนินโครงการทั้งหมดตลอดทั้งปีงบประมาณ"
     assert reader._looks_like_header(row, COLUMNS) is False
+
+
+def test_a_row_names_the_project_column_as_the_header_matching_says():
+    # reader._names_project stops at the project column; the header matching of the whole row is the rule.
+    rng = random.Random(11)
+    names = _header_texts("name")
+    rows = _seed_rows() + [[text] for text in _header_texts()]
+    pool = _header_texts() + [cell for row in _seed_rows() for cell in row] + [None, "", 2566, 2566.0, True]
+    for _ in range(3000):
+        row = [rng.choice(pool) for _ in range(rng.randint(0, 14))]
+        if row and rng.random() < 0.3:
+            row[rng.randrange(len(row))] = rng.choice(names)
+        rows.append(row)
+    judged = [reader._names_project(row, PLAN_FORM) for row in rows]
+    assert judged == ["name" in reader._match_rows([row], PLAN_FORM) for row in rows]
+    assert 500 < sum(judged) < len(rows) - 500  # both answers were met often

@@ -349,6 +349,12 @@ def _match_rows(block: list[list[Any]], form: Form) -> dict[str, int]:
     return columns
 
 
+def _names_project(row: list[Any], form: Form) -> bool:
+    """Whether a row names the project column (a header's first row): `"name" in _match_rows([row])`,
+    stopping at that column (every title line and header row of every file is asked)."""
+    return any((text := _header_key(value)) and _column_key((text,), form) == "name" for value in row)
+
+
 _YEAR_WORD = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)(25\d\d)$")
 
 
@@ -377,7 +383,7 @@ def _find_header(rows: list[list[Any]], start: int, window: int,
     words in several columns (one row between may hold a group's words only, e.g. the fiscal year
     over month columns); a มิติ heading right under a one-row header is no header row."""
     for r in range(start, min(len(rows), start + window)):
-        if "name" not in _match_rows([rows[r]], form):
+        if not _names_project(rows[r], form):
             continue
         last = r
         for k in (1, 2):
@@ -546,7 +552,7 @@ def _title_lines(rows: list[list[Any]], header_row: int, form: Form = PLAN_FORM)
     """The lines above a sheet's first header: the plan's title, organisation and place."""
     lines = []
     for values in rows[:header_row]:
-        if "name" in _match_rows([values], form):
+        if _names_project(values, form):
             break  # the header's first row
         # A title merged across the page has its text spread over every cell: once is enough.
         text = " ".join(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
@@ -714,7 +720,7 @@ def _heading(cells: dict[str, RawCell], own: set[str], wide: bool) -> tuple[int 
 def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, int],
                    form: Form = PLAN_FORM) -> dict[int, str]:
     """Columns the clerk added (หมายเหตุ …): their header text, from the header's rows."""
-    top = next((r for r in range(max(0, header_row - 2), header_row + 1) if "name" in _match_rows([rows[r]], form)),
+    top = next((r for r in range(max(0, header_row - 2), header_row + 1) if _names_project(rows[r], form)),
                header_row)
     matched = set(columns.values())
     extra = {}
