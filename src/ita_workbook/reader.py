@@ -410,6 +410,7 @@ def _looks_like_header(row: list[Any], columns: dict[str, int], form: Form = PLA
     # Every project row comes here. Short cells first (their keys are cached: units, marks, the
     # header's own words); a long text (a project's name, indicator, outcome: new in every file) is
     # made a key only while three hits are still within reach, so a project row makes one at most.
+    aliases = _aliases(form)  # _match_header(text, exact=True), without a call a cell
     hits = 0
     long_cells = []
     for key, col in columns.items():
@@ -417,12 +418,12 @@ def _looks_like_header(row: list[Any], columns: dict[str, int], form: Form = PLA
             value = row[col]
             if value.__class__ is str and len(value) > _SHORT_CELL:
                 long_cells.append((key, value))
-            elif _match_header(_header_key(value), exact=True, form=form) == key:
+            elif (text := _header_key(value)) and aliases.get(text) == key:
                 hits += 1
     for done, (key, value) in enumerate(long_cells):
         if hits + len(long_cells) - done < 3:
             break  # even if this and every long text left were header words: too few
-        if _match_header(_header_key(value), exact=True, form=form) == key:
+        if (text := _header_key(value)) and aliases.get(text) == key:
             hits += 1
     return hits >= 3
 
@@ -586,14 +587,19 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     quarters_named = "quarters" in table.columns and not any(q in table.columns for q in QUARTER_KEYS)
     budget_key = f"{YEAR_PREFIX}{table.budget_year}" if table.budget_year is not None else None
     section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
+    unevaluated = sheet.unevaluated
+    places = [(key, col, _column_letters(col)) for key, col in table.columns.items()]  # cell_address's letters
     for r in range(first, len(rows)):
         values = rows[r]
+        width = len(values)
+        number = str(r + 1)
         cells = {}
-        for key, col in table.columns.items():
-            value = values[col] if col < len(values) else None
+        for key, col, letters in places:
+            value = values[col] if col < width else None
             if isinstance(value, str) and not value.strip():
                 value = None
-            cells[key] = RawCell(value, cell_address(r, col), (r, col) in inherited, (r, col) in sheet.unevaluated)
+            place = (r, col)
+            cells[key] = RawCell(value, letters + number, place in inherited, place in unevaluated)
         if months:
             _quarters_from_months(cells, months)
         if dimension_marks:
