@@ -6,10 +6,8 @@ with `keep_invalid`): `Result.rows_read == len(plan.projects) + Result.rows_reje
 
 from __future__ import annotations
 
-import gc
 import os
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -62,27 +60,7 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
                    accept_master: bool = False, progress: Callable[[int, int], None] | None = None) -> Result:
     """`accept_master`: read masters too (`template --from` rolls last year's master over).
     `progress(files read, files)` is called after each file (the web page shows it)."""
-    with _rare_full_collections():
-        return _validate_files(paths, config or Config(), keep_invalid, accept_master, progress)
-
-
-@contextmanager
-def _rare_full_collections():
-    """Python's garbage collector walks every object alive in a full collection, and a plan's rows
-    (cells, their values, dicts) pile up until the schema pass: a full collection each time they grew
-    by a quarter cost 0.3 s of the 1.2 s this process spends on 1,000 files. Young objects are still
-    collected as often as before (a cycle thrown away is freed as soon); only the full ones are
-    spaced out, and only while a plan is read."""
-    young, middle, full = gc.get_threshold()
-    gc.set_threshold(young, middle, max(full, 1000))
-    try:
-        yield
-    finally:
-        gc.set_threshold(young, middle, full)
-
-
-def _validate_files(paths: list[str | Path], config: Config, keep_invalid: bool, accept_master: bool,
-                    progress: Callable[[int, int], None] | None) -> Result:
+    config = config or Config()
     report = Report()
     result = Result(report, Plan(organisation=config.organisation, district=config.district,
                                  province=config.province, fiscal_year=config.fiscal_year))
