@@ -349,6 +349,12 @@ def _match_rows(block: list[list[Any]], form: Form) -> dict[str, int]:
     return columns
 
 
+def _names_project(row: list[Any], form: Form) -> bool:
+    """Whether a row names the project column (a header's first row): `"name" in _match_rows([row])`,
+    stopping at that column (every title line and header row of every file is asked)."""
+    return any((text := _header_key(value)) and _column_key((text,), form) == "name" for value in row)
+
+
 _YEAR_WORD = re.compile(r"^(?:ปี|พ\.ศ\.?|ปีพ\.ศ\.?)(25\d\d)$")
 
 
@@ -377,7 +383,7 @@ def _find_header(rows: list[list[Any]], start: int, window: int,
     words in several columns (one row between may hold a group's words only, e.g. the fiscal year
     over month columns); a มิติ heading right under a one-row header is no header row."""
     for r in range(start, min(len(rows), start + window)):
-        if "name" not in _match_rows([rows[r]], form):
+        if not _names_project(rows[r], form):
             continue
         last = r
         for k in (1, 2):
@@ -401,9 +407,28 @@ def _layout(columns: dict[str, int], form: Form) -> Layout | None:
 
 def _looks_like_header(row: list[Any], columns: dict[str, int], form: Form = PLAN_FORM) -> bool:
     """A page header repeated inside the table, or its second row."""
-    hits = sum(1 for key, col in columns.items()
-               if col < len(row) and _match_header(_header_key(row[col]), exact=True, form=form) == key)
+    # Every project row comes here. Short cells first (their keys are cached: units, marks, the
+    # header's own words); a long text (a project's name, indicator, outcome: new in every file) is
+    # made a key only while three hits are still within reach, so a project row makes one at most.
+    aliases = _aliases(form)  # _match_header(text, exact=True), without a call a cell
+    hits = 0
+    long_cells = []
+    for key, col in columns.items():
+        if col < len(row):
+            value = row[col]
+            if value.__class__ is str and len(value) > _SHORT_CELL:
+                long_cells.append((key, value))
+            elif (text := _header_key(value)) and aliases.get(text) == key:
+                hits += 1
+    for done, (key, value) in enumerate(long_cells):
+        if hits + len(long_cells) - done < 3:
+            break  # even if this and every long text left were header words: too few
+        if (text := _header_key(value)) and aliases.get(text) == key:
+            hits += 1
     return hits >= 3
+
+
+_SHORT_CELL = 40  # characters: any header word, any unit or mark
 
 
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
@@ -528,7 +553,7 @@ def _title_lines(rows: list[list[Any]], header_row: int, form: Form = PLAN_FORM)
     """The lines above a sheet's first header: the plan's title, organisation and place."""
     lines = []
     for values in rows[:header_row]:
-        if "name" in _match_rows([values], form):
+        if _names_project(values, form):
             break  # the header's first row
         # A title merged across the page has its text spread over every cell: once is enough.
         text = " ".join(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
@@ -562,14 +587,19 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     quarters_named = "quarters" in table.columns and not any(q in table.columns for q in QUARTER_KEYS)
     budget_key = f"{YEAR_PREFIX}{table.budget_year}" if table.budget_year is not None else None
     section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
+    unevaluated = sheet.unevaluated
+    places = [(key, col, _column_letters(col)) for key, col in table.columns.items()]  # cell_address's letters
     for r in range(first, len(rows)):
         values = rows[r]
+        width = len(values)
+        number = str(r + 1)
         cells = {}
-        for key, col in table.columns.items():
-            value = values[col] if col < len(values) else None
+        for key, col, letters in places:
+            value = values[col] if col < width else None
             if isinstance(value, str) and not value.strip():
                 value = None
-            cells[key] = RawCell(value, cell_address(r, col), (r, col) in inherited, (r, col) in sheet.unevaluated)
+            place = (r, col)
+            cells[key] = RawCell(value, letters + number, place in inherited, place in unevaluated)
         if months:
             _quarters_from_months(cells, months)
         if dimension_marks:
@@ -696,7 +726,7 @@ def _heading(cells: dict[str, RawCell], own: set[str], wide: bool) -> tuple[int 
 def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, int],
                    form: Form = PLAN_FORM) -> dict[int, str]:
     """Columns the clerk added (หมายเหตุ …): their header text, from the header's rows."""
-    top = next((r for r in range(max(0, header_row - 2), header_row + 1) if "name" in _match_rows([rows[r]], form)),
+    top = next((r for r in range(max(0, header_row - 2), header_row + 1) if _names_project(rows[r], form)),
                header_row)
     matched = set(columns.values())
     extra = {}

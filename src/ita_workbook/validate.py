@@ -53,6 +53,7 @@ class _Row:
     report: FileReport
     problems: list[Problem] = field(default_factory=list)
     blocked_columns: set[str] = field(default_factory=set)  # already reported at that cell
+    name_key: str | None = None  # the name without spaces (schema.NAME_KEY), for duplicates
 
 
 def validate_files(paths: list[str | Path], config: Config | None = None, *, keep_invalid: bool = False,
@@ -248,6 +249,9 @@ def _parse_row(raw: RawRow, file_report: FileReport, form: Form = PLAN_FORM) -> 
             row.values.update({"budget": None, "no_budget": False} if key == "budget" else {key: None})
             if column.kind == "mark":
                 row.values[key] = False
+    # Squeezed now, while its cleaning is in thai.clean_text's cache: by the schema's pass, 10,000
+    # names later, it had left it and every name was cleaned again.
+    row.name_key = squeeze(name) if (name := row.values.get("name")) else None
     if raw.hidden:
         row.problems.append(_at(raw, "hidden-row", "name"))
     for address in raw.continued:
@@ -284,7 +288,7 @@ def _check_schema(rows: list[_Row], config: Config) -> None:
                 matched[dept] = _match_departments(dept, config)
             values["department"] = matched[dept] or dept
             row.values["department"] = values["department"]
-        values[NAME_KEY] = squeeze(values["name"]) if values.get("name") else None
+        values[NAME_KEY] = row.name_key
         records.append(values)
     frame = pd.DataFrame.from_records(records)
     frame["dimension"] = frame["dimension"].astype(float)
