@@ -58,9 +58,10 @@ def load(path: Path, kind: str | None = None, sheets: frozenset[str] | None = No
          sealed: str | None = None) -> Loaded:
     """`sheets`: the only visible sheets of an xlsx to scan and load (the hidden metadata is always
     read); other formats load every sheet. `sealed`: a sheet of `sheets` left unread when the file's
-    seal (`seal`) still matches: `Loaded.sealed` names it then. Read in the reader's child process (sandbox.py), which
-    also looks at the file (safety.py: `Unreadable` is raised here as there); a file that takes the
-    child down is `LoadError("limit")` or `LoadError("crashed")`, and the next file is read.
+    seal (`seal`) still matches; `Loaded.sealed` names it then. Read in the reader's child process
+    (sandbox.py), which also looks at the file (safety.py: `Unreadable` is raised here as there); a
+    file that takes the child down is `LoadError("limit")` or `LoadError("crashed")`, and the next
+    file is read.
     `kind` is not needed (the child finds it from the bytes); it is taken for older callers."""
     from . import sandbox
 
