@@ -291,6 +291,9 @@ def run(plans: int, runs: int, before: str | None = None) -> dict:
     began = time.perf_counter()
     folder = generate(plans)
     generated = time.perf_counter() - began
+    from ita_workbook import sandbox
+
+    sandbox.stop_child()  # generating read the seed through a reader child: the rounds below wait for every child
     for path in folder.iterdir():  # every side reads from the page cache
         path.read_bytes()
     out = RESULTS / "out"
