@@ -49,7 +49,7 @@ DATA = HERE / "data"
 RESULTS = HERE / "results"
 sys.path.insert(0, str(ROOT / "tests"))
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the copies of masters carry their seal, as merge writes them
 BASES = 40
 PLANTED_EVERY = 50  # one plan in fifty has a problem
 ORG, DISTRICT, PROVINCE = "@@ORG@@", "@@DIST@@", "@@PROV@@"
@@ -133,14 +133,20 @@ def _entries(path: Path) -> dict[str, bytes]:
         return {info.filename: zf.read(info) for info in zf.infolist()}
 
 
-def _copy_with(base: dict[str, bytes], target: Path, names: dict[str, str]) -> None:
-    """A copy of `base` with the markers replaced: in the shared strings, or in a sheet's inline strings."""
+def _copy_with(base: dict[str, bytes], target: Path, names: dict[str, str], sealed: bool) -> None:
+    """A copy of `base` with the markers replaced: in the shared strings, or in a sheet's inline strings.
+    `sealed`: a master, sealed again as write_master seals what it writes (grid.seal)."""
+    from ita_workbook.grid import seal_file
+    from ita_workbook.master import FORM_SHEET
+
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for entry, data in base.items():
             if entry.startswith("xl/") and entry.endswith(".xml") and b"@@" in data:
                 for marker, name in names.items():
                     data = data.replace(marker.encode(), name.encode())
             out.writestr(entry, data)
+    if sealed:
+        seal_file(target, FORM_SHEET)
 
 
 def generate(plans: int) -> Path:
@@ -162,7 +168,7 @@ def generate(plans: int) -> Path:
         base = contents[kind][n % len(contents[kind])]
         names = {ORG: f"{KINDS[n % len(KINDS)]}{place_name(n, 3)}", DISTRICT: place_name(n % 878 + 1000, 2),
                  PROVINCE: place_name(n % 77 + 5000, 2)}
-        _copy_with(base, folder / f"{n:05}.xlsx", names)
+        _copy_with(base, folder / f"{n:05}.xlsx", names, sealed=kind != "typed")
     stamp.write_text(json.dumps(wanted))
     return folder
 
@@ -285,6 +291,9 @@ def run(plans: int, runs: int, before: str | None = None) -> dict:
     began = time.perf_counter()
     folder = generate(plans)
     generated = time.perf_counter() - began
+    from ita_workbook import sandbox
+
+    sandbox.stop_child()  # generating read the seed through a reader child: the rounds below wait for every child
     for path in folder.iterdir():  # every side reads from the page cache
         path.read_bytes()
     out = RESULTS / "out"

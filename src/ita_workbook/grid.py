@@ -10,6 +10,7 @@ run. Each file is read from disk once: its bytes feed the safety checks, the sca
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -44,6 +45,7 @@ class Loaded:
     too_large: list[str] = field(default_factory=list)  # sheets not read: used area over the limit
     skipped_sheets: int = 0  # visible sheets past MAX_SHEETS
     kind: str = ""  # the file's format, as safety.read_input found it
+    sealed: str = ""  # the sheet asked for as `sealed`, not loaded: its seal says it is as written (`seal`)
 
 
 class LoadError(Exception):
@@ -52,16 +54,19 @@ class LoadError(Exception):
         self.reason = reason  # "encrypted", "corrupt", "limit", "crashed"
 
 
-def load(path: Path, kind: str | None = None, sheets: frozenset[str] | None = None) -> Loaded:
+def load(path: Path, kind: str | None = None, sheets: frozenset[str] | None = None,
+         sealed: str | None = None) -> Loaded:
     """`sheets`: the only visible sheets of an xlsx to scan and load (the hidden metadata is always
-    read); other formats load every sheet. Read in the reader's child process (sandbox.py), which
-    also looks at the file (safety.py: `Unreadable` is raised here as there); a file that takes the
-    child down is `LoadError("limit")` or `LoadError("crashed")`, and the next file is read.
+    read); other formats load every sheet. `sealed`: a sheet of `sheets` left unread when the file's
+    seal (`seal`) still matches; `Loaded.sealed` names it then. Read in the reader's child process
+    (sandbox.py), which also looks at the file (safety.py: `Unreadable` is raised here as there); a
+    file that takes the child down is `LoadError("limit")` or `LoadError("crashed")`, and the next
+    file is read.
     `kind` is not needed (the child finds it from the bytes); it is taken for older callers."""
     from . import sandbox
 
     try:
-        return sandbox.run("load", str(path), kind, sheets)
+        return sandbox.run("load", str(path), kind, sheets, sealed)
     except sandbox.ChildFailed as exc:
         raise LoadError(exc.reason) from None
 
@@ -81,12 +86,17 @@ def load_each(calls: list[tuple[Path, str | None, frozenset[str] | None]]) -> It
             yield value
 
 
-def load_here(path: str, kind: str | None = None, sheets: frozenset[str] | None = None) -> Loaded:
+def load_here(path: str, kind: str | None = None, sheets: frozenset[str] | None = None,
+              sealed: str | None = None) -> Loaded:
     """The same, in this process (what the child runs): the file is read once, and its bytes feed
-    the safety checks, the xlsx scan and calamine."""
+    the safety checks, the seal, the xlsx scan and calamine."""
     with safety.read_input(Path(path)) as source:
         if source.kind in ("xlsx", "xlsm"):
+            unread = sealed if sealed and sheets and sealed in sheets and _seal_holds(source.zip, sealed) else ""
+            if unread:
+                sheets = sheets - {unread}
             loaded = _load(source, _scan_xlsx(source.zip, sheets), sheets)
+            loaded.sealed = unread
         else:
             loaded = _load(source, None)  # every sheet: `sheets` is for an xlsx
     loaded.kind = source.kind
@@ -163,6 +173,51 @@ def _read_metadata(workbook, name: str, scans) -> dict[str, str]:
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
             data[row[0].strip()] = str(row[1]).strip()
     return data
+
+
+# --- xlsx: the seal of a sheet as its writer left it ----------------------------------------------
+
+SEAL_LABEL = b"ita-workbook printed-sheet sha256="
+# The parts a sheet's values are read from: which part is the sheet (the workbook and its
+# relationships; the 1904 date system too), the shared strings its text cells point into, the styles
+# that make a number a date, and the sheet's own part.
+_SEALED_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml")
+
+
+def seal(zf: zipfile.ZipFile, sheet: str) -> bytes | None:
+    """The zip comment saying that `sheet`'s values are as the writer left them: a sha256 of the
+    inflated parts they are read from. Excel and LibreOffice write no zip comment when they save, so
+    a file saved by either has none, and an edited part no longer matches. Not a signature: whoever
+    edits the XML by hand can write a new one (SECURITY.md). None if the sheet has no part."""
+    target = _sheet_targets(zf).get(sheet)
+    if target is None:
+        return None
+    digest = hashlib.sha256()
+    for name in (*_SEALED_PARTS, target):
+        try:
+            part = zf.read(name)
+        except KeyError:
+            digest.update(name.encode() + b"\0absent\0")
+            continue
+        digest.update(name.encode() + b"\0" + len(part).to_bytes(8, "big") + part)
+    return SEAL_LABEL + digest.hexdigest().encode()
+
+
+def seal_file(path: Path, sheet: str) -> None:
+    """Write `sheet`'s seal as the zip comment of the xlsx at `path` (just written, not yet in place)."""
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.comment = seal(zf, sheet) or b""
+
+
+def _seal_holds(zf: zipfile.ZipFile, sheet: str) -> bool:
+    """The file's comment is `sheet`'s seal, and its parts still match it. Any doubt is False: the
+    sheet is then read and compared in full."""
+    if not zf.comment.startswith(SEAL_LABEL):
+        return False
+    try:
+        return zf.comment == seal(zf, sheet)
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError, LoadError):
+        return False
 
 
 # --- xlsx: a scan of the sheet XML --------------------------------------------------------------

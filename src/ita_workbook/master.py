@@ -184,6 +184,10 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
             _metadata_sheet(workbook, projects, heading)
     finally:
         workbook.close()
+    if not form_only:  # province then skips reading the printed sheet while its seal holds
+        from .grid import seal_file
+
+        seal_file(Path(target), FORM_SHEET)
     return layout
 
 

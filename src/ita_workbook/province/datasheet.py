@@ -190,6 +190,8 @@ def _stream_data_rows(plain: Path, target: Path, data: _DataSheet) -> None:
                     chunks.put(head.encode("utf-8"))
                     number, batch, size = 2, [], 0
                     for plan in data.plans:
+                        if not plan.rows:  # a plan without projects has nothing rendered
+                            continue
                         rows = zlib.decompress(plan.rows)
                         for marker, fmt in styles.items():
                             rows = rows.replace(marker, b' s="%d"' % fmt.xf_index)

@@ -10,7 +10,9 @@ from typing import Any
 
 from .. import cells, form
 from ..problems import Problem
-from ..reader import RawRow, Workbook, read_workbook
+from .. import grid as grids
+from ..reader import RawRow, Workbook, _read_loaded, read_workbook
+from ..safety import Unreadable
 from ..thai import to_thai_digits
 from .checks import _check_master, _compare_printed
 from .identify import _identify, _name_from_file
@@ -43,8 +45,8 @@ def _failed(path: str | Path, exc: Exception) -> OrgPlan:
     return plan
 
 
-def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan | OrgReport:
-    book = _load_plan(path, fiscal_year)
+def _read_plan(path: Path, fiscal_year: int | None = None, trust_seal: bool = True) -> OrgPlan | OrgReport:
+    book, sealed = _load_plan(path, fiscal_year, trust_seal)
     meta = book.metadata
     if is_report(book):
         return read_report(book)
@@ -57,6 +59,8 @@ def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan | OrgRepor
     if _is_master(book):
         plan.read_as = "master"
         data = _master_projects(plan, book.sheets[MASTER_DATA_SHEET])
+        if sealed and not _printed_adds_nothing(plan, meta, data):
+            return _read_plan(path, fiscal_year, trust_seal=False)  # what its printed sheet says is wanted
         data_tally = Tally.of(data)
         printed = [t for t in book.tables if t.sheet == MASTER_FORM_SHEET]
         if printed:  # what was published: counted, and compared with the data sheet
@@ -105,18 +109,49 @@ def _read_plan(path: Path, fiscal_year: int | None = None) -> OrgPlan | OrgRepor
     return plan
 
 
-def _load_plan(path: Path, fiscal_year: int | None = None) -> Workbook:
+def _load_plan(path: Path, fiscal_year: int | None = None, trust_seal: bool = True) -> tuple[Workbook, bool]:
     """A master's hidden details, data sheet and printed form sheet, without its other sheets (the
     national benchmark spends half its time on them otherwise); a result report's data sheet and
-    printed sheet, kept as cells; every sheet of any other plan."""
-    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET, REPORT_SHEET),
-                         only_sheets=(MASTER_DATA_SHEET, MASTER_FORM_SHEET, REPORT_SHEET), fiscal_year=fiscal_year)
+    printed sheet, kept as cells; every sheet of any other plan. True with a master whose printed
+    sheet was left unread, its seal holding (`trust_seal`: see _read_sealed)."""
+    book, sealed = _read_sealed(path, fiscal_year, trust_seal)
     if _is_master(book) or book.metadata.get("kind") == KIND or is_report(book):
-        return book
+        return book, sealed and _is_master(book)
     failed = any(p.code == "unreadable-file" and p.sheet is None for p in book.problems)
     if not failed and (book.kind in ("xlsx", "xlsm") or MASTER_DATA_SHEET in book.sheets or REPORT_SHEET in book.sheets):
-        return read_workbook(path, fiscal_year=fiscal_year)  # an xlsx's other sheets, or a sheet named ข้อมูล read as a table
-    return book
+        return read_workbook(path, fiscal_year=fiscal_year), False  # an xlsx's other sheets, or a sheet named ข้อมูล read as a table
+    return book, False
+
+
+def _read_sealed(path: Path, fiscal_year: int | None, trust_seal: bool) -> tuple[Workbook, bool]:
+    """`read_workbook` of those sheets, but a printed sheet whose seal holds (merge wrote it, and no
+    spreadsheet program saved the file since: grid.seal) is not read: it is the data sheet as merge
+    printed it, and reading it would cost half of a national run's CPU only to find no edit."""
+    sheets = frozenset((MASTER_DATA_SHEET, MASTER_FORM_SHEET, REPORT_SHEET))
+    try:
+        loaded = grids.load(path, None, sheets, sealed=MASTER_FORM_SHEET if trust_seal else None)
+    except (grids.LoadError, Unreadable) as exc:
+        loaded = exc
+    sealed = isinstance(loaded, grids.Loaded) and loaded.sealed == MASTER_FORM_SHEET
+    return _read_loaded(Workbook(str(path)), loaded, (MASTER_DATA_SHEET, REPORT_SHEET), fiscal_year=fiscal_year), sealed
+
+
+def _printed_adds_nothing(plan: OrgPlan, meta: dict[str, str], data: list[Entry]) -> bool:
+    """Whether an untouched printed sheet (the data sheet as merge printed it) can tell province no
+    more than the data sheet: a final plan whose data sheet holds projects and reads without a
+    problem, each value one the printed sheet's reading takes as it is. A draft, an empty master or
+    one with a doubtful value is read in full, so that its printed sheet says what it says of it."""
+    if meta.get("draft") == "yes" or not data or plan.problems:
+        return False
+    try:
+        for entry in data:
+            if not entry.name:
+                return False
+            for key, parser, _, _ in _FORM_PARSED:
+                parser(getattr(entry, key))
+    except cells.CellError:
+        return False
+    return True
 
 
 def _is_master(book: Workbook) -> bool:
