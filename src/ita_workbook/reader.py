@@ -82,6 +82,7 @@ class Workbook:
     problems: list[Problem] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     sheets: dict[str, list[list[Any]]] = field(default_factory=dict)  # read_workbook(keep_sheets=…)
+    sealed: str = ""  # read_workbook(sealed=…): the sheet left unread, its seal holding (grid.seal)
 
     @property
     def rows(self) -> list[RawRow]:
@@ -89,16 +90,20 @@ class Workbook:
 
 
 def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = (), *,
-                  form: Form = PLAN_FORM, fiscal_year: int | None = None) -> Workbook:
+                  form: Form = PLAN_FORM, fiscal_year: int | None = None, sealed: str | None = None) -> Workbook:
     """`keep_sheets`: visible sheets whose cells are kept in `sheets` for the caller to read, instead
     of being searched for a form table (the province reads a master's data sheet this way, loaded
     with the same guards as the rest). `only_sheets`: of an xlsx, load only these (and the hidden
-    metadata). `fiscal_year`: of a 4-year plan, the year whose budget column is read as the budget."""
+    metadata). `fiscal_year`: of a 4-year plan, the year whose budget column is read as the budget.
+    `sealed`: a sheet of `only_sheets` left unread while the file's seal holds (grid.seal); the
+    Workbook's `sealed` then names it."""
     try:
-        loaded = grids.load(Path(path), None, frozenset(only_sheets) if only_sheets else None)
+        loaded = grids.load(Path(path), None, frozenset(only_sheets) if only_sheets else None, sealed=sealed)
     except (grids.LoadError, Unreadable) as exc:
         loaded = exc
-    return _read_loaded(Workbook(str(path)), loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
+    book = _read_loaded(Workbook(str(path)), loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
+    book.sealed = loaded.sealed if isinstance(loaded, grids.Loaded) else ""
+    return book
 
 
 def read_workbooks(paths: list[str | Path], keep_sheets: tuple[str, ...] = (), only_sheets: tuple[str, ...] = (), *,

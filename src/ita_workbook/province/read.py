@@ -10,9 +10,7 @@ from typing import Any
 
 from .. import cells, form
 from ..problems import Problem
-from .. import grid as grids
-from ..reader import RawRow, Workbook, _read_loaded, read_workbook
-from ..safety import Unreadable
+from ..reader import RawRow, Workbook, read_workbook
 from ..thai import to_thai_digits
 from .checks import _check_master, _compare_printed
 from .identify import _identify, _name_from_file
@@ -127,13 +125,10 @@ def _read_sealed(path: Path, fiscal_year: int | None, trust_seal: bool) -> tuple
     """`read_workbook` of those sheets, but a printed sheet whose seal holds (merge wrote it, and no
     spreadsheet program saved the file since: grid.seal) is not read: it is the data sheet as merge
     printed it, and reading it would cost half of a national run's CPU only to find no edit."""
-    sheets = frozenset((MASTER_DATA_SHEET, MASTER_FORM_SHEET, REPORT_SHEET))
-    try:
-        loaded = grids.load(path, None, sheets, sealed=MASTER_FORM_SHEET if trust_seal else None)
-    except (grids.LoadError, Unreadable) as exc:
-        loaded = exc
-    sealed = isinstance(loaded, grids.Loaded) and loaded.sealed == MASTER_FORM_SHEET
-    return _read_loaded(Workbook(str(path)), loaded, (MASTER_DATA_SHEET, REPORT_SHEET), fiscal_year=fiscal_year), sealed
+    book = read_workbook(path, keep_sheets=(MASTER_DATA_SHEET, REPORT_SHEET),
+                         only_sheets=(MASTER_DATA_SHEET, MASTER_FORM_SHEET, REPORT_SHEET), fiscal_year=fiscal_year,
+                         sealed=MASTER_FORM_SHEET if trust_seal else None)
+    return book, book.sealed == MASTER_FORM_SHEET
 
 
 def _printed_adds_nothing(plan: OrgPlan, meta: dict[str, str], data: list[Entry]) -> bool:
