@@ -22,7 +22,7 @@ from ita_workbook.template import for_everyone
 
 webdriver = pytest.importorskip("selenium.webdriver")
 pytest.importorskip("starlette")
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -96,6 +96,10 @@ class Steps:
             try:
                 found = [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if text in e.text]
             except StaleElementReferenceException:  # the page changed while it was read: read it again
+                found = []
+            except WebDriverException as exc:  # the same race, as chromedriver sometimes words it
+                if "does not belong to the document" not in str(exc):
+                    raise
                 found = []
             if found:
                 return found[0]
