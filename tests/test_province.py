@@ -566,3 +566,29 @@ def test_a_kill_midway_leaves_no_output_and_no_workers(province, tmp_path):
     time.sleep(0.5)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
                 and "Z" not in Path(f"/proc/{pid}/stat").read_text().split(") ")[1][:1]]
+
+
+def test_an_input_is_found_as_same_file_says_pair_by_pair(tmp_path):
+    """`_inputs_among` looks at each input once; it must name the same outputs as `same_file`
+    asked of every pair: the same path, a link to it, a hard link, a path through `..`."""
+    import os
+
+    from ita_workbook.output import same_file
+    from ita_workbook.province.run import _inputs_among
+
+    (tmp_path / "a.xlsx").write_bytes(b"x")
+    (tmp_path / "a.pdf").write_bytes(b"y")
+    (tmp_path / "sub").mkdir()
+    os.symlink(tmp_path / "a.xlsx", tmp_path / "link.xlsx")
+    os.link(tmp_path / "a.xlsx", tmp_path / "hard.xlsx")
+    inputs = [[tmp_path / "a.xlsx"], [tmp_path / "link.xlsx"], [str(tmp_path / "hard.xlsx")],
+              [tmp_path / "sub" / ".." / "a.xlsx"], [tmp_path / "none.xlsx"], [tmp_path / "b.xlsx", tmp_path / "a.pdf"]]
+    found = {}
+    for output in ("a.xlsx", "none.xlsx", "hard.xlsx", "link.xlsx"):
+        targets = (tmp_path / output, (tmp_path / output).with_suffix(".pdf"))
+        for paths in inputs:
+            expected = [t for t in targets if any(same_file(t, p) for p in paths)]
+            assert _inputs_among(targets, paths) == expected
+            found[output, Path(paths[-1]).name] = [t.name for t in expected]
+    assert found["hard.xlsx", "link.xlsx"] == ["hard.xlsx"] and found["none.xlsx", "none.xlsx"] == ["none.xlsx"]
+    assert found["a.xlsx", "a.pdf"] == ["a.pdf"] and found["link.xlsx", "a.pdf"] == []
