@@ -15,18 +15,19 @@ EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "examples" / "pho-thale-2566
 SEED_TEXT = Path(__file__).resolve().parent / "data" / "seed_pho_thale_2566.txt"
 
 
-def _load_example():
-    name = "pho_thale_make_departments"
+def load_example_script(script: str):
+    """One of the example's scripts (make_departments.py, fill_reports.py) as a module, loaded once."""
+    name = f"pho_thale_{Path(script).stem}"
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, EXAMPLE_DIR / "make_departments.py")
+    spec = importlib.util.spec_from_file_location(name, EXAMPLE_DIR / script)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while the file runs
     spec.loader.exec_module(module)
     return module
 
 
-example = _load_example()
+example = load_example_script("make_departments.py")
 
 seed_rows = example.seed_rows  # -> list[dict[str, str]], keys = form.COLUMNS keys, text as typed
 seed_stated_totals = example.seed_stated_totals  # -> {"label", "projects": 41, "quarters": (27, 31, 15, 12)}

@@ -4,7 +4,6 @@ a second organisation's plan whose report never came, all in one folder."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -29,17 +28,10 @@ from ita_workbook.province.results_sheet import MISSING_TEXT, RESULTS_COLUMNS
 from ita_workbook.report import read_plan as read_report_plan
 from ita_workbook.report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, NOT_REPORTED, NOT_STARTED, light,
                                       statuses)
-from seed import EXAMPLE_DIR, PLAN_TOML, write_department_workbooks
+from seed import PLAN_TOML, load_example_script, write_department_workbooks
 
 
-def _load_fill():
-    spec = importlib.util.spec_from_file_location("pho_thale_fill_reports", EXAMPLE_DIR / "fill_reports.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fill = _load_fill()
+fill = load_example_script("fill_reports.py")
 COLUMN = {key: i for i, (_, _, key) in enumerate(RESULTS_COLUMNS)}
 
 

@@ -4,7 +4,6 @@ never answers) → `ita-workbook report`, through the real command line."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -25,17 +24,10 @@ from ita_workbook.report import compile_report, read_plan
 from ita_workbook.report_form import CANNOT, DONE, IN_PROGRESS, NOT_STARTED, REASONS, light, statuses
 from ita_workbook.report_workbook import DATA_COLUMNS, DATA_SHEET, EPLAN_SHEET, REPORT_SHEET, SUMMARY_SHEET
 from ita_workbook.thai import find_dates, to_thai_digits
-from seed import EXAMPLE_DIR, PLAN_TOML, write_department_workbooks
+from seed import PLAN_TOML, load_example_script, write_department_workbooks
 
 
-def _load_fill():
-    spec = importlib.util.spec_from_file_location("pho_thale_fill_reports", EXAMPLE_DIR / "fill_reports.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fill = _load_fill()
+fill = load_example_script("fill_reports.py")
 LETTER = {key: openpyxl.utils.get_column_letter(col) for key, col in fill.COLUMN.items()}
 SILENT = "หน่วยตรวจสอบภายใน"
 
