@@ -163,11 +163,16 @@ def test_the_plans_summary_still_lists_plans_only(consolidated):
     assert [(r[1], r[7]) for r in problems[1:]] == [("องค์การบริหารส่วนตำบลท่าบัว", "report-missing")]
 
 
-def test_a_report_edited_by_hand_is_flagged_at_the_cell_and_its_printed_values_counted(received, tmp_path):
+def _copy_of_received(received, tmp_path):
+    """A copy of the province's folder to edit, its report and the report opened for editing."""
     folder = tmp_path / "received"
     shutil.copytree(received["folder"], folder)
     report = folder / received["report"].name
-    book = openpyxl.load_workbook(report)
+    return folder, report, openpyxl.load_workbook(report)
+
+
+def test_a_report_edited_by_hand_is_flagged_at_the_cell_and_its_printed_values_counted(received, tmp_path):
+    folder, report, book = _copy_of_received(received, tmp_path)
     ws = book[REPORT_SHEET]
     status_col = 1 + next(i for i, c in enumerate(report_workbook.OFFICIAL_COLUMNS) if c.key == "status")
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, status_col).value == IN_PROGRESS)
@@ -186,10 +191,7 @@ def test_a_report_edited_by_hand_is_flagged_at_the_cell_and_its_printed_values_c
 
 
 def test_stored_totals_never_trusted(received, tmp_path):
-    folder = tmp_path / "received"
-    shutil.copytree(received["folder"], folder)
-    report = folder / received["report"].name
-    book = openpyxl.load_workbook(report)
+    folder, report, book = _copy_of_received(received, tmp_path)
     data = book[REPORT_DATA_SHEET]
     header = [c.value for c in data[1]]
     status = header.index("status") + 1
@@ -217,10 +219,7 @@ def test_reports_alone_and_of_another_round(received, tmp_path):
 
 
 def test_a_report_without_its_data_sheet_is_named_unreadable(received, tmp_path):
-    folder = tmp_path / "received"
-    shutil.copytree(received["folder"], folder)
-    report = folder / received["report"].name
-    book = openpyxl.load_workbook(report)
+    folder, report, book = _copy_of_received(received, tmp_path)
     del book[REPORT_DATA_SHEET]
     book.save(report)
     out = run("province", folder, "-o", tmp_path / "p.xlsx", "--format", "json")
@@ -244,10 +243,7 @@ def test_pdf_prints_the_results_table_after_the_summary(received, tmp_path):
 
 
 def test_rows_added_by_hand_to_the_printed_report_are_flagged_at_their_cell_and_counted(received, tmp_path):
-    folder = tmp_path / "received"
-    shutil.copytree(received["folder"], folder)
-    report = folder / received["report"].name
-    book = openpyxl.load_workbook(report)
+    folder, report, book = _copy_of_received(received, tmp_path)
     ws = book[REPORT_SHEET]
     keys = [c.key for c in report_workbook.OFFICIAL_COLUMNS]
     col = {key: keys.index(key) + 1 for key in ("name", "status", "disbursed")}
