@@ -75,12 +75,20 @@ class Tally(NamedTuple):
         return cls(sum(t.projects for t in found), added(1), added(2), sum(t.budget for t in found), added(4))
 
 
+@dataclass
 class Counted:
-    """What a plan's and a report's problems say of it, and its status from them."""
-
-    problems: list[Problem]
-    counted: bool
-    read_as: str
+    """An organisation's plan or report as read: who it is, what its problems say of it, and its
+    status from them."""
+    path: str
+    organisation: str = ""
+    district: str = ""  # อำเภอ, without the word
+    province: str = ""  # จังหวัด, without the word
+    fiscal_year: int | None = None
+    read_as: str = ""  # "master", "form" or "report"; "" when the file could not be read as one
+    name_from: str = ""  # "metadata", "title" or "file-name"
+    problems: list[Problem] = field(default_factory=list)
+    # False: left out and said (a plan: a province workbook; a report: of another round or year)
+    counted: bool = True
 
     @property
     def errors(self) -> int:
@@ -103,16 +111,7 @@ class Counted:
 @dataclass
 class OrgPlan(Counted):
     """One organisation's plan as read, with the problems found in it."""
-    path: str
-    organisation: str = ""
-    district: str = ""  # อำเภอ, without the word
-    province: str = ""  # จังหวัด, without the word
-    fiscal_year: int | None = None
-    read_as: str = ""  # "master" or "form"; "" when the file could not be read as a plan
-    name_from: str = ""  # "metadata", "title" or "file-name"
     projects: list[Entry] = field(default_factory=list)  # emptied once rendered into `rows` (consolidate)
-    problems: list[Problem] = field(default_factory=list)
-    counted: bool = True  # False: not an organisation's plan (a province workbook), left out and said
     lacks: set[str] = field(default_factory=set)  # what its layout does not carry (form.COUNTED_KEYS)
     layout: str = ""  # form.LAYOUTS key of a plan read as a table ("" for a master)
     tally: Tally = Tally()  # counted from the projects as they were read

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import cells
@@ -38,18 +38,10 @@ _STORED = {"projects": ("จำนวนโครงการ", "the number of p
 
 @dataclass
 class OrgReport(Counted):
-    """One organisation's result report as read, its figures recounted, with the problems found."""
-    path: str
-    organisation: str = ""
-    district: str = ""  # อำเภอ, without the word
-    province: str = ""  # จังหวัด, without the word
-    fiscal_year: int | None = None
+    """One organisation's result report as read, its figures recounted, with the problems found.
+    Left out (`counted` False) when it is of another round or year (report-left-out)."""
     round: int | None = None  # 6 or 12
-    read_as: str = ""  # "report"; "" when it could not be read as one
-    name_from: str = ""  # "metadata" or "file-name"
     summary: Summary | None = None  # recounted from its rows (the printed values where they differ)
-    problems: list[Problem] = field(default_factory=list)
-    counted: bool = True  # False: of another round or year (report-left-out), listed, not counted
     plan: str = ""  # the path of its organisation's plan; "" when none came
 
     @property
