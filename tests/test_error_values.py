@@ -77,7 +77,7 @@ def test_error_fixtures_are_what_error_plan_makes(tmp_path):
     from ita_workbook.grid import load_here
 
     for suffix in ("xls", "ods"):
-        grid = load_here(str(DATA / f"excel-errors.{suffix}"), suffix).grids[0]
+        grid = load_here(str(DATA / f"excel-errors.{suffix}")).grids[0]
         shown = {f"{'ABCDEFGHIJKLM'[c]}{r + 1}": v for r, row in enumerate(grid.rows) for c, v in enumerate(row)
                  if isinstance(v, str) and v.startswith("#")}
         assert shown == dict(ERRORS), suffix

@@ -427,7 +427,7 @@ def test_the_reader_child_runs_without_rlimits(tmp_path):
     import struct
 
     code = "import sys; sys.modules['resource'] = None\nfrom ita_workbook.sandbox import serve\nserve()"
-    request = pickle.dumps(("load", (str(tmp_path / "a.ods"), "ods", None)))
+    request = pickle.dumps(("load", (str(tmp_path / "a.ods"), None)))
     done = subprocess.run([sys.executable, "-c", code], input=struct.pack("<Q", len(request)) + request,
                           capture_output=True, timeout=60)
     assert done.returncode == 0

@@ -82,10 +82,10 @@ def test_an_untouched_master_reads_the_same_with_its_printed_sheet_skipped_or_re
     for path in plans:
         with zipfile.ZipFile(path) as zf:
             assert zf.comment.startswith(b"ita-workbook printed-sheet sha256=")
-        loaded = grid.load_here(str(path), None, READ, PRINTED)
+        loaded = grid.load_here(str(path), READ, PRINTED)
         assert loaded.sealed == PRINTED and [g.name for g in loaded.grids] == [DATA]  # not read
         rewritten(path, unsealed / path.name, b"")
-        loaded = grid.load_here(str(unsealed / path.name), None, READ, PRINTED)
+        loaded = grid.load_here(str(unsealed / path.name), READ, PRINTED)
         assert loaded.sealed == "" and sorted(g.name for g in loaded.grids) == sorted(READ)  # read in full
 
     loads, load = [], grid.load
@@ -137,7 +137,7 @@ def test_a_printed_cell_changed_under_a_kept_comment_is_read_and_caught(tmp_path
     edited = rewritten(made, folder / "m.xlsx", comment, more_budget)
     with zipfile.ZipFile(edited) as zf:
         assert zf.comment == comment  # the comment kept, the part no longer matching it
-    assert grid.load_here(str(edited), None, READ, PRINTED).sealed == ""
+    assert grid.load_here(str(edited), READ, PRINTED).sealed == ""
     report, _ = province_of(folder, tmp_path / "p.xlsx")
     org = report["organisations"][0]
     assert org["budget"] == 145_000  # the printed value is counted
@@ -169,5 +169,5 @@ def test_libreoffice_saving_a_master_drops_its_seal(tmp_path, seed_projects):
     saved = out / "m.xlsx"
     with zipfile.ZipFile(saved) as zf:
         assert not zf.comment.startswith(b"ita-workbook")
-    loaded = grid.load_here(str(saved), None, READ, PRINTED)
+    loaded = grid.load_here(str(saved), READ, PRINTED)
     assert loaded.sealed == "" and PRINTED in [g.name for g in loaded.grids]

@@ -148,7 +148,7 @@ def test_the_child_looks_at_the_file_itself(tmp_path):
     """A file that is no workbook comes back from the reader child as Unreadable, with its reason."""
     (tmp_path / "empty.xlsx").write_bytes(b"")
     (tmp_path / "page.xlsx").write_text("<html><body>x</body></html>")
-    outcomes = list(grid.load_each([(tmp_path / "empty.xlsx", None, None), (tmp_path / "page.xlsx", None, None),
-                                    (tmp_path / "missing.xlsx", None, None)]))
+    outcomes = list(grid.load_each([(tmp_path / "empty.xlsx", None), (tmp_path / "page.xlsx", None),
+                                    (tmp_path / "missing.xlsx", None)]))
     assert [type(o) for o in outcomes] == [safety.Unreadable] * 3
     assert [o.reason for o in outcomes] == ["empty", "not-a-workbook", "not-found"]

@@ -54,30 +54,28 @@ class LoadError(Exception):
         self.reason = reason  # "encrypted", "corrupt", "limit", "crashed"
 
 
-def load(path: Path, kind: str | None = None, sheets: frozenset[str] | None = None,
-         sealed: str | None = None) -> Loaded:
+def load(path: Path, sheets: frozenset[str] | None = None, sealed: str | None = None) -> Loaded:
     """`sheets`: the only visible sheets of an xlsx to scan and load (the hidden metadata is always
     read); other formats load every sheet. `sealed`: a sheet of `sheets` left unread when the file's
     seal (`seal`) still matches; `Loaded.sealed` names it then. Read in the reader's child process
     (sandbox.py), which also looks at the file (safety.py: `Unreadable` is raised here as there); a
     file that takes the child down is `LoadError("limit")` or `LoadError("crashed")`, and the next
-    file is read.
-    `kind` is not needed (the child finds it from the bytes); it is taken for older callers."""
+    file is read. The child finds the file's format from its bytes."""
     from . import sandbox
 
     try:
-        return sandbox.run("load", str(path), kind, sheets, sealed)
+        return sandbox.run("load", str(path), sheets, sealed)
     except sandbox.ChildFailed as exc:
         raise LoadError(exc.reason) from None
 
 
-def load_each(calls: list[tuple[Path, str | None, frozenset[str] | None]]) -> Iterator[Loaded | Exception]:
-    """`load` of each (path, kind, sheets), in order, the next files read by the child while this
+def load_each(calls: list[tuple[Path, frozenset[str] | None]]) -> Iterator[Loaded | Exception]:
+    """`load` of each (path, sheets), in order, the next files read by the child while this
     process works on the one before (sandbox.run_each): a LoadError or `safety.Unreadable` is given,
     not raised, and so is any other exception the child met on that file (a bug of ours)."""
     from . import sandbox
 
-    for ok, value in sandbox.run_each("load", ((str(path), kind, sheets) for path, kind, sheets in calls)):
+    for ok, value in sandbox.run_each("load", ((str(path), sheets) for path, sheets in calls)):
         if ok:
             yield value
         elif isinstance(value, sandbox.ChildFailed):
@@ -86,8 +84,7 @@ def load_each(calls: list[tuple[Path, str | None, frozenset[str] | None]]) -> It
             yield value
 
 
-def load_here(path: str, kind: str | None = None, sheets: frozenset[str] | None = None,
-              sealed: str | None = None) -> Loaded:
+def load_here(path: str, sheets: frozenset[str] | None = None, sealed: str | None = None) -> Loaded:
     """The same, in this process (what the child runs): the file is read once, and its bytes feed
     the safety checks, the seal, the xlsx scan and calamine."""
     with safety.read_input(Path(path)) as source:

@@ -98,7 +98,7 @@ def read_workbook(path: str | Path, keep_sheets: tuple[str, ...] = (), only_shee
     `sealed`: a sheet of `only_sheets` left unread while the file's seal holds (grid.seal); the
     Workbook's `sealed` then names it."""
     try:
-        loaded = grids.load(Path(path), None, frozenset(only_sheets) if only_sheets else None, sealed=sealed)
+        loaded = grids.load(Path(path), frozenset(only_sheets) if only_sheets else None, sealed=sealed)
     except (grids.LoadError, Unreadable) as exc:
         loaded = exc
     book = _read_loaded(Workbook(str(path)), loaded, keep_sheets, form=form, fiscal_year=fiscal_year)
@@ -112,7 +112,7 @@ def read_workbooks(paths: list[str | Path], keep_sheets: tuple[str, ...] = (), o
     process finds the tables of the one before (on two cores, reading 1,000 files takes about half
     the time). A bug of ours met on a file is given in its place, not raised."""
     sheets = frozenset(only_sheets) if only_sheets else None
-    loads = grids.load_each([(Path(path), None, sheets) for path in paths])
+    loads = grids.load_each([(Path(path), sheets) for path in paths])
     try:
         for path, loaded in zip(paths, loads):
             if not isinstance(loaded, (grids.Loaded, grids.LoadError, Unreadable)):
