@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..config import Config, ConfigError, Department, load_config, to_toml
-from ..output import write_text_atomic
+from ..output import safe_filename, write_text_atomic
 from ..thai import parse_date, to_arabic_digits
 from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
 from .workspace import BINS, Job, Limits, Refused, Workspace, Workspaces, safe_name
@@ -322,7 +322,7 @@ class _State:
         return _to_job(ws, job)
 
     async def run_check(self, request: Request) -> Response:
-        from ..annotate import annotate_files
+        from ..annotate import annotate_files, marked_name
         from ..validate import validate_files
 
         ws = self.workspace(request)
@@ -338,7 +338,7 @@ class _State:
             notes = [line.replace(str(folder) + "/", "") for line in annotate_files(result.report, folder)]
             marked = {}
             for f in files:
-                copy = folder / f"{f.path.stem} (ตรวจแล้ว).xlsx"
+                copy = folder / marked_name(f.path)
                 if copy.is_file():
                     marked[f.name] = ws.offer(copy)
             ws.results["check"] = {"report": _named(result.report.to_dict(), ws), "marked": marked,
@@ -364,9 +364,10 @@ class _State:
         def work(job: Job) -> None:
             folder = ws.new_folder()
             title = "ฉบับร่าง " if draft else ""
-            name = safe_name(f"แผนปฏิบัติการ {title}{config.organisation} {config.fiscal_year or ''}".strip())
+            name = safe_filename(f"แผนปฏิบัติการ {title}{config.organisation} {config.fiscal_year or ''}".strip(),
+                                 ".xlsx")
             try:
-                result = merge_files([f.path for f in files], folder / f"{name}.xlsx", config,
+                result = merge_files([f.path for f in files], folder / name, config,
                                      overrides=Overrides(as_of=as_of), draft=draft, pdf=pdf, progress=job.progress,
                                      file_names={f.path: f.name for f in files})
             except MergeRefused as exc:
@@ -418,9 +419,9 @@ class _State:
 
         def work(job: Job) -> None:
             folder = ws.new_folder()
-            name = safe_name(f"สรุปจังหวัด{province} {year}".strip())
+            name = safe_filename(f"สรุปจังหวัด{province} {year}".strip(), ".xlsx")
             try:
-                result = consolidate([f.path for f in files], folder / f"{name}.xlsx", province=province,
+                result = consolidate([f.path for f in files], folder / name, province=province,
                                      fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1,
                                      progress=job.progress)
             except ProvinceRefused as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import safety
+from ..output import safe_filename
 
 # Caps (SECURITY.md): one department's workbook is a few hundred KB, a province gets a few hundred plans.
 MAX_FILE_BYTES = safety.MAX_FILE_BYTES  # the CLI's own limit; `serve --max-file-mb` lowers it
@@ -74,14 +75,13 @@ class Job:
 
 
 def safe_name(name: str) -> str:
-    """One file name from what the browser sent (which may hold a path, control characters, ..)."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[\\/]", name)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "_", name).strip().lstrip(".").strip()
-    if len(name) > 120:
-        stem, dot, suffix = name.rpartition(".")
-        name = (stem[:110] + dot + suffix[:8]) if dot and len(suffix) <= 8 else name[:120]
-    return name or "file"
+    """One file name from what the browser sent (which may hold a path, control characters, ..),
+    its extension kept and the whole at most 255 bytes."""
+    name = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem.strip(". ") and 0 < len(extension) <= 8 and extension.isalnum():
+        return safe_filename(stem, "." + extension)
+    return safe_filename(name)
 
 
 @dataclass
