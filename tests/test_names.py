@@ -46,6 +46,17 @@ def test_template_names_never_hold_a_nul_or_a_device_name():
     assert template_filename("AUX") == "_AUX.xlsx"
 
 
+def test_report_templates_of_two_long_names_alike_are_two_files(tmp_path):
+    from ita_workbook.report_template import filename
+
+    long = "กองยุทธศาสตร์และงบประมาณ ฝ่ายแผนงานและงบประมาณ งานวิเคราะห์นโยบายและแผน งาน"
+    names = {filename(long + "ที่หนึ่ง", 6), filename(long + "ที่สอง", 6)}
+    assert len(names) == 2 and all(len(n.encode("utf-8")) <= 255 and n.startswith("รายงานผล6เดือน-กองยุทธศาสตร์")
+                                   for n in names)
+    for name in names:
+        (tmp_path / name).write_bytes(b"")  # each can be made
+
+
 def test_the_marked_up_copy_of_a_long_name_is_made_with_a_shorter_name(tmp_path):
     source = write_form(tmp_path / REAL_NAME, [good(1, budget="หนึ่งหมื่น")])
     result = run("validate", source, "--annotate", tmp_path / "back")

@@ -88,8 +88,8 @@ def for_everyone(department: str) -> bool:
 def template_filename(department: str | None) -> str:
     if not department:
         return BLANK_FILENAME
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "-", department).strip("-.")[:80].strip("-.")
-    return safe_filename(safe or "department", ".xlsx", fill="-")
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "-", department).strip("-.")
+    return safe_filename(safe or "department", ".xlsx", fill="-")  # two long names stay two files
 
 
 def quarter_months(fiscal_year: int | None) -> list[str]:
