@@ -73,6 +73,7 @@ def kept(tmp_path):
     ({"district": "เมือง\x00"}, "[organisation] district มีอักขระควบคุมที่มองไม่เห็น (U+0000)"),
     ({"departments": "สำนักปลัด\nกอง\x00คลัง"}, "หน่วยงานที่ 2 (กอง\x00คลัง) name มีอักขระควบคุม"),
     ({"departments": "สำนักปลัด: สป.\x1b\nกองคลัง"}, "aliases มีอักขระควบคุม"),
+    ({"departments": "สำนักปลัด\r\nกอง\x1cคลัง"}, "(U+001C)"),
     ({"issuer": "สมชาย\tใจดี"}, "[plan] issuer มีอักขระควบคุมที่มองไม่เห็น (U+0009)")])
 def test_a_refused_save_says_why_and_leaves_the_file_as_it_was(kept, change, said):
     config, client, tab = kept
@@ -176,3 +177,21 @@ def test_control_characters_in_plan_toml_are_refused_in_thai(tmp_path, organisat
     result = CliRunner().invoke(main, ["template", "--config", str(config), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "อักขระควบคุม" in result.output and result.exception.__class__ is SystemExit
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("layout", [
+    'departments = [{name = "กองคลัง", aliases = ["x"]}, {name = "กองช่าง"}]\n[organisation]\nname = "ก"\n',
+    'organisation.name = "ก"\norganisation.district = "ข"\nplan.issuer = "ค"\n',
+    '[organisation]\nname = "ก"\n[plan]\n[[departments]]\nname = "กองคลัง"\n[[departments]]\nname = "กองช่าง"\n',
+    ""])
+def test_the_page_edits_any_spelling_of_plan_toml(layout):
+    import dataclasses
+
+    from ita_workbook.config import Department, parse_config, updated_toml
+
+    old = parse_config(layout, Path("plan.toml"))
+    new = dataclasses.replace(old, organisation="ใหม่", district="ง", issuer="จ", fiscal_year=2567,
+                              departments=(Department("กองช่าง"), Department("กองใหม่", ("ก",))))
+    again = parse_config(updated_toml(layout, old, new), Path("plan.toml"))
+    assert (again.organisation, again.district, again.issuer, again.fiscal_year) == ("ใหม่", "ง", "จ", 2567)
+    assert [(d.name, d.aliases) for d in again.departments] == [("กองช่าง", ()), ("กองใหม่", ("ก",))]

@@ -452,7 +452,7 @@ def updated_toml(old_text: str | None, old: Config, new: Config) -> str:
         # A department kept keeps its own table, with the comments written around it.
         before = doc.get("departments")
         kept = {_department_key(t["name"]): t for t in (before if isinstance(before, list) else ())
-                if isinstance(t, dict) and isinstance(t.get("name"), str)}
+                if isinstance(t, tomlkit.items.Table) and isinstance(t.get("name"), str)}  # not inline ones
         departments = tomlkit.aot()
         for dept in new.departments:
             entry = kept.pop(_department_key(dept.name), None) or tomlkit.table()

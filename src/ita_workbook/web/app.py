@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hmac
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -239,7 +240,8 @@ class _State:
             return self.show(request, ws, "settings", status_message=(
                 f"\"{text['fiscal_year']}\" ไม่ใช่ปี พ.ศ. เช่น 2566 / not a year such as 2566"), saved=False)
         departments = []
-        for number, line in enumerate(text["departments"].splitlines(), 1):
+        # Only line ends split: splitlines() would also cut at \x1c, \x85… which are refused instead.
+        for number, line in enumerate(re.split(r"\r\n|\r|\n", text["departments"]), 1):
             if line.strip():
                 departments.append(_department(line))
                 if not departments[-1].name:
