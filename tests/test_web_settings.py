@@ -4,6 +4,7 @@ settings the page does not show are kept. The same control characters are refuse
 line."""
 
 import html
+import os
 import re
 import warnings
 from pathlib import Path
@@ -195,3 +196,18 @@ def test_the_page_edits_any_spelling_of_plan_toml(layout):
     again = parse_config(updated_toml(layout, old, new), Path("plan.toml"))
     assert (again.organisation, again.district, again.issuer, again.fiscal_year) == ("ใหม่", "ง", "จ", 2567)
     assert [(d.name, d.aliases) for d in again.departments] == [("กองช่าง", ()), ("กองใหม่", ("ก",))]
+
+
+def test_a_notepad_plan_toml_is_edited_with_its_line_ends_whole(tmp_path):
+    config = tmp_path / "plan.toml"
+    config.write_bytes(KEPT.replace("\n", "\r\n").encode("utf-8"))
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    fields = form_of(client.get(tab.url + "/settings"))
+    assert "ไม่มีอะไรเปลี่ยน" in text_of(tab.post("/settings", fields))
+    assert config.read_bytes() == KEPT.replace("\n", "\r\n").encode("utf-8")
+    assert "บันทึกแล้วที่" in text_of(tab.post("/settings", {**fields, "issuer": "สมหญิง"}))
+    written = config.read_bytes()  # the text is given with \n alone, which Windows' text mode makes \r\n once
+    assert b"\r\r" not in written and written.count(b"\r\n") == (written.count(b"\n") if os.linesep == "\r\n" else 0)
+    assert load_config(config).issuer == "สมหญิง"
+    assert "# ผู้บริหารขอเลขอารบิก" in config.read_text(encoding="utf-8")

@@ -114,8 +114,9 @@ def load_config(path: str | Path | None) -> Config:
 
 def read_config_text(path: Path) -> str:
     """plan.toml's text, read as untrusted input (an ordinary file, of a sensible size, in one of
-    the encodings Notepad saves)."""
-    return _decode(_read_bytes(path), path)
+    the encodings Notepad saves). Line ends as Python writes them: Notepad's \r\n written back in
+    text mode on Windows would become \r\r\n, which TOML refuses."""
+    return _decode(_read_bytes(path), path).replace("\r\n", "\n")
 
 
 def parse_config(text: str, path: Path) -> Config:
