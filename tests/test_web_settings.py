@@ -72,7 +72,7 @@ def kept(tmp_path):
     ({"departments": "สำนักปลัด\n: ส่วนการคลัง\nกองคลัง"}, "บรรทัดที่ 2 ของรายชื่อหน่วยงานไม่มีชื่อหน่วยงาน"),
     ({"organisation": "เทศบาลตำบล\x7fทดสอบ"}, "[organisation] name มีอักขระควบคุมที่มองไม่เห็น (U+007F)"),
     ({"district": "เมือง\x00"}, "[organisation] district มีอักขระควบคุมที่มองไม่เห็น (U+0000)"),
-    ({"departments": "สำนักปลัด\nกอง\x00คลัง"}, "หน่วยงานที่ 2 (กอง\x00คลัง) name มีอักขระควบคุม"),
+    ({"departments": "สำนักปลัด\nกอง\x00คลัง"}, "หน่วยงานที่ 2 (กอง\\x00คลัง) name มีอักขระควบคุม"),
     ({"departments": "สำนักปลัด: สป.\x1b\nกองคลัง"}, "aliases มีอักขระควบคุม"),
     ({"departments": "สำนักปลัด\r\nกอง\x1cคลัง"}, "(U+001C)"),
     ({"issuer": "สมชาย\tใจดี"}, "[plan] issuer มีอักขระควบคุมที่มองไม่เห็น (U+0009)")])
@@ -167,7 +167,7 @@ def _config_with(tmp_path: Path, organisation: str, department: str) -> Path:
 
 
 @pytest.mark.parametrize("organisation, department, said", [
-    ("เทศบาล", "กอง\\u0000คลัง", "หน่วยงานที่ 1 (กอง\x00คลัง) name มีอักขระควบคุมที่มองไม่เห็น (U+0000)"),
+    ("เทศบาล", "กอง\\u0000คลัง", "หน่วยงานที่ 1 (กอง\\x00คลัง) name มีอักขระควบคุมที่มองไม่เห็น (U+0000)"),
     ("เทศบาล\\u007f", "กองคลัง", "[organisation] name มีอักขระควบคุมที่มองไม่เห็น (U+007F)"),
     ("เทศบาล\\u001b[31m", "กองคลัง", "(U+001B)")])
 def test_control_characters_in_plan_toml_are_refused_in_thai(tmp_path, organisation, department, said):

@@ -258,6 +258,11 @@ _DEPARTMENT = {"name": _TEXT, "aliases": ("รายการในวงเล�
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def _shown(text: str) -> str:
+    """A name as the page and the terminal can show it: its control characters as \\x00."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else "\ufffd", text)
+
+
 def _wrong_values(data: dict) -> list[str]:
     """Every value of the wrong kind or setting not known, each as one Thai / English line."""
     problems: list[str] = []
@@ -301,7 +306,7 @@ def _wrong_values(data: dict) -> list[str]:
                 continue
             named: dict[str, int] = {}
             for number, dept in enumerate(value, 1):
-                called = f"({dept['name']}) " if isinstance(dept.get("name"), str) else ""
+                called = f"({_shown(dept['name'])}) " if isinstance(dept.get("name"), str) else ""
                 if isinstance(dept.get("name"), str) and dept["name"].strip():
                     # Two departments of one name would share a template file and every project.
                     first = named.setdefault(_department_key(dept["name"]), number)
