@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .grid import column_number
-from .output import OutputError, atomic_path, same_file
+from .output import OutputError, atomic_path, safe_filename, same_file
 from .problems import Problem, Report
 
 ERROR_FILL = "FFC7CE"
@@ -37,7 +37,7 @@ def annotate_files(report: Report, folder: Path) -> list[str]:
         if not at_cells:
             continue
         source = Path(file.path)
-        target = folder / f"{source.stem} (ตรวจแล้ว).xlsx"
+        target = folder / marked_name(source)
         reason = _cannot_annotate(source, file.problems)
         if reason is None and same_file(source, target):
             reason = "ชื่อไฟล์ซ้ำกับต้นฉบับ / the copy would overwrite the original"
@@ -54,6 +54,11 @@ def annotate_files(report: Report, folder: Path) -> list[str]:
             continue
         lines.append(f"สำเนาที่ระบายสีช่องที่มีปัญหา / marked-up copy: {target}")
     return lines
+
+
+def marked_name(source: Path) -> str:
+    """The marked-up copy's name: the original's, shortened if need be so that the whole fits."""
+    return safe_filename(source.stem, " (ตรวจแล้ว).xlsx")
 
 
 def _cannot_annotate(source: Path, problems: list[Problem]) -> str | None:

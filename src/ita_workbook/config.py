@@ -92,7 +92,12 @@ def _department_key(text: str) -> str:
 
 
 class ConfigError(Exception):
-    """plan.toml cannot be used; the message says where and why and what to do, Thai then English."""
+    """plan.toml cannot be used; the message says where and why and what to do, Thai then English.
+    `problems`: each value that cannot be used, one line each, when that is what is wrong."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
 
 
 MAX_CONFIG_BYTES = 2**20  # a plan.toml is a few kilobytes; /dev/zero or a mistaken file is not read whole
@@ -104,7 +109,18 @@ def load_config(path: str | Path | None) -> Config:
     if path is None:
         return Config()
     path = Path(path)
-    text = _decode(_read_bytes(path), path)
+    return parse_config(read_config_text(path), path)
+
+
+def read_config_text(path: Path) -> str:
+    """plan.toml's text, read as untrusted input (an ordinary file, of a sensible size, in one of
+    the encodings Notepad saves). Line ends as Python writes them: Notepad's \r\n written back in
+    text mode on Windows would become \r\r\n, which TOML refuses."""
+    return _decode(_read_bytes(path), path).replace("\r\n", "\n")
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """plan.toml's text → Config, or ConfigError saying what is wrong where (`path` names it)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -115,7 +131,7 @@ def load_config(path: str | Path | None) -> Config:
     problems = _wrong_values(data)
     if problems:
         raise ConfigError(f"ไฟล์ตั้งค่า {path} มีค่าที่ใช้ไม่ได้ / {path} has values that cannot be used:\n"
-                          + "\n".join(f"  - {line}" for line in problems))
+                          + "\n".join(f"  - {line}" for line in problems), problems)
     return _from_dict(data, path)
 
 
@@ -237,9 +253,28 @@ _DEPARTMENT = {"name": _TEXT, "aliases": ("รายการในวงเล�
                                           "[\"กองการคลัง\", \"ส่วนการคลัง\"]")}
 
 
+# Control characters (NUL, ESC, DEL, a tab…) cannot be typed into a form, printed or be part of a
+# file name (a NUL in a department's name broke its template); a lone surrogate cannot be written.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    """A name as the page and the terminal can show it: its control characters as \\x00."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else "\ufffd", text)
+
+
 def _wrong_values(data: dict) -> list[str]:
     """Every value of the wrong kind or setting not known, each as one Thai / English line."""
     problems: list[str] = []
+
+    def control(where: str, key: str, value, where_en: str = "") -> None:
+        found = _CONTROL.search(value) if isinstance(value, str) else None
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            problems.append(f"{where}{key} มีอักขระควบคุมที่มองไม่เห็น ({code}) ซึ่งพิมพ์ไม่ได้และใช้เป็นชื่อไฟล์ไม่ได้ "
+                            f"ลบข้อความนี้แล้วพิมพ์ใหม่ / {where_en or where}{key} holds an invisible control "
+                            f"character ({code}), which cannot be printed or be part of a file name; delete the "
+                            "text and type it again")
 
     def wrong(where: str, key: str, value, expected: tuple[str, str, str], where_en: str = "") -> None:
         thai, english, example = expected
@@ -262,6 +297,8 @@ def _wrong_values(data: dict) -> list[str]:
                     unknown(f"[{key}] ", name, _SETTINGS[key])
                 elif not _value_fits(key, name, item):
                     wrong(f"[{key}] ", name, item, _SETTINGS[key][name])
+                else:
+                    control(f"[{key}] ", name, item)
         elif key == "departments":
             if not isinstance(value, list) or not all(isinstance(d, dict) for d in value):
                 problems.append("หน่วยงานแต่ละแห่งต้องขึ้นต้นด้วย [[departments]] (วงเล็บเหลี่ยมสองชั้น) / "
@@ -269,7 +306,7 @@ def _wrong_values(data: dict) -> list[str]:
                 continue
             named: dict[str, int] = {}
             for number, dept in enumerate(value, 1):
-                called = f"({dept['name']}) " if isinstance(dept.get("name"), str) else ""
+                called = f"({_shown(dept['name'])}) " if isinstance(dept.get("name"), str) else ""
                 if isinstance(dept.get("name"), str) and dept["name"].strip():
                     # Two departments of one name would share a template file and every project.
                     first = named.setdefault(_department_key(dept["name"]), number)
@@ -280,9 +317,13 @@ def _wrong_values(data: dict) -> list[str]:
                 where, where_en = f"หน่วยงานที่ {number} {called}", f"department {number} {called}"
                 if not isinstance(dept.get("name"), str) or not dept["name"].strip():
                     wrong(where, "name", dept.get("name", ""), _TEXT, where_en)
+                control(where, "name", dept.get("name"), where_en)
                 aliases = dept.get("aliases", [])
                 if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                     wrong(where, "aliases", aliases, _DEPARTMENT["aliases"], where_en)
+                else:
+                    for alias in aliases:
+                        control(where, "aliases", alias, where_en)
                 for name in dept:
                     if name not in _DEPARTMENT:
                         unknown(where, name, _DEPARTMENT, where_en)
@@ -379,21 +420,52 @@ order = "department"              # ลำดับในมิติ: "departme
 {departments}"""
 
 
-def to_toml(config: Config) -> str:
-    """plan.toml holding `config` (the settings page saves with it); `load_config` reads it back equal."""
-    def text(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+def updated_toml(old_text: str | None, old: Config, new: Config) -> str:
+    """plan.toml with the settings the page shows (organisation, district, province, fiscal year,
+    issuer, departments) set to `new`'s, and everything else of `old_text` kept as it is: comments,
+    layout, the settings the page does not show. Only what differs from `old` (what `old_text` reads
+    as) is touched; with no `old_text`, every setting of `new` is written."""
+    import tomlkit
 
-    lines = ["# ไฟล์ตั้งค่าแผนปฏิบัติการป้องกันการทุจริต (ita-workbook)", "", "[organisation]",
-             f"name = {text(config.organisation)}", f"district = {text(config.district)}",
-             f"province = {text(config.province)}", "", "[plan]"]
-    if config.fiscal_year:
-        lines.append(f"fiscal_year = {config.fiscal_year}")
-    lines.append(f"issuer = {text(config.issuer)}")
-    if config.deadline:
-        lines.append(f"deadline = {text(config.deadline.isoformat())}")
-    lines.append(f"font = {text(config.font)}")
-    for dept in config.departments:
-        lines += ["", "[[departments]]", f"name = {text(dept.name)}",
-                  f"aliases = [{', '.join(text(a) for a in dept.aliases)}]"]
-    return "\n".join(lines) + "\n"
+    fresh = old_text is None
+    doc = tomlkit.document() if fresh else tomlkit.parse(old_text)
+    if fresh:
+        doc.add(tomlkit.comment("ไฟล์ตั้งค่าแผนปฏิบัติการป้องกันการทุจริต (ita-workbook)"))
+
+    def table(name: str):
+        if name not in doc:
+            doc[name] = tomlkit.table()
+        return doc[name]
+
+    for key, before, after in (("name", old.organisation, new.organisation),
+                               ("district", old.district, new.district),
+                               ("province", old.province, new.province)):
+        if fresh or after != before:
+            table("organisation")[key] = after
+    if (fresh and new.fiscal_year) or new.fiscal_year != old.fiscal_year:
+        if new.fiscal_year is None:
+            table("plan").pop("fiscal_year", None)
+        else:
+            table("plan")["fiscal_year"] = new.fiscal_year
+    if fresh or new.issuer != old.issuer:
+        table("plan")["issuer"] = new.issuer
+    if fresh:
+        if new.deadline:
+            table("plan")["deadline"] = new.deadline.isoformat()
+        for key in ("font", "digits", "order"):
+            table("plan")[key] = getattr(new, key)
+    if fresh or [(d.name, d.aliases) for d in new.departments] != [(d.name, d.aliases) for d in old.departments]:
+        # A department kept keeps its own table, with the comments written around it.
+        before = doc.get("departments")
+        kept = {_department_key(t["name"]): t for t in (before if isinstance(before, list) else ())
+                if isinstance(t, tomlkit.items.Table) and isinstance(t.get("name"), str)}  # not inline ones
+        departments = tomlkit.aot()
+        for dept in new.departments:
+            entry = kept.pop(_department_key(dept.name), None) or tomlkit.table()
+            if entry.get("name") != dept.name:
+                entry["name"] = dept.name
+            if tuple(entry.get("aliases", ())) != dept.aliases:
+                entry["aliases"] = list(dept.aliases)
+            departments.append(entry)
+        doc["departments"] = departments
+    return tomlkit.dumps(doc)

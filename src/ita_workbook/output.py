@@ -80,6 +80,39 @@ def printable(text: str) -> str:
     return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", readable(text))
 
 
+MAX_NAME_BYTES = 255  # a file name's limit on Linux (bytes) and macOS; Windows counts 255 UTF-16 units
+# Characters Windows forbids in a name (and the path separators), and control characters (NUL first).
+_FORBIDDEN_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\ud800-\udfff]')
+# Names Windows keeps for devices, with any extension (CON.xlsx is the console too).
+_RESERVED_NAMES = re.compile(r"(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|(COM|LPT)[0-9¹²³])", re.IGNORECASE)
+
+
+def safe_filename(stem: str, suffix: str = "", *, fill: str = "_", max_bytes: int = MAX_NAME_BYTES) -> str:
+    """One file name made of `stem` and `suffix` that every system can hold: no folder part, no
+    character Windows forbids or control character (each becomes `fill`), no leading dot (hidden),
+    no trailing dot or space (Windows drops them), no device name (CON, NUL…), and at most
+    `max_bytes` bytes of UTF-8. A stem too long is cut at a letter and given a short digest of the
+    whole, so that two long names that begin alike stay two names; `suffix` (`.xlsx`,
+    ` (ตรวจแล้ว).xlsx`) is always kept whole."""
+    import hashlib
+    import unicodedata
+
+    def clean(text: str) -> str:  # a TIS-620 name read from disk becomes Thai, not replaced
+        return _FORBIDDEN_IN_NAMES.sub(fill, unicodedata.normalize("NFC", readable(text)))
+
+    stem, suffix = clean(stem).lstrip(". ").rstrip(), clean(suffix)
+    if not suffix:
+        stem = stem.rstrip(". ")
+    room = max_bytes - len(suffix.encode("utf-8"))
+    if len(stem.encode("utf-8")) > room:
+        digest = "~" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:6]
+        stem = stem.encode("utf-8")[:room - len(digest)].decode("utf-8", "ignore").rstrip(". ") + digest
+    stem = stem or "file"
+    if _RESERVED_NAMES.fullmatch(stem.split(".")[0].rstrip(" ")):
+        stem = "_" + stem  # not `fill`: a name starting with "-" reads as an option on a command line
+    return stem + suffix
+
+
 def fit_terminal() -> None:
     """A console that cannot show a character (cp874 has no ■, ✓ or ✗; a surrogate has no encoding)
     shows it escaped (\\u25a0) rather than stopping the command with a UnicodeEncodeError."""

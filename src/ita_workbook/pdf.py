@@ -136,7 +136,7 @@ def _run(command: list[str], timeout: float, env: dict[str, str] | None = None) 
 def _convert(exe: str, source: Path, target: Path, timeout: float, fonts: list[Path]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ita-workbook-lo-") as profile, \
-            tempfile.TemporaryDirectory(prefix=f".{target.stem}.", dir=target.parent) as outdir:
+            tempfile.TemporaryDirectory(prefix=f".{target.stem[:40]}.", dir=target.parent) as outdir:
         if fonts:
             folder = Path(profile) / "user" / "fonts"  # LibreOffice loads the fonts it finds here
             folder.mkdir(parents=True)

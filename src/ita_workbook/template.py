@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from . import form
 from .config import Config
 from .form import COLUMNS, DIMENSIONS, NO_BUDGET, PLAN_FORM, QUARTER_KEYS, QUARTER_MONTHS, Column
-from .output import atomic_path
+from .output import atomic_path, safe_filename
 from .plan import Project
 from .problems import Report
 from .thai import thai_date, thai_number, to_thai_digits
@@ -88,8 +88,8 @@ def for_everyone(department: str) -> bool:
 def template_filename(department: str | None) -> str:
     if not department:
         return BLANK_FILENAME
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "-", department).strip("-.")[:80]
-    return f"{safe or 'department'}.xlsx"
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "-", department).strip("-.")
+    return safe_filename(safe or "department", ".xlsx", fill="-")  # two long names stay two files
 
 
 def quarter_months(fiscal_year: int | None) -> list[str]:

@@ -7,8 +7,10 @@ every state-changing request carries that workspace's CSRF token.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hmac
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,16 +19,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..config import Config, ConfigError, Department, load_config, to_toml
-from ..output import write_text_atomic
+from ..config import Config, ConfigError, Department, load_config, parse_config, read_config_text, updated_toml
+from ..output import safe_filename, write_text_atomic
 from ..thai import parse_date, to_arabic_digits
 from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
-from .workspace import BINS, Job, Limits, Refused, Workspace, Workspaces, safe_name
+from .workspace import BINS, EXPIRED, Job, Limits, Refused, Workspace, Workspaces, safe_name
 
 PAGES = ("settings", "templates", "check", "merge", "plan-check", "report", "province")
 STATIC = Path(__file__).parent / "static"
@@ -71,7 +73,8 @@ class _State:
 
     @property
     def config_path(self) -> Path:
-        return self.settings.config_path or self.settings.workdir / "plan.toml"
+        # Never in the private working folder, which is deleted when the server stops.
+        return self.settings.config_path or Path.cwd() / "plan.toml"
 
     def config(self) -> tuple[Config, str]:
         """The settings, and why they could not be read ("" when they could)."""
@@ -94,9 +97,7 @@ class _State:
     def workspace(self, request: Request) -> Workspace:
         found = self.workspaces.get(request.path_params["wid"])
         if found is None:
-            raise Refused("หน้านี้หมดอายุแล้ว (โปรแกรมอาจเริ่มใหม่) เปิดที่อยู่ที่โปรแกรมพิมพ์ไว้อีกครั้ง / "
-                          "this page has expired (the program may have restarted); open the printed address again",
-                          404)
+            raise Refused(EXPIRED, 404)
         return found
 
     async def form(self, request: Request, ws: Workspace):
@@ -109,6 +110,8 @@ class _State:
             form = await request.form(max_files=limits.files_per_request, max_fields=200)
         except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into the second
             raise Refused(_multipart_message(str(getattr(exc, "detail", exc)), limits), 400) from None
+        except ClientDisconnect:  # the browser cancelled the upload: nobody to answer, nothing to print
+            raise Refused("ส่งไฟล์ไม่ครบ (ยกเลิกกลางทาง) / the upload was cancelled midway", 400) from None
         sent = request.headers.get("x-csrf-token") or form.get("csrf") or ""
         if not isinstance(sent, str) or not hmac.compare_digest(sent, ws.csrf):
             raise Refused("หน้านี้เก่าเกินไป โหลดหน้าใหม่แล้วลองอีกครั้ง / "
@@ -236,39 +239,71 @@ class _State:
         if year and not (year.isdigit() and 1900 <= int(year) <= 2700):
             return self.show(request, ws, "settings", status_message=(
                 f"\"{text['fiscal_year']}\" ไม่ใช่ปี พ.ศ. เช่น 2566 / not a year such as 2566"), saved=False)
-        departments = tuple(_department(line) for line in text["departments"].splitlines() if line.strip())
-        old, _ = self.config()
-        config = Config(organisation=text["organisation"], district=text["district"], province=text["province"],
-                        fiscal_year=int(year) if year else None, issuer=text["issuer"],
-                        departments=departments or old.departments, deadline=old.deadline, font=old.font)
-        return self._save(request, ws, to_toml(config))
+        departments = []
+        # Only line ends split: splitlines() would also cut at \x1c, \x85… which are refused instead.
+        for number, line in enumerate(re.split(r"\r\n|\r|\n", text["departments"]), 1):
+            if line.strip():
+                departments.append(_department(line))
+                if not departments[-1].name:
+                    return self.show(request, ws, "settings", saved=False, status_message=(
+                        f"ไม่ได้บันทึก: บรรทัดที่ {number} ของรายชื่อหน่วยงานไม่มีชื่อหน่วยงานก่อนเครื่องหมาย : / "
+                        f"not saved: line {number} of the departments has no name before the colon"))
+        old, error = self.config()
+        if error:  # the file on disk is the person's: never replaced by one they did not see
+            return self.show(request, ws, "settings", saved=False, status_message=(
+                "ไม่ได้บันทึก เพราะไฟล์ตั้งค่าเดิมอ่านไม่ได้ (ดูเหตุผลด้านล่าง) ไฟล์เดิมไม่เปลี่ยน แก้ไฟล์นั้น "
+                "หรือเลือกไฟล์ plan.toml ที่ใช้ได้ / not saved: the settings file cannot be read (see below) and "
+                "is left as it was; fix it, or choose a plan.toml that reads"))
+        new = dataclasses.replace(old, organisation=text["organisation"], district=text["district"],
+                                  province=text["province"], fiscal_year=int(year) if year else None,
+                                  issuer=text["issuer"], departments=tuple(departments) or old.departments)
+        return self._save(request, ws, updated_toml(self._file_text(), old, new))
 
     def _adopt_settings(self, request: Request, ws: Workspace) -> Response:
-        """A plan.toml chosen on the settings page replaces the settings, once it reads."""
+        """A plan.toml chosen on the settings page replaces the settings, as it is, once it reads."""
         stored = ws.files["settings"][0]
         try:
-            config = load_config(stored.path)
+            text = read_config_text(stored.path)
+            parse_config(text, stored.path)
         except ConfigError as exc:
             message = str(exc).replace(str(stored.path), stored.name)
             return self.show(request, ws, "settings", status_message=message, saved=False)
         finally:
             ws.clear("settings")
-        return self._save(request, ws, to_toml(config))
+        return self._save(request, ws, text)
 
-    def _save(self, request: Request, ws: Workspace, toml: str) -> Response:
+    def _file_text(self) -> str | None:
+        """plan.toml's text as it is on disk; None if there is none (or it cannot be read)."""
         try:
-            write_text_atomic(self.config_path, toml)
-            load_config(self.config_path)
-        except (OSError, ConfigError) as exc:
-            return self.show(request, ws, "settings", saved=False,
-                             status_message=f"บันทึก {self.config_path} ไม่ได้ / cannot save it: {exc}")
-        return self.show(request, ws, "settings", saved=True,
-                         status_message=f"บันทึกแล้ว / saved: {self.config_path}")
+            return read_config_text(self.config_path) if self.config_path.exists() else None
+        except ConfigError:
+            return None
+
+    def _save(self, request: Request, ws: Workspace, text: str) -> Response:
+        """Write `text` as plan.toml, atomically, once it reads as every command reads it: a refused
+        save, or one that changes nothing, leaves the file as it was."""
+        path = self.config_path
+        try:
+            parse_config(text, path)
+        except ConfigError as exc:
+            said = "; ".join(exc.problems) or str(exc)
+            return self.show(request, ws, "settings", saved=False, status_message=(
+                f"ไม่ได้บันทึก ไฟล์ตั้งค่าเดิมไม่เปลี่ยน / not saved, the settings file is as it was: {said}"))
+        if text == self._file_text():
+            return self.show(request, ws, "settings", saved=True, status_message=(
+                f"ไม่มีอะไรเปลี่ยน จึงไม่ได้เขียนไฟล์ / nothing changed, nothing written: {path}"))
+        try:
+            write_text_atomic(path, text)
+        except OSError as exc:
+            return self.show(request, ws, "settings", saved=False, status_message=(
+                f"บันทึก {path} ไม่ได้ ไฟล์เดิมไม่เปลี่ยน / cannot save it, the file is as it was: {exc}"))
+        return self.show(request, ws, "settings", saved=True, status_message=f"บันทึกแล้วที่ / saved at: {path}")
 
     async def plan_toml(self, request: Request) -> Response:
         self.workspace(request)
         config = self.usable_config()
-        return Response(to_toml(config), media_type="application/toml; charset=utf-8",
+        text = self._file_text() or updated_toml(None, Config(), config)
+        return Response(text, media_type="application/toml; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="plan.toml"', **SECURITY_HEADERS})
 
     # --- the yearly round ------------------------------------------------------------------------
@@ -322,7 +357,7 @@ class _State:
         return _to_job(ws, job)
 
     async def run_check(self, request: Request) -> Response:
-        from ..annotate import annotate_files
+        from ..annotate import annotate_files, marked_name
         from ..validate import validate_files
 
         ws = self.workspace(request)
@@ -338,7 +373,7 @@ class _State:
             notes = [line.replace(str(folder) + "/", "") for line in annotate_files(result.report, folder)]
             marked = {}
             for f in files:
-                copy = folder / f"{f.path.stem} (ตรวจแล้ว).xlsx"
+                copy = folder / marked_name(f.path)
                 if copy.is_file():
                     marked[f.name] = ws.offer(copy)
             ws.results["check"] = {"report": _named(result.report.to_dict(), ws), "marked": marked,
@@ -364,9 +399,10 @@ class _State:
         def work(job: Job) -> None:
             folder = ws.new_folder()
             title = "ฉบับร่าง " if draft else ""
-            name = safe_name(f"แผนปฏิบัติการ {title}{config.organisation} {config.fiscal_year or ''}".strip())
+            name = safe_filename(f"แผนปฏิบัติการ {title}{config.organisation} {config.fiscal_year or ''}".strip(),
+                                 ".xlsx")
             try:
-                result = merge_files([f.path for f in files], folder / f"{name}.xlsx", config,
+                result = merge_files([f.path for f in files], folder / name, config,
                                      overrides=Overrides(as_of=as_of), draft=draft, pdf=pdf, progress=job.progress,
                                      file_names={f.path: f.name for f in files})
             except MergeRefused as exc:
@@ -418,9 +454,9 @@ class _State:
 
         def work(job: Job) -> None:
             folder = ws.new_folder()
-            name = safe_name(f"สรุปจังหวัด{province} {year}".strip())
+            name = safe_filename(f"สรุปจังหวัด{province} {year}".strip(), ".xlsx")
             try:
-                result = consolidate([f.path for f in files], folder / f"{name}.xlsx", province=province,
+                result = consolidate([f.path for f in files], folder / name, province=province,
                                      fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1,
                                      progress=job.progress)
             except ProvinceRefused as exc:

@@ -18,7 +18,7 @@ class Settings:
     token: str
     port: int
     host: str = "127.0.0.1"
-    config_path: Path | None = None  # --config; None: plan.toml in the working folder
+    config_path: Path | None = None  # --config; None: plan.toml in the folder serve was started from
     workdir: Path = Path(".")
     limits: Limits = field(default_factory=Limits)
     names: tuple[str, ...] = ()  # other names of this computer, when --host is 0.0.0.0 or ::

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import safety
+from ..output import safe_filename
 
 # Caps (SECURITY.md): one department's workbook is a few hundred KB, a province gets a few hundred plans.
 MAX_FILE_BYTES = safety.MAX_FILE_BYTES  # the CLI's own limit; `serve --max-file-mb` lowers it
@@ -29,6 +30,11 @@ MAX_WORKSPACES = 50
 # What an upload is for → the pages whose results it makes stale.
 BINS = {"returned": ("check", "merge"), "plans": ("plan-check",), "masters": ("province",),
         "previous": ("templates",), "settings": ()}
+
+
+EXPIRED = ("หน้านี้หมดอายุแล้ว (โปรแกรมอาจเริ่มใหม่ หรือเปิดแท็บอื่นมากเกินไป) เปิดที่อยู่ที่โปรแกรมพิมพ์ไว้อีกครั้ง / "
+           "this page has expired (the program may have restarted, or too many tabs were opened); open the printed "
+           "address again")
 
 
 class Refused(Exception):
@@ -74,14 +80,13 @@ class Job:
 
 
 def safe_name(name: str) -> str:
-    """One file name from what the browser sent (which may hold a path, control characters, ..)."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[\\/]", name)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "_", name).strip().lstrip(".").strip()
-    if len(name) > 120:
-        stem, dot, suffix = name.rpartition(".")
-        name = (stem[:110] + dot + suffix[:8]) if dot and len(suffix) <= 8 else name[:120]
-    return name or "file"
+    """One file name from what the browser sent (which may hold a path, control characters, ..),
+    its extension kept and the whole at most 255 bytes."""
+    name = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem.strip(". ") and 0 < len(extension) <= 8 and extension.isalnum():
+        return safe_filename(stem, "." + extension)
+    return safe_filename(name)
 
 
 @dataclass
@@ -94,6 +99,7 @@ class Workspace:
     results: dict[str, Any] = field(default_factory=dict)  # page → what its last run found
     job: Job | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: bool = False  # evicted: its folder is deleted, or will be when its job ends
 
     @property
     def size(self) -> int:
@@ -103,6 +109,8 @@ class Workspace:
         return sum(len(stored) for stored in self.files.values())
 
     def new_folder(self) -> Path:
+        if self.closed:
+            raise Refused(EXPIRED, 404)
         folder = self.folder / secrets.token_hex(8)
         folder.mkdir(mode=0o700)
         return folder
@@ -175,9 +183,21 @@ class Workspace:
         self.outputs[key] = path
         return key
 
+    def close(self) -> None:
+        """Delete this tab's files: at once, or when its running job ends. Deleting them under a
+        job would not stop it writing, and its next write (atomic_path makes the folders it needs)
+        would make the deleted folder again, left behind for ever."""
+        with self.lock:
+            self.closed = True
+            running = self.job is not None and not self.job.finished
+        if not running:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
     def start(self, title: str, work: Callable[[Job], Any], next_url: str) -> Job:
         """Run `work` in a thread; one job at a time per tab."""
         with self.lock:
+            if self.closed:
+                raise Refused(EXPIRED, 404)
             if self.job and not self.job.finished:
                 raise Refused("งานก่อนหน้ายังไม่เสร็จ รอสักครู่แล้วลองอีกครั้ง / "
                               "the previous task is still running; wait a moment and try again", 409)
@@ -194,7 +214,11 @@ class Workspace:
                              "please report it with the files")
             finally:
                 job.done = job.total
-                job.finished = True
+                with self.lock:
+                    job.finished = True
+                    closed = self.closed
+                if closed:  # evicted while it ran: its folder goes now that nothing writes there
+                    shutil.rmtree(self.folder, ignore_errors=True)
 
         threading.Thread(target=run, name=f"ita-job-{job.id}", daemon=True).start()
         return job
@@ -213,7 +237,7 @@ class Workspaces:
         with self._lock:
             if len(self._all) >= self.limits.workspaces:
                 oldest = next(iter(self._all))  # the tab opened longest ago
-                shutil.rmtree(self._all.pop(oldest).folder, ignore_errors=True)
+                self._all.pop(oldest).close()
             wid = secrets.token_urlsafe(12)
             folder = self.root / secrets.token_hex(8)
             folder.mkdir(mode=0o700)
