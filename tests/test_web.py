@@ -230,7 +230,7 @@ def test_check_shows_every_problem_the_command_line_reports(tmp_path):
     for problem in messages:
         assert problem["message"] in shown and problem["message_en"] in shown, problem
         if problem["cell"]:
-            assert f"<td>{problem['cell']}</td>" in page.text
+            assert f"data-label=\"ช่อง\">{problem['cell']}</td>" in page.text
     assert "ไฟล์เสียหรือดาวน์โหลดมาไม่ครบ" in shown  # the damaged file, in the CLI's words
     assert "41 โครงการ" in shown and "ข้อผิดพลาด 2" in shown
     # the marked-up copy of the file with warnings at cells
@@ -319,7 +319,7 @@ def test_check_a_plan_finds_the_hand_counted_totals(tmp_path):
     shown = text_of(page)
     assert "27 / 34 / 15 / 9" in shown
     assert "ที่ระบุไว้คือ 31 แต่นับจากรายการได้ 34" in shown and "ที่ระบุไว้คือ 12 แต่นับจากรายการได้ 9" in shown
-    assert "<td>J50</td>" in page.text and "<td>L50</td>" in page.text
+    assert "data-label=\"ช่อง\">J50</td>" in page.text and "data-label=\"ช่อง\">L50</td>" in page.text
 
 
 def test_province_reads_the_masters(tmp_path):
