@@ -20,6 +20,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const shown = input.parentElement.querySelector("output.be");
     input.addEventListener("input", () => { shown.textContent = buddhistDate(input.value); });
   });
+  const nav = document.querySelector("nav.steps"), here = nav?.querySelector("a.here");
+  if (here) nav.scrollLeft = here.offsetLeft - (nav.clientWidth - here.offsetWidth) / 2;  // a phone: this step in sight
   showResults();
 });
 
