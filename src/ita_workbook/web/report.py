@@ -40,7 +40,7 @@ def previous_source(ws: Workspace) -> tuple[Path, str, str] | None:
         return stored.path, stored.name, "uploaded"
     compiled = ws.results.get("report-6-compiled") or {}
     path = ws.outputs.get(compiled.get("xlsx") or "")
-    if path is not None and path.is_file() and not compiled.get("draft"):
+    if path is not None and path.is_file():  # a draft too, as `report-template --from` takes one
         return path, path.name, "compiled"
     return None
 
