@@ -586,8 +586,8 @@ def test_every_greyed_out_button_says_why_beside_it(tmp_path):
             disabled += 1
             why = re.search(r'aria-describedby="([^"]+)"', button)
             assert why, (page, button)
-            said = re.search(rf'id="{why.group(1)}">([^<]+)<', text)
-            assert said and said.group(1).strip(), (page, button)
+            said = re.search(rf'id="{why.group(1)}">([^<]+)<span class="en">([^<]+)</span>', text)
+            assert said and said.group(1).strip() and said.group(2).strip(), (page, button)  # Thai, then English
     assert disabled >= 5  # merge, province, and the report pages' buttons before there is a plan
 
 

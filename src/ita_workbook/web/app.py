@@ -1,5 +1,6 @@
 """The page's routes: a thin layer over the same library functions the command line calls
-(validate_files, annotate_files, merge_files, check_files, write_template, consolidate).
+(validate_files, annotate_files, merge_files, check_files, write_template, consolidate; the result
+report's, in report.py: report-template's and report's).
 
 Every request passes `guard.Guard` first. Each browser tab gets its own workspace (its id in the address), and
 every state-changing request carries that workspace's CSRF token.
