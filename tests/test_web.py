@@ -570,6 +570,9 @@ def test_a_plan_uploaded_is_used_before_the_tabs_own_and_a_plan_without_projects
     assert "ใช้แผนที่ส่งเข้ามา" in page and "ว่าง.xlsx" in page
     refused = text_of(tab.run("/report-12/forms"))
     assert "ไม่พบโครงการในแผน ว่าง.xlsx / no project found in the plan ว่าง.xlsx" in refused
+    tab.upload("report-plan", [EXAMPLE / "published.xlsx"])  # another plan replaces it: one plan at a time
+    page = text_of(client.get(tab.url + "/report-6"))
+    assert "published.xlsx" in page and "ว่าง.xlsx" not in page
 
 
 # --- seen by a new user ---------------------------------------------------------------------------------

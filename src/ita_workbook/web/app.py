@@ -211,7 +211,7 @@ class _State(ReportRoutes):
         if not uploads or not any(f.filename for f in uploads):
             raise Refused("ยังไม่ได้เลือกไฟล์ / no file was chosen", 400)
         replace = form.get("replace") if isinstance(form.get("replace"), str) else None
-        if bin in ("previous", "settings"):  # one file at a time
+        if bin in ("previous", "settings", "report-plan", "report-previous"):  # one file at a time
             ws.clear(bin)
             uploads = uploads[:1]
         names = []
