@@ -230,7 +230,7 @@ def test_check_shows_every_problem_the_command_line_reports(tmp_path):
     for problem in messages:
         assert problem["message"] in shown and problem["message_en"] in shown, problem
         if problem["cell"]:
-            assert f"<td>{problem['cell']}</td>" in page.text
+            assert f"data-label=\"ช่อง\">{problem['cell']}</td>" in page.text
     assert "ไฟล์เสียหรือดาวน์โหลดมาไม่ครบ" in shown  # the damaged file, in the CLI's words
     assert "41 โครงการ" in shown and "ข้อผิดพลาด 2" in shown
     # the marked-up copy of the file with warnings at cells
@@ -319,7 +319,7 @@ def test_check_a_plan_finds_the_hand_counted_totals(tmp_path):
     shown = text_of(page)
     assert "27 / 34 / 15 / 9" in shown
     assert "ที่ระบุไว้คือ 31 แต่นับจากรายการได้ 34" in shown and "ที่ระบุไว้คือ 12 แต่นับจากรายการได้ 9" in shown
-    assert "<td>J50</td>" in page.text and "<td>L50</td>" in page.text
+    assert "data-label=\"ช่อง\">J50</td>" in page.text and "data-label=\"ช่อง\">L50</td>" in page.text
 
 
 def test_province_reads_the_masters(tmp_path):
@@ -466,3 +466,251 @@ def test_province_shows_how_many_plans_are_read_while_it_reads_them(tmp_path, mo
         time.sleep(0.05)
     assert (state["done"], state["total"], state["error"]) == (3, 3, "")
     assert "3 หน่วยงาน, 123 โครงการ" in text_of(client.get(str(page.url)))
+
+
+# --- the result report --------------------------------------------------------------------------------
+
+def unzip(data: bytes, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        bundle.extractall(folder)
+    return sorted(folder.iterdir())
+
+
+def cli_json(*args) -> dict:
+    result = CliRunner().invoke(main, [*map(str, args), "--format", "json"])
+    return json.loads(result.output)
+
+
+def test_the_whole_year_in_the_page_is_the_command_lines_year(tmp_path):
+    """Plan, 6-month and 12-month report, province: the page's figures are those of the CLI on the
+    same files."""
+    from seed import load_example_script
+
+    from ita_workbook.report_form import DONE, IN_PROGRESS
+
+    fill = load_example_script("fill_reports.py")
+    config = tmp_path / "plan.toml"
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    page = text_of(client.get(tab.url + "/report-6"))
+    assert "หน้านี้ยังไม่พร้อม" not in page and "ยังไม่มีแผนรวม" in page  # no plan yet, and why
+    tab.upload("returned", DEPARTMENTS)
+    merged = tab.run("/merge", {"date": "2023-03-22"})
+    master = tmp_path / "master.xlsx"
+    master.write_bytes(tab.download(merged.text, "ดาวน์โหลดแผนรวม"))
+
+    # The forms, from the master merged in this tab: one per department, as report-template writes them.
+    made = tab.run("/report-6/forms")
+    assert str(made.url).endswith("/report-6#forms-result")
+    assert "ใช้แผนรวมที่รวมในแท็บนี้" in text_of(made)
+    forms = unzip(tab.download(made.text, "ดาวน์โหลดทั้งหมด"), tmp_path / "forms6")
+    CliRunner().invoke(main, ["report-template", "--plan", str(master), "--round", "6", "--config", str(config),
+                              "-o", str(tmp_path / "cli-forms6")])
+    assert [p.name for p in forms] == sorted(p.name for p in (tmp_path / "cli-forms6").iterdir())
+    returned6 = fill.fill_reports(tmp_path / "forms6", tmp_path / "returned6")
+
+    # Checked as they come, with the score the report would have.
+    tab.upload("report-6", returned6)
+    checked = tab.run("/report-6/check")
+    assert str(checked.url).endswith("/report-6#results")
+    expected = cli_json("report", *returned6, "--plan", master, "--round", "6", "--config", config,
+                        "-o", tmp_path / "cli6.xlsx")
+    shown = text_of(checked)
+    s = expected["summary"]
+    assert f"แล้วเสร็จ {s['done']}, อยู่ระหว่างดำเนินการ {s['in_progress']}" in shown
+    assert f"{s['score']:.2f} — " + {"green": "เขียว", "orange": "ส้ม", "red": "แดง"}[s["light"]] in shown
+    for problem in [p for f in expected["files"] for p in f["problems"]] + expected["problems"]:
+        assert problem["message"] in shown, problem
+    assert s["not_reported"] == 1  # หน่วยตรวจสอบภายใน never answers
+
+    # Compiled: the workbook the CLI writes, from the same forms.
+    compiled = tab.run("/report-6/compile", {"date": "2023-04-05", "signatures": "1"})
+    assert str(compiled.url).endswith("/report-6#compiled-result")
+    six = tmp_path / "six.xlsx"
+    six.write_bytes(tab.download(compiled.text, "ดาวน์โหลดรายงานผล"))
+    book = load_workbook(six, read_only=True)
+    assert book.sheetnames == load_workbook(tmp_path / "cli6.xlsx", read_only=True).sheetnames
+
+    # 12 months: the forms start from the 6-month report compiled in this tab.
+    twelve = text_of(client.get(tab.url + "/report-12"))
+    assert "รายงานรอบ ๖ เดือนที่รวมในแท็บนี้" in twelve
+    made = tab.run("/report-12/forms", {"previous": "1"})
+    assert "ผลรอบ ๖ เดือนของ 40 โครงการจาก" in text_of(made)
+    unzip(tab.download(made.text, "ดาวน์โหลดทั้งหมด"), tmp_path / "forms12")
+    returned12 = []
+    for form in sorted((tmp_path / "forms12").iterdir()):
+        if "หน่วยตรวจสอบภายใน" not in form.stem:
+            returned12.append(tmp_path / "returned12" / form.name)
+            fill.fill_form(form, returned12[-1], lambda number, budget, quarters: {
+                "status": IN_PROGRESS if number in (3, 9) else DONE})
+    tab.upload("report-12", returned12)
+    compiled = tab.run("/report-12/compile", {"date": "2023-10-05"})
+    shown = text_of(compiled)
+    assert "รวมแล้ว" in shown and "95.12 — เขียว" in shown  # test_report's year-end figures, from the CLI
+    year_end = tmp_path / "twelve.xlsx"
+    year_end.write_bytes(tab.download(compiled.text, "ดาวน์โหลดรายงานผล"))
+
+    # The province takes the plan and the report together.
+    tab.upload("masters", [master, year_end])
+    province = tab.run("/province", {"province": "พิจิตร", "year": "2566"})
+    shown = text_of(province)
+    assert "รายงานผลรอบ 12 เดือน" in shown and "95.12 — เขียว" in shown and "1 หน่วยงาน, 41 โครงการ" in shown
+
+
+def test_a_plan_uploaded_is_used_before_the_tabs_own_and_a_plan_without_projects_is_refused(tmp_path):
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    from openpyxl import Workbook
+
+    empty = tmp_path / "ว่าง.xlsx"
+    Workbook().save(empty)
+    tab.upload("report-plan", [empty], params={"back": "report-12"})
+    page = text_of(client.get(tab.url + "/report-12"))
+    assert "ใช้แผนที่ส่งเข้ามา" in page and "ว่าง.xlsx" in page
+    refused = text_of(tab.run("/report-12/forms"))
+    assert "ไม่พบโครงการในแผน ว่าง.xlsx / no project found in the plan ว่าง.xlsx" in refused
+    tab.upload("report-plan", [EXAMPLE / "published.xlsx"])  # another plan replaces it: one plan at a time
+    page = text_of(client.get(tab.url + "/report-6"))
+    assert "published.xlsx" in page and "ว่าง.xlsx" not in page
+
+
+# --- seen by a new user ---------------------------------------------------------------------------------
+
+def test_every_greyed_out_button_says_why_beside_it(tmp_path):
+    from ita_workbook.web.app import PAGES
+
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    disabled = 0
+    for page in PAGES:
+        text = client.get(f"{tab.url}/{page}").text
+        for button in re.findall(r"<button[^>]*\bdisabled\b[^>]*>", text):
+            disabled += 1
+            why = re.search(r'aria-describedby="([^"]+)"', button)
+            assert why, (page, button)
+            said = re.search(rf'id="{why.group(1)}">([^<]+)<span class="en">([^<]+)</span>', text)
+            assert said and said.group(1).strip() and said.group(2).strip(), (page, button)  # Thai, then English
+    assert disabled >= 5  # merge, province, and the report pages' buttons before there is a plan
+
+
+def test_every_task_lands_on_its_results(tmp_path):
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    tab.upload("returned", DEPARTMENTS[:2])
+    for action, anchor in (("/check", "results"), ("/merge", "results"), ("/templates", "results")):
+        page = tab.run(action, {"department": ["กองคลัง"], "draft": "1"})
+        assert str(page.url).endswith(f"{action}#{anchor}"), page.url
+        assert f'id="{anchor}" tabindex="-1"' in page.text
+    listed = client.post(tab.url + "/files/plans", data={"csrf": tab.csrf},
+                         files=[("file", ("แผน.xlsx", (EXAMPLE / "published.xlsx").read_bytes()))])
+    assert str(listed.url).endswith("/plan-check#files-plans") and 'id="files-plans"' in listed.text
+
+
+def test_removing_a_file_keeps_the_other_files_findings(tmp_path):
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    tab.upload("returned", DEPARTMENTS[:2] + broken_files(tmp_path)[:1])
+    first = text_of(tab.run("/check"))
+    assert "3 ไฟล์" in first and "ข้อผิดพลาด 1" in first
+    listed = re.findall(r'<td>([^<]+)</td><td class="num">.*?/files/returned/([0-9a-f]+)/remove',
+                        client.get(tab.url + "/check").text, re.S)
+    broken = dict(listed)["กองช่าง.xlsx"]
+    removed = tab.client.post(f"{tab.url}/files/returned/{broken}/remove", data={"csrf": tab.csrf})
+    for _ in range(3000):
+        if "/job/" not in str(removed.url):
+            break
+        time.sleep(0.1)
+        removed = client.get(str(removed.url))
+    shown = text_of(removed)
+    assert str(removed.url).endswith("/check#results")
+    assert "สรุป: 2 ไฟล์" in shown and "ข้อผิดพลาด 0" in shown  # the two left, checked again
+    for path in DEPARTMENTS[:2]:
+        assert f"<h3>{path.name} " in removed.text
+
+
+def test_the_value_column_never_shows_a_machine_word(tmp_path):
+    from ita_workbook.problems import REASON_WORDS
+
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    tab.upload("returned", broken_files(tmp_path))
+    page = tab.run("/check")
+    values = re.findall(r'<td class="value" data-label="ค่าที่พบ">([^<]*)</td>', page.text)
+    assert values and "not-a-workbook" not in values and "corrupt" not in values
+    assert "ไม่ใช่ไฟล์ Excel" in values or "ไฟล์เสีย" in values
+    # every reason the README lists for unreadable-file has its Thai words
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"`unreadable-file` \|.*?\((?:สาเหตุ|the reason)[^)]*?: ((?:`[a-z-]+`,? ?)+)\)", readme)
+    reasons = re.findall(r"`([a-z-]+)`", listed.group(1))
+    assert "not-a-workbook" in reasons and not set(reasons) - set(REASON_WORDS)
+
+
+def test_a_department_is_suggested_only_when_it_is_close():
+    from ita_workbook.config import Config, Department
+
+    config = Config(departments=tuple(Department(n) for n in ("สำนักปลัด", "กองคลัง", "กองการศึกษา",
+                                                              "กองสวัสดิการสังคม")))
+    assert config.suggest_department("กองช่าง") is None  # shares only กอง with กองคลัง
+    assert config.suggest_department("กองสาธารณสุข") is None
+    assert config.suggest_department("กองคลง") == "กองคลัง"  # a vowel left out
+    assert config.suggest_department("สำนักปลัส") == "สำนักปลัด"
+    assert config.suggest_department("กองสวัสดิการ") == "กองสวัสดิการสังคม"  # cut short
+
+
+def test_province_gives_the_same_counts_in_thai_and_english(tmp_path):
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    tab.upload("masters", broken_files(tmp_path))
+    page = text_of(tab.run("/province", {"province": "พิจิตร", "year": "2566"}))
+    thai = re.search(r"ข้อผิดพลาด (\d+) รายการ, คำเตือน (\d+) รายการ", page)
+    english = re.search(r"(\d+) errors, (\d+) warnings", page)
+    assert thai and english and thai.groups() == english.groups() and thai.group(1) != "0"
+    organisations = re.search(r"มีข้อผิดพลาด (\d+), อ่านไม่ได้ (\d+)", page)
+    assert organisations.groups() == re.search(r"(\d+) with errors, (\d+) unreadable", page).groups()
+
+
+def test_a_second_tab_says_where_the_first_tabs_files_are(tmp_path):
+    client = make_client(tmp_path)
+    first = Tab(client)
+    first.upload("returned", DEPARTMENTS[:1])
+    second = Tab(client)
+    page = client.get(second.url + "/check")
+    assert "แท็บนี้เป็นงานใหม่" in text_of(page)
+    back = re.search(r'<a href="([^"]+)" class="other-tab">([^<]+)</a>', page.text)
+    assert back.group(1) == first.url.split(BASE)[1] + "/check" and DEPARTMENTS[0].name in html.unescape(back.group(2))
+    assert DEPARTMENTS[0].name in text_of(client.get(BASE + back.group(1)))
+    (tmp_path / "alone").mkdir()
+    fresh = Tab(make_client(tmp_path / "alone"))  # alone: nothing to point at
+    assert "แท็บนี้เป็นงานใหม่" not in text_of(fresh.client.get(fresh.url + "/check"))
+
+
+def test_a_date_field_shows_its_buddhist_era_date(tmp_path):
+    import datetime as dt
+
+    from ita_workbook.thai import thai_date
+
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    today = thai_date(dt.date.today())
+    for page in ("merge", "province", "report-6"):
+        shown = text_of(client.get(f"{tab.url}/{page}"))
+        assert re.search(rf'<input type="date" name="date" value="{dt.date.today().isoformat()}" class="be-date">\s*'
+                         rf'<output class="be"[^>]*>{today}</output>', shown), page
+
+
+def test_saving_unchanged_settings_leaves_plan_toml_alone(tmp_path):
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    config = tmp_path / "plan.toml"
+    before = config.read_bytes()
+    page = client.get(tab.url + "/settings").text
+    fields = {name: html.unescape(value) for name, value in re.findall(r'<input name="(\w+)" value="([^"]*)"', page)}
+    fields["departments"] = html.unescape(re.search(r'<textarea name="departments"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    os.utime(config, (1_000_000_000, 1_000_000_000))
+    said = text_of(tab.post("/settings", fields))
+    assert "ไม่มีอะไรเปลี่ยน" in said
+    assert config.read_bytes() == before and config.stat().st_mtime == 1_000_000_000
+    fields["issuer"] = "สมศรี ตรวจแผน"
+    assert "บันทึกแล้ว" in text_of(tab.post("/settings", fields))
+    assert load_config(config).issuer == "สมศรี ตรวจแผน"

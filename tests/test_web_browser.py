@@ -25,6 +25,7 @@ pytest.importorskip("starlette")
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="needs chromium and chromedriver")
@@ -242,3 +243,185 @@ def test_the_yearly_round_in_a_browser(server, browser, tmp_path):
         shutil.copy(shot, SHOTS_FOR_THE_LEAD / shot.name)
     assert steps.count == 7 and all(p.stat().st_size > 10_000 for p in steps.folder.glob("*.png"))
     assert re.match(r"http://127\.0\.0\.1:\d+/\?token=", server)
+
+
+# --- the whole year by clicking, on a laptop and on a phone ------------------------------------------
+
+SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
+
+
+class Year:
+    """A person clicking through the year at one screen size; a screenshot of what they see after
+    each step (the viewport: what a step produced must be in it), kept under the test's tmp folder."""
+
+    def __init__(self, driver, folder: Path, size: tuple[int, int]):
+        self.driver, self.folder, self.size = driver, folder, size
+        self.steps = Steps(driver, folder)
+        self.shots: list[Path] = []
+        self.metrics(size[1])
+
+    def metrics(self, height: int) -> None:
+        width = self.size[0]
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+    def shot(self, name: str, full: bool = False) -> Path:
+        path = self.folder / f"{len(self.shots) + 1:02d}-{name}.png"
+        if full:
+            height = self.driver.execute_script("return document.documentElement.scrollHeight")
+            self.metrics(min(height, 6000))
+        self.driver.save_screenshot(str(path))
+        if full:
+            self.metrics(self.size[1])
+        self.shots.append(path)
+        return path
+
+    def go(self, page: str) -> None:
+        self.driver.find_element(By.CSS_SELECTOR, f'nav.steps a[href$="/{page}"]').click()
+
+    def click(self, css: str) -> None:
+        element = self.driver.find_element(By.CSS_SELECTOR, css)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
+    def upload(self, form_css: str, paths) -> None:
+        form = self.driver.find_element(By.CSS_SELECTOR, form_css)
+        form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys("\n".join(str(p) for p in paths))
+        self.driver.execute_script("arguments[0].requestSubmit()", form)
+
+    def in_view(self, css: str, text: str = ""):
+        """The element once it shows `text`, brought into view: at the window's top, or the page scrolled
+        as far as it goes with the element's top in the window."""
+        element = self.steps.wait_for(css, text)
+        for _ in range(50):  # the page scrolls once it has loaded
+            top, at_end = self.driver.execute_script(
+                "return [arguments[0].getBoundingClientRect().top,"
+                " scrollY + innerHeight >= document.documentElement.scrollHeight - 2]", element)
+            if -2 <= top <= 2 or (at_end and 0 <= top < self.size[1] - 100):
+                return element
+            time.sleep(0.1)
+        raise AssertionError(f"{css} is at {top}px, out of the {self.size[1]}px window")
+
+    def readable(self) -> None:
+        """Nothing wider than the window; Thai messages laid out at a width for words, not letters."""
+        width = self.driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= self.size[0], f"the page is {width}px wide in a {self.size[0]}px window"
+        narrow = self.driver.execute_script(
+            "return [...document.querySelectorAll('.msg, .notice, .summary')]"
+            ".filter(e => e.offsetParent && e.getBoundingClientRect().width < Math.min(300, innerWidth * .7))"
+            ".map(e => e.textContent.slice(0, 40))")
+        assert not narrow, narrow
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_whole_year_by_clicking(server, browser, tmp_path, size):
+    from seed import load_example_script
+
+    from ita_workbook.report_form import DONE, IN_PROGRESS
+
+    fill = load_example_script("fill_reports.py")
+    year = Year(browser, tmp_path / f"year-{size}", SIZES[size])
+    phone = size == "phone"
+    browser.get(server)
+    year.readable()
+    year.shot("settings")
+
+    # The plan: templates, the departments' files checked as they are dropped, the master merged.
+    year.go("templates")
+    year.click("form.card button[type=submit]")
+    year.in_view("#results", "แบบฟอร์มที่สร้างแล้ว")
+    year.shot("templates")
+    year.go("check")
+    broken = tmp_path / "กองช่าง.xlsx"
+    broken.write_bytes(b"not a workbook at all")
+    year.upload("form.drop", [*DEPARTMENTS, broken])
+    year.in_view("#results", "ข้อผิดพลาด 1")
+    [section] = [s for s in browser.find_elements(By.CSS_SELECTOR, ".file-result") if "กองช่าง.xlsx" in s.text]
+    value = section.find_element(By.CSS_SELECTOR, "table.problems td.value").text
+    assert value in ("ไฟล์เสีย", "ไม่ใช่ไฟล์ Excel"), value  # never the machine word
+    year.readable()
+    year.shot("check-findings")
+    row = [r for r in browser.find_elements(By.CSS_SELECTOR, "table.files tbody tr") if "กองช่าง.xlsx" in r.text][0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    row.find_element(By.CSS_SELECTOR, "button.secondary").click()  # remove the damaged file
+    year.in_view("#results", "ข้อผิดพลาด 0")  # the other files' findings, found again without it
+    assert "41 โครงการ" in browser.find_element(By.CSS_SELECTOR, ".summary").text
+    year.shot("check-after-remove")
+    year.go("merge")
+    date = browser.find_element(By.CSS_SELECTOR, "#merge-form input[type=date]")
+    browser.execute_script("arguments[0].value = '2023-03-22'; arguments[0].dispatchEvent(new Event('input'))", date)
+    assert browser.find_element(By.CSS_SELECTOR, "#merge-form output.be").text == "๒๒ มีนาคม ๒๕๖๖"
+    if phone:
+        browser.find_elements(By.CSS_SELECTOR, "#merge-form input[name=pdf]") and browser.execute_script(
+            "document.querySelector('#merge-form input[name=pdf]').checked = false")
+    year.click("#merge-form button[type=submit]")
+    year.in_view("#results", "เขียน 41 โครงการ")
+    year.shot("merge")
+    master = year.steps.download("#download-master", ".xlsx")
+
+    # Six months: forms from the master merged in this tab, filled by the clerks, checked, compiled.
+    year.go("report-6")
+    assert "ใช้แผนรวมที่รวมในแท็บนี้" in browser.find_element(By.ID, "plan").text
+    year.readable()
+    year.shot("report-6")
+    year.click("#forms-form button[type=submit]")
+    year.in_view("#forms-result", "โครงการ")
+    year.shot("report-6-forms")
+    forms = tmp_path / f"forms6-{size}"
+    with zipfile.ZipFile(year.steps.download("#download-forms", ".zip")) as bundle:
+        bundle.extractall(forms)
+    returned = fill.fill_reports(forms, tmp_path / f"returned6-{size}")
+    year.upload("#returned form.drop", returned)
+    year.in_view("#results", "ผลการตรวจ")
+    assert "รอรายงานผล 1" in browser.find_element(By.CSS_SELECTOR, "#results pre.round-text").text
+    year.readable()
+    year.shot("report-6-checked")
+    if phone and browser.find_elements(By.CSS_SELECTOR, "#compile-form input[name=pdf]"):
+        browser.execute_script("document.querySelector('#compile-form input[name=pdf]').checked = false")
+    year.click("#compile-form button[type=submit]")
+    year.in_view("#compiled-result", "รวมแล้ว")
+    light = browser.find_element(By.CSS_SELECTOR, "#compiled-result .light")
+    assert light.get_attribute("class").split()[-1] in ("green", "orange", "red")
+    year.shot("report-6-compiled")
+    if browser.find_elements(By.ID, "download-report-pdf"):
+        assert year.steps.download("#download-report-pdf", ".pdf").read_bytes().startswith(b"%PDF")
+
+    # Twelve months: the forms start from the 6-month report just compiled.
+    year.click('#compiled-result a[href$="/report-12"]')
+    assert "รายงานรอบ ๖ เดือนที่รวมในแท็บนี้" in browser.find_element(By.ID, "previous").text
+    year.click("#forms-form button[type=submit]")
+    year.in_view("#forms-result", "ผลรอบ ๖ เดือนของ 40 โครงการ")
+    year.shot("report-12-forms")
+    forms = tmp_path / f"forms12-{size}"
+    with zipfile.ZipFile(year.steps.download("#download-forms", ".zip")) as bundle:
+        bundle.extractall(forms)
+    returned = []
+    for form in sorted(forms.iterdir()):
+        if "หน่วยตรวจสอบภายใน" not in form.stem:
+            returned.append(tmp_path / f"returned12-{size}" / form.name)
+            fill.fill_form(form, returned[-1], lambda number, budget, quarters: {
+                "status": IN_PROGRESS if number in (3, 9) else DONE})
+    year.upload("#returned form.drop", returned)
+    year.in_view("#results", "ผลการตรวจ")
+    if phone and browser.find_elements(By.CSS_SELECTOR, "#compile-form input[name=pdf]"):
+        browser.execute_script("document.querySelector('#compile-form input[name=pdf]').checked = false")
+    year.click("#compile-form button[type=submit]")
+    assert "95.12 — เขียว" in year.in_view("#compiled-result", "รวมแล้ว").text
+    year.readable()
+    year.shot("report-12-compiled")
+    year_end = year.steps.download("#download-report", ".xlsx")
+
+    # The province: the master and the year-end report together.
+    year.go("province")
+    year.upload("form.drop", [master, year_end])
+    year.steps.wait_for("table.files", year_end.name)
+    year.click("#province-form button[type=submit]")
+    assert "95.12" in year.in_view("#results", "รายงานผลรอบ 12 เดือน").text
+    year.readable()
+    year.shot("province")
+
+    shots = SHOTS_FOR_THE_LEAD / f"year-{size}"
+    shots.mkdir(parents=True, exist_ok=True)
+    for shot in year.shots:
+        shutil.copy(shot, shots / shot.name)
+    assert len(year.shots) == 12 and all(p.stat().st_size > 5_000 for p in year.shots)

@@ -612,12 +612,12 @@ plan_option = click.option("--plan", "plan_path", required=True, type=click.Path
 
 def _read_plan(plan_path: str, config):
     """The plan a report is about; a plan without projects is a command-line error."""
-    from .report import read_plan
+    from .report import no_projects, read_plan
 
     plan, plan_report, _ = read_plan(plan_path, config)
     if not plan.projects:
         click.echo(plan_report.to_text(), err=True)
-        raise click.UsageError(f"ไม่พบโครงการในแผน {plan_path} / no project found in the plan {plan_path}")
+        raise click.UsageError(no_projects(plan_path))
     return plan
 
 
@@ -642,7 +642,7 @@ def report_template(plan_path: str, round_: str, config_path: str | None, depart
     with dropdowns and input messages.
 
     Exit 0: written; 1: nothing could be written; 2: wrong command line."""
-    from .report import previous_results
+    from .report import previous_note, previous_results
     from .report_template import department_projects, filename, write_report_template
     from .template import TemplateError
 
@@ -664,12 +664,9 @@ def report_template(plan_path: str, round_: str, config_path: str | None, depart
         if round_number != 12:
             raise click.UsageError("--from ใช้กับรอบ ๑๒ เดือน / --from goes with --round 12")
         prefill = previous_results(previous, plan, config)
+        click.echo(previous_note(len(prefill), previous), err=not prefill)
         if not prefill:
-            click.echo(f"ไม่พบผลรอบ ๖ เดือนใน {previous} (ใช้ไฟล์รายงานผลที่คำสั่ง report เขียน หรือแบบรายงานที่กรอกแล้ว) / "
-                       f"no 6-month result found in {previous}", err=True)
             sys.exit(1)
-        click.echo(f"ผลรอบ ๖ เดือนของ {len(prefill)} โครงการจาก {previous} / "
-                   f"{len(prefill)} projects' 6-month results from {previous}")
     targets = {Path(outdir) / filename(name, round_number): name for name in names}
     existing = [p for p in targets if p.exists()]
     if existing and not force:
@@ -714,7 +711,7 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
     Exit 0: written (a draft too); 1: errors found, nothing written; 2: wrong command line;
     3: written without the PDF asked for."""
     from .output import same_file
-    from .report import KIND, compile_report, write_report
+    from .report import KIND, compile_report, not_written, write_report
 
     config = _config(config_path)
     if Path(output).suffix.lower() != ".xlsx":
@@ -731,15 +728,15 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
     written, pdf_failed = "", False
     if result.report.ok or draft:
         try:
-            written, pdf_failed = write_report(result, output, config, as_of=_parse_date(as_of), draft=draft,
-                                               pdf=make_pdf, signatures=signatures)
+            done = write_report(result, output, config, as_of=_parse_date(as_of), draft=draft, pdf=make_pdf,
+                                signatures=signatures)
+            written, pdf_failed = done.text, done.pdf_failed
         except OSError as exc:
             click.echo(f"เขียน {output} ไม่ได้ ({exc.strerror or exc}) ถ้าเปิดไฟล์นี้อยู่ใน Excel ให้ปิดก่อน / "
                        f"cannot write {output}", err=True)
             sys.exit(1)
     else:
-        written = (f"มีข้อผิดพลาด จึงไม่ได้เขียน {output} แก้แล้วสั่งใหม่ หรือใช้ --draft เพื่อเขียนฉบับร่าง / "
-                   f"errors found, {output} not written (use --draft for a draft)")
+        written = not_written(output)
     if fmt == "json":
         click.echo(result.to_json())
     else:

@@ -6,8 +6,6 @@ Every command works without a config: the usual departments of a เทศบา
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import json
 import os
 import re
 import stat
@@ -15,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .thai import squeeze, to_arabic_digits
+from .thai import closest, squeeze, to_arabic_digits
 
 DEFAULT_FONT = "TH SarabunPSK"
 
@@ -82,9 +80,8 @@ class Config:
         return None
 
     def suggest_department(self, text: str) -> str | None:
-        key = _department_key(text)
-        close = difflib.get_close_matches(key, list(self._lookup), n=1, cutoff=0.5)
-        return self._lookup[close[0]] if close else None
+        close = closest(_department_key(text), list(self._lookup))
+        return self._lookup[close] if close else None
 
 
 def _department_key(text: str) -> str:

@@ -356,6 +356,25 @@ class Report:
         return "\n".join(lines)
 
 
+# unreadable-file's `value` is a reason word for programs (README, JSON); a person reads these.
+REASON_WORDS = {
+    "empty": "ไฟล์ว่าง", "corrupt": "ไฟล์เสีย", "not-a-workbook": "ไม่ใช่ไฟล์ Excel", "encrypted": "ตั้งรหัสผ่าน",
+    "too-large": "ใหญ่เกิน", "zip-bomb": "ขยายตัวผิดปกติ", "sheet-too-large": "แผ่นงานใหญ่เกิน",
+    "too-many-sheets": "แผ่นงานมากเกิน", "too-many-rows": "แถวมากเกิน", "limit": "เกินที่อ่านได้",
+    "crashed": "อ่านแล้วโปรแกรมหยุด", "not-found": "ไม่พบไฟล์", "not-a-file": "ไม่ใช่ไฟล์",
+    "internal-error": "ข้อผิดพลาดของโปรแกรม", "rows-lost": "แถวหาย", "not-a-report": "ไม่ใช่รายงานผล"}
+
+
+def shown_value(code: str, value: Any) -> str:
+    """A problem's value as a person reads it: what the cell holds, or a reason in Thai words, never
+    a machine word."""
+    if value is None:
+        return ""
+    if code == "unreadable-file":
+        return REASON_WORDS.get(str(value), "")
+    return str(value)
+
+
 def as_typed(value: Any) -> str:
     """A cell's value as the clerk typed it: a date Excel made of 1/2 is shown as 1/2 (day/month, as
     Thai Windows reads it), with its year only when that is not around today's, a time as 8:30."""

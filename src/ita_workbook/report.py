@@ -292,10 +292,42 @@ def _check_dates(row, fiscal_year: int, round_: int) -> None:
             return
 
 
+def no_projects(plan_name: str) -> str:
+    """Why no report can be made of a plan read without projects."""
+    return f"ไม่พบโครงการในแผน {plan_name} / no project found in the plan {plan_name}"
+
+
+def not_written(output_name: str, draft: tuple[str, str] = ("--draft", "--draft")) -> str:
+    """Why the report was not written: errors were found and no draft was asked for (`draft`: how
+    to ask for one, Thai and English)."""
+    return (f"มีข้อผิดพลาด จึงไม่ได้เขียน {output_name} แก้แล้วสั่งใหม่ หรือใช้ {draft[0]} เพื่อเขียนฉบับร่าง / "
+            f"errors found, {output_name} not written (use {draft[1]} for a draft)")
+
+
+def previous_note(found: int, name: str) -> str:
+    """What the 6-month report gave the 12-month forms (`found` projects' results)."""
+    if not found:
+        return (f"ไม่พบผลรอบ ๖ เดือนใน {name} (ใช้ไฟล์รายงานผลที่คำสั่ง report เขียน หรือแบบรายงานที่กรอกแล้ว) / "
+                f"no 6-month result found in {name}")
+    return f"ผลรอบ ๖ เดือนของ {found} โครงการจาก {name} / {found} projects' 6-month results from {name}"
+
+
+@dataclass
+class Written:
+    """What write_report wrote: `text` to print; the PDF, or why it could not be made."""
+    text: str
+    pdf: Path | None = None
+    pdf_error: str = ""
+
+    @property
+    def pdf_failed(self) -> bool:
+        return bool(self.pdf_error)
+
+
 def write_report(result: RoundReport, output: str | Path, config: Config, *, as_of: dt.date | None = None,
-                 draft: bool = False, pdf: bool = False, signatures: bool = True) -> tuple[str, bool]:
-    """Write the report workbook (and its report sheet as PDF); returns what was written, to print,
-    and whether the PDF asked for could not be made (the workbook is written all the same)."""
+                 draft: bool = False, pdf: bool = False, signatures: bool = True) -> Written:
+    """Write the report workbook (and its report sheet as PDF). A PDF that cannot be made is said in
+    `pdf_error`; the workbook is written all the same."""
     import tempfile
 
     from .output import atomic_path
@@ -309,7 +341,7 @@ def write_report(result: RoundReport, output: str | Path, config: Config, *, as_
     with atomic_path(output) as tmp:
         write_report_workbook(result, tmp, heading, font=config.font)
     lines = [f"รายงานผล / report: {output}"]
-    pdf_failed = False
+    written = Written("")
     if pdf:
         from .pdf import PdfError, font_note, print_font, to_pdf
 
@@ -318,13 +350,15 @@ def write_report(result: RoundReport, output: str | Path, config: Config, *, as_
             font, files = print_font(config.font)  # Sarabun, shipped, for TH SarabunPSK (as the master's PDF)
             write_report_workbook(result, sheet_only, heading, font=font, form_only=True)
             try:
-                lines.append(f"PDF: {to_pdf(sheet_only, output.with_suffix('.pdf'), fonts=files)}")
+                written.pdf = Path(to_pdf(sheet_only, output.with_suffix('.pdf'), fonts=files))
+                lines.append(f"PDF: {written.pdf}")
                 if not files and (note := font_note(font)):
                     lines.append(note)
             except PdfError as exc:
                 lines.append(str(exc))
-                pdf_failed = True
-    return "\n".join(lines), pdf_failed
+                written.pdf_error = str(exc)
+    written.text = "\n".join(lines)
+    return written
 
 
 def previous_results(path: str | Path, plan: Plan, config: Config) -> dict[int, dict[str, Any]]:

@@ -175,3 +175,30 @@ def _buddhist_year(digits: str) -> int:
     if year < 100:
         return 2500 + year  # ๖๘ is 2568
     return year if year > 2400 else year + 543
+
+
+def closest(text: str, choices: list[str]) -> str | None:
+    """The choice `text` is most likely a slip for, or None when none is close.
+
+    Close means a typo (a few characters wrong: at most one in four of the shorter name) or the
+    choice cut short (`text` its first half or more). Names sharing a first word (กองช่าง, กองคลัง)
+    are not close: a ratio over the whole name would call them so."""
+    found = []
+    for choice in choices:
+        shorter, longer = sorted((text, choice), key=len)
+        cut_short = longer.startswith(shorter) and len(shorter) * 2 >= len(longer)
+        distance = _edits(text, choice)
+        if cut_short or distance <= max(1, len(shorter) // 4):
+            found.append((0 if distance <= max(1, len(shorter) // 4) else 1, distance, choice))
+    return min(found)[2] if found else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance: insertions, deletions and substitutions turning `a` into `b`."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]

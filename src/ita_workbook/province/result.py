@@ -139,15 +139,7 @@ class ProvinceResult:
                 lines.append(f"  {p.organisation}{place} — {counts + ' — ' if counts else ''}{p.path}")
                 if status != "passed":
                     lines.extend("  " + _line(problem) for problem in sorted(p.problems, key=_position))
-        groups = Counter(p.status for p in self.plans)
-        verdict = "ผ่าน / OK" if self.ok else "ไม่ผ่าน / NOT OK"
-        lines.append(f"สรุป: {len(self.counted)} หน่วยงาน, {self.projects:,} โครงการ, ผ่าน {groups['passed']}, "
-                     f"มีคำเตือน {groups['warnings']}, มีข้อผิดพลาด {groups['errors']}, "
-                     f"อ่านไม่ได้ {groups['unreadable']} — {verdict}")
-        lines.append(f"Summary: {len(self.counted)} organisations, {self.projects:,} projects, "
-                     f"{groups['passed']} passed, {groups['warnings']} with warnings only, "
-                     f"{groups['errors']} with errors, {groups['unreadable']} unreadable; "
-                     f"{self.errors} errors, {self.warnings} warnings")
+        lines.extend(self.summary_lines())
         lines.extend(self.totals_text())
         if self.reports:
             lines.extend(self._reports_text())
@@ -162,6 +154,19 @@ class ProvinceResult:
             lines.append(f"ไม่ได้สร้าง PDF / no PDF: {self.pdf_error}")
         return "\n".join(lines)
 
+
+    def summary_lines(self) -> tuple[str, str]:
+        """The verdict, Thai and English, with the same counts in both: plans by outcome, then problems."""
+        groups = Counter(p.status for p in self.plans)
+        verdict = "ผ่าน / OK" if self.ok else "ไม่ผ่าน / NOT OK"
+        return (f"สรุป: {len(self.counted)} หน่วยงาน, {self.projects:,} โครงการ, ผ่าน {groups['passed']}, "
+                f"มีคำเตือน {groups['warnings']}, มีข้อผิดพลาด {groups['errors']}, "
+                f"อ่านไม่ได้ {groups['unreadable']}; ข้อผิดพลาด {self.errors} รายการ, "
+                f"คำเตือน {self.warnings} รายการ — {verdict}",
+                f"Summary: {len(self.counted)} organisations, {self.projects:,} projects, "
+                f"{groups['passed']} passed, {groups['warnings']} with warnings only, "
+                f"{groups['errors']} with errors, {groups['unreadable']} unreadable; "
+                f"{self.errors} errors, {self.warnings} warnings")
 
     def _reports_text(self) -> list[str]:
         lines = [f"■ รายงานผลรอบ {self.round} เดือน / {self.round}-month result reports: "

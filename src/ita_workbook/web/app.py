@@ -1,5 +1,6 @@
 """The page's routes: a thin layer over the same library functions the command line calls
-(validate_files, annotate_files, merge_files, check_files, write_template, consolidate).
+(validate_files, annotate_files, merge_files, check_files, write_template, consolidate; the result
+report's, in report.py: report-template's and report's).
 
 Every request passes `guard.Guard` first. Each browser tab gets its own workspace (its id in the address), and
 every state-changing request carries that workspace's CSRF token.
@@ -26,11 +27,14 @@ from starlette.staticfiles import StaticFiles
 
 from ..config import Config, ConfigError, Department, load_config, parse_config, read_config_text, updated_toml
 from ..output import safe_filename, write_text_atomic
-from ..thai import parse_date, to_arabic_digits
+from ..problems import shown_value
+from ..thai import thai_date, to_arabic_digits
 from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
+from .helpers import named as _named, to_job as _to_job, when as _date
+from .report import ROUNDS, ReportRoutes, plan_source, previous_source, why_not
 from .workspace import BINS, EXPIRED, Job, Limits, Refused, Workspace, Workspaces, safe_name
 
-PAGES = ("settings", "templates", "check", "merge", "plan-check", "report", "province")
+PAGES = ("settings", "templates", "check", "merge", "plan-check", "report-6", "report-12", "province")
 STATIC = Path(__file__).parent / "static"
 
 
@@ -39,6 +43,8 @@ def create_app(settings: Settings) -> Starlette:
 
     env = Environment(loader=PackageLoader("ita_workbook.web", "templates"), autoescape=select_autoescape())
     env.globals["for_everyone"] = for_everyone  # ทุกส่วนราชการ: no desk to send a template to, unticked
+    env.globals["shown_value"] = shown_value
+    env.filters["thai_date"] = lambda iso: thai_date(dt.date.fromisoformat(iso))
     workspaces = Workspaces(settings.workdir, settings.limits)
     state = _State(settings, workspaces, env)
     routes = [
@@ -55,6 +61,9 @@ def create_app(settings: Settings) -> Starlette:
         Route("/w/{wid}/merge", state.run_merge, methods=["POST"]),
         Route("/w/{wid}/plan-check", state.run_plan_check, methods=["POST"]),
         Route("/w/{wid}/province", state.run_province, methods=["POST"]),
+        Route("/w/{wid}/{page}/forms", state.report_forms, methods=["POST"]),
+        Route("/w/{wid}/{page}/check", state.report_check, methods=["POST"]),
+        Route("/w/{wid}/{page}/compile", state.report_compile, methods=["POST"]),
         Route("/w/{wid}/{page}", state.page),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
@@ -63,7 +72,7 @@ def create_app(settings: Settings) -> Starlette:
     return Guard(app, settings, state)
 
 
-class _State:
+class _State(ReportRoutes):
     def __init__(self, settings: Settings, workspaces: Workspaces, env: Environment):
         self.settings = settings
         self.workspaces = workspaces
@@ -145,10 +154,14 @@ class _State:
         from ..pdf import find_libreoffice
 
         config, config_error = self.config()
-        return self.render(f"{page}.html", request, ws=ws, page=page, config=config, config_error=config_error,
-                           libreoffice=find_libreoffice() is not None,
+        if page in ROUNDS:
+            values.update(round=ROUNDS[page], why=why_not(ws, page), plan=plan_source(ws),
+                          previous=previous_source(ws), forms=ws.results.get(f"{page}-forms"),
+                          compiled=ws.results.get(f"{page}-compiled"))
+        return self.render(f"{page}.html" if page not in ROUNDS else "report.html", request, ws=ws, page=page,
+                           config=config, config_error=config_error, libreoffice=find_libreoffice() is not None,
                            config_path=self.config_path, limits=self.settings.limits,
-                           result=ws.results.get(page), **values)
+                           result=ws.results.get(page), others=self.workspaces.others(ws), **values)
 
     # --- pages -----------------------------------------------------------------------------------
 
@@ -201,7 +214,7 @@ class _State:
         if not uploads or not any(f.filename for f in uploads):
             raise Refused("ยังไม่ได้เลือกไฟล์ / no file was chosen", 400)
         replace = form.get("replace") if isinstance(form.get("replace"), str) else None
-        if bin in ("previous", "settings"):  # one file at a time
+        if bin in ("previous", "settings", "report-plan", "report-previous"):  # one file at a time
             ws.clear(bin)
             uploads = uploads[:1]
         names = []
@@ -225,7 +238,11 @@ class _State:
         if bin not in BINS:
             raise HTTPException(404)
         await self.form(request, ws)
+        page = _BIN_PAGE[bin]
+        checked = bin in _RECHECK and ws.results.get(page) is not None
         ws.remove(bin, request.path_params["fid"])
+        if checked and ws.files[bin]:  # the other files' findings stay: checked again without this one
+            return RedirectResponse(f"/w/{ws.id}/{_RECHECK[bin]}", status_code=307)
         return RedirectResponse(_back(request, ws, bin), status_code=303)
 
     # --- settings --------------------------------------------------------------------------------
@@ -353,7 +370,7 @@ class _State:
             ws.results["templates"] = {"files": written, "zip": ws.offer(bundle), "note": note,
                                        "report": report, "previous": previous.name if previous else ""}
 
-        job = ws.start("แบบฟอร์ม / templates", work, f"/w/{ws.id}/templates")
+        job = ws.start("แบบฟอร์ม / templates", work, f"/w/{ws.id}/templates#results")
         return _to_job(ws, job)
 
     async def run_check(self, request: Request) -> Response:
@@ -380,7 +397,7 @@ class _State:
                                    "notes": [n for n in notes if not n.startswith("สำเนาที่")],
                                    "rows": result.rows_read, "names": [f.name for f in files]}
 
-        job = ws.start("ตรวจไฟล์ / checking the files", work, f"/w/{ws.id}/check")
+        job = ws.start("ตรวจไฟล์ / checking the files", work, f"/w/{ws.id}/check#results")
         return _to_job(ws, job)
 
     async def run_merge(self, request: Request) -> Response:
@@ -415,7 +432,7 @@ class _State:
                 "pdf": ws.offer(result.pdf) if result.pdf else None,
                 "pdf_error": result.pdf_error, "pdf_note": result.pdf_note, "write_error": result.write_error}
 
-        job = ws.start("รวมแผน / merging", work, f"/w/{ws.id}/merge")
+        job = ws.start("รวมแผน / merging", work, f"/w/{ws.id}/merge#results")
         return _to_job(ws, job)
 
     async def run_plan_check(self, request: Request) -> Response:
@@ -434,7 +451,7 @@ class _State:
                       for t in result.tables]
             ws.results["plan-check"] = {"report": _named(result.report.to_dict(), ws), "tables": tables}
 
-        job = ws.start("ตรวจยอดรวม / checking the totals", work, f"/w/{ws.id}/plan-check")
+        job = ws.start("ตรวจยอดรวม / checking the totals", work, f"/w/{ws.id}/plan-check#results")
         return _to_job(ws, job)
 
     async def run_province(self, request: Request) -> Response:
@@ -444,13 +461,14 @@ class _State:
         form = await self.form(request, ws)
         files = list(ws.files["masters"])
         if not files:
-            raise Refused("ยังไม่ได้เลือกแผนของ อปท. / no organisation's plan chosen yet")
+            raise Refused("ยังไม่ได้เลือกแผนหรือรายงานผลของ อปท. / no organisation's plan or report chosen yet")
         province = str(form.get("province") or "").strip()
         year = to_arabic_digits(str(form.get("year") or "").strip())
         if year and not (year.isdigit() and 2400 <= int(year) <= 2700):
             raise Refused(f"\"{year}\" ไม่ใช่ปี พ.ศ. เช่น 2566 / not a Buddhist-era year such as 2566")
         as_of = _date(str(form.get("date") or ""))
         pdf = form.get("pdf") == "1"
+        round_ = {"6": 6, "12": 12}.get(str(form.get("round") or ""))
 
         def work(job: Job) -> None:
             folder = ws.new_folder()
@@ -458,48 +476,44 @@ class _State:
             try:
                 result = consolidate([f.path for f in files], folder / name, province=province,
                                      fiscal_year=int(year) if year else None, as_of=as_of, pdf=pdf, workers=1,
-                                     progress=job.progress)
+                                     round_=round_, progress=job.progress)
             except ProvinceRefused as exc:
                 raise Refused(str(exc)) from None
             plans = [{**plan.to_dict(), "name": ws.name_of(plan.path),
                       "problems": sorted((p.to_dict() for p in plan.problems),
                                          key=lambda p: (p["sheet"] or "", p["row"] or 0, p["cell"] or ""))}
                      for plan in result.plans]
+            reports = [{**report.to_dict(), "name": ws.name_of(report.path)} for report in result.reports]
             ws.results["province"] = {
                 "plans": plans, "summary": result.to_dict()["summary"], "province": result.province,
+                "lines": result.summary_lines(), "reports": reports, "round": result.round,
+                "reports_missing": [{"organisation": p.organisation or ws.name_of(p.path)}
+                                    for p in result.reports_missing],
                 "year": result.fiscal_year, "xlsx": ws.offer(result.output) if result.output else None,
                 "xlsx_name": result.output.name if result.output else "",
                 "pdf": ws.offer(result.pdf) if result.pdf else None, "pdf_error": result.pdf_error}
 
-        job = ws.start("รวมแผนของจังหวัด / consolidating the province", work, f"/w/{ws.id}/province")
+        job = ws.start("รวมแผนของจังหวัด / consolidating the province", work, f"/w/{ws.id}/province#results")
         return _to_job(ws, job)
 
 
 _BIN_PAGE = {"returned": "check", "plans": "plan-check", "masters": "province", "previous": "templates",
-             "settings": "settings"}
+             "settings": "settings", "report-6": "report-6", "report-12": "report-12", "report-plan": "report-6",
+             "report-previous": "report-12"}
+# The bins whose files are checked as they come, and the action that checks them.
+_RECHECK = {"returned": "check", "plans": "plan-check", "report-6": "report-6/check", "report-12": "report-12/check"}
 
 
 def _back(request: Request, ws: Workspace, bin: str) -> str:
-    return f"/w/{ws.id}/{_BIN_PAGE[bin]}"
-
-
-def _to_job(ws: Workspace, job: Job) -> Response:
-    return RedirectResponse(f"/w/{ws.id}/job/{job.id}", status_code=303)
+    """The page the files were sent from (the plan for the reports is on both rounds' pages), at its list."""
+    page = request.query_params.get("back", "")
+    return f"/w/{ws.id}/{page if page in PAGES else _BIN_PAGE[bin]}#files-{bin}"
 
 
 def _chunks(upload, size: int = 2**20):
     upload.file.seek(0)
     while chunk := upload.file.read(size):
         yield chunk
-
-
-def _named(report: dict, ws: Workspace) -> dict:
-    """A report as JSON, each file known by the name the person gave it rather than where it is kept."""
-    for file in report["files"]:
-        file["name"] = ws.name_of(file["path"])
-    for problem in report["problems"]:
-        problem["name"] = ws.name_of(problem["path"]) if problem.get("path") else ""
-    return report
 
 
 def _department(line: str) -> Department:
@@ -515,16 +529,6 @@ def _int(value: Any, default: int, low: int, high: int) -> int:
     if not text.isdigit() or not low <= int(text) <= high:
         raise Refused(f"\"{value}\" ต้องเป็นตัวเลข {low}–{high} / must be a number from {low} to {high}")
     return int(text)
-
-
-def _date(value: str) -> dt.date | None:
-    """A date field (YYYY-MM-DD, either era); empty means today."""
-    if not value.strip():
-        return None
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise Refused(f"\"{value}\" ไม่ใช่วันที่ / not a date") from None
 
 
 def _multipart_message(said: str, limits: Limits) -> str:

@@ -29,7 +29,11 @@ MAX_WORKSPACES = 50
 
 # What an upload is for → the pages whose results it makes stale.
 BINS = {"returned": ("check", "merge"), "plans": ("plan-check",), "masters": ("province",),
-        "previous": ("templates",), "settings": ()}
+        "previous": ("templates",), "settings": (),
+        "report-plan": ("report-6-forms", "report-6", "report-6-compiled", "report-12-forms", "report-12",
+                        "report-12-compiled"),
+        "report-6": ("report-6", "report-6-compiled"), "report-12": ("report-12", "report-12-compiled"),
+        "report-previous": ("report-12-forms",)}
 
 
 EXPIRED = ("หน้านี้หมดอายุแล้ว (โปรแกรมอาจเริ่มใหม่ หรือเปิดแท็บอื่นมากเกินไป) เปิดที่อยู่ที่โปรแกรมพิมพ์ไว้อีกครั้ง / "
@@ -246,3 +250,7 @@ class Workspaces:
 
     def get(self, wid: str) -> Workspace | None:
         return self._all.get(wid)
+
+    def others(self, ws: Workspace) -> list[Workspace]:
+        """The other tabs' workspaces holding files or results, newest first: a new tab says where they are."""
+        return [w for w in reversed(list(self._all.values())) if w is not ws and (w.count() or w.results)]

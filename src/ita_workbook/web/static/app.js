@@ -1,5 +1,6 @@
 // The page works without this file (plain forms); with it: drag and drop, one request per file
-// with its own message, the English toggle, print buttons.
+// with its own message, the English toggle, print buttons, the results brought into view, the
+// Buddhist-era date beside each date field.
 "use strict";
 
 const english = localStorage.getItem("ita-english") !== "hidden";
@@ -15,7 +16,34 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input.auto-submit").forEach(input =>  // replace one file, check again
     input.addEventListener("change", () => input.files.length && send(input.form, [...input.files], statusOf(input.form))));
   document.querySelectorAll("form.drop").forEach(setUpDrop);
+  document.querySelectorAll("input.be-date").forEach(input => {
+    const shown = input.parentElement.querySelector("output.be");
+    input.addEventListener("input", () => { shown.textContent = buddhistDate(input.value); });
+  });
+  const nav = document.querySelector("nav.steps"), here = nav?.querySelector("a.here");
+  if (here) nav.scrollLeft = here.offsetLeft - (nav.clientWidth - here.offsetWidth) / 2;  // a phone: this step in sight
+  showResults();
 });
+
+// What a button or an upload produced is brought into view (and focus), not left below the fold.
+function showResults() {
+  const wanted = sessionStorage.getItem("ita-show");
+  sessionStorage.removeItem("ita-show");
+  const target = document.getElementById(wanted || location.hash.slice(1));
+  if (!target) return;
+  target.scrollIntoView({block: "start"});
+  target.focus({preventScroll: true});
+}
+
+const MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+                "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
+
+function buddhistDate(iso) {  // 2023-03-22 → ๒๒ มีนาคม ๒๕๖๖, as thai.thai_date writes it
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!match) return "";
+  const text = `${Number(match[3])} ${MONTHS[Number(match[2]) - 1]} ${Number(match[1]) + 543}`;
+  return text.replace(/\d/g, d => "๐๑๒๓๔๕๖๗๘๙"[d]);
+}
 
 function setUpDrop(form) {
   const input = form.querySelector("input[type=file]");
@@ -81,7 +109,8 @@ async function send(form, files, status) {
     run.querySelector("input").value = csrf;
     document.body.append(run);
     run.submit();
-  } else {
+  } else {  // the list of files, in view once the page is loaded again
+    sessionStorage.setItem("ita-show", form.dataset.list);
     location.reload();
   }
 }
