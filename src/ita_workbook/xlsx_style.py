@@ -221,8 +221,11 @@ LAKSAMAN = FontMetrics(1.0, LINE_PITCH)
 # Google's Sarabun, which the PDFs are drawn with (pdf.print_font): measured in LibreOffice 7.4, its
 # lines are 20.806 pt apart at 16 pt (1.3004 em, its ascent 1.068 + descent 0.232), regular and bold;
 # its advances are 0.96-1.02 times Laksaman's over the seed's longer lines, so 1.02 (never a line
-# short for being narrower), and its lines 1.31 em (the last pixel's rounding).
-SARABUN = FontMetrics(1.02, 1.31)
+# short for being narrower), and its lines 1.31 em (the last pixel's rounding). LibreOffice sees no
+# other font when it draws the PDF (pdf.py), so the workbook's Arial 10 is Sarabun 10 too, whose
+# digits (0.550 em, Liberation Sans's 0.556) make columns 0.99 times as wide (5.50 w + 3.9 points,
+# measured): the room is narrower by that, taken with the advances (1.02 / 0.99).
+SARABUN = FontMetrics(1.03, 1.31)
 _MEASURED_AS = {"sarabun": SARABUN}
 _METRICS: ContextVar[FontMetrics] = ContextVar("font_metrics", default=LAKSAMAN)
 
