@@ -245,3 +245,27 @@ def test_the_printed_short_texts_break_only_between_words(printed):
     for made, texts, room in ((master_pdf, units, unit_room), (master_pdf, short, 0.0), (report_pdf, short, 0.0)):
         split = [(text, lines, _split_words(text, lines, room)) for text, lines in _drawn_cells(made, texts)]
         assert [s for s in split if s[2]] == [], made.name
+
+
+def test_the_printed_report_states_the_score_on_its_colour(printed):
+    # Before: the score and its colour were on the summary sheet only, which the PDF leaves out.
+    from ita_workbook.report_form import LIGHT_FILL
+
+    _, report_pdf, _ = printed
+    text = subprocess.run(["pdftotext", "-layout", str(report_pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout.split("\f")[-2]
+    line = next(line for line in text.splitlines() if "ผลการนำแผนไปสู่การปฏิบัติ" in line)
+    # the example's 41 projects: 22 done, 10 in progress (fill_reports.py) -> (22 + 5) / 41 = 65.85 %
+    assert " ".join(line.split()).startswith("ผลการนำแผนไปสู่การปฏิบัติ ร้อยละ ๖๕.๘๕ ระดับ เขียว")
+    last = str(_pages_of(report_pdf))
+    ppm = subprocess.run(["pdftoppm", "-r", "30", "-f", last, "-l", last, str(report_pdf)], capture_output=True,
+                         check=True).stdout
+    pixels = ppm.split(b"\n", 3)[3]
+    green = bytes.fromhex(LIGHT_FILL["green"].lstrip("#"))
+    shown = sum(pixels[i:i + 3] == green for i in range(0, len(pixels), 3))
+    assert shown > 200  # a line of the page's width on that fill
+
+
+def _pages_of(made: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(made)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
