@@ -9,6 +9,7 @@ of xlsxwriter's above and below, comments, and the mistakes it refuses."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from pathlib import Path
 
@@ -28,7 +29,9 @@ from workbooks import good, write_form
 class CellByCell(Worksheet):
     """StreamedRows's calls made with xlsxwriter's public ones: the sheet the streamed one must equal."""
 
-    def stream_row(self, row, cells, height=None):
+    def stream_row(self, row, cells, height=None, refit=False):
+        if refit:
+            self.refit = {*getattr(self, "refit", ()), row}
         for col, (value, fmt) in enumerate(cells):
             if value is None or value == "":
                 self.write_blank(row, col, None, fmt)
@@ -51,6 +54,17 @@ class CellByCell(Worksheet):
 
     def row_points(self, row):
         return self._size_row(row) * 0.75
+
+    def _write_row(self, row, *args, **kwargs):
+        """A refit row's <row> as xlsxwriter writes it, without its customHeight (StreamedRows.stream_row)."""
+        if row not in getattr(self, "refit", ()):
+            return super()._write_row(row, *args, **kwargs)
+        fh, self.fh = self.fh, io.StringIO()
+        try:
+            super()._write_row(row, *args, **kwargs)
+            fh.write(self.fh.getvalue().replace(' customHeight="1"', "", 1))
+        finally:
+            self.fh = fh
 
 
 def parts(path: Path) -> dict[str, bytes]:

@@ -544,7 +544,7 @@ def _project_rows(ws, cells: _FormCells, row: int, number: int, project: Project
         heights[offset] += extra
         missing -= extra
     for offset, height in enumerate(heights):
-        ws.stream_row(row + offset, grid[offset], height)
+        ws.stream_row(row + offset, grid[offset], height, refit=span == 1)  # merged rows keep their height
     if problems:
         ws.write_comment(row, _INDEX["name"], "\n".join(f"• {p.message}" for p in problems),
                          {"x_scale": 3, "y_scale": 2, "font_name": cells.styles.font, "font_size": 14})

@@ -8,6 +8,7 @@ the way LibreOffice does (see "how much room wrapped Thai text takes" below).
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import re
@@ -695,10 +696,17 @@ class StreamedRows(Worksheet):
         self._pixels: list[int | None] = []  # each body row's height, None for the sheet's default
         self._slots: dict[Format, int] = {}  # the body's formats, in the order of their first use
 
-    def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float | None = None) -> None:
+    def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float | None = None,
+                   refit: bool = False) -> None:
         """Row `row` (the body's first, or the one after the last): its cells from column A, each
         (value, format), a value a bool, number, string or blank (None or ""); every row has as many
-        cells as the first. `height` in points; None keeps one given by `set_row` before, if any."""
+        cells as the first. `height` in points; None keeps one given by `set_row` before, if any.
+
+        `refit` (a row without merged cells): its height is written without `customHeight`, which
+        xlsxwriter always adds. Excel then fits the row to the font it draws when it opens the file
+        (TH SarabunPSK on the office PC: narrower and tighter than Laksaman, which rows are measured
+        with), while LibreOffice, which never refits a row on load, keeps the height measured for its
+        stand-in. Excel never refits a row with merged cells: those keep `customHeight`."""
         if self._stream is None:
             self._start(row, len(cells))
         elif row != self._next or len(cells) != self._width:
@@ -713,9 +721,12 @@ class StreamedRows(Worksheet):
         # xlsxwriter's own <row> element, its height in whole pixels as set_row leaves it.
         info = self.row_info.pop(row, None)
         self._pixels.append(self.row_sizes.pop(row)[0] if row in self.row_sizes else None)
-        fh, self.fh = self.fh, self._stream
+        fh, self.fh = self.fh, io.StringIO() if refit else self._stream
         try:
             self._write_row(row, self._spans, info)
+            if refit:
+                self._stream.write(self.fh.getvalue().replace(' customHeight="1"', "", 1))
+                self.fh = self._stream
             self.fh.write(xml)
             self._xml_end_tag("row")
             self.fh.write("\n")
