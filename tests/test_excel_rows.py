@@ -60,3 +60,22 @@ def test_a_project_spread_over_rows_keeps_its_heights(tmp_path: Path):
     assert len(spread) >= 2  # project ๒'s rows
     fitted = [r for r in rows if "customHeight" not in rows[r]]
     assert len(fitted) == 2 and not set(fitted) & merged  # projects ๑ and ๓
+
+
+def test_the_reports_project_rows_are_left_to_excel_to_fit(tmp_path: Path):
+    from seed import PLAN_TOML, load_example_script
+
+    master = tmp_path / "master.xlsx"
+    _merge(EXAMPLE_DIR / "departments", master, "--config", str(PLAN_TOML))
+    forms, returned, report = tmp_path / "forms", tmp_path / "returned", tmp_path / "report.xlsx"
+    done = CliRunner().invoke(main, ["report-template", "--plan", str(master), "--round", "6", "--config",
+                                     str(PLAN_TOML), "-o", str(forms)])
+    assert done.exit_code == 0, done.output
+    load_example_script("fill_reports.py").fill_reports(forms, returned)
+    done = CliRunner().invoke(main, ["report", str(returned), "--plan", str(master), "--round", "6", "--config",
+                                     str(PLAN_TOML), "-o", str(report), "--date", "2023-04-05"])
+    assert done.exit_code == 0, done.output
+    rows, merged = _rows(report), _merged_rows(report)
+    fitted = {r for r in rows if "customHeight" not in rows[r]}
+    assert len(fitted) == 41 and not fitted & merged  # a row a project; the มิติ headings are merged
+    assert all("ht" in rows[r] for r in fitted)

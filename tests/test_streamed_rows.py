@@ -9,7 +9,6 @@ of xlsxwriter's above and below, comments, and the mistakes it refuses."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from pathlib import Path
 
@@ -21,17 +20,17 @@ from xlsxwriter.worksheet import Worksheet
 
 from ita_workbook import eplan, master
 from ita_workbook.cli import main
-from ita_workbook.xlsx_style import WORKBOOK_OPTIONS, StreamedRows
+from ita_workbook.xlsx_style import WORKBOOK_OPTIONS, FittedRows, StreamedRows
 from seed import EXAMPLE_DIR
 from workbooks import good, write_form
 
 
-class CellByCell(Worksheet):
+class CellByCell(FittedRows):
     """StreamedRows's calls made with xlsxwriter's public ones: the sheet the streamed one must equal."""
 
     def stream_row(self, row, cells, height=None, refit=False):
         if refit:
-            self.refit = {*getattr(self, "refit", ()), row}
+            self.refit.add(row)
         for col, (value, fmt) in enumerate(cells):
             if value is None or value == "":
                 self.write_blank(row, col, None, fmt)
@@ -54,17 +53,6 @@ class CellByCell(Worksheet):
 
     def row_points(self, row):
         return self._size_row(row) * 0.75
-
-    def _write_row(self, row, *args, **kwargs):
-        """A refit row's <row> as xlsxwriter writes it, without its customHeight (StreamedRows.stream_row)."""
-        if row not in getattr(self, "refit", ()):
-            return super()._write_row(row, *args, **kwargs)
-        fh, self.fh = self.fh, io.StringIO()
-        try:
-            super()._write_row(row, *args, **kwargs)
-            fh.write(self.fh.getvalue().replace(' customHeight="1"', "", 1))
-        finally:
-            self.fh = fh
 
 
 def parts(path: Path) -> dict[str, bytes]:

@@ -32,7 +32,7 @@ from .report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIG
                           NOT_STARTED, OFFICIAL_COLUMNS, OTHER_REASON, STATUS_WEIGHT, period_line, project_type,
                           title)
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, Formats, a4_landscape, text_width,
+from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, FittedRows, Formats, a4_landscape, text_width,
                          unbroken_widths, write_details, write_table)
 from .xlsx_style import measuring
 
@@ -148,7 +148,7 @@ def _title_lines(heading: Heading) -> list[str]:
 
 
 def _report_sheet(workbook, styles: Formats, result, heading: Heading, for_print: bool = False) -> dict[int, int]:
-    ws = workbook.add_worksheet(REPORT_SHEET)
+    ws = workbook.add_worksheet(REPORT_SHEET, worksheet_class=FittedRows)
     ws.activate()
     widths = _column_widths(result)
     for i, width in enumerate(widths):
@@ -193,6 +193,7 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading, for_print
             texts = [(str(shown[c.key]), rooms[i]) for i, c in enumerate(OFFICIAL_COLUMNS)
                      if isinstance(shown[c.key], str) and shown[c.key]]
             ws.set_row(row, min(row_height(texts), 409.0))
+            ws.refit.add(row)  # no merged cell: Excel fits it to TH SarabunPSK, LibreOffice keeps it
             rows[entry.number] = row + 1
             row += 1
     _totals(ws, styles, row, first_data, result, widths)

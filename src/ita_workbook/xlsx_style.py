@@ -673,7 +673,29 @@ def _kept(ws: Worksheet, value: object) -> tuple[str, object]:
     return "s", ws.str_table._get_shared_string_index(value)
 
 
-class StreamedRows(Worksheet):
+class FittedRows(Worksheet):
+    """A worksheet some of whose rows (`refit`, 0-based) are written with their height but without
+    `customHeight`, which xlsxwriter always adds. Excel then fits such a row to the font it draws when
+    it opens the file (TH SarabunPSK on the office PC: narrower and tighter than Laksaman, which rows
+    are measured with), while LibreOffice, which never refits a row on load, keeps the height measured
+    for its stand-in. For rows without merged cells only: Excel never fits a row with merged cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refit: set[int] = set()
+
+    def _write_row(self, row: int, *args: Any, **kwargs: Any) -> None:
+        if row not in self.refit:
+            return super()._write_row(row, *args, **kwargs)
+        fh, self.fh = self.fh, io.StringIO()
+        try:
+            super()._write_row(row, *args, **kwargs)
+            fh.write(self.fh.getvalue().replace(' customHeight="1"', "", 1))
+        finally:
+            self.fh = fh
+
+
+class StreamedRows(FittedRows):
     """A worksheet whose body (the master's projects, its data and e-PlanNACC rows) goes into the
     sheet's XML as it is given, through a temporary file, instead of through xlsxwriter's cells (an
     object per cell and a dict entry, kept to the end, then turned into XML a call at a time: on a
@@ -702,11 +724,7 @@ class StreamedRows(Worksheet):
         (value, format), a value a bool, number, string or blank (None or ""); every row has as many
         cells as the first. `height` in points; None keeps one given by `set_row` before, if any.
 
-        `refit` (a row without merged cells): its height is written without `customHeight`, which
-        xlsxwriter always adds. Excel then fits the row to the font it draws when it opens the file
-        (TH SarabunPSK on the office PC: narrower and tighter than Laksaman, which rows are measured
-        with), while LibreOffice, which never refits a row on load, keeps the height measured for its
-        stand-in. Excel never refits a row with merged cells: those keep `customHeight`."""
+        `refit`: a row without merged cells, left to Excel to fit (`FittedRows`)."""
         if self._stream is None:
             self._start(row, len(cells))
         elif row != self._next or len(cells) != self._width:
@@ -721,12 +739,11 @@ class StreamedRows(Worksheet):
         # xlsxwriter's own <row> element, its height in whole pixels as set_row leaves it.
         info = self.row_info.pop(row, None)
         self._pixels.append(self.row_sizes.pop(row)[0] if row in self.row_sizes else None)
-        fh, self.fh = self.fh, io.StringIO() if refit else self._stream
+        if refit:
+            self.refit.add(row)
+        fh, self.fh = self.fh, self._stream
         try:
             self._write_row(row, self._spans, info)
-            if refit:
-                self._stream.write(self.fh.getvalue().replace(' customHeight="1"', "", 1))
-                self.fh = self._stream
             self.fh.write(xml)
             self._xml_end_tag("row")
             self.fh.write("\n")
