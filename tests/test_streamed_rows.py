@@ -20,15 +20,17 @@ from xlsxwriter.worksheet import Worksheet
 
 from ita_workbook import eplan, master
 from ita_workbook.cli import main
-from ita_workbook.xlsx_style import WORKBOOK_OPTIONS, StreamedRows
+from ita_workbook.xlsx_style import WORKBOOK_OPTIONS, FittedRows, StreamedRows
 from seed import EXAMPLE_DIR
 from workbooks import good, write_form
 
 
-class CellByCell(Worksheet):
+class CellByCell(FittedRows):
     """StreamedRows's calls made with xlsxwriter's public ones: the sheet the streamed one must equal."""
 
-    def stream_row(self, row, cells, height=None):
+    def stream_row(self, row, cells, height=None, refit=False):
+        if refit:
+            self.refit.add(row)
         for col, (value, fmt) in enumerate(cells):
             if value is None or value == "":
                 self.write_blank(row, col, None, fmt)

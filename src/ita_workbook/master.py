@@ -175,7 +175,7 @@ def write_master(plan: Plan, target: str | Path, heading: Heading, *, department
         with measuring(font):  # rows as tall as text in `font` needs (the PDF's Sarabun: a fifth less)
             styles = Formats(workbook, font, FONT_SIZE, digits=heading.digits)
             plan_rows = None if form_only else eplan.PlanRows()
-            layout = _form_sheet(workbook, styles, projects, heading, by_project,
+            layout = _form_sheet(workbook, styles, projects, heading, by_project, for_print=form_only,
                                  then=plan_rows.add if plan_rows is not None else None)
             if plan_rows is not None:
                 _summary_sheet(workbook, styles, projects, heading, layout, list(department_order))
@@ -233,11 +233,37 @@ def _column_widths(projects: list[Project]) -> list[float]:
     }
     for key, texts in numbers.items():
         needed[key] = max([needed[key], *(text_width(t, FONT_SIZE, bold=True) for t in texts)])
+    # The short texts' longest word (หน่วยนับ, หน่วยงาน): narrower, the column had LibreOffice break
+    # "ข่าวสา|รของ", "เทศบา|ลตำบล"; left-aligned text also has the indent to clear.
+    for key in SHORT_TEXTS:
+        column = form.COLUMNS[_INDEX[key]]
+        word = longest_word({_text_of(getattr(p, key)) for p in projects}, widths[_INDEX[key]])
+        needed[key] = max(needed[key], word + (INDENT * ARIAL_COLUMNS.per_width if column.kind == form.TEXT else 0))
     for key, points in needed.items():
         i = _INDEX[key]
         while ARIAL_COLUMNS.room(widths[i]) < points:
             widths[i] += 0.5
     return widths
+
+
+# Columns of short texts: as wide as their longest word (`longest_word`), and in the PDF's copy broken
+# between words (`between_words`).
+SHORT_TEXTS = ("unit", "department")
+WIDEST = 1.5  # times its form width, the most a column widens for a word (a URL stays broken)
+
+
+def longest_word(texts: Iterable[str], width: float, size: float = FONT_SIZE, bold: bool = False) -> float:
+    """Points the widest word of `texts` takes (pythainlp's words, punctuation kept with them), at most
+    what a column `WIDEST` times `width` holds: a column as wide as that breaks no word of them."""
+    widest = max((text_width(word.strip(), size, bold) for text in texts for line in str(text).split("\n")
+                  for word in _words(line) if line.strip()), default=0.0)
+    return min(widest, ARIAL_COLUMNS.room(WIDEST * width))
+
+
+def text_rooms(widths: Iterable[float], columns: Iterable[form.Column]) -> list[float]:
+    """The room each column's text has (form widths): less the indent where it is left-aligned
+    (`_cell_format`), which the report's sheet shares."""
+    return [w - INDENT if c.kind == form.TEXT else w for w, c in zip(widths, columns)]
 
 
 def _header_size(text: str, width: float) -> float:
@@ -292,13 +318,19 @@ def _between_words(text: str, width: float, size: float = FONT_SIZE, bold: bool 
     return "\n".join(line.strip() for line in lines)
 
 
+def between_words(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> str:
+    """`_between_words` of each of `text`'s own lines (its line breaks kept)."""
+    return "\n".join(_between_words(line, width, size, bold) if line.strip() else line for line in text.split("\n"))
+
+
 def _thai_amount(value: float) -> str:
     return to_thai_digits(f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}")
 
 
 def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Heading,
-                by_project: dict[int, list[Problem]], then=None) -> Layout:
-    """`then(number, project)`: called after each project's rows (eplan.PlanRows.add)."""
+                by_project: dict[int, list[Problem]], then=None, for_print: bool = False) -> Layout:
+    """`then(number, project)`: called after each project's rows (eplan.PlanRows.add); `for_print`:
+    the copy a PDF is made of, its short texts broken between words (`_FormCells.shown`)."""
     ws = workbook.add_worksheet(FORM_SHEET, worksheet_class=StreamedRows)
     ws.activate()
     widths = _column_widths(projects)
@@ -320,9 +352,7 @@ def _form_sheet(workbook, styles: Formats, projects: list[Project], heading: Hea
     layout.header_rows = (top + 1, bottom + 1)
     row = bottom + 1
 
-    # The room each column's text has: less the indent where it is left-aligned (_cell_format).
-    rooms = [w - INDENT if c.kind == form.TEXT else w for w, c in zip(widths, form.COLUMNS)]
-    cells = _FormCells(styles, rooms)
+    cells = _FormCells(styles, text_rooms(widths, form.COLUMNS), for_print)
     for number, project in enumerate(projects, start=1):
         first = row
         row = _project_rows(ws, cells, row, number, project, by_project.get(id(project), []))
@@ -420,13 +450,25 @@ class _FormCells:
     departments) counted once a column; and what every project's row shares (`rooms`: each
     column's room for text, in form widths)."""
 
-    def __init__(self, styles: Formats, rooms: list[float]):
+    def __init__(self, styles: Formats, rooms: list[float], for_print: bool = False):
         self.styles = styles
         self.rooms = rooms
+        self.for_print = for_print
         self.lines_per_row = _max_lines()
         self.no_budget = _between_words(form.NO_BUDGET, rooms[_INDEX["budget"]], bold=False)
         self._formats: dict[tuple, object] = {}
         self._lines: dict[tuple[str, str], int] = {}
+        self._broken: dict[tuple[str, str], str] = {}
+
+    def shown(self, key: str, text: str) -> str:
+        """A short text as printed: in the PDF's copy, broken between pythainlp's words where it wraps
+        (`between_words`), since LibreOffice breaks at ICU's (ข่าวสาร|ของ, but also งบ|ประมาณ)."""
+        if not (self.for_print and key in SHORT_TEXTS and text):
+            return text
+        found = self._broken.get((key, text))
+        if found is None:
+            found = self._broken[key, text] = between_words(text, self.rooms[_INDEX[key]])
+        return found
 
     def lines(self, key: str, text: str) -> int:
         if key in _OWN_TEXT:
@@ -462,6 +504,9 @@ def _project_rows(ws, cells: _FormCells, row: int, number: int, project: Project
     shown = _shown_values(project, problems, cells.styles.digits)
     if shown["budget"] == form.NO_BUDGET:
         shown["budget"] = cells.no_budget
+    for key in SHORT_TEXTS:
+        if isinstance(shown[key], str):
+            shown[key] = cells.shown(key, shown[key])
     texts = {key: _text_of(value) for key, value in shown.items()}
     lines = {key: cells.lines(key, text) for key, text in texts.items() if text}
     per_row = cells.lines_per_row
@@ -499,7 +544,7 @@ def _project_rows(ws, cells: _FormCells, row: int, number: int, project: Project
         heights[offset] += extra
         missing -= extra
     for offset, height in enumerate(heights):
-        ws.stream_row(row + offset, grid[offset], height)
+        ws.stream_row(row + offset, grid[offset], height, refit=span == 1)  # merged rows keep their height
     if problems:
         ws.write_comment(row, _INDEX["name"], "\n".join(f"• {p.message}" for p in problems),
                          {"x_scale": 3, "y_scale": 2, "font_name": cells.styles.font, "font_size": 14})

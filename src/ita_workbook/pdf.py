@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 from typing import Iterable
+from xml.sax.saxutils import escape
 
 TIMEOUT_SECONDS = 180  # a cold start with a fresh profile takes a few seconds; a hung one never ends
 
@@ -133,21 +134,36 @@ def _run(command: list[str], timeout: float, env: dict[str, str] | None = None) 
     return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)
 
 
+def _only_these_fonts(profile: Path, folder: Path) -> Path:
+    """A fontconfig file that shows LibreOffice the fonts in `folder` and nothing else: every family
+    a workbook names (its default Arial, the form's font, a chart's, the footer's) then resolves to
+    the shipped font, and so does every character, so that the PDF's pages and lines are the same
+    whatever fonts the machine has (Liberation and DejaVu had the seed's master print on 8 pages or 7;
+    tests/test_print.py renders it under several font sets)."""
+    config = profile / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{escape(str(folder))}</dir>\n  <cachedir>{escape(str(profile / 'fontconfig'))}</cachedir>\n"
+        "</fontconfig>\n", encoding="utf-8")
+    return config
+
+
 def _convert(exe: str, source: Path, target: Path, timeout: float, fonts: list[Path]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ita-workbook-lo-") as profile, \
             tempfile.TemporaryDirectory(prefix=f".{target.stem[:40]}.", dir=target.parent) as outdir:
+        # LibreOffice also writes ~/.cache/dconf and ~/.config: its HOME is the throw-away profile too,
+        # so that nothing is written outside the outputs (tests/test_environment.py).
+        private = {**os.environ, "HOME": profile, "XDG_CACHE_HOME": profile, "XDG_CONFIG_HOME": profile}
         if fonts:
             folder = Path(profile) / "user" / "fonts"  # LibreOffice loads the fonts it finds here
             folder.mkdir(parents=True)
             for font in fonts:
                 shutil.copyfile(font, folder / font.name)
+            private["FONTCONFIG_FILE"] = str(_only_these_fonts(Path(profile), folder))
         command = [exe, "--headless", "--norestore", "--nolockcheck",
                    f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
                    "--convert-to", "pdf", "--outdir", outdir, str(source)]
-        # LibreOffice also writes ~/.cache/dconf and ~/.config: its HOME is the throw-away profile too,
-        # so that nothing is written outside the outputs (tests/test_environment.py).
-        private = {**os.environ, "HOME": profile, "XDG_CACHE_HOME": profile, "XDG_CONFIG_HOME": profile}
         try:
             done = _run(command, timeout, private)
         except subprocess.TimeoutExpired:

@@ -32,7 +32,7 @@ from .report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIG
                           NOT_STARTED, OFFICIAL_COLUMNS, OTHER_REASON, STATUS_WEIGHT, period_line, project_type,
                           title)
 from .thai import thai_date, to_thai_digits
-from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, Formats, a4_landscape, text_width,
+from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, FittedRows, Formats, a4_landscape, text_width,
                          unbroken_widths, write_details, write_table)
 from .xlsx_style import measuring
 
@@ -71,7 +71,7 @@ def write_report_workbook(result, target: str | Path, heading: Heading, *, font:
     try:
         with measuring(font):  # rows as tall as text in `font` needs (the PDF's Sarabun: tighter)
             styles = Formats(workbook, font, FONT_SIZE)
-            rows = _report_sheet(workbook, styles, result, heading)
+            rows = _report_sheet(workbook, styles, result, heading, for_print=form_only)
             if not form_only:
                 _summary_sheet(workbook, styles, result, heading)
                 _problems_sheet(workbook, styles, result)
@@ -96,8 +96,13 @@ def _column_widths(result) -> list[float]:
     summary = result.summary()
     amounts = {"budget": [summary.budget_plan], "budget_ordinance": [summary.budget_ordinance],
                "disbursed": [summary.disbursed]}
+    # The short texts' longest word, as on the master: narrower, the column broke ไม่ใช้งบ|ประมาณ.
+    shown = [_shown(entry) for entry in result.entries]
+    words = {key: master.longest_word({str(s[key]) for s in shown if isinstance(s[key], str)}, widths[_INDEX[key]])
+             + (master.INDENT * ARIAL_COLUMNS.per_width if OFFICIAL_COLUMNS[_INDEX[key]].kind == form.TEXT else 0)
+             for key in ("department", "budget", "status")}
     for i, column in enumerate(OFFICIAL_COLUMNS):
-        needed = [*unbroken_widths(column.header, FONT_SIZE, bold=True),
+        needed = [*unbroken_widths(column.header, FONT_SIZE, bold=True), words.get(column.key, 0.0),
                   *(text_width(to_thai_digits(f"{a:,.0f}" if float(a).is_integer() else f"{a:,.2f}"), FONT_SIZE,
                                bold=True) for a in amounts.get(column.key, []))]
         while ARIAL_COLUMNS.room(widths[i]) < max(needed):
@@ -123,11 +128,11 @@ def _output_text(entry) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _shown(entry) -> dict[str, object]:
+def _shown(entry, no_budget: str = form.NO_BUDGET) -> dict[str, object]:
     project = entry.project
     return {
         "no": entry.number, "name": project.name, "department": project.department,
-        "budget": form.NO_BUDGET if project.budget is None else project.budget,
+        "budget": no_budget if project.budget is None else project.budget,
         "budget_ordinance": entry.value("budget_ordinance"), "disbursed": entry.value("disbursed"),
         "status": _status_text(entry), "output": _output_text(entry),
         "problems": entry.value("problems") or "", "suggestions": entry.value("suggestions") or "",
@@ -142,8 +147,8 @@ def _title_lines(heading: Heading) -> list[str]:
             form.LOCATION.format(district=heading.district or BLANK, province=heading.province or BLANK)]
 
 
-def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[int, int]:
-    ws = workbook.add_worksheet(REPORT_SHEET)
+def _report_sheet(workbook, styles: Formats, result, heading: Heading, for_print: bool = False) -> dict[int, int]:
+    ws = workbook.add_worksheet(REPORT_SHEET, worksheet_class=FittedRows)
     ws.activate()
     widths = _column_widths(result)
     for i, width in enumerate(widths):
@@ -164,6 +169,11 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[i
     for entry in result.entries:
         by_dimension.setdefault(entry.project.dimension, []).append(entry)
     heading_fmt = styles.cell("left", bold=True, bg_color="#EDEDED")
+    # Rows measured for this sheet's own columns, less the indent of left-aligned text (as the master's):
+    # measured on the full widths, project ๑๘'s name was cut at its last line in the PDF.
+    rooms = master.text_rooms(widths, OFFICIAL_COLUMNS)
+    # ไม่ใช้งบประมาณ broken between its words, not at ICU's งบ|ประมาณ (as on the master)
+    no_budget = master.between_words(form.NO_BUDGET, rooms[_INDEX["budget"]])
     for number in sorted(by_dimension):
         name = next((d.name for d in form.DIMENSIONS if d.number == number), "")
         text = f"มิติที่ {to_thai_digits(number)} {name}" if name else "ไม่ระบุมิติ"
@@ -171,18 +181,24 @@ def _report_sheet(workbook, styles: Formats, result, heading: Heading) -> dict[i
         ws.set_row(row, row_height([(text, full)], bold=True))
         row += 1
         for entry in by_dimension[number]:
-            shown = _shown(entry)
+            shown = _shown(entry, no_budget)
+            if for_print:  # short texts broken between words, as on the master's PDF
+                shown.update({key: master.between_words(shown[key], rooms[_INDEX[key]])
+                              for key in ("department", "status") if shown[key]})
             fill = ({"bg_color": DRAFT_FILL} if any(p.is_error for p in entry.problems)
                     else {"bg_color": AWAITED_FILL} if entry.status == NOT_REPORTED else {})
             for column in OFFICIAL_COLUMNS:
                 value = shown[column.key]
                 _write_value(ws, styles, row, _INDEX[column.key], value if value != "" else None, column, fill)
-            texts = [(str(shown[c.key]), widths[i]) for i, c in enumerate(OFFICIAL_COLUMNS)
+            texts = [(str(shown[c.key]), rooms[i]) for i, c in enumerate(OFFICIAL_COLUMNS)
                      if isinstance(shown[c.key], str) and shown[c.key]]
             ws.set_row(row, min(row_height(texts), 409.0))
+            ws.refit.add(row)  # no merged cell: Excel fits it to TH SarabunPSK, LibreOffice keeps it
             rows[entry.number] = row + 1
             row += 1
     _totals(ws, styles, row, first_data, result, widths)
+    row += 1
+    _score(ws, styles, row, result.summary(), full)
     row += 2
     for text in (form.DATA_AS_OF.format(date=thai_date(heading.as_of)),
                  form.ISSUER.format(issuer=heading.issuer or BLANK)):
@@ -216,6 +232,23 @@ def _totals(ws, styles: Formats, row: int, first_data: int, result, widths: list
     for col in range(_INDEX["disbursed"] + 1, _LAST + 1):
         ws.write_blank(row, col, None, bold)
     ws.set_row(row, row_height([(label, sum(widths[:_INDEX["budget"]]))], bold=True))
+
+
+def score_line(summary) -> str:
+    """The round's score and its colour as the printed report states them (the summary sheet's figures)."""
+    green, orange = LIGHTS[summary.round]
+    return (f"ผลการนำแผนไปสู่การปฏิบัติ ร้อยละ {to_thai_digits(f'{summary.score:.2f}')} ระดับ "
+            f"{LIGHT_THAI[summary.light]} (เกณฑ์รอบ {to_thai_digits(summary.round)} เดือน: เขียว ≥ "
+            f"{to_thai_digits(int(green))} ส้ม ≥ {to_thai_digits(int(orange))} แดง ต่ำกว่า {to_thai_digits(int(orange))})")
+
+
+def _score(ws, styles: Formats, row: int, summary, full: float) -> None:
+    """Under the totals, on the printed page too: the score, on its colour's fill (it was on the
+    summary sheet only, which the PDF leaves out)."""
+    text = score_line(summary)
+    _merged_text(ws, row, 0, row, _LAST, text,
+                 styles.cell("left", bold=True, indent=1, bg_color=LIGHT_FILL[summary.light]))
+    ws.set_row(row, row_height([(text, full - master.INDENT)], bold=True))
 
 
 def _signatures(ws, styles: Formats, row: int, heading: Heading) -> int:

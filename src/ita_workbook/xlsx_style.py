@@ -8,6 +8,7 @@ the way LibreOffice does (see "how much room wrapped Thai text takes" below).
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import re
@@ -221,8 +222,11 @@ LAKSAMAN = FontMetrics(1.0, LINE_PITCH)
 # Google's Sarabun, which the PDFs are drawn with (pdf.print_font): measured in LibreOffice 7.4, its
 # lines are 20.806 pt apart at 16 pt (1.3004 em, its ascent 1.068 + descent 0.232), regular and bold;
 # its advances are 0.96-1.02 times Laksaman's over the seed's longer lines, so 1.02 (never a line
-# short for being narrower), and its lines 1.31 em (the last pixel's rounding).
-SARABUN = FontMetrics(1.02, 1.31)
+# short for being narrower), and its lines 1.31 em (the last pixel's rounding). LibreOffice sees no
+# other font when it draws the PDF (pdf.py), so the workbook's Arial 10 is Sarabun 10 too, whose
+# digits (0.550 em, Liberation Sans's 0.556) make columns 0.99 times as wide (5.50 w + 3.9 points,
+# measured): the room is narrower by that, taken with the advances (1.02 / 0.99).
+SARABUN = FontMetrics(1.03, 1.31)
 _MEASURED_AS = {"sarabun": SARABUN}
 _METRICS: ContextVar[FontMetrics] = ContextVar("font_metrics", default=LAKSAMAN)
 
@@ -669,7 +673,29 @@ def _kept(ws: Worksheet, value: object) -> tuple[str, object]:
     return "s", ws.str_table._get_shared_string_index(value)
 
 
-class StreamedRows(Worksheet):
+class FittedRows(Worksheet):
+    """A worksheet some of whose rows (`refit`, 0-based) are written with their height but without
+    `customHeight`, which xlsxwriter always adds. Excel then fits such a row to the font it draws when
+    it opens the file (TH SarabunPSK on the office PC: narrower and tighter than Laksaman, which rows
+    are measured with), while LibreOffice, which never refits a row on load, keeps the height measured
+    for its stand-in. For rows without merged cells only: Excel never fits a row with merged cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refit: set[int] = set()
+
+    def _write_row(self, row: int, *args: Any, **kwargs: Any) -> None:
+        if row not in self.refit:
+            return super()._write_row(row, *args, **kwargs)
+        fh, self.fh = self.fh, io.StringIO()
+        try:
+            super()._write_row(row, *args, **kwargs)
+            fh.write(self.fh.getvalue().replace(' customHeight="1"', "", 1))
+        finally:
+            self.fh = fh
+
+
+class StreamedRows(FittedRows):
     """A worksheet whose body (the master's projects, its data and e-PlanNACC rows) goes into the
     sheet's XML as it is given, through a temporary file, instead of through xlsxwriter's cells (an
     object per cell and a dict entry, kept to the end, then turned into XML a call at a time: on a
@@ -692,10 +718,13 @@ class StreamedRows(Worksheet):
         self._pixels: list[int | None] = []  # each body row's height, None for the sheet's default
         self._slots: dict[Format, int] = {}  # the body's formats, in the order of their first use
 
-    def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float | None = None) -> None:
+    def stream_row(self, row: int, cells: Sequence[tuple[object, Format]], height: float | None = None,
+                   refit: bool = False) -> None:
         """Row `row` (the body's first, or the one after the last): its cells from column A, each
         (value, format), a value a bool, number, string or blank (None or ""); every row has as many
-        cells as the first. `height` in points; None keeps one given by `set_row` before, if any."""
+        cells as the first. `height` in points; None keeps one given by `set_row` before, if any.
+
+        `refit`: a row without merged cells, left to Excel to fit (`FittedRows`)."""
         if self._stream is None:
             self._start(row, len(cells))
         elif row != self._next or len(cells) != self._width:
@@ -710,6 +739,8 @@ class StreamedRows(Worksheet):
         # xlsxwriter's own <row> element, its height in whole pixels as set_row leaves it.
         info = self.row_info.pop(row, None)
         self._pixels.append(self.row_sizes.pop(row)[0] if row in self.row_sizes else None)
+        if refit:
+            self.refit.add(row)
         fh, self.fh = self.fh, self._stream
         try:
             self._write_row(row, self._spans, info)
