@@ -339,7 +339,7 @@ class Report:
     def to_text(self) -> str:
         lines: list[str] = []
         for f in self.files:
-            lines.append(f"■ {f.path} — {f.projects} โครงการ / projects")
+            lines.append(f"■ {f.path} — {f.projects} โครงการ / {counted(f.projects, 'project')}")
             if not f.problems:
                 lines.append("  ✓ ไม่พบปัญหา / no problems")
             for p in sorted(f.problems, key=_position):
@@ -351,9 +351,14 @@ class Report:
         verdict = "ผ่าน / OK" if self.ok else "ไม่ผ่าน / NOT OK"
         lines.append(f"สรุป: {len(self.files)} ไฟล์, {projects} โครงการ, ข้อผิดพลาด {self.errors}, "
                      f"คำเตือน {self.warnings} — {verdict}")
-        lines.append(f"Summary: {len(self.files)} files, {projects} projects, {self.errors} errors, "
-                     f"{self.warnings} warnings")
+        lines.append(f"Summary: {counted(len(self.files), 'file')}, {counted(projects, 'project')}, "
+                     f"{counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}")
         return "\n".join(lines)
+
+
+def counted(number: int, noun: str) -> str:
+    """An English count with its noun: "1 file", "2 files" (Thai nouns have no plural)."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def as_typed(value: Any) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..problems import Problem, _line
+from ..problems import Problem, _line, counted
 from ..report_form import Summary
 from .model import OrgPlan, Tally
 from .reports import OrgReport, disbursed_share
@@ -144,10 +144,10 @@ class ProvinceResult:
         lines.append(f"สรุป: {len(self.counted)} หน่วยงาน, {self.projects:,} โครงการ, ผ่าน {groups['passed']}, "
                      f"มีคำเตือน {groups['warnings']}, มีข้อผิดพลาด {groups['errors']}, "
                      f"อ่านไม่ได้ {groups['unreadable']} — {verdict}")
-        lines.append(f"Summary: {len(self.counted)} organisations, {self.projects:,} projects, "
+        lines.append(f"Summary: {counted(len(self.counted), 'organisation')}, {counted(self.projects, 'project')}, "
                      f"{groups['passed']} passed, {groups['warnings']} with warnings only, "
                      f"{groups['errors']} with errors, {groups['unreadable']} unreadable; "
-                     f"{self.errors} errors, {self.warnings} warnings")
+                     f"{counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}")
         lines.extend(self.totals_text())
         if self.reports:
             lines.extend(self._reports_text())
