@@ -108,9 +108,12 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
 
     รหัสออก 0: เขียนแล้ว 1: อ่าน --from หรือเขียนไม่ได้ 2: คำสั่งหรือไฟล์ตั้งค่าไม่ถูกต้อง / Exit 0: written;
     1: nothing could be read from --from or written; 2: wrong command line or settings."""
+    from .config import sample_settings
     from .template import TemplateError, for_everyone, read_previous, template_filename, write_template
 
     config = _config(config_path)
+    if sample := sample_settings(config):
+        raise click.UsageError(sample)
     if blank and (departments or previous):
         raise click.UsageError("--blank ใช้ร่วมกับ --department หรือ --from ไม่ได้ / "
                                "--blank goes with neither --department nor --from")

@@ -33,10 +33,14 @@ CODES: dict[str, Code] = {
                                   "ไม่ให้ทำงานเมื่อเปิดไฟล์ ลบสูตรนี้ออกจากไฟล์ต้นฉบับ",
                            "This formula calls a program or another workbook ({value}); the marked-up copy keeps "
                            "it as text so it never runs; remove it from the original"),
-    "wrong-template": Code(ERROR, "แบบฟอร์มนี้เป็นของ{detail} ไม่ใช่ของแผนที่กำลังรวม "
-                                  "ขอแบบฟอร์มที่ถูกต้องจากผู้ประสานงาน",
-                           "This template belongs to {detail_en}, not to the plan being merged; "
-                           "ask the coordinator for the right template"),
+    "wrong-template": Code(ERROR, "แบบฟอร์มนี้เป็นของ{detail} ไม่ใช่ของแผนที่กำลังรวม (ตาม plan.toml) "
+                                  "ถ้า plan.toml ผิด ให้แก้ชื่อหน่วยงานหรือปีงบประมาณใน plan.toml ให้ตรงกับแบบฟอร์ม "
+                                  "แล้วสั่งอีกครั้ง ถ้า plan.toml ถูก ให้สร้างแบบฟอร์มใหม่ด้วยคำสั่ง template "
+                                  "แล้วคัดลอกข้อมูลของไฟล์นี้ลงแบบฟอร์มใหม่",
+                           "This template belongs to {detail_en}, not to the plan being merged (as plan.toml "
+                           "says); if plan.toml is wrong, correct its organisation or fiscal year to match and "
+                           "run again; if it is right, make the templates again with `template` and copy this "
+                           "file's rows into the new one"),
     "old-template": Code(WARNING, "แบบฟอร์มรุ่นเก่า ({value}) ตรวจสอบว่าคอลัมน์ตรงกับแบบฟอร์มปัจจุบัน",
                          "An older template version ({value}); check its columns match the current form"),
     "header-not-found": Code(ERROR, "ไม่พบหัวตารางของแบบฟอร์มในไฟล์นี้ (ต้องมีหัวคอลัมน์ เช่น "

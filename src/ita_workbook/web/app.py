@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..config import Config, ConfigError, Department, load_config, to_toml
+from ..config import Config, ConfigError, Department, load_config, sample_settings, to_toml
 from ..output import write_text_atomic
 from ..thai import parse_date, to_arabic_digits
 from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
@@ -279,6 +279,8 @@ class _State:
         ws = self.workspace(request)
         form = await self.form(request, ws)
         config = self.usable_config()
+        if sample := sample_settings(config):  # the same refusal as the command line's
+            raise Refused(sample, 409)
         chosen = [name for name in config.department_names if name in form.getlist("department")]
         blank = form.get("blank") == "1"
         rows = _int(form.get("rows"), DEFAULT_ROWS, 1, 2000)
