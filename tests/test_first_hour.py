@@ -61,3 +61,105 @@ def test_the_pages_template_step_refuses_the_sample_organisation_as_the_command_
     assert page.status_code == 409
     assert "ยังเป็นหน่วยงานตัวอย่างที่คำสั่ง init เขียนไว้ (บรรทัดที่ 5 name = &#34;เทศบาลตำบลตัวอย่าง&#34;" in page.text \
         or "ยังเป็นหน่วยงานตัวอย่างที่คำสั่ง init เขียนไว้ (บรรทัดที่ 5 name = &quot;เทศบาลตำบลตัวอย่าง&quot;" in page.text
+
+
+# --- the result forms ----------------------------------------------------------------------------
+
+def test_the_ways_clerks_type_each_status_are_understood():
+    """Before, "เสร็จแล้ว" was `bad-choice` while "แล้วเสร็จ" was accepted."""
+    from ita_workbook.cells import CellError, parse_choice
+    from ita_workbook.report_form import CANNOT, DONE, IN_PROGRESS, NOT_STARTED, report_form
+
+    def status(typed, round_=6):
+        column = report_form(round_).column_by_key["status"]
+        return parse_choice(typed, column.choices, column.synonyms)
+
+    typed = {"เสร็จแล้ว": DONE, "แล้วเสร็จ": DONE, "ดำเนินการแล้ว": DONE, "เสร็จสิ้น": DONE,
+             "ดําเนินการแล้วเสร็จ": DONE,  # ำ typed as ํ + า
+             "ดำเนินการ แล้ว เสร็จ": DONE, "เสร็จแล้ว 100%": DONE,
+             "อยู่ระหว่างดำเนินการ": IN_PROGRESS, "กำลังดำเนินการ": IN_PROGRESS, "อยู่ระหว่าง ดำเนินการ": IN_PROGRESS,
+             "ไม่สามารถดำเนินการได้": CANNOT, "ดำเนินการไม่ได้": CANNOT,
+             "ยังไม่ดำเนินการ": NOT_STARTED, "ไม่ได้ดำเนินการ": NOT_STARTED, "ยังไม่ได้ดำเนินการ": NOT_STARTED}
+    assert {text: status(text) for text in typed} == typed
+    for refused, round_ in (("ไม่ได้ดำเนินการ", 12), ("รอผู้บริหารอนุมัติ", 6), ("ดำเนินการ", 6)):
+        try:
+            status(refused, round_)
+        except CellError as exc:
+            assert exc.code == "bad-choice" and exc.detail == " / ".join(report_form(round_).column_by_key["status"]
+                                                                        .choices), refused
+        else:
+            raise AssertionError(f"{refused} was taken at round {round_}")
+
+
+def test_english_messages_name_the_report_columns_in_words():
+    """Before: "'problems' is empty", "'status' is …" — the internal keys."""
+    from ita_workbook.report_form import report_form
+
+    for column in report_form(6).columns:
+        if not column.prefilled:
+            assert column.english and column.english != column.key and column.english[0].isupper(), column.key
+    said = Problem("empty-problems", "a.xlsx", column="problems")
+    assert said.message_en.startswith("'Problems / obstacles' is empty")
+    said = Problem("bad-choice", "a.xlsx", column="status", value="รอ")
+    assert said.message_en.startswith("'Status' is 'รอ', which is not in the list")
+
+
+def test_the_report_forms_examples_are_in_the_forms_own_year():
+    """Before: "เช่น ๑๕ ธันวาคม ๒๕๖๘ หรือ ต.ค. ๖๘ – มี.ค. ๖๙" in every form, a 2566 one too."""
+    from ita_workbook.report_template import guides
+
+    assert guides(2566, 6)["period"] == "วันที่หรือช่วงเวลาที่ดำเนินการ เช่น ๑๕ ธันวาคม ๒๕๖๕ หรือ ต.ค. ๖๕ – มี.ค. ๖๖"
+    assert guides(2570, 12)["period"].endswith("เช่น ๑๕ ธันวาคม ๒๕๖๙ หรือ ต.ค. ๖๙ – ก.ย. ๗๐")
+    assert "๒๕" not in guides(None, 6)["period"]
+
+
+# The demo's plan and its report forms, as test_report makes them.
+from test_report import forms, master, returned  # noqa: E402,F401  (fixtures)
+
+
+def test_a_final_report_of_nothing_reported_is_refused_and_a_draft_is_still_written(master, forms, tmp_path):
+    """Before: every form back empty gave exit 0, "ผ่าน", and a final report scoring 0.00, red."""
+    from seed import PLAN_TOML
+
+    out = tmp_path / "report.xlsx"
+    code, output = run("report", forms, "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", out)
+    assert code == 1 and not out.exists()
+    assert "ยังไม่มีผลรายงานของโครงการใดเลย (ทั้ง 41 โครงการรอรายงานผล)" in output
+    assert "(nothing-reported) No project has a result yet (all 41 await a report)" in output
+    assert "ผ่าน / OK" not in output
+    code, output = run("report", forms, "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", out,
+                       "--draft")
+    assert code == 0 and out.exists(), output
+
+
+def test_the_data_sheet_shows_thai_headers_and_prints_on_one_page_wide(master, returned, tmp_path):
+    """Before: English column keys as headers and no print setup: printing the whole report added
+    7 pages of the data sheet."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    from ita_workbook import pdf
+    from ita_workbook.report_workbook import DATA_COLUMNS, DATA_HEADERS, DATA_SHEET
+    from seed import PLAN_TOML
+
+    out = tmp_path / "report.xlsx"
+    code, output = run("report", returned, "--plan", master, "--round", "6", "--config", PLAN_TOML, "-o", out,
+                       "--draft", "--date", "2023-04-05")
+    assert code == 0, output
+    ws = openpyxl.load_workbook(out)[DATA_SHEET]
+    header = [ws.cell(1, col + 1) for col in range(len(DATA_COLUMNS))]
+    assert [c.value for c in header] == list(DATA_COLUMNS)  # programs read the keys
+    assert [c.number_format for c in header[:3]] == [';;;"ที่"', ';;;"แถวในรายงาน"', ';;;"มิติ"']
+    assert DATA_HEADERS["status"] == "สถานะ" and DATA_HEADERS["problems"] == "ปัญหา/ อุปสรรค"
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)  # one page wide
+    assert ws.print_title_rows == "$1:$1"
+    if pdf.find_libreoffice() is None or shutil.which("pdftotext") is None:
+        return  # what LibreOffice prints is checked where it is installed
+    whole = pdf.to_pdf(out, tmp_path / "whole.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(whole), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    data_pages = [page for page in text.split("\f") if "FALSE" in page]  # has_errors: only the data sheet's
+    assert len(data_pages) == 1 and "report_row" not in text and "มีข้อผิดพลาด" in data_pages[0]

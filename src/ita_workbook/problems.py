@@ -211,6 +211,10 @@ CODES: dict[str, Code] = {
                             "added during the year needs the plan amended first)"),
     "reported-twice": Code(ERROR, "โครงการ \"{value}\" รายงานผลซ้ำกับ {detail} ลบแถวที่ซ้ำให้เหลือแถวเดียว",
                            "Project '{value}' is reported again at {detail_en}; keep one row"),
+    "nothing-reported": Code(ERROR, "ยังไม่มีผลรายงานของโครงการใดเลย (ทั้ง {value} โครงการรอรายงานผล) รายงานฉบับจริงต้องมีผล "
+                                    "ตรวจว่าใส่แบบรายงานที่กองกรอกแล้ว หรือเขียนเป็นฉบับร่าง (--draft) เพื่อดูก่อน",
+                             "No project has a result yet (all {value} await a report); a final report needs "
+                             "results: check that the filled-in forms were given, or write a draft (--draft) to look"),
     "not-reported": Code(WARNING, "ยังไม่มีการรายงานผลโครงการ \"{value}\" ({detail}) จึงนับเป็นรอรายงานผล "
                                   "ติดตามหน่วยงานที่รับผิดชอบ",
                          "Nobody reported project '{value}' ({detail_en}); it counts as awaiting a report: "

@@ -160,6 +160,9 @@ def compile_report(paths: list[str | Path], plan: Plan, round_: int, config: Con
                 row.report.problems.append(_problem(row, "reported-twice", "name", _where(entry.source)))
             else:
                 row.report.problems.append(_problem(row, "unknown-project", "name"))
+    if result.entries and all(entry.values is None for entry in result.entries):
+        # A report of nothing would score 0.00, red, "disbursed 0 of 0", as if that were the result.
+        report.problems.append(Problem("nothing-reported", value=len(result.entries)))
     return result
 
 
