@@ -163,3 +163,31 @@ def test_the_data_sheet_shows_thai_headers_and_prints_on_one_page_wide(master, r
                           check=True).stdout
     data_pages = [page for page in text.split("\f") if "FALSE" in page]  # has_errors: only the data sheet's
     assert len(data_pages) == 1 and "report_row" not in text and "มีข้อผิดพลาด" in data_pages[0]
+
+
+# --- the example data ----------------------------------------------------------------------------
+
+def test_letter_spacing_copied_from_a_pdf_is_taken_out_where_text_enters():
+    from ita_workbook.thai import clean_text
+
+    assert clean_text("ก ิ จ ก ร ร ม ต ี ด ต าม ประเมินผล") == "กิจกรรมตีดตาม ประเมินผล"
+    assert clean_text("ปรับใช้ในการดำเนิน ชี วิ ต แล ะ ก า ร ปฏิบัติงาน") == "ปรับใช้ในการดำเนิน ชีวิต และการ ปฏิบัติงาน"
+    for kept in ("ณ วันที่ ๑ ตุลาคม", "ต่าง ๆ", "ค่า น้ำ ไฟ", "ไม่ใช้ งบประมาณ", "ก ข"):  # real spacing stays
+        assert clean_text(kept) == kept
+
+
+def test_the_examples_master_shows_no_letter_spaced_text(master):
+    """The seed keeps the PDF's text as copied ("ก ิ จ ก ร ร ม ต ี ด ต าม", "ก า ร"); before, the master
+    printed it so, like a rendering bug."""
+    import re
+
+    import openpyxl
+
+    from seed import seed_rows
+
+    assert any("ก ร ร ม" in row["name"] for row in seed_rows())  # the real text is kept in the example
+    spaced = re.compile("(?:^|\\s)(?:[\u0e01-\u0e2e][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]* ){2}[\u0e01-\u0e2e\u0e32]")
+    texts = [value for ws in openpyxl.load_workbook(master) for row in ws.iter_rows(values_only=True)
+             for value in row if isinstance(value, str)]
+    assert any(text.startswith("กิจกรรมตีดตาม ประเมินผลการควบคุม") for text in texts)
+    assert [text for text in texts if spaced.search(text)] == []
