@@ -3,6 +3,9 @@ for init's sample organisation, and a wrong-template message that sent them to t
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from ita_workbook.cli import main
@@ -191,3 +194,30 @@ def test_the_examples_master_shows_no_letter_spaced_text(master):
              for value in row if isinstance(value, str)]
     assert any(text.startswith("กิจกรรมตีดตาม ประเมินผลการควบคุม") for text in texts)
     assert [text for text in texts if spaced.search(text)] == []
+
+
+# --- the demo and the README ---------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_demo_prints_the_check_of_the_departments_files_once():
+    """Before, `make demo` ran validate and then merge on the same files: the whole report twice."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    commands = [line for line in demo.splitlines() if "ita-workbook " in line and not line.strip().startswith("@#")]
+    checking = [line for line in commands if re.search(r"ita-workbook (validate|merge) \$\(EXAMPLE\)/departments", line)]
+    assert len(checking) == 1 and "merge" in checking[0]
+    assert "merge checks every file as validate does" in demo  # and it says why
+
+
+def test_the_readme_is_a_coordinators_guide_that_starts_with_the_quick_start():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## (.+)$", readme, re.M)
+    assert sections[0] == "Quick start"
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "make demo\nmake test" in quick and ".venv/bin/python -m pytest -q" in quick
+    assert "N passed, M skipped" in quick and "score 65.85" in quick  # what each ends with
+    for developer_note in (r"\bissue \d+", r"\bCPU\b", r"#\d+\b", r"\bhypothesis\b", r"to_json_text"):
+        assert not re.search(developer_note, readme), developer_note
+    assert "(DEVELOPMENT.md)" in readme and (ROOT / "DEVELOPMENT.md").exists()
