@@ -221,3 +221,17 @@ def test_the_readme_is_a_coordinators_guide_that_starts_with_the_quick_start():
     for developer_note in (r"\bissue \d+", r"\bCPU\b", r"#\d+\b", r"\bhypothesis\b", r"to_json_text"):
         assert not re.search(developer_note, readme), developer_note
     assert "(DEVELOPMENT.md)" in readme and (ROOT / "DEVELOPMENT.md").exists()
+
+
+def test_the_pages_summary_counts_one_file_without_a_plural(tmp_path):
+    """As the command line: "Summary: 1 file, 2 projects, 0 errors, 1 warning"; before, "1 files"."""
+    import pytest
+
+    pytest.importorskip("starlette")
+    from test_web import DEPARTMENTS, Tab, make_client
+
+    tab = Tab(make_client(tmp_path))
+    assert tab.upload("returned", DEPARTMENTS[:1]).status_code == 200
+    page = tab.run("/check")
+    summary = re.search(r'<span class="en">Summary: ([^<—]+)', page.text).group(1).strip()
+    assert summary.startswith("1 file, ") and "1 files" not in page.text, summary

@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..config import Config, ConfigError, Department, load_config, sample_settings, to_toml
 from ..output import write_text_atomic
+from ..problems import counted
 from ..thai import parse_date, to_arabic_digits
 from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
 from .workspace import BINS, Job, Limits, Refused, Workspace, Workspaces, safe_name
@@ -37,6 +38,7 @@ def create_app(settings: Settings) -> Starlette:
 
     env = Environment(loader=PackageLoader("ita_workbook.web", "templates"), autoescape=select_autoescape())
     env.globals["for_everyone"] = for_everyone  # ทุกส่วนราชการ: no desk to send a template to, unticked
+    env.filters["counted"] = counted  # "1 file", "2 files", as the command line says them
     workspaces = Workspaces(settings.workdir, settings.limits)
     state = _State(settings, workspaces, env)
     routes = [
