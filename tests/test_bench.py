@@ -41,7 +41,7 @@ def reference_clean_text(value: str) -> str:
         text = thai._normalise_thai(text) if len(text) <= 2000 else thai._normalise_long(text)
     text = thai._INVISIBLE.sub("", text)
     lines = (thai._SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(thai._join_spaced_letters(line) for line in lines if line)
 
 
 def reference_header_key(value) -> str:

@@ -26,7 +26,7 @@ def test_a_missing_argument_is_said_in_thai_first():
     assert code == 2
     assert output.splitlines() == [
         "ผิดพลาด: ไม่ได้ระบุ 'FILES...' (ไฟล์หรือโฟลเดอร์ที่จะใช้) ใส่ชื่อไฟล์หรือโฟลเดอร์ต่อท้ายคำสั่ง",
-        "Error: Missing argument 'FILES...'.",
+        "Error: missing 'FILES...': give the files or folders to use after the command",
         "วิธีใช้ / Usage: ita-workbook validate [OPTIONS] FILES...",
         "ดูคำอธิบาย / Help: ita-workbook validate --help",
     ]
@@ -36,14 +36,32 @@ def test_an_unknown_option_and_a_wrong_choice_are_said_in_thai_first(tmp_path):
     code, output = run("validate", tmp_path, "--bogus")
     assert code == 2 and output.startswith("ผิดพลาด: ไม่มีตัวเลือก --bogus ดูตัวเลือกที่มีด้วย --help\n")
     code, output = run("validate", tmp_path, "--format", "xml")
-    assert code == 2 and output.startswith("ผิดพลาด: ค่าของ '--format' ไม่ถูกต้อง เลือกได้เฉพาะ text, json\n")
+    assert code == 2 and output.startswith("ผิดพลาด: ค่าของ '--format' ไม่ถูกต้อง ต้องเป็นค่าใดค่าหนึ่งใน text, json "
+                                           "เช่น text\n")
     code, output = run("merge", tmp_path)
-    assert code == 2 and output.startswith("ผิดพลาด: ต้องระบุตัวเลือก '-o' / '--output'")
+    assert code == 2 and output.startswith("ผิดพลาด: ต้องระบุตัวเลือก '-o' / '--output' ตามด้วยชื่อไฟล์ เช่น -o ")
     code, output = run("template", "--rows", "0", "-o", tmp_path)
-    assert code == 2 and output.startswith("ผิดพลาด: ค่าของ '--rows' ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง 2000\n")
+    assert code == 2 and output.startswith("ผิดพลาด: ค่าของ '--rows' ไม่ถูกต้อง ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง 2000 "
+                                           "เช่น 1\n")
     code, output = run("frobnicate")
-    assert code == 2 and output.startswith("ผิดพลาด: ไม่มีคำสั่งนี้ คำสั่งที่มี: init template check validate "
-                                           "merge province report-template report serve\n")
+    assert code == 2 and output.startswith("ผิดพลาด: ไม่มีคำสั่งนี้ คำสั่งที่มี: init template validate merge check "
+                                           "report-template report province serve\n")
+
+
+def test_an_option_without_its_value_says_what_was_expected(tmp_path):
+    """Before: "ตัวเลือก -o ต้องมีค่าตามหลัง เช่น -o ค่า" and click's English "requires an argument"."""
+    code, output = run("merge", tmp_path, "-o")
+    assert code == 2 and output.splitlines()[:2] == [
+        "ผิดพลาด: ตัวเลือก -o ต้องมีชื่อไฟล์ ตามหลัง เช่น -o ชื่อไฟล์.xlsx",
+        "Error: option -o needs a file name after it, e.g. -o ชื่อไฟล์.xlsx"]
+    code, output = run("report-template", "--plan", "p.xlsx", "--round", "6", "-o")
+    assert code == 2 and output.startswith("ผิดพลาด: ตัวเลือก -o ต้องมีชื่อโฟลเดอร์ ตามหลัง")
+    code, output = run("report", tmp_path, "--round")
+    assert code == 2 and output.startswith("ผิดพลาด: ตัวเลือก --round ต้องมีค่าใดค่าหนึ่งใน 6, 12 ตามหลัง เช่น --round 6")
+    code, output = run("merge", tmp_path, "--date")
+    assert code == 2 and "needs a date year-month-day after it, e.g. --date 2023-03-22" in output
+    code, output = run("merge", tmp_path, "--pdf=yes")
+    assert code == 2 and output.startswith("ผิดพลาด: ตัวเลือก --pdf ไม่ต้องมีค่าตามหลัง ใช้ --pdf เฉย ๆ")
 
 
 def test_no_error_begins_with_an_english_usage_line(tmp_path):
@@ -97,3 +115,15 @@ def test_our_own_thai_messages_are_not_wrapped_in_english(tmp_path):
     assert output.startswith('ผิดพลาด / Error: --department: ไม่มีหน่วยงาน "กองดับเพลิง" ในรายชื่อ')
     code, output = run("merge", tmp_path, "-o", tmp_path / "m.xlsx", "--date", "2566-13-45")
     assert code == 2 and output.startswith('ผิดพลาด / Error: --date: "2566-13-45" ไม่ใช่วันที่แบบ YYYY-MM-DD')
+
+
+def test_one_of_a_thing_is_said_without_a_plural(tmp_path):
+    """Before: "Summary: 1 files, 1 projects, 0 errors, 1 warnings"; Thai has no plural."""
+    from ita_workbook.problems import counted
+
+    code, output = run("validate", write_form(tmp_path / "a.xlsx", [good(1)]))
+    assert code == 0
+    assert "สรุป: 1 ไฟล์, 1 โครงการ, ข้อผิดพลาด 0, คำเตือน 0 — ผ่าน / OK" in output
+    assert "Summary: 1 file, 1 project, 0 errors, 0 warnings" in output
+    assert (counted(1, "warning"), counted(2, "warning"), counted(1200, "file")) == ("1 warning", "2 warnings",
+                                                                                     "1,200 files")

@@ -63,7 +63,7 @@ TYPED = {
     3: {"status": CANNOT, "reason": REASONS[0]},
     4: {"status": CANNOT, "reason": "อื่นๆ"},  # planted: อื่นๆ without saying what
     5: {"status": CANNOT},  # planted: no reason
-    6: {"status": "เสร็จแล้วครับ"},  # planted: not a status
+    6: {"status": "รอผู้บริหารอนุมัติ"},  # planted: not a status
     7: {"status": NOT_STARTED},  # planned for quarters 1-2: late
     9: {"status": IN_PROGRESS, "budget_ordinance": 100000, "disbursed": 120000},  # disbursed over budget
     11: {"status": IN_PROGRESS, "budget_ordinance": "-5000", "disbursed": "ประมาณห้าพัน"},  # two bad amounts

@@ -273,21 +273,25 @@ def parse_amount(value: Any) -> float | None:
     return 0.0 if none else amount
 
 
-def parse_choice(value: Any, choices: tuple[str, ...]) -> str | None:
+def parse_choice(value: Any, choices: tuple[str, ...], synonyms: tuple[tuple[str, str], ...] = ()) -> str | None:
     """One of `choices` as the dropdown writes it, or None if empty. Typed text is matched without
-    spaces, and a part of one choice only (แล้วเสร็จ) or a choice with words after it
-    (ดำเนินการแล้วเสร็จ 100%) is that choice; anything else is `bad-choice`."""
+    spaces, its Thai marks normalised: a choice or one of its synonyms (เสร็จแล้ว), a part of one choice
+    only (แล้วเสร็จ), or either with words after it (ดำเนินการแล้วเสร็จ 100%) is that choice; anything
+    else is `bad-choice`, which lists the choices."""
     if isinstance(value, _DATES):
-        raise CellError("bad-choice")
+        raise CellError("bad-choice", " / ".join(choices), " / ".join(choices))
     text = parse_text(value)
     if text is None:
         return None
     key = squeeze(text).rstrip(".")
     keys = {squeeze(c): c for c in choices}
+    keys.update((squeeze(typed), c) for typed, c in synonyms if c in choices and squeeze(typed) not in keys)
     if key in keys:
         return keys[key]
-    near = [c for k, c in keys.items() if key.startswith(k)] or [c for k, c in keys.items() if len(key) >= 3 and key in k]
-    if len(near) == 1:
+    starts = [k for k in keys if key.startswith(k)]
+    longest = {keys[k] for k in starts if len(k) == max(map(len, starts))} if starts else set()
+    near = list(longest) or [c for k, c in keys.items() if len(key) >= 3 and key in k and k == squeeze(c)]
+    if len(set(near)) == 1:
         return near[0]
     raise CellError("bad-choice", " / ".join(choices), " / ".join(choices))
 

@@ -3,245 +3,29 @@ so that `ita-workbook --help` answers at once (a test guards this)."""
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
 import click
 
-from . import _STOPPED, __version__
+from . import __version__
+from .commandline import ThaiGroup
+from .helpformat import VERSION_OPTION
 from .output import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 NO_PDF = 3  # exit code: the workbook was written, the PDF asked for was not
 
 
-class CommandLineError(click.ClickException):
-    """A command-line error as the user reads it: Thai first, English beside, then how to use the
-    command. click's own errors (a missing argument, an unknown option…) are English only and begin
-    with an English `Usage:` line; the group turns each into this one (see `_ThaiGroup`)."""
-
-    def __init__(self, original: click.ClickException):
-        super().__init__(original.format_message())
-        self.exit_code = original.exit_code  # 2 for a usage error, 1 for a file click cannot open
-        self.ctx = getattr(original, "ctx", None)
-        english = original.format_message()
-        self.thai = "" if _has_thai(english) else _thai_for(original)
-        hint = getattr(original, "param_hint", None)
-        if not self.thai and isinstance(hint, str):  # our own Thai message: no English "Invalid value for"
-            english = f"{hint}: {original.message}"
-        self.english = english
-
-    def show(self, file=None) -> None:
-        if self.thai:
-            lines = [f"ผิดพลาด: {self.thai}", f"Error: {self.english}"]
-        else:  # our own messages are Thai / English already
-            lines = [f"ผิดพลาด / Error: {self.english}"]
-        ctx = self.ctx
-        if ctx is not None and self.thai:
-            pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
-            lines.append(f"วิธีใช้ / Usage: {ctx.command_path} {pieces}".rstrip())
-            lines.append(f"ดูคำอธิบาย / Help: {ctx.command_path} --help")
-        click.echo(printable("\n".join(lines)), file=file or sys.stderr)  # a name may hold ESC or TIS-620 bytes
-
-
-class Stopped(click.ClickException):
-    """Ctrl+C (or the end of input at a prompt) while a command runs: said Thai first, English beside,
-    instead of click's "Aborted!". Outputs are written through output.atomic_path, so what was not
-    finished is gone; exit 1, as click's."""
-
-    def __init__(self) -> None:
-        super().__init__("stopped")
-
-    def show(self, file=None) -> None:
-        click.echo(_STOPPED, file=file or sys.stderr)
-
-
-@contextlib.contextmanager
-def _interrupts():
-    """While a command runs: Ctrl+C raises KeyboardInterrupt as usual and is also remembered, since
-    one that lands in a callback Python runs on the side (a weakref's, an import lock's) is only
-    printed there ("Exception ignored in …") and the command would carry on. The list it yields is
-    not empty once Ctrl+C came; such side tracebacks are not printed then."""
-    import signal
-    import threading
-
-    stopped: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield stopped
-        return
-
-    def interrupt(signum, frame):
-        stopped.append(signum)
-        raise KeyboardInterrupt
-
-    def unraisable(info, default=sys.unraisablehook):
-        if not (stopped and isinstance(info.exc_value, (KeyboardInterrupt, SystemExit))):
-            default(info)
-
-    previous, previous_hook = signal.signal(signal.SIGINT, interrupt), sys.unraisablehook
-    sys.unraisablehook = unraisable
-    try:
-        yield stopped
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        sys.unraisablehook = previous_hook
-
-
-def _has_thai(text: str) -> bool:
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
-
-
-def _thai_for(exc: click.ClickException) -> str:
-    """click's English message, said in Thai."""
-    ctx = getattr(exc, "ctx", None)
-    param = getattr(exc, "param", None)
-    hint = getattr(exc, "param_hint", None) or (param.get_error_hint(ctx) if param is not None and ctx else "")
-    if isinstance(hint, (list, tuple)):
-        hint = " / ".join(hint)
-    if isinstance(exc, click.MissingParameter):
-        if getattr(exc, "param_type", None) == "argument" or isinstance(param, click.Argument):
-            return f"ไม่ได้ระบุ {hint} (ไฟล์หรือโฟลเดอร์ที่จะใช้) ใส่ชื่อไฟล์หรือโฟลเดอร์ต่อท้ายคำสั่ง"
-        return f"ต้องระบุตัวเลือก {hint} ใส่ {hint} ตามด้วยค่า"
-    if isinstance(exc, click.NoSuchOption):
-        maybe = getattr(exc, "possibilities", None)
-        return (f"ไม่มีตัวเลือก {exc.option_name}" + (f" (หรือหมายถึง {', '.join(maybe)}?)" if maybe else "")
-                + " ดูตัวเลือกที่มีด้วย --help")
-    if isinstance(exc, click.BadOptionUsage):
-        return f"ตัวเลือก {exc.option_name} ต้องมีค่าตามหลัง เช่น {exc.option_name} ค่า"
-    if isinstance(exc, click.BadParameter):
-        kind = getattr(param, "type", None)
-        if getattr(kind, "choices", None):
-            return f"ค่าของ {hint} ไม่ถูกต้อง เลือกได้เฉพาะ {', '.join(map(str, kind.choices))}"
-        if isinstance(kind, click.IntRange) and kind.min is not None and kind.max is not None:
-            return f"ค่าของ {hint} ต้องเป็นจำนวนเต็มตั้งแต่ {kind.min} ถึง {kind.max}"
-        if isinstance(kind, click.Path):
-            said = exc.format_message()
-            if "is a directory" in said:
-                return f"{hint} ต้องเป็นชื่อไฟล์ แต่ที่ระบุเป็นโฟลเดอร์"
-            if "is a file" in said:
-                return f"{hint} ต้องเป็นชื่อโฟลเดอร์ แต่ที่ระบุเป็นไฟล์"
-        return f"ค่าของ {hint} ไม่ถูกต้อง"
-    if isinstance(exc, click.FileError):
-        return f"เปิดไฟล์ {exc.ui_filename} ไม่ได้"
-    message = exc.format_message()
-    if message.startswith("No such command"):
-        commands = " ".join(main.commands) if ctx is not None else ""
-        return f"ไม่มีคำสั่งนี้ คำสั่งที่มี: {commands}"
-    if message.startswith("Got unexpected extra argument"):
-        return "มีค่าเกินมาที่คำสั่งนี้ไม่ใช้ (ชื่อที่มีช่องว่างต้องอยู่ในเครื่องหมายคำพูด \"...\")"
-    return "คำสั่งไม่ถูกต้อง"
-
-
-class _ThaiUsage:
-    """--help begins with a Thai label on click's English usage line."""
-
-    def format_usage(self, ctx, formatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
-                              prefix="วิธีใช้ / Usage: ")
-
-
-class _ThaiCommand(_ThaiUsage, click.Command):
-    pass
-
-
-class _ThaiGroup(_ThaiUsage, click.Group):
-    """Every click error raised while reading the command line or running a command is shown in Thai
-    first (CommandLineError); click's own handling of Ctrl+C, broken pipes and exit codes stays."""
-
-    command_class = _ThaiCommand
-
-    def make_context(self, *args, **kwargs):
-        with _in_thai():
-            return super().make_context(*args, **kwargs)
-
-    def invoke(self, ctx):
-        """Every command that writes (init, template, merge, province, --annotate) writes through
-        output.atomic_path: an output that cannot be written is said here, in one place, with exit 1."""
-        from .output import OutputError, quiet_abandoned_files
-
-        stopped: list[int] = []
-        try:
-            with _interrupts() as stopped, _in_thai():
-                done = super().invoke(ctx)
-        except OutputError as exc:
-            if stopped:
-                raise Stopped() from None
-            message, release = str(exc), quiet_abandoned_files()
-        except (KeyboardInterrupt, EOFError, click.Abort):
-            raise Stopped() from None
-        except SystemExit:  # every command ends with sys.exit(its code)
-            if stopped:  # Ctrl+C came, and Python swallowed it on the side: stopped all the same
-                raise Stopped() from None
-            raise
-        else:
-            if stopped:
-                raise Stopped()
-            return done
-        release()
-        click.echo(message, err=True)
-        ctx.exit(1)
-
-    def main(self, args=None, *rest, **kwargs):
-        """As the `ita-workbook` program (no arguments given: they come from its command line), leave
-        without tearing the interpreter down once the command is done: its outputs are closed and
-        renamed by then, and freeing the millions of objects a large merge keeps took 0.5 s of its
-        time (BENCHMARKS.md). Called with arguments (tests, programs), it returns or raises as click's."""
-        if args is not None or rest or not kwargs.get("standalone_mode", True) or not _the_program():
-            return super().main(args, *rest, **kwargs)
-        try:
-            super().main(**kwargs)
-        except SystemExit as done:
-            _leave(done)
-        raise SystemExit(0)  # click's standalone mode always exits: not reached
-
-
-def _the_program() -> bool:
-    """This process is the `ita-workbook` program itself (its script, or python -m ita_workbook), not
-    a program or test that runs the command and carries on after it."""
-    started = Path(getattr(sys.modules.get("__main__"), "__file__", None) or "")
-    return started.name == "ita-workbook" or started == Path(__file__).with_name("__main__.py")
-
-
-def _leave(done: SystemExit) -> None:
-    """Exit with `done`'s status now, skipping the teardown, if nothing is left to finish: stdout and
-    stderr flush cleanly and no other thread or child process runs. Otherwise exit as usual."""
-    import os
-    import threading
-
-    code = done.code
-    # Daemon threads (the reader child's answer reader) are never waited for, by either way out.
-    if code is not None and not isinstance(code, int) \
-            or any(not t.daemon for t in threading.enumerate() if t is not threading.current_thread()) \
-            or "multiprocessing" in sys.modules and sys.modules["multiprocessing"].active_children():
-        raise done  # a message to print, or something still running: Python's own way out
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except Exception:  # noqa: BLE001 - a closed pipe: let Python report and exit as it would
-        raise done from None
-    if "ita_workbook.sandbox" in sys.modules:  # atexit is skipped: the reader child is stopped here
-        sys.modules["ita_workbook.sandbox"].stop_child()
-    os._exit(code or 0)
-
-
-@contextlib.contextmanager
-def _in_thai():
-    try:
-        yield
-    except (click.exceptions.NoArgsIsHelpError, CommandLineError):  # help asked for, or said already
-        raise
-    except click.ClickException as exc:
-        raise CommandLineError(exc) from None
-
-
-@click.group(cls=_ThaiGroup, context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="ita-workbook")
+@click.group(cls=ThaiGroup, context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="ita-workbook", help=VERSION_OPTION)
 def main() -> None:
-    """ita-workbook — แผนปฏิบัติการป้องกันการทุจริต: แบบฟอร์ม ตรวจ รวม และตรวจยอดรวม
+    """แผนปฏิบัติการป้องกันการทุจริตและรายงานผล (ita-workbook): แบบฟอร์ม ตรวจ รวมแผน ตรวจยอดรวม
+    แบบรายงานผล รายงานผล และสรุปของจังหวัด / The anti-corruption action plan and its result reports:
+    init → template → validate → merge → check → report-template → report → province.
 
-    Build the anti-corruption action plan from the departments' workbooks:
-    template → validate → merge → check.
+    ลำดับคำสั่งข้างล่างคือลำดับงานของปี ดูคำอธิบายแต่ละคำสั่งด้วย ita-workbook คำสั่ง --help /
+    The commands below come in the order of the year's work; each has its own --help.
     """
     from .output import fit_terminal
     from . import isolate_module_path
@@ -273,16 +57,25 @@ def _config(path: str | None):
 
 
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),
-                             help="plan.toml (ไม่บังคับ / optional)")
+                             help="ไฟล์ตั้งค่า plan.toml (ไม่บังคับ) / the settings file (optional)")
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                             show_default=True, help="text for people, json for programs")
+                             show_default=True,
+                             help="รูปแบบผลลัพธ์: text สำหรับอ่าน json สำหรับโปรแกรมอื่น / "
+                                  "text for people, json for programs")
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="plan.toml", show_default=True)
-@click.option("--force", is_flag=True, help="overwrite an existing file")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="plan.toml", show_default=True,
+              help="ไฟล์ตั้งค่าที่จะเขียน / the settings file to write")
+@click.option("--force", is_flag=True, help="เขียนทับไฟล์เดิม / overwrite an existing file")
 def init(output: str, force: bool) -> None:
-    """เขียนไฟล์ตั้งค่า plan.toml ตัวอย่าง / Write a commented plan.toml."""
+    """เขียนไฟล์ตั้งค่า plan.toml ตัวอย่าง / Write a commented plan.toml.
+
+    แก้ชื่อหน่วยงาน อำเภอ จังหวัด และปีงบประมาณในไฟล์ก่อนสั่ง template / Edit the organisation, its
+    district and province and the fiscal year in it before running template.
+
+    รหัสออก 0: เขียนแล้ว 1: เขียนไม่ได้ 2: คำสั่งไม่ถูกต้องหรือมีไฟล์อยู่แล้ว / Exit 0: written; 1: cannot
+    be written; 2: wrong command line, or the file exists."""
     from .config import example_toml
     from .output import exists, write_text_atomic
 
@@ -310,13 +103,17 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
              blank: bool, outdir: str, force: bool) -> None:
     """เขียนแบบฟอร์มให้แต่ละหน่วยงานกรอก / Write each department's template to fill.
 
-    หนึ่งไฟล์ต่อหนึ่งหน่วยงาน ตั้งชื่อตามหน่วยงาน มีรายการให้เลือก คำแนะนำ และคำชี้แจง
-    One .xlsx per department, named after it, with dropdowns, input messages and instructions.
+    หนึ่งไฟล์ต่อหนึ่งหน่วยงาน ตั้งชื่อตามหน่วยงาน มีรายการให้เลือก คำแนะนำ และคำชี้แจง / One .xlsx per
+    department, named after it, with dropdowns, input messages and instructions.
 
-    Exit 0: written; 1: nothing could be read from --from or written; 2: wrong command line."""
+    รหัสออก 0: เขียนแล้ว 1: อ่าน --from หรือเขียนไม่ได้ 2: คำสั่งหรือไฟล์ตั้งค่าไม่ถูกต้อง / Exit 0: written;
+    1: nothing could be read from --from or written; 2: wrong command line or settings."""
+    from .config import sample_settings
     from .template import TemplateError, for_everyone, read_previous, template_filename, write_template
 
     config = _config(config_path)
+    if sample := sample_settings(config):
+        raise click.UsageError(sample)
     if blank and (departments or previous):
         raise click.UsageError("--blank ใช้ร่วมกับ --department หรือ --from ไม่ได้ / "
                                "--blank goes with neither --department nor --from")
@@ -389,8 +186,7 @@ def template(config_path: str | None, departments: tuple[str, ...], rows: int, p
 def check(plans: tuple[str, ...], fiscal_year: str | None, fmt: str) -> None:
     """ตรวจยอดรวมของแผนที่มีอยู่แล้ว / Check an existing plan's stated totals.
 
-    นับจำนวนโครงการ โครงการในแต่ละไตรมาส และงบประมาณจากรายการ แล้วเทียบกับแถว "รวม…" ใต้ตาราง
-
+    นับจำนวนโครงการ โครงการในแต่ละไตรมาส และงบประมาณจากรายการ แล้วเทียบกับแถว "รวม…" ใต้ตาราง /
     Recounts the projects, the projects of each quarter and the budget from the rows and compares
     them with the รวม… row under the table.
 
@@ -398,8 +194,8 @@ def check(plans: tuple[str, ...], fiscal_year: str | None, fmt: str) -> None:
     สิ่งที่ตารางไม่มีจะแจ้งไว้ ไม่นับเป็นศูนย์ / Reads the yearly form, month columns, 4-year plans
     (with --year) and e-PlanNACC lists; what a layout lacks is said, never counted as zero.
 
-    Exit 0: totals right; 1: a total is wrong or missing, or something could not be counted;
-    2: wrong command line.
+    รหัสออก 0: ยอดรวมถูกต้อง 1: ยอดรวมผิดหรือไม่มี หรือนับบางอย่างไม่ได้ 2: คำสั่งไม่ถูกต้อง / Exit 0: totals
+    right; 1: a total is wrong or missing, or something could not be counted; 2: wrong command line.
     """
     from .check import check_files, summary_text
 
@@ -441,7 +237,11 @@ def _emit(report, fmt: str) -> None:
 def validate(files: tuple[str, ...], config_path: str | None, fmt: str, annotate_dir: str | None) -> None:
     """ตรวจไฟล์ของกองต่าง ๆ / Check the departments' workbooks.
 
-    Exit 0: no errors (warnings allowed); 1: errors found; 2: wrong command line."""
+    ตรวจทุกช่องของทุกไฟล์ แจ้งปัญหาพร้อมตำแหน่งเซลล์ / Checks every cell of every file and says each
+    problem at its cell.
+
+    รหัสออก 0: ไม่มีข้อผิดพลาด (มีคำเตือนได้) 1: พบข้อผิดพลาด 2: คำสั่งไม่ถูกต้อง / Exit 0: no errors
+    (warnings allowed); 1: errors found; 2: wrong command line."""
     from .validate import validate_files
 
     config = _config(config_path)
@@ -508,12 +308,13 @@ def merge(files: tuple[str, ...], output: str, config_path: str | None, as_of: s
           organisation: str | None, fiscal_year: str | None, make_pdf: bool, draft: bool, fmt: str) -> None:
     """รวมไฟล์ของกองเป็นแผนปฏิบัติการตามแบบฟอร์ม / Merge the departments' workbooks into the master plan.
 
-    ตรวจทุกไฟล์เหมือนคำสั่ง validate หากพบข้อผิดพลาดจะไม่เขียนไฟล์ใด (เว้นแต่ใช้ --draft)
+    ตรวจทุกไฟล์เหมือนคำสั่ง validate หากพบข้อผิดพลาดจะไม่เขียนไฟล์ใด (เว้นแต่ใช้ --draft) / Checks every
+    file as validate does; any error writes nothing (unless --draft).
 
-    Checks every file as validate does; any error writes nothing (unless --draft).
-
-    Exit 0: written (and the PDF, with --pdf); 1: errors, nothing written; 2: wrong command line;
-    3: the master is written but the PDF asked for is not (the message says why)."""
+    รหัสออก 0: เขียนแล้ว (และ PDF เมื่อใช้ --pdf) 1: พบข้อผิดพลาด ไม่ได้เขียน 2: คำสั่งไม่ถูกต้อง
+    3: เขียนแผนรวมแล้วแต่สร้าง PDF ไม่ได้ (ข้อความบอกเหตุผล) / Exit 0: written (and the PDF, with --pdf);
+    1: errors, nothing written; 2: wrong command line; 3: the master is written but the PDF asked for is
+    not (the message says why)."""
     import signal
     import threading
 
@@ -562,16 +363,17 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
     """รวมแผนของ อปท. ทั้งจังหวัด / Consolidate the organisations' plans into a province workbook.
 
     อ่านแผนรวมของแต่ละหน่วยงาน (หรือแผนที่จัดตามแบบฟอร์ม) ตรวจยอดรวม มิติ ไตรมาส ปีงบประมาณ และหน่วยงานซ้ำ
-    แล้วเขียนสรุปรายหน่วยงาน ข้อมูลทุกโครงการ แผนภูมิ และรายการปัญหา รายงานผลที่คำสั่ง report เขียน
-    (ใส่รวมในโฟลเดอร์เดียวกับแผนได้) สรุปเป็นตารางผลการนำแผนไปสู่การปฏิบัติของแต่ละหน่วยงาน
+    แล้วเขียนสรุปรายหน่วยงาน ข้อมูลทุกโครงการ แผนภูมิ และรายการปัญหา / Reads each organisation's master
+    (or any plan laid out like the form), checks it, and writes a summary per organisation, every
+    project, charts and the problems found.
 
-    Reads each organisation's master (or any plan laid out like the form), checks it, and writes a
-    summary per organisation, every project, charts and the problems found. Result reports written
-    by `report` (recognised by their hidden details, in the same folder or not) become a table of
-    each organisation's results, with those whose plan came but whose report did not.
+    รายงานผลที่คำสั่ง report เขียน (ใส่รวมในโฟลเดอร์เดียวกับแผนได้) สรุปเป็นตารางผลการนำแผนไปสู่การปฏิบัติของแต่ละหน่วยงาน /
+    Result reports written by `report` (in the same folder or not) become a table of each
+    organisation's results, with those whose plan came but whose report did not.
 
-    Exit 0: no errors; 1: errors found (the workbook is written all the same); 2: wrong command line;
-    3: no errors and the workbook written, but the PDF asked for is not (the message says why)."""
+    รหัสออก 0: ไม่มีข้อผิดพลาด 1: พบข้อผิดพลาด (เขียนไฟล์สรุปแล้ว) 2: คำสั่งไม่ถูกต้อง 3: ไม่มีข้อผิดพลาด
+    แต่สร้าง PDF ไม่ได้ / Exit 0: no errors; 1: errors found (the workbook is written all the same);
+    2: wrong command line; 3: no errors and the workbook written, but the PDF asked for is not."""
     import signal
     import threading
 
@@ -636,12 +438,13 @@ def report_template(plan_path: str, round_: str, config_path: str | None, depart
                     previous: str | None, outdir: str, force: bool) -> None:
     """เขียนแบบรายงานผลให้แต่ละหน่วยงานกรอก / Write each department's result report form.
 
-    หนึ่งไฟล์ต่อหน่วยงาน มีโครงการของหน่วยงานตามแผน (ล็อกไว้) และช่องรายงานผลพร้อมรายการให้เลือก
-
+    หนึ่งไฟล์ต่อหน่วยงาน มีโครงการของหน่วยงานตามแผน (ล็อกไว้) และช่องรายงานผลพร้อมรายการให้เลือก /
     One .xlsx per department with its projects of the plan (locked) and the report's input columns,
     with dropdowns and input messages.
 
-    Exit 0: written; 1: nothing could be written; 2: wrong command line."""
+    รหัสออก 0: เขียนแล้ว 1: เขียนไม่ได้ 2: คำสั่งไม่ถูกต้อง / Exit 0: written; 1: nothing could be
+    written; 2: wrong command line."""
+    from .problems import counted
     from .report import previous_note, previous_results
     from .report_template import department_projects, filename, write_report_template
     from .template import TemplateError
@@ -679,7 +482,7 @@ def report_template(plan_path: str, round_: str, config_path: str | None, depart
         except (TemplateError, OSError) as exc:
             click.echo(f"เขียน {path} ไม่ได้ / cannot write {path}: {exc}", err=True)
             sys.exit(1)
-        click.echo(f"เขียน {path} ({len(by_department[name])} โครงการ / projects)")
+        click.echo(f"เขียน {path} ({len(by_department[name])} โครงการ / {counted(len(by_department[name]), 'project')})")
 
 
 @main.command(short_help="ตรวจแบบรายงานผลและเขียนรายงานผล / Check result reports, write the report.")
@@ -703,12 +506,12 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
     """ตรวจแบบรายงานผลของกองและเขียนรายงานผล / Check the returned result reports and write the report.
 
     ตรวจทุกไฟล์ทีละช่องเหมือนคำสั่ง validate แล้วเขียนรายงานผลตามแบบ สรุปรายมิติ และข้อมูลสำหรับ e-PlanNACC
-    หากพบข้อผิดพลาดจะไม่เขียนไฟล์ (เว้นแต่ใช้ --draft)
+    หากพบข้อผิดพลาดหรือยังไม่มีผลรายงานเลยจะไม่เขียนไฟล์ (เว้นแต่ใช้ --draft) / Checks every file cell by cell
+    as validate does, then writes the report in the official style, a summary per มิติ and a sheet for
+    e-PlanNACC; any error, or no result reported at all, writes nothing (unless --draft).
 
-    Checks every file cell by cell as validate does, then writes the report in the official style,
-    a summary per มิติ and a sheet for e-PlanNACC; any error writes nothing (unless --draft).
-
-    Exit 0: written (a draft too); 1: errors found, nothing written; 2: wrong command line;
+    รหัสออก 0: เขียนแล้ว (ฉบับร่างด้วย) 1: พบข้อผิดพลาด ไม่ได้เขียน 2: คำสั่งไม่ถูกต้อง 3: เขียนแล้วแต่สร้าง
+    PDF ไม่ได้ / Exit 0: written (a draft too); 1: errors found, nothing written; 2: wrong command line;
     3: written without the PDF asked for."""
     from .output import same_file
     from .report import KIND, compile_report, not_written, write_report
@@ -764,10 +567,10 @@ def report(files: tuple[str, ...], plan_path: str, round_: str, output: str, con
 def serve(port: int, host: str, no_browser: bool, config_path: str | None, max_file_mb: int) -> None:
     """เปิดหน้าเว็บในเครื่องนี้ ทำทุกขั้นตอนในเบราว์เซอร์ / The whole round as a page in the browser.
 
-    ตั้งค่า แบบฟอร์ม ตรวจไฟล์ รวมแผน ตรวจยอดรวม และจังหวัด ไฟล์อยู่ในเครื่องนี้เท่านั้น กด Ctrl+C เพื่อหยุด
-
-    Settings, templates, checking, merging, totals and the province, served on this computer only;
-    the files never leave it. Ctrl+C stops it and deletes the uploaded files."""
+    ตั้งค่า แบบฟอร์ม ตรวจไฟล์ รวมแผน ตรวจยอดรวม รายงานผล และจังหวัด ไฟล์อยู่ในเครื่องนี้เท่านั้น
+    กด Ctrl+C เพื่อหยุด / Settings, templates, checking, merging, totals, the result report and the
+    province, served on this computer only; the files never leave it. Ctrl+C stops it and deletes the
+    uploaded files."""
     try:
         from .web.server import serve as run
         from .web.workspace import Limits

@@ -387,6 +387,36 @@ def _from_dict(data: dict, path: Path) -> Config:
     )
 
 
+# The organisation `init` writes, to be replaced: templates made with it come back as wrong-template.
+SAMPLE_ORGANISATION = {"name": "เทศบาลตำบลตัวอย่าง", "district": "เมือง", "province": "พิจิตร"}
+
+
+def sample_settings(config: Config) -> str:
+    """Why templates must not be made yet while plan.toml still names init's sample organisation,
+    Thai then English, naming the lines to edit; "" when it names a real one. Templates carry the
+    organisation: made for the sample, every form that comes back is refused once it is corrected."""
+    if squeeze(config.organisation) != squeeze(SAMPLE_ORGANISATION["name"]):
+        return ""
+    where = config.path or Path("plan.toml")
+    lines = []
+    try:
+        text = where.read_text(encoding="utf-8-sig") if config.path else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    for key, value in SAMPLE_ORGANISATION.items():
+        if key != "name" and getattr(config, key) != value:
+            continue
+        number = next((n for n, line in enumerate(text.splitlines(), 1)
+                       if re.match(rf"\s*{key}\s*=\s*\"{re.escape(value)}\"", line)), None)
+        lines.append((f"{key} = \"{value}\"", number))
+    shown_th = ", ".join(f"บรรทัดที่ {n} {line}" if n else line for line, n in lines)
+    shown_en = ", ".join(f"line {n} {line}" if n else line for line, n in lines)
+    return (f"ไฟล์ตั้งค่า {where} ยังเป็นหน่วยงานตัวอย่างที่คำสั่ง init เขียนไว้ ({shown_th}) "
+            "แก้เป็นชื่อหน่วยงาน อำเภอ และจังหวัดของท่านก่อนสร้างแบบฟอร์ม เพราะแบบฟอร์มที่ส่งคืนจะถูกตรวจกับชื่อนี้ / "
+            f"{where} still holds init's sample organisation ({shown_en}); put your own organisation, "
+            "district and province there before making the templates, which are checked against it")
+
+
 def example_toml(fiscal_year: int | None = None) -> str:
     """The commented plan.toml that `ita-workbook init` writes."""
     year = fiscal_year or dt.date.today().year + 543 + (1 if dt.date.today().month >= 10 else 0)
@@ -398,9 +428,9 @@ def example_toml(fiscal_year: int | None = None) -> str:
 # Settings of the anti-corruption action plan. Edit the values between quotes.
 
 [organisation]
-name = "เทศบาลตำบลตัวอย่าง"     # ชื่อหน่วยงาน / organisation
-district = "เมือง"               # อำเภอ (ไม่ต้องพิมพ์คำว่า อำเภอ)
-province = "พิจิตร"              # จังหวัด (ไม่ต้องพิมพ์คำว่า จังหวัด)
+name = "{SAMPLE_ORGANISATION['name']}"     # ชื่อหน่วยงาน (แก้ก่อนสร้างแบบฟอร์ม) / organisation: edit it first
+district = "{SAMPLE_ORGANISATION['district']}"               # อำเภอ (ไม่ต้องพิมพ์คำว่า อำเภอ)
+province = "{SAMPLE_ORGANISATION['province']}"              # จังหวัด (ไม่ต้องพิมพ์คำว่า จังหวัด)
 
 [plan]
 fiscal_year = {year}              # ปีงบประมาณ พ.ศ. / fiscal year (Buddhist Era)

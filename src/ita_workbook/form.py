@@ -35,6 +35,7 @@ class Column:
     aliases: tuple[str, ...] = ()  # other headers seen in real files
     english: str = ""
     choices: tuple[str, ...] = ()  # CHOICE: the dropdown's values
+    synonyms: tuple[tuple[str, str], ...] = ()  # CHOICE: (what clerks type, the choice it means)
     prefilled: bool = False  # a result report's column copied from the plan, locked for the clerk
 
     @property

@@ -17,7 +17,7 @@ from typing import Mapping
 from .config import Config
 from .master import KIND, Heading, write_master
 from .output import OutputError, atomic_path, quiet_abandoned_files, same_file
-from .problems import Problem, Report, json_text
+from .problems import Problem, Report, counted, json_text
 from .thai import whole_number
 
 
@@ -51,13 +51,14 @@ class MergeResult:
             errors, faulty = self.report.errors, self.files_with_errors
             return (f"ไม่ได้เขียนไฟล์: พบข้อผิดพลาด {errors} รายการใน {faulty} ไฟล์ (จากทั้งหมด {self.files} ไฟล์) "
                     f"แก้ไขแล้วสั่งใหม่ หรือใช้ --draft เพื่อดูฉบับร่าง\n"
-                    f"Nothing written: {errors} {'error' if errors == 1 else 'errors'} in {faulty} of "
-                    f"{self.files} files; fix them and run again, or use --draft for a draft")
+                    f"Nothing written: {counted(errors, 'error')} in {faulty} of {counted(self.files, 'file')}; "
+                    "fix them and run again, or use --draft for a draft")
         kind = " (ฉบับร่าง)" if self.draft else ""
         line = (f"รวมแล้ว{kind}: อ่าน {self.files} ไฟล์ {self.projects_read} โครงการ "
                 f"เขียน {self.projects_written} โครงการ → {self.output}")
-        line += (f"\nMerged{' (draft)' if self.draft else ''}: {self.files} files, {self.projects_read} "
-                 f"projects read, {self.projects_written} projects written → {self.output}")
+        line += (f"\nMerged{' (draft)' if self.draft else ''}: {counted(self.files, 'file')}, "
+                 f"{counted(self.projects_read, 'project')} read, {counted(self.projects_written, 'project')} "
+                 f"written → {self.output}")
         if self.pdf:
             line += f"\nPDF: {self.pdf}" + (f"\n{self.pdf_note}" if self.pdf_note else "")
         elif self.pdf_error:

@@ -33,10 +33,14 @@ CODES: dict[str, Code] = {
                                   "ไม่ให้ทำงานเมื่อเปิดไฟล์ ลบสูตรนี้ออกจากไฟล์ต้นฉบับ",
                            "This formula calls a program or another workbook ({value}); the marked-up copy keeps "
                            "it as text so it never runs; remove it from the original"),
-    "wrong-template": Code(ERROR, "แบบฟอร์มนี้เป็นของ{detail} ไม่ใช่ของแผนที่กำลังรวม "
-                                  "ขอแบบฟอร์มที่ถูกต้องจากผู้ประสานงาน",
-                           "This template belongs to {detail_en}, not to the plan being merged; "
-                           "ask the coordinator for the right template"),
+    "wrong-template": Code(ERROR, "แบบฟอร์มนี้เป็นของ{detail} ไม่ใช่ของแผนที่กำลังรวม (ตาม plan.toml) "
+                                  "ถ้า plan.toml ผิด ให้แก้ชื่อหน่วยงานหรือปีงบประมาณใน plan.toml ให้ตรงกับแบบฟอร์ม "
+                                  "แล้วสั่งอีกครั้ง ถ้า plan.toml ถูก ให้สร้างแบบฟอร์มใหม่ด้วยคำสั่ง template "
+                                  "แล้วคัดลอกข้อมูลของไฟล์นี้ลงแบบฟอร์มใหม่",
+                           "This template belongs to {detail_en}, not to the plan being merged (as plan.toml "
+                           "says); if plan.toml is wrong, correct its organisation or fiscal year to match and "
+                           "run again; if it is right, make the templates again with `template` and copy this "
+                           "file's rows into the new one"),
     "old-template": Code(WARNING, "แบบฟอร์มรุ่นเก่า ({value}) ตรวจสอบว่าคอลัมน์ตรงกับแบบฟอร์มปัจจุบัน",
                          "An older template version ({value}); check its columns match the current form"),
     "header-not-found": Code(ERROR, "ไม่พบหัวตารางของแบบฟอร์มในไฟล์นี้ (ต้องมีหัวคอลัมน์ เช่น "
@@ -207,6 +211,10 @@ CODES: dict[str, Code] = {
                             "added during the year needs the plan amended first)"),
     "reported-twice": Code(ERROR, "โครงการ \"{value}\" รายงานผลซ้ำกับ {detail} ลบแถวที่ซ้ำให้เหลือแถวเดียว",
                            "Project '{value}' is reported again at {detail_en}; keep one row"),
+    "nothing-reported": Code(ERROR, "ยังไม่มีผลรายงานของโครงการใดเลย (ทั้ง {value} โครงการรอรายงานผล) รายงานฉบับจริงต้องมีผล "
+                                    "ตรวจว่าใส่แบบรายงานที่กองกรอกแล้ว หรือเขียนเป็นฉบับร่าง (--draft) เพื่อดูก่อน",
+                             "No project has a result yet (all {value} await a report); a final report needs "
+                             "results: check that the filled-in forms were given, or write a draft (--draft) to look"),
     "not-reported": Code(WARNING, "ยังไม่มีการรายงานผลโครงการ \"{value}\" ({detail}) จึงนับเป็นรอรายงานผล "
                                   "ติดตามหน่วยงานที่รับผิดชอบ",
                          "Nobody reported project '{value}' ({detail_en}); it counts as awaiting a report: "
@@ -339,7 +347,7 @@ class Report:
     def to_text(self) -> str:
         lines: list[str] = []
         for f in self.files:
-            lines.append(f"■ {f.path} — {f.projects} โครงการ / projects")
+            lines.append(f"■ {f.path} — {f.projects} โครงการ / {counted(f.projects, 'project')}")
             if not f.problems:
                 lines.append("  ✓ ไม่พบปัญหา / no problems")
             for p in sorted(f.problems, key=_position):
@@ -351,8 +359,8 @@ class Report:
         verdict = "ผ่าน / OK" if self.ok else "ไม่ผ่าน / NOT OK"
         lines.append(f"สรุป: {len(self.files)} ไฟล์, {projects} โครงการ, ข้อผิดพลาด {self.errors}, "
                      f"คำเตือน {self.warnings} — {verdict}")
-        lines.append(f"Summary: {len(self.files)} files, {projects} projects, {self.errors} errors, "
-                     f"{self.warnings} warnings")
+        lines.append(f"Summary: {counted(len(self.files), 'file')}, {counted(projects, 'project')}, "
+                     f"{counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}")
         return "\n".join(lines)
 
 
@@ -373,6 +381,11 @@ def shown_value(code: str, value: Any) -> str:
     if code == "unreadable-file":
         return REASON_WORDS.get(str(value), "")
     return str(value)
+
+
+def counted(number: int, noun: str) -> str:
+    """An English count with its noun: "1 file", "2 files" (Thai nouns have no plural)."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def as_typed(value: Any) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .config import Config
 from .plan import Plan, Project
-from .problems import Problem, Report
+from .problems import Problem, Report, counted
 from .report_form import (CANNOT, DONE, IN_PROGRESS, INPUT_KEYS, NOT_REPORTED, NOT_STARTED, REPORT_VERSION,
                           Summary, report_form, round_period)
 from .thai import squeeze, thai_date, to_arabic_digits
@@ -160,6 +160,9 @@ def compile_report(paths: list[str | Path], plan: Plan, round_: int, config: Con
                 row.report.problems.append(_problem(row, "reported-twice", "name", _where(entry.source)))
             else:
                 row.report.problems.append(_problem(row, "unknown-project", "name"))
+    if result.entries and all(entry.values is None for entry in result.entries):
+        # A report of nothing would score 0.00, red, "disbursed 0 of 0", as if that were the result.
+        report.problems.append(Problem("nothing-reported", value=len(result.entries)))
     return result
 
 
@@ -309,7 +312,7 @@ def previous_note(found: int, name: str) -> str:
     if not found:
         return (f"ไม่พบผลรอบ ๖ เดือนใน {name} (ใช้ไฟล์รายงานผลที่คำสั่ง report เขียน หรือแบบรายงานที่กรอกแล้ว) / "
                 f"no 6-month result found in {name}")
-    return f"ผลรอบ ๖ เดือนของ {found} โครงการจาก {name} / {found} projects' 6-month results from {name}"
+    return f"ผลรอบ ๖ เดือนของ {found} โครงการจาก {name} / the 6-month results of {counted(found, 'project')} from {name}"
 
 
 @dataclass

@@ -41,6 +41,19 @@ PLAN_GROUP = "ไตรมาสตามแผน"
 STATUS_GROUP = "ผลการดำเนินการ"
 
 
+# The ways clerks type each status, besides the dropdown's words and their parts (แล้วเสร็จ).
+STATUS_SYNONYMS = (
+    *((typed, DONE) for typed in ("เสร็จแล้ว", "เสร็จสิ้น", "เสร็จสิ้นแล้ว", "ดำเนินการแล้ว", "ดำเนินการเสร็จแล้ว",
+                                  "ดำเนินการเสร็จสิ้น", "ดำเนินการเสร็จสิ้นแล้ว", "ดำเนินการเรียบร้อยแล้ว",
+                                  "เรียบร้อยแล้ว", "เสร็จ")),
+    *((typed, IN_PROGRESS) for typed in ("กำลังดำเนินการ", "ระหว่างดำเนินการ", "อยู่ในระหว่างดำเนินการ",
+                                         "อยู่ระหว่างการดำเนินการ", "ยังไม่แล้วเสร็จ", "ดำเนินการยังไม่แล้วเสร็จ")),
+    *((typed, CANNOT) for typed in ("ไม่สามารถดำเนินการ", "ดำเนินการไม่ได้")),
+    *((typed, NOT_STARTED) for typed in ("ไม่ได้ดำเนินการ", "ยังไม่ได้ดำเนินการ", "ยังไม่เริ่มดำเนินการ",
+                                         "ยังไม่ได้เริ่มดำเนินการ")),
+)
+
+
 def statuses(round_: int) -> tuple[str, ...]:
     return (IN_PROGRESS, DONE, CANNOT, NOT_STARTED) if round_ == 6 else (IN_PROGRESS, DONE, CANNOT)
 
@@ -56,39 +69,39 @@ def _columns(round_: int) -> tuple[Column, ...]:
         _plan_column("no"),
         _plan_column("dimension", width=5),
         Column("type", "ประเภท", CHOICE, 9, required=False, value_required=False, prefilled=True,
-               choices=PROJECT_TYPES, aliases=("ประเภทงาน",), english="type"),
+               choices=PROJECT_TYPES, aliases=("ประเภทงาน",), english="Type of work"),
         _plan_column("name", required=True, value_required=True),
         _plan_column("department"),
         *(_plan_column(q, group=PLAN_GROUP, width=5) for q in form.QUARTER_KEYS),
         _plan_column("budget", header="งบประมาณตามแผน (บาท)", width=11,
                      aliases=("งบประมาณตามแผน", "งบประมาณตามแผนพัฒนาท้องถิ่น", "งบประมาณ",
-                              *form.COLUMN_BY_KEY["budget"].aliases), english="planned budget"),
+                              *form.COLUMN_BY_KEY["budget"].aliases), english="Planned budget (baht)"),
         Column("in_ordinance", "บรรจุในข้อบัญญัติ/ เทศบัญญัติ/ แผนการดำเนินงาน", CHOICE, 11, required=False,
                value_required=False, choices=(YES, NO),
                aliases=("บรรจุในข้อบัญญัติ", "บรรจุในเทศบัญญัติ", "บรรจุในข้อบัญญัติ/เทศบัญญัติ"),
-               english="in the ordinance"),
+               english="In the ordinance"),
         Column("budget_ordinance", "งบประมาณตามข้อบัญญัติ/ เทศบัญญัติ (บาท)", AMOUNT, 12, value_required=False,
                aliases=("งบประมาณตามข้อบัญญัติ", "งบประมาณตามเทศบัญญัติ", "งบประมาณตามข้อบัญญัติ/เทศบัญญัติ",
-                        "งบประมาณที่ได้รับ"), english="ordinance budget"),
+                        "งบประมาณที่ได้รับ"), english="Ordinance budget (baht)"),
         Column("disbursed", "เบิกจ่าย (บาท)", AMOUNT, 11, value_required=False,
                aliases=("เบิกจ่าย", "งบประมาณที่เบิกจ่าย", "เบิกจ่ายจริง", "งบประมาณที่ใช้จริง"),
-               english="disbursed"),
-        Column("status", "สถานะ", CHOICE, 14, group=STATUS_GROUP, choices=statuses(round_),
-               aliases=("สถานะการดำเนินการ", "สถานะโครงการ", "ผลการดำเนินการ"), english="status"),
+               english="Disbursed (baht)"),
+        Column("status", "สถานะ", CHOICE, 14, group=STATUS_GROUP, choices=statuses(round_), synonyms=STATUS_SYNONYMS,
+               aliases=("สถานะการดำเนินการ", "สถานะโครงการ", "ผลการดำเนินการ"), english="Status"),
         Column("reason", "สาเหตุที่ไม่สามารถดำเนินการได้", CHOICE, 13, value_required=False, group=STATUS_GROUP,
-               choices=REASONS, aliases=("สาเหตุ",), english="reason"),
+               choices=REASONS, aliases=("สาเหตุ",), english="Reason it could not be done"),
         Column("reason_other", "ระบุสาเหตุอื่น", TEXT, 12, required=False, value_required=False,
-               group=STATUS_GROUP, aliases=("ระบุ", "สาเหตุอื่นๆ"), english="other reason"),
+               group=STATUS_GROUP, aliases=("ระบุ", "สาเหตุอื่นๆ"), english="Other reason"),
         Column("period", "วันที่/ ช่วงเวลาที่ดำเนินการ", PERIOD, 13, value_required=False,
-               aliases=("วันที่ดำเนินการ", "ช่วงเวลาที่ดำเนินการ", "ระยะเวลาที่ดำเนินการ"), english="when"),
+               aliases=("วันที่ดำเนินการ", "ช่วงเวลาที่ดำเนินการ", "ระยะเวลาที่ดำเนินการ"), english="Date or period carried out"),
         Column("output", "ผลการดำเนินงาน (ผลผลิต)", TEXT, 22, value_required=False,
-               aliases=("ผลการดำเนินงาน", "ผลผลิต"), english="output"),
+               aliases=("ผลการดำเนินงาน", "ผลผลิต"), english="Output"),
         Column("result", "ผลลัพธ์ตามตัวชี้วัด", TEXT, 22, value_required=False,
-               aliases=("ผลลัพธ์", "ผลตามตัวชี้วัด"), english="result against the indicator"),
+               aliases=("ผลลัพธ์", "ผลตามตัวชี้วัด"), english="Result against the indicator"),
         Column("problems", "ปัญหา/ อุปสรรค", TEXT, 18, value_required=False,
-               aliases=("ปัญหาอุปสรรค", "ปัญหา", "ปัญหาและอุปสรรค"), english="problems"),
-        Column("suggestions", "ข้อเสนอแนะ", TEXT, 18, value_required=False, english="suggestions"),
-        Column("remark", "หมายเหตุ", TEXT, 12, required=False, value_required=False, english="remark"),
+               aliases=("ปัญหาอุปสรรค", "ปัญหา", "ปัญหาและอุปสรรค"), english="Problems / obstacles"),
+        Column("suggestions", "ข้อเสนอแนะ", TEXT, 18, value_required=False, english="Suggestions"),
+        Column("remark", "หมายเหตุ", TEXT, 12, required=False, value_required=False, english="Remark"),
     )
 
 

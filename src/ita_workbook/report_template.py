@@ -22,9 +22,9 @@ from .form import AMOUNT, BUDGET, CHOICE, DIMENSION, MARK, Column
 from .output import atomic_path
 from .plan import Plan, Project
 from .report_form import (CANNOT, NONE_WORD, OTHER_REASON, REPORT_VERSION, period_line, project_type,
-                          report_form, statuses, title)
+                          report_form, round_period, statuses, title)
 from .template import TemplateError, _validation, _write_header, template_filename
-from .thai import thai_date, to_thai_digits
+from .thai import THAI_MONTH_ABBREVIATIONS, thai_date, to_thai_digits
 from .xlsx_style import (FORM_FONT_COLUMNS, TEXT_FORMAT, THAI_INTEGER, Formats, a4_landscape, column_width,
                          new_workbook, unbroken_widths, write_details)
 
@@ -42,13 +42,25 @@ GUIDES = {
     "status": "เลือกสถานะจากลูกศร",
     "reason": f"เลือกเมื่อสถานะเป็น {CANNOT} เท่านั้น",
     "reason_other": f"ระบุสาเหตุเมื่อเลือก {OTHER_REASON}",
-    "period": "วันที่หรือช่วงเวลาที่ดำเนินการ เช่น ๑๕ ธันวาคม ๒๕๖๘ หรือ ต.ค. ๖๘ – มี.ค. ๖๙",
     "output": "ผลผลิต เช่น จัดอบรม ๑ ครั้ง ผู้เข้าร่วม ๔๐ คน",
     "result": "ผลลัพธ์เทียบกับตัวชี้วัดของโครงการ",
     "problems": f"ปัญหาและอุปสรรค ถ้าไม่มีให้พิมพ์ {NONE_WORD}",
     "suggestions": f"ข้อเสนอแนะ ถ้าไม่มีให้พิมพ์ {NONE_WORD}",
     "remark": "หมายเหตุ (ไม่บังคับ)",
 }
+
+
+def guides(fiscal_year: int | None, round_: int) -> dict[str, str]:
+    """Each input column's guide, the dates of the example in the form's own round and year."""
+    def short(day: dt.date) -> str:  # ต.ค. ๖๕
+        return f"{THAI_MONTH_ABBREVIATIONS[day.month - 1]} {to_thai_digits(f'{(day.year + 543) % 100:02d}')}"
+
+    if fiscal_year:
+        first, last = round_period(fiscal_year, round_)
+        example = f"{thai_date(first.replace(month=12, day=15))} หรือ {short(first)} – {short(last)}"
+    else:
+        example = "๑๕ ธันวาคม หรือ ต.ค. – มี.ค." if round_ == 6 else "๑๕ ธันวาคม หรือ ต.ค. – ก.ย."
+    return {**GUIDES, "period": f"วันที่หรือช่วงเวลาที่ดำเนินการ เช่น {example}"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class _Writer:
     def __init__(self, workbook, config: Config, plan: Plan, department: str, round_: int):
         self.wb, self.config, self.plan, self.department, self.round = workbook, config, plan, department, round_
         self.form = report_form(round_)
+        self.guides = guides(plan.fiscal_year, round_)
         self.columns = self.form.columns
         self.fmt = Formats(workbook, config.font)
         self._widths: dict[str, float] = {}
@@ -179,7 +192,7 @@ class _Writer:
             if column.prefilled:
                 continue
             options: dict = {"validate": "any", "input_title": column.header[:32],
-                             "input_message": GUIDES.get(column.key, "")}
+                             "input_message": self.guides.get(column.key, "")}
             if column.kind == CHOICE:
                 options.update(validate="list", source=lists[column.key], error_title="เลือกจากรายการ",
                                error_message="เลือกจากลูกศรที่มุมขวาของช่อง\nPick a value from the dropdown list.")
@@ -248,7 +261,7 @@ class _Writer:
             ("", False),
             ("ความหมายของแต่ละช่อง", True),
         ]
-        lines += [(f"{c.header}: {GUIDES[c.key]}", False) for c in self.columns if c.key in GUIDES]
+        lines += [(f"{c.header}: {self.guides[c.key]}", False) for c in self.columns if c.key in self.guides]
         for row, (text, bold) in enumerate(lines):
             ws.set_row(row, row_height([(text, width)], bold=bold))
             ws.write_string(row, 0, text, fmt.paragraph(bold=bold))

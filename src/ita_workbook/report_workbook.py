@@ -30,7 +30,7 @@ from .master import (FONT_SIZE, MARGINS, THAI_DECIMAL, TITLE_SIZE, _chart,
                      _header, _merged_text, _write_value, lines_height, row_height, workbook_options)
 from .report_form import (CANNOT, DONE, IN_PROGRESS, LIGHT_FILL, LIGHT_THAI, LIGHTS, NOT_REPORTED,
                           NOT_STARTED, OFFICIAL_COLUMNS, OTHER_REASON, STATUS_WEIGHT, period_line, project_type,
-                          title)
+                          report_form, title)
 from .thai import thai_date, to_thai_digits
 from .xlsx_style import (ARIAL_COLUMNS, THAI_INTEGER, FittedRows, Formats, a4_landscape, text_width,
                          unbroken_widths, write_details, write_table)
@@ -51,6 +51,13 @@ DATA_COLUMNS = ("no", "report_row", "dimension", "type", "name", "department", "
                 "no_budget", "in_ordinance", "budget_ordinance", "disbursed", "status", "reason", "reason_other",
                 "period", "output", "result", "problems", "suggestions", "remark", "source_file", "source_sheet",
                 "source_row", "source_cell", "has_errors", "found")
+# What the data sheet's header shows and prints; its cells keep the keys above, which programs read.
+DATA_HEADERS = {
+    **{key: header for key, header in master.DATA_HEADERS.items() if key in DATA_COLUMNS},
+    **{c.key: c.header for c in report_form(12).columns if c.key in DATA_COLUMNS},
+    "no": "ที่", "report_row": "แถวในรายงาน", "dimension": "มิติ", "name": "แผนงาน/โครงการ/กิจกรรม",
+    "department": "หน่วยงานรับผิดชอบ", "budget": "งบประมาณตามแผน (บาท)", "found": "ปัญหาที่พบ",
+}
 STATUS_ORDER = (DONE, IN_PROGRESS, CANNOT, NOT_STARTED, NOT_REPORTED)
 
 
@@ -395,8 +402,12 @@ def _eplan_sheet(workbook, styles: Formats, result) -> None:
 def _data_sheet(workbook, styles: Formats, result, report_rows: dict[int, int]) -> None:
     ws = workbook.add_worksheet(DATA_SHEET)
     plain = styles(font_size=12)
-    head = styles(font_size=12, bold=True, bg_color="#D9D9D9")
-    ws.write_row(0, 0, DATA_COLUMNS, head)
+    for col, key in enumerate(DATA_COLUMNS):
+        # As the master's data sheet: the cell holds the key, which programs read; it shows and prints
+        # its Thai header (a number format's text section replaces the text it formats).
+        shown = '"' + DATA_HEADERS[key].replace('"', "") + '"'
+        ws.write_string(0, col, key, styles(font_size=12, bold=True, bg_color="#D9D9D9", text_wrap=True,
+                                            num_format=f";;;{shown}"))
     for i, e in enumerate(result.entries, start=1):
         p, raw = e.project, e.source
         name_cell = raw.cells.get("name") if raw else None
@@ -418,11 +429,15 @@ def _data_sheet(workbook, styles: Formats, result, report_rows: dict[int, int]) 
                 ws.write_blank(i, col, None, plain)
             else:
                 ws.write_string(i, col, str(value), plain)
+    widths = {key: 30 if key in ("name", "output", "result", "problems", "suggestions", "found", "source_file")
+              else 12 for key in DATA_COLUMNS}
     for col, key in enumerate(DATA_COLUMNS):
-        ws.set_column(col, col, 30 if key in ("name", "output", "result", "problems", "suggestions", "found",
-                                              "source_file") else 12)
+        ws.set_column(col, col, widths[key])
+    ws.set_row(0, row_height([(DATA_HEADERS[k], widths[k]) for k in DATA_COLUMNS], 12, bold=True))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(result.entries), 1), len(DATA_COLUMNS) - 1)
+    # Printed with the whole workbook, one page wide (30 columns): before, it added 7 pages.
+    a4_landscape(ws, repeat_rows=(0, 0), font=styles.font)
 
 
 def _metadata_sheet(workbook, result, heading: Heading) -> None:

@@ -35,6 +35,36 @@ def _normalise_thai(text: str) -> str:
     return normalize(text)
 
 
+# Text copied out of a PDF comes letter-spaced where the PDF placed letters one by one: "กิ จ ก ร ร ม",
+# "แล ะ ก า ร". A Thai word never begins with ะ า ำ ๅ, and three single letters in a row (each with its
+# marks) are not words either: such spaces are the copy's, not the writer's, and are taken out.
+_LETTER = "[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e45][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*"
+_NOT_FIRST = "[\u0e30\u0e32\u0e33\u0e45]"
+_SHORT = re.compile(f"{_LETTER}|{_NOT_FIRST}[\u0e01-\u0e4e]{{0,3}}")
+_SPACED_LETTERS = re.compile(f"(?:^|\\s)(?:{_LETTER}) (?:{_LETTER}|{_NOT_FIRST}) (?:{_LETTER}|{_NOT_FIRST})|[\u0e01-\u0e4e] {_NOT_FIRST}")
+
+
+def _join_spaced_letters(line: str) -> str:
+    tokens = line.split(" ")
+    joined: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if token and _SHORT.fullmatch(token):
+            run.append(token)
+            continue
+        joined.extend(["".join(run)] if len(run) >= 3 else run)
+        run = []
+        if token:
+            joined.append(token)
+    out: list[str] = []
+    for token in joined:
+        if out and re.match(_NOT_FIRST, token) and re.search("[\u0e01-\u0e4e]$", out[-1]):
+            out[-1] += token
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
 # Anything clean_text changes besides the ends: a line break, a tab or odd space, an invisible
 # character, two spaces. Most cells have none of it (nor marks to normalise) and only need trimming.
 _NOT_PLAIN = re.compile("[\r\n\t\u00a0\u2000-\u200f\u202a-\u202f\u3000\u2060\u2066-\u2069\ufeff\u00ad]|  ")
@@ -42,7 +72,8 @@ _CACHED_LENGTH = 1000  # longer texts are cleaned each time, so that the cache s
 
 
 def clean_text(value: str) -> str:
-    """Thai-normalised, trimmed, runs of spaces collapsed; single line breaks kept. Never NFKC."""
+    """Thai-normalised, trimmed, runs of spaces collapsed, letter-spacing copied from a PDF taken out;
+    single line breaks kept. Never NFKC."""
     # A cell's text is cleaned several times (as a header candidate, a label, a value) and units and
     # departments repeat down the columns: each short text is cleaned once.
     return _clean_cached(value) if len(value) <= _CACHED_LENGTH else _clean(value)
@@ -54,7 +85,8 @@ def _clean_cached(value: str) -> str:
 
 
 def _clean(value: str) -> str:
-    if not _NOT_PLAIN.search(value) and not _NEEDS_THAI_NORMALISE.search(value):
+    if not _NOT_PLAIN.search(value) and not _NEEDS_THAI_NORMALISE.search(value) \
+            and not _SPACED_LETTERS.search(value):
         return value.strip()
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if _NEEDS_THAI_NORMALISE.search(text):
@@ -62,7 +94,7 @@ def _clean(value: str) -> str:
         text = _normalise_thai(text) if len(text) <= 2000 else _normalise_long(text)
     text = _INVISIBLE.sub("", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(_join_spaced_letters(line) if _SPACED_LETTERS.search(line) else line for line in lines if line)
 
 
 def _normalise_long(text: str) -> str:

@@ -238,7 +238,7 @@ def _parse_row(raw: RawRow, file_report: FileReport, form: Form = PLAN_FORM) -> 
             elif column.kind == "mark":
                 row.values[key] = cells.parse_mark(value)
             elif column.kind == "choice":
-                row.values[key] = cells.parse_choice(value, column.choices)
+                row.values[key] = cells.parse_choice(value, column.choices, column.synonyms)
             elif column.kind == "period":
                 row.values[key], row.values[f"{key}_dates"] = cells.parse_period(value)
             else:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..problems import Problem, _line
+from ..problems import Problem, _line, counted
 from ..report_form import Summary
 from .model import OrgPlan, Tally
 from .reports import OrgReport, disbursed_share
@@ -163,10 +163,10 @@ class ProvinceResult:
                 f"มีคำเตือน {groups['warnings']}, มีข้อผิดพลาด {groups['errors']}, "
                 f"อ่านไม่ได้ {groups['unreadable']}; ข้อผิดพลาด {self.errors} รายการ, "
                 f"คำเตือน {self.warnings} รายการ — {verdict}",
-                f"Summary: {len(self.counted)} organisations, {self.projects:,} projects, "
+                f"Summary: {counted(len(self.counted), 'organisation')}, {counted(self.projects, 'project')}, "
                 f"{groups['passed']} passed, {groups['warnings']} with warnings only, "
                 f"{groups['errors']} with errors, {groups['unreadable']} unreadable; "
-                f"{self.errors} errors, {self.warnings} warnings")
+                f"{counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}")
 
     def _reports_text(self) -> list[str]:
         lines = [f"■ รายงานผลรอบ {self.round} เดือน / {self.round}-month result reports: "

@@ -25,9 +25,9 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..config import Config, ConfigError, Department, load_config, parse_config, read_config_text, updated_toml
+from ..config import Config, ConfigError, Department, load_config, parse_config, sample_settings, read_config_text, updated_toml
 from ..output import safe_filename, write_text_atomic
-from ..problems import shown_value
+from ..problems import counted, shown_value
 from ..thai import thai_date, to_arabic_digits
 from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
 from .helpers import named as _named, to_job as _to_job, when as _date
@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> Starlette:
     env.globals["for_everyone"] = for_everyone  # ทุกส่วนราชการ: no desk to send a template to, unticked
     env.globals["shown_value"] = shown_value
     env.filters["thai_date"] = lambda iso: thai_date(dt.date.fromisoformat(iso))
+    env.filters["counted"] = counted  # "1 file", "2 files", as the command line says them
     workspaces = Workspaces(settings.workdir, settings.limits)
     state = _State(settings, workspaces, env)
     routes = [
@@ -331,6 +332,8 @@ class _State(ReportRoutes):
         ws = self.workspace(request)
         form = await self.form(request, ws)
         config = self.usable_config()
+        if sample := sample_settings(config):  # the same refusal as the command line's
+            raise Refused(sample, 409)
         chosen = [name for name in config.department_names if name in form.getlist("department")]
         blank = form.get("blank") == "1"
         rows = _int(form.get("rows"), DEFAULT_ROWS, 1, 2000)
