@@ -162,8 +162,9 @@ def test_a_merge_stopped_midway_leaves_no_half_written_master(tmp_path, big_depa
     _, stderr = proc.communicate(timeout=60)
     if earlier:
         assert master.read_bytes() == before  # the earlier master, whole
-    else:
-        assert not master.exists()
+    elif master.exists():  # on a busy machine the signal can land after the rename: whole, then
+        with zipfile.ZipFile(master) as written:
+            assert written.testzip() is None and "xl/workbook.xml" in written.namelist()
     left = sorted(p.name for p in out.iterdir() if p != master)
     if stop == signal.SIGKILL:  # nothing runs after SIGKILL: a hidden temporary file may stay
         assert all(name.startswith(".แผนรวม.") for name in left)
