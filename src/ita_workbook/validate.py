@@ -115,10 +115,6 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
                 if table.layout is not None and table.layout.signature \
                         and (lacking := lacks_problem(book.path, table, form)) is not None:
                     file_report.problems.append(lacking)
-                for col in sorted(table.extra_used):
-                    file_report.problems.append(Problem(
-                        "extra-column", book.path, sheet=table.sheet, row=table.header_row,
-                        cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
                 for key in table.missing:
                     code = "missing-column" if columns[key].required else "missing-optional-column"
                     file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
