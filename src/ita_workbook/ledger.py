@@ -147,7 +147,32 @@ def account(path: str, sheet: Grid, tables: list, defaults: dict[str, str] | Non
             ledger.put(r, c, CONTINUATION, next(k for k, col in table.columns.items() if col == c))
         else:
             stray(table, r, c, value)
+    for table in tables:
+        for row in table.rows:
+            _name_only(ledger, table, row)
     return ledger
+
+
+def _name_only(ledger: Ledger, table, row) -> None:
+    """A row read as a project that holds nothing but its name (and number) — a note, a heading
+    without a number, a project left unfilled — or no name at all (a number typed under the
+    table): it changes the count, so it is never counted in silence."""
+    own = [k for k, cell in row.cells.items() if k not in ("no", "name") and not cell.inherited
+           and (_present(cell.value) or cell.unevaluated)]
+    name = row.cells.get("name")
+    if name is None:
+        return
+    if not _present(name.value):
+        first = min(own, key=lambda k: table.columns.get(k, 0), default=None)
+        address = row.cells[first].address if first else name.address
+        ledger.problems.append(Problem("nameless-row", ledger.path, sheet=row.sheet, row=row.row, cell=address,
+                                       column="name"))
+        return
+    if own or row.continued:
+        return
+    ledger.problems.append(Problem("name-only-row", ledger.path, sheet=row.sheet, row=row.row, cell=name.address,
+                                   column="name", value=_shown(name.value)))
+    ledger.fates[(row.row - 1, table.columns["name"])] = (PROBLEM, "name-only-row")
 
 
 def _counted_key(key: str) -> bool:

@@ -345,7 +345,7 @@ def _column_key(texts: tuple[str, ...], form: Form) -> str | None:
     year = next((y for t in texts if (y := _year_header(t))), None)
     if year and key in (None, "budget"):
         return f"{YEAR_PREFIX}{year}"
-    if key == "budget" and len(texts) > 1 and (source := _source(texts[-1])):
+    if key == "budget" and len(set(texts)) > 1 and (source := _source(texts[-1])):
         return f"{SOURCE_PREFIX}{source}"  # งบประมาณ over เงินอุดหนุน: one column of a budget split by source
     if key in (None, "dimension") and (mark := _DIMENSION_MARK.search(texts[-1])):
         return f"{DIMENSION_MARK_PREFIX}{mark.group(1)}"
@@ -377,9 +377,13 @@ def _match_rows(block: list[list[Any]], form: Form) -> dict[str, int]:
     years = [k for k in columns if k.startswith(YEAR_PREFIX)]
     if len(years) == 1 and "budget" not in columns:  # "งบประมาณ (บาท)" under "ปี 2566": the budget
         columns["budget"] = columns.pop(years[0])
+    elif len(years) == 1:  # one year's money beside the budget: not understood (the ledger says so)
+        columns.pop(years[0])
     sources = [k for k in columns if k.startswith(SOURCE_PREFIX)]
     if len(sources) == 1 and "budget" not in columns:  # one source alone is the budget
         columns["budget"] = columns.pop(sources[0])
+    elif sources and "budget" in columns:  # เงินอุดหนุน beside a column the header calls งบประมาณ: both added up
+        columns[f"{SOURCE_PREFIX}budget"] = columns.pop("budget")
     marks = [k for k in columns if k.startswith(DIMENSION_MARK_PREFIX)]
     if len(marks) == 1 and "dimension" not in columns:  # "มิติที่ 1" alone heads the มิติ column
         columns["dimension"] = columns.pop(marks[0])
@@ -605,14 +609,17 @@ def _money_unit(rows: list[list[Any]], table: Table, first: Unit | None) -> Unit
             value = rows[r][col] if col < len(rows[r]) else None
             if isinstance(value, str) and (unit := _unit_in(_header_key(value), header=True)):
                 return Unit(unit[0], unit[1], r, col)
+    if first is not None or table.roles.get(0) == "header" or table.header_top > HEADER_SEARCH_ROWS:
+        return first
     for r in range(0, table.header_top - 1):
         for c, value in enumerate(rows[r]):
             if isinstance(value, str) and (unit := _unit_in(_header_key(value), header=False)):
                 return Unit(unit[0], unit[1], r, c)
-    return first
+    return None
 
 
-_UNIT_SAID = re.compile(rf"{MONEY.unit_said}(?!งาน|นับ|รับผิดชอบ)(?:เงิน)?[:=]?([^()\[\]]+)")
+# "หน่วย : พันบาท", "(หน่วย: บาท)": at the end of its text, the unit one short word.
+_UNIT_SAID = re.compile(rf"{MONEY.unit_said}(?!งาน|นับ)(?:เงิน)?[:=]?([^()\[\]:=]{{1,12}})\)?$")
 _UNIT_WORDS = tuple(word for word, _ in MONEY.units)
 
 
@@ -903,10 +910,11 @@ def _extra_columns(rows: list[list[Any]], top: int, header_row: int, columns: di
     matched = set(columns.values())
     extra = {}
     for col in range(len(rows[header_row])):
-        candidates = [rows[r][col] for r in range(header_row, top - 1, -1) if col < len(rows[r])]
-        text = next((str(v).strip() for v in candidates if isinstance(v, str) and v.strip()), "")
-        if text and col not in matched:
-            extra[col] = text
+        # Every text of its header, top down: "งบประมาณ" over "ที่ได้รับ" speaks of money.
+        texts = dict.fromkeys(str(v).strip() for r in range(top, header_row + 1)
+                              if col < len(rows[r]) and isinstance(v := rows[r][col], str) and v.strip())
+        if texts and col not in matched:
+            extra[col] = " ".join(texts)
     return extra
 
 
