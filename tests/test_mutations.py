@@ -28,11 +28,17 @@ import layouts  # noqa: E402
 import mutations  # noqa: E402
 from ita_workbook import grid  # noqa: E402
 from ita_workbook.check import check_file  # noqa: E402
+from ita_workbook.config import load_config  # noqa: E402
 from ita_workbook.ledger import PROBLEM, VALUE, filled_cells  # noqa: E402
 from ita_workbook.province import read_plan  # noqa: E402
 from ita_workbook.reader import read_workbook  # noqa: E402
+from ita_workbook.validate import validate_files  # noqa: E402
+from seed import PLAN_TOML  # noqa: E402
 
 RIGHT, REFUSED, SILENT, ELSEWHERE = "right", "refused", "silent", "pointed elsewhere"
+LEDGER_CODES = {"unknown-column", "unknown-unit", "stray-value", "stray-text", "name-only-row", "nameless-row",
+                "extra-column"}
+CONFIG = load_config(PLAN_TOML)
 
 
 def _letters_to_col(address: str) -> int:
@@ -68,6 +74,10 @@ def outcome(path: Path, variant: layouts.Variant, change: mutations.Change) -> t
     if not any(p.is_error for p in plan.problems):
         t = plan.tally
         assert (t.projects, t.dimensions, t.quarters, round(t.budget, 2)) == got
+    # validate says what the ledger found, as check does.
+    validated = validate_files([path], CONFIG, keep_invalid=True).report.all_problems()
+    assert {(p.code, p.cell) for p in validated if p.code in LEDGER_CODES} == \
+        {(p.code, p.cell) for p in report.problems if p.code in LEDGER_CODES}
     if got == truth and change.same:
         return RIGHT, errors
     if any(_points(p, change) for p in errors):

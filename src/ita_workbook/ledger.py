@@ -148,7 +148,7 @@ def account(path: str, sheet: Grid, tables: list, defaults: dict[str, str] | Non
         else:
             stray(table, r, c, value)
     for table in tables:
-        for row in table.rows:
+        for row in table.rows if table.form.counted_keys else ():  # a plan's: what a report's rows hold is the plan's
             _name_only(ledger, table, row)
     return ledger
 

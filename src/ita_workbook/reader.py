@@ -618,9 +618,10 @@ def _money_unit(rows: list[list[Any]], table: Table, first: Unit | None) -> Unit
     return None
 
 
-# "หน่วย : พันบาท", "(หน่วย: บาท)": at the end of its text, the unit one short word.
-_UNIT_SAID = re.compile(rf"{MONEY.unit_said}(?!งาน|นับ)(?:เงิน)?[:=]?([^()\[\]:=]{{1,12}})\)?$")
 _UNIT_WORDS = tuple(word for word, _ in MONEY.units)
+# "หน่วย : พันบาท", "(หน่วย: บาท)", "หน่วย บาท": at the end of its text, the unit one short word after
+# a colon, or a known unit (หน่วยตรวจสอบภายใน is a department).
+_UNIT_SAID = re.compile(rf"{MONEY.unit_said}(?:เงิน)?(?:[:=]([^()\[\]:=]{{1,12}})|({'|'.join(_UNIT_WORDS)}))\)?$")
 
 
 def _unit_in(key: str, header: bool) -> tuple[str, float | None] | None:
@@ -628,7 +629,7 @@ def _unit_in(key: str, header: bool) -> tuple[str, float | None] | None:
     qualifier "(พันบาท)" or a unit it ends with. A qualifier naming no year, source or number is an
     unknown unit (baht None)."""
     key = key.replace("\uff08", "(").replace("\uff09", ")")  # full-width brackets
-    if (said := _UNIT_SAID.search(key)) and (word := said.group(1).strip(":.) ")):
+    if (said := _UNIT_SAID.search(key)) and (word := (said.group(1) or said.group(2)).strip(":.) ")):
         return word, MONEY.unit(word)
     if not header:
         return None

@@ -106,7 +106,8 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
             kind = book.metadata.get("kind")
             if kind in outputs and not (accept_master and kind == MASTER_KIND):
                 # A master left in the departments' folder by an earlier run: merging it again would
-                # double every project.
+                # double every project. Its tables are not read, so nothing is said of their cells.
+                file_report.problems = [p for p in file_report.problems if p.sheet is None]
                 file_report.problems.append(Problem(outputs[kind], book.path))
                 continue
             file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
