@@ -60,21 +60,24 @@ class Ledger:
 def filled_cells(sheet: Grid) -> list[tuple[int, int]]:
     """The cells holding something of their own: not empty, and not a copy the reader spread from a
     merged range's first cell."""
-    covered = {(r, c) for (r0, c0), (r1, c1) in sheet.merged for r in range(r0, r1 + 1)
-               for c in range(c0, c1 + 1) if (r, c) != (r0, c0)}
-    return [(r, c) for r, row in enumerate(sheet.rows) for c, value in enumerate(row)
+    rows = sheet.rows
+    covered = {(r, c) for (r0, c0), (r1, c1) in sheet.merged  # a range past the grid ends at its edge
+               for r in range(r0, min(r1, len(rows) - 1) + 1)
+               for c in range(c0, min(c1, len(rows[r]) - 1) + 1) if (r, c) != (r0, c0)}
+    return [(r, c) for r, row in enumerate(rows) for c, value in enumerate(row)
             if _present(value) and (r, c) not in covered]
 
 
-def account(path: str, sheet: Grid, tables: list, defaults: dict[str, str] | None = None) -> Ledger:
+def account(path: str, sheet: Grid, tables: list) -> Ledger:
     """The ledger of one sheet whose `tables` the reader found."""
     from .reader import cell_address
 
     ledger = Ledger(path, sheet.name)
-    defaults = defaults or {}
     of_row: dict[int, Any] = {}
+    key_of: dict[int, dict[int, str]] = {}  # id(table) → column → key
     for table in tables:
         of_row.update((r, table) for r in table.roles)
+        key_of[id(table)] = {col: key for key, col in table.columns.items()}
     first_top = tables[0].header_top - 1
     said: set[tuple[str, int]] = set()  # (code, column) of the column problems already written
 
@@ -123,7 +126,8 @@ def account(path: str, sheet: Grid, tables: list, defaults: dict[str, str] | Non
                 ledger.put(r, c, STRUCTURE, "outside")
             continue
         role = table.roles[r]
-        mine = c in table.columns.values()
+        key = key_of[id(table)].get(c)
+        mine = key is not None
         if role == "header":
             if c in table.extra and speaks_of_count(table.extra[c]):
                 column_problem(table, "unknown-column", c, table.extra[c])
@@ -142,9 +146,9 @@ def account(path: str, sheet: Grid, tables: list, defaults: dict[str, str] | Non
         elif role == "blank" and mine:  # a template's pre-filled default, alone on its row
             ledger.put(r, c, STRUCTURE, "default")
         elif role == "project" and mine:
-            ledger.put(r, c, VALUE, next(k for k, col in table.columns.items() if col == c))
+            ledger.put(r, c, VALUE, key)
         elif role == "continuation" and mine:
-            ledger.put(r, c, CONTINUATION, next(k for k, col in table.columns.items() if col == c))
+            ledger.put(r, c, CONTINUATION, key)
         else:
             stray(table, r, c, value)
     for table in tables:
@@ -160,7 +164,7 @@ def _name_only(ledger: Ledger, table, row) -> None:
     own = [k for k, cell in row.cells.items() if k not in ("no", "name") and not cell.inherited
            and (_present(cell.value) or cell.unevaluated)]
     name = row.cells.get("name")
-    if name is None:
+    if name is None or name.unevaluated:  # a formula never computed: said as such
         return
     if not _present(name.value):
         first = min(own, key=lambda k: table.columns.get(k, 0), default=None)

@@ -72,7 +72,7 @@ class Table:
     form: Form = PLAN_FORM
     lone_departments: list[RawRow] = field(default_factory=list)  # rows holding only a department of their own
     header_top: int = 0  # 1-based, the header's first row
-    # What each row of the sheet from the header down was read as (0-based row → ledger.ROLES), so
+    # What each row of the sheet from the header down was read as (0-based row → a role, ledger.py), so
     # that the ledger accounts for every cell the reader passed over.
     roles: dict[int, str] = field(default_factory=dict)
     unit: Unit | None = None  # the budget's money unit, where the header or the title block states one
@@ -169,15 +169,14 @@ def _read_loaded(book: Workbook, loaded: grids.Loaded | grids.LoadError | Unread
             book.sheets[sheet.name] = sheet.rows  # the caller reads it: not searched for a form table
             continue
         try:
-            defaults = _defaults(book.metadata, form)
             tables = read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows), form=form,
-                                 fiscal_year=fiscal_year, defaults=defaults)
+                                 fiscal_year=fiscal_year, defaults=_defaults(book.metadata, form))
             _forget_spread_rows(book, sheet, tables)
             book.tables.extend(tables)
             if tables:
                 from .ledger import account
 
-                ledger = account(book.path, sheet, tables, defaults)
+                ledger = account(book.path, sheet, tables)
                 book.ledgers.append(ledger)
                 book.problems.extend(ledger.problems)
         except TooManyRows:
@@ -569,7 +568,7 @@ def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS, *,
         table.years = sorted(int(k.removeprefix(YEAR_PREFIX)) for k in columns if k.startswith(YEAR_PREFIX))
         if fiscal_year in table.years:
             table.budget_year = fiscal_year
-        table.unit = _money_unit(rows, table, tables[0].unit if tables else None)
+        table.unit = _money_unit(rows, table, tables[0] if tables else None)
         next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited, wide,
                                     limit - sum(len(t.rows) for t in tables), form, defaults or {}, section)
         end = next_row
@@ -599,9 +598,10 @@ def _heading_above(rows: list[list[Any]], start: int, top: int) -> tuple[int, in
     return None
 
 
-def _money_unit(rows: list[list[Any]], table: Table, first: Unit | None) -> Unit | None:
+def _money_unit(rows: list[list[Any]], table: Table, first: Table | None) -> Unit | None:
     """The budget's unit: stated in a money column's header ("งบประมาณ (พันบาท)", "บาท" under it),
-    else in the title block ("หน่วย : พันบาท"); a second table of the sheet keeps the first's."""
+    else in the title block ("หน่วย : พันบาท"); a later table of the sheet (`first` is the first)
+    keeps the first's."""
     money = [col for key, col in table.columns.items()
              if key == "budget" or key.startswith((YEAR_PREFIX, SOURCE_PREFIX))]
     for col in money:
@@ -609,8 +609,8 @@ def _money_unit(rows: list[list[Any]], table: Table, first: Unit | None) -> Unit
             value = rows[r][col] if col < len(rows[r]) else None
             if isinstance(value, str) and (unit := _unit_in(_header_key(value), header=True)):
                 return Unit(unit[0], unit[1], r, col)
-    if first is not None or table.roles.get(0) == "header" or table.header_top > HEADER_SEARCH_ROWS:
-        return first
+    if first is not None:
+        return first.unit
     for r in range(0, table.header_top - 1):
         for c, value in enumerate(rows[r]):
             if isinstance(value, str) and (unit := _unit_in(_header_key(value), header=False)):
