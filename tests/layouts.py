@@ -37,6 +37,7 @@ class Variant:
     blank_after_header: bool = True  # a blank row between the header and the first heading
     merged_headings: bool = False  # headings (and sub-headings) merged across the table
     subheadings: str = ""  # "" · merged (one text across the table) · split (1.1 | text) · name (in the name column)
+    # · beside (its number and text in the label column, merged down beside its projects: no row of its own)
     dimension_column: bool = True  # the มิติ column (without it, the headings give the มิติ)
     department_merged: bool = False  # a department typed once and merged down its projects
     extra_column: bool = False  # a หมายเหตุ column the clerk added, with data
@@ -44,12 +45,13 @@ class Variant:
     old_names: bool = False  # four-year: headings with the 2561-2564 names of the มิติ
     dimension_marks: bool = False  # e-plannacc: a column per มิติ (สอดคล้อง (มิติที่ ๑) …), the project's marked
     quarters_column: bool = False  # e-plannacc: one ไตรมาส column naming the project's quarters (1,2 · ๒ · 1-4)
+    repeat_header: bool = False  # the header typed again under each มิติ heading (the first heading above it)
 
     @property
     def name(self) -> str:
         parts = [self.family, f"h{self.header_rows}"]
         parts += [k for k in ("headings", "merged_headings", "department_merged", "extra_column", "old_names",
-                              "dimension_marks", "quarters_column")
+                              "dimension_marks", "quarters_column", "repeat_header")
                   if getattr(self, k)]
         if self.headings and not self.blank_after_header:
             parts.append("no_blank")
@@ -78,6 +80,13 @@ def variants() -> list[Variant]:
     for merged, sub, old, totals in itertools.product((False, True), ("", "split", "name"), (False, True),
                                                       ("right", "wrong", "none")):
         found.append(Variant("four-year", 2, True, True, merged, sub, False, False, True, totals, old))
+    # Two 4-year plans met in the field: the header typed again under each มิติ heading (the first
+    # heading above it), and each ภารกิจ's number and text merged down beside its projects, with or
+    # without มิติ headings (without, its number gives the มิติ: ภารกิจตามมิติ 1.1 … 4.4).
+    for merged, totals in itertools.product((False, True), ("right", "wrong")):
+        found.append(Variant("four-year", 2, True, True, merged, "", False, False, True, totals, repeat_header=True))
+    for headings, totals in itertools.product((False, True), ("right", "wrong")):
+        found.append(Variant("four-year", 2, headings, True, False, "beside", False, False, True, totals))
     for totals, marks, quarters in itertools.product(("right", "none"), (False, True), (False, True)):
         found.append(Variant("e-plannacc", 1, totals=totals, dimension_marks=marks, quarters_column=quarters))
     return found
@@ -93,6 +102,7 @@ def sample(step: int = 7) -> list[Variant]:
         first = next(v for v in every if v.family == family)
         if first not in chosen:
             chosen.append(first)
+    chosen += [v for v in every if (v.repeat_header or v.subheadings == "beside") and v not in chosen]
     return chosen
 
 
@@ -232,20 +242,24 @@ def render(path: Path, variant: Variant) -> Path:
     for line in (TITLE_4_YEARS if variant.family == "four-year" else TITLE):
         ws.append([line])
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
-    top = ws.max_row + 1
-    grouped = any(g for _, _, g in cols)
-    if grouped:
-        ws.append([g if g else h for _, h, g in cols])
-        ws.append([h if g else None for _, h, g in cols])
-        for i, (_, _, g) in enumerate(cols, start=1):
-            if not g:
-                ws.merge_cells(start_row=top, start_column=i, end_row=top + 1, end_column=i)
-        for group in {g for _, _, g in cols if g}:
-            span = [i for i, (_, _, g) in enumerate(cols, start=1) if g == group]
-            if len(span) > 1:
-                ws.merge_cells(start_row=top, start_column=span[0], end_row=top, end_column=span[-1])
-    else:
-        ws.append([h for _, h, _ in cols])
+
+    def header() -> None:
+        top = ws.max_row + 1
+        if any(g for _, _, g in cols):
+            ws.append([g if g else h for _, h, g in cols])
+            ws.append([h if g else None for _, h, g in cols])
+            for i, (_, _, g) in enumerate(cols, start=1):
+                if not g:
+                    ws.merge_cells(start_row=top, start_column=i, end_row=top + 1, end_column=i)
+            for group in {g for _, _, g in cols if g}:
+                span = [i for i, (_, _, g) in enumerate(cols, start=1) if g == group]
+                if len(span) > 1:
+                    ws.merge_cells(start_row=top, start_column=span[0], end_row=top, end_column=span[-1])
+        else:
+            ws.append([h for _, h, _ in cols])
+
+    if not variant.repeat_header:
+        header()
     name_col = key_col["name"]
     label_col = key_col.get("no", key_col.get("mission", 1))
     rows = _seed()
@@ -253,6 +267,7 @@ def render(path: Path, variant: Variant) -> Path:
     sub = 0
     first_heading = True
     department_start: tuple[int, str] | None = None
+    beside_start, beside_text = 0, ""
 
     def line(texts: dict[int, str], merged: bool) -> None:
         values = [None] * width
@@ -277,6 +292,8 @@ def render(path: Path, variant: Variant) -> Path:
                 ws.append([])
             first_heading = False
             line({label_col: _heading_text(variant, number)}, variant.merged_headings)
+            if variant.repeat_header:
+                header()
             dimension = number
         if variant.subheadings and index in SUBHEADING_AT:
             close_department()
@@ -284,7 +301,10 @@ def render(path: Path, variant: Variant) -> Path:
             sub += 1
             numbered = f"{to_thai_digits(number)}.{to_thai_digits(sub)}"
             text = f"การสร้างจิตสำนึกและความตระหนัก ส่วนที่ {to_thai_digits(sub)}"
-            if variant.subheadings == "merged":
+            if variant.subheadings == "beside":
+                beside_start = ws.max_row + 1
+                beside_text = f"{numbered} {text}"
+            elif variant.subheadings == "merged":
                 line({label_col: f"{numbered} {text}"}, True)
             elif variant.subheadings == "split" and label_col != name_col:
                 line({label_col: numbered, name_col: text}, False)
@@ -298,7 +318,16 @@ def render(path: Path, variant: Variant) -> Path:
             else:
                 close_department()
                 department_start = (ws.max_row + 1, department)
+        if variant.subheadings == "beside":
+            values[label_col - 1] = beside_text if ws.max_row + 1 == beside_start else None
         ws.append(values)
+        ends = index + 1 in SUBHEADING_AT or index + 1 == len(rows) or \
+            parse_dimension(rows[index + 1]["dimension"]) != number
+        if beside_start and ends:
+            if ws.max_row > beside_start:
+                ws.merge_cells(start_row=beside_start, start_column=label_col, end_row=ws.max_row,
+                               end_column=label_col)
+            beside_start = 0
     close_department()
     if variant.totals != "none":
         _totals(ws, variant, cols, key_col)

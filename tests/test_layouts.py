@@ -29,7 +29,8 @@ def _year(variant: layouts.Variant) -> int | None:
 def test_the_variants_cover_every_family_and_shape():
     every = layouts.variants()
     assert {v.family for v in every} == {"yearly", "months", "four-year", "e-plannacc"}
-    assert {v.subheadings for v in every} == {"", "merged", "split", "name"}
+    assert {v.subheadings for v in every} == {"", "merged", "split", "name", "beside"}
+    assert any(v.repeat_header for v in VARIANTS)
     assert {v.header_rows for v in every} == {1, 2}
     assert {v.totals for v in every} == {"right", "wrong", "none"}
     assert {v.family for v in VARIANTS} == {"yearly", "months", "four-year", "e-plannacc"}
@@ -46,7 +47,8 @@ def test_every_layout_reads_to_the_same_plan(tmp_path, variant):
         [(len(want.names), want.dimension_totals, quarters, want.budget)]
     expected_problems = sorted([("total-mismatch", key) for key in want.wrong_totals]
                                + [("layout-lacks", None)] * bool(want.lacks)
-                               + [("totals-not-found", None)] * (variant.totals == "none"))
+                               + [("totals-not-found", None)] * (variant.totals == "none")
+                               + [("extra-column", None)] * variant.extra_column)
     assert sorted((p.code, p.column) for p in report.problems) == expected_problems
     if want.lacks:
         lacking = next(p for p in report.problems if p.code == "layout-lacks")

@@ -190,6 +190,37 @@ def column_names(key: str) -> tuple[str, str]:
         return f"งบประมาณ ปี {year}", f"budget {year}"
     column = ANY_COLUMN_BY_KEY.get(key)
     return (column.header, column.english) if column else (key, key)
+# --- money: units and the columns a budget is spread over -------------------------------------------
+# A budget's unit is said in its header ("งบประมาณ (พันบาท)") or in the title block ("หน่วย : พันบาท");
+# the amounts are read as typed and multiplied by it. A budget split by source ("งบประมาณ" over
+# เงินงบประมาณ | เงินอุดหนุน | อื่นๆ) is one budget: its columns are added up.
+
+
+@dataclass(frozen=True)
+class Money:
+    units: tuple[tuple[str, float], ...]  # unit word (squeezed) → baht; longest first, so พันบาท before บาท
+    sources: tuple[str, ...]  # sub-headers of one budget's columns, by where the money comes from
+    unit_said: str  # the word that introduces a unit in a title or header (หน่วย : พันบาท)
+    # Words a header speaks of a count with (money, a unit, a year, a source, a period, a มิติ): a
+    # column headed so that the reader does not know holds what changes a count, and is an error.
+    count_words: tuple[str, ...]
+
+    def unit(self, word: str) -> float | None:
+        return dict(self.units).get(word)
+
+
+MONEY = Money(
+    units=(("ล้านบาท", 1_000_000.0), ("แสนบาท", 100_000.0), ("หมื่นบาท", 10_000.0), ("พันบาท", 1_000.0),
+           ("บาท", 1.0)),
+    sources=("เงินงบประมาณ", "งบประมาณ", "งบประมาณของอปท.", "เงินอุดหนุน", "เงินอุดหนุนทั่วไป",
+             "เงินอุดหนุนเฉพาะกิจ", "เงินรายได้", "รายได้", "เงินสะสม", "เงินนอกงบประมาณ", "งบประมาณอื่น",
+             "แหล่งอื่น", "แหล่งอื่นๆ", "อื่นๆ", "อื่น", "อื่นๆ(ระบุ)", "หน่วยงานอื่น", "ภาคเอกชน", "เงินกู้"),
+    unit_said="หน่วย",
+    count_words=("งบ", "เงิน", "บาท", "ค่าใช้จ่าย", "แหล่งที่มา", "ที่มา", "ปี", "พ.ศ", "ไตรมาส", "เดือน",
+                 "ระยะเวลา", "มิติ", "สอดคล้อง", "q1", "q2", "q3", "q4", *MONTHS, *MONTH_NAMES),
+)
+SOURCE_PREFIX = "source:"  # `source:เงินอุดหนุน`: one column of a budget split by source, added up into the budget
+
 # What a table must carry for its projects to be counted as the summary counts them; a layout
 # without one of these is said, once, never counted as zeros.
 COUNTED_KEYS = ("dimension", "budget", *QUARTER_KEYS)

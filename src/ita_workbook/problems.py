@@ -99,6 +99,30 @@ CODES: dict[str, Code] = {
                                   "ถ้าสำคัญให้ย้ายไปไว้ในช่องตัวชี้วัดหรือผลลัพธ์",
                          "Column '{value}' is not on the form, so its data is not carried into the plan; move "
                          "what matters into ตัวชี้วัด or ผลลัพธ์"),
+    "unknown-column": Code(ERROR, "คอลัมน์ \"{value}\" ไม่อยู่ในแบบฟอร์ม และหัวคอลัมน์พูดถึงเงิน หน่วย ปี แหล่งเงิน "
+                                    "ระยะเวลา หรือมิติ ซึ่งอาจเปลี่ยนยอดที่นับ โปรแกรมจึงไม่นับแทนให้ "
+                                    "ย้ายข้อมูลไปไว้ในคอลัมน์ของแบบฟอร์ม หรือลบคอลัมน์นี้",
+                           "Column '{value}' is not on the form and its header speaks of money, a unit, a year, "
+                           "a source, a period or a dimension, which could change the counts; move its data "
+                           "into the form's columns or delete it"),
+    "unknown-unit": Code(ERROR, "ไม่รู้จักหน่วยของงบประมาณ \"{value}\" ใช้ บาท พันบาท หรือ ล้านบาท",
+                         "Unknown budget unit '{value}'; use บาท, พันบาท or ล้านบาท"),
+    "stray-value": Code(ERROR, "ช่องนี้มีตัวเลขหรือเครื่องหมาย \"{value}\" อยู่นอกคอลัมน์ของแบบฟอร์ม (หรือใต้ตาราง) "
+                               "ซึ่งอาจเปลี่ยนยอดที่นับ ย้ายไปไว้ในคอลัมน์ที่ถูกต้อง หรือลบออก",
+                        "This cell holds a number or mark ('{value}') outside the form's columns (or under "
+                        "the table), which could change the counts; move it into the right column or delete it"),
+    "stray-text": Code(WARNING, "ข้อความ \"{value}\" อยู่นอกคอลัมน์ของแบบฟอร์ม จึงไม่ได้นำไปรวมในแผน",
+                       "The text '{value}' is outside the form's columns, so it is not carried into the plan"),
+    "name-only-row": Code(ERROR, "แถวนี้มีแต่ชื่อ \"{value}\" ไม่มีข้อมูลอื่นของโครงการ (งบประมาณ ไตรมาส ตัวชี้วัด "
+                                 "หน่วยงาน) จึงไม่แน่ใจว่าเป็นโครงการหรือหมายเหตุ ถ้าเป็นโครงการให้กรอกข้อมูลให้ครบ "
+                                 "ถ้าเป็นหัวข้อให้ใส่เลขหัวข้อ (เช่น 1.1) ถ้าเป็นหมายเหตุให้ย้ายออกไปไว้ใต้ตาราง",
+                          "This row holds only a name ('{value}') and nothing else of a project (budget, "
+                          "quarters, indicator, department), so it may be a project or a note; fill it in if it "
+                          "is a project, number it (1.1) if it is a heading, or move a note under the table"),
+    "nameless-row": Code(ERROR, "แถวนี้มีข้อมูลแต่ไม่มีชื่อโครงการ จึงไม่แน่ใจว่าเป็นโครงการหรือไม่ ใส่ชื่อโครงการ "
+                                "หรือลบข้อมูลในแถวนี้",
+                         "This row holds data but no project name, so it may or may not be a project; name the "
+                         "project or clear the row"),
     "hidden-row": Code(WARNING, "แถวนี้ถูกซ่อนไว้ใน Excel แต่โปรแกรมอ่านเป็นโครงการด้วย ถ้าไม่ใช่โครงการในแผน ให้ลบแถวนี้",
                        "This row is hidden in Excel but was read as a project; delete it if it is not part "
                        "of the plan"),

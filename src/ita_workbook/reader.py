@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import grid as grids
-from .form import (DIMENSIONS, DATA_AS_OF, ISSUER, LEGEND_TITLE, PLAN_FORM, QUARTER_KEYS, TOTALS_PREFIX,
-                   YEAR_PREFIX, Form, Layout, quarter_of_month)
+from .form import (DIMENSIONS, DATA_AS_OF, ISSUER, LEGEND_TITLE, MONEY, PLAN_FORM, QUARTER_KEYS, SOURCE_PREFIX,
+                   TOTALS_PREFIX, YEAR_PREFIX, Form, Layout, quarter_of_month)
 from .problems import Problem
 from .safety import Unreadable
 from .thai import squeeze, to_arabic_digits
@@ -69,9 +69,22 @@ class Table:
     lacks: list[str] = field(default_factory=list)  # of form.counted_keys, what the table does not carry
     title: list[str] = field(default_factory=list)  # text lines above a sheet's first header
     extra: dict[int, str] = field(default_factory=dict)  # 0-based column → header of a column not on the form
-    extra_used: set[int] = field(default_factory=set)  # those of them holding data in a project row
     form: Form = PLAN_FORM
     lone_departments: list[RawRow] = field(default_factory=list)  # rows holding only a department of their own
+    header_top: int = 0  # 1-based, the header's first row
+    # What each row of the sheet from the header down was read as (0-based row → a role, ledger.py), so
+    # that the ledger accounts for every cell the reader passed over.
+    roles: dict[int, str] = field(default_factory=dict)
+    unit: Unit | None = None  # the budget's money unit, where the header or the title block states one
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A money unit stated for the budget: baht per unit (None: a unit the reader does not know)."""
+    word: str
+    baht: float | None
+    sheet_row: int  # 0-based row and column of the cell that states it
+    col: int
 
 
 @dataclass
@@ -83,6 +96,7 @@ class Workbook:
     metadata: dict[str, str] = field(default_factory=dict)
     sheets: dict[str, list[list[Any]]] = field(default_factory=dict)  # read_workbook(keep_sheets=…)
     sealed: str = ""  # read_workbook(sealed=…): the sheet left unread, its seal holding (grid.seal)
+    ledgers: list[Any] = field(default_factory=list)  # ledger.Ledger of each sheet read as a plan
 
     @property
     def rows(self) -> list[RawRow]:
@@ -159,6 +173,12 @@ def _read_loaded(book: Workbook, loaded: grids.Loaded | grids.LoadError | Unread
                                  fiscal_year=fiscal_year, defaults=_defaults(book.metadata, form))
             _forget_spread_rows(book, sheet, tables)
             book.tables.extend(tables)
+            if tables:
+                from .ledger import account
+
+                ledger = account(book.path, sheet, tables)
+                book.ledgers.append(ledger)
+                book.problems.extend(ledger.problems)
         except TooManyRows:
             book.tables = []  # all or nothing: a file is never half read
             book.problems.append(Problem(
@@ -324,9 +344,20 @@ def _column_key(texts: tuple[str, ...], form: Form) -> str | None:
     year = next((y for t in texts if (y := _year_header(t))), None)
     if year and key in (None, "budget"):
         return f"{YEAR_PREFIX}{year}"
+    if key == "budget" and len(set(texts)) > 1 and (source := _source(texts[-1])):
+        return f"{SOURCE_PREFIX}{source}"  # งบประมาณ over เงินอุดหนุน: one column of a budget split by source
     if key in (None, "dimension") and (mark := _DIMENSION_MARK.search(texts[-1])):
         return f"{DIMENSION_MARK_PREFIX}{mark.group(1)}"
     return key
+
+
+_SOURCES = {_text_header_key(s): s for s in MONEY.sources}
+
+
+def _source(text: str) -> str | None:
+    """The money source a budget's sub-header names (เงินอุดหนุน, อื่นๆ (ระบุ)), its unit left aside."""
+    bare = re.sub(r"\(.*\)$", "", text) if text.endswith(")") and not text.startswith("(") else text
+    return _SOURCES.get(bare) or _SOURCES.get(text)
 
 
 # "สอดคล้อง (มิติที่ 2)", "มิติที่ ๒": a column per มิติ, the project's marked (e-PlanNACC lists).
@@ -345,6 +376,13 @@ def _match_rows(block: list[list[Any]], form: Form) -> dict[str, int]:
     years = [k for k in columns if k.startswith(YEAR_PREFIX)]
     if len(years) == 1 and "budget" not in columns:  # "งบประมาณ (บาท)" under "ปี 2566": the budget
         columns["budget"] = columns.pop(years[0])
+    elif len(years) == 1:  # one year's money beside the budget: not understood (the ledger says so)
+        columns.pop(years[0])
+    sources = [k for k in columns if k.startswith(SOURCE_PREFIX)]
+    if len(sources) == 1 and "budget" not in columns:  # one source alone is the budget
+        columns["budget"] = columns.pop(sources[0])
+    elif sources and "budget" in columns:  # เงินอุดหนุน beside a column the header calls งบประมาณ: both added up
+        columns[f"{SOURCE_PREFIX}budget"] = columns.pop("budget")
     marks = [k for k in columns if k.startswith(DIMENSION_MARK_PREFIX)]
     if len(marks) == 1 and "dimension" not in columns:  # "มิติที่ 1" alone heads the มิติ column
         columns["dimension"] = columns.pop(marks[0])
@@ -380,8 +418,9 @@ def _header_words(row: list[Any], form: Form) -> bool:
 
 
 def _find_header(rows: list[list[Any]], start: int, window: int,
-                 form: Form = PLAN_FORM) -> tuple[int, dict[str, int]] | None:
-    """(last header row, columns) of the first header at or below `start`, within the search window.
+                 form: Form = PLAN_FORM) -> tuple[int, int, dict[str, int]] | None:
+    """(first header row, last header row, columns) of the first header at or below `start`, within
+    the search window.
 
     The header's first row names the project column itself, so a title line above a header is
     never taken for the header's top half. Rows below it are the header's too while they hold header
@@ -397,7 +436,7 @@ def _find_header(rows: list[list[Any]], start: int, window: int,
         columns = _match_rows(rows[r:last + 1], form)
         layout = _layout(columns, form)
         if len(columns) >= form.min_header_columns or (layout is not None and layout.signature):
-            return last, columns
+            return r, last, columns
     return None
 
 
@@ -512,16 +551,27 @@ def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS, *,
     inherited, wide = _fill_merged(sheet)
     found = _find_header(rows, 0, HEADER_SEARCH_ROWS, form)
     tables: list[Table] = []
+    end = 0  # the row after the last table read
     while found is not None:
-        header_row, columns = found
+        top, header_row, columns = found
+        above = _heading_above(rows, end, top)
         table = Table(sheet.name, header_row + 1, columns, layout=_layout(columns, form),
-                      title=[] if tables else _title_lines(rows, header_row, form),
-                      extra=_extra_columns(rows, header_row, columns, form), form=form)
+                      title=[] if tables else _title_lines(rows, top if above is None else above[0], form),
+                      extra=_extra_columns(rows, top, header_row, columns) if top <= header_row else tables[-1].extra,
+                      form=form, header_top=top + 1)
+        table.roles.update((r, "header") for r in range(top, header_row + 1))
+        section = None
+        if above is not None:
+            table.roles[above[0]] = "heading"
+            section = RawCell(above[1], cell_address(*above[2]), inherited=True)
+            table.headings += 1
         table.years = sorted(int(k.removeprefix(YEAR_PREFIX)) for k in columns if k.startswith(YEAR_PREFIX))
         if fiscal_year in table.years:
             table.budget_year = fiscal_year
+        table.unit = _money_unit(rows, table, tables[0] if tables else None)
         next_row, stop = _read_rows(path, sheet, table, header_row + 1, inherited, wide,
-                                    limit - sum(len(t.rows) for t in tables), form, defaults or {})
+                                    limit - sum(len(t.rows) for t in tables), form, defaults or {}, section)
+        end = next_row
         table.missing = _missing(table, form)
         table.lacks = [k for k in form.counted_keys if k in table.missing or (k == "dimension" and not _has_dimension(table))]
         if table.rows or table.totals or not tables:
@@ -530,8 +580,69 @@ def read_tables(path: str, sheet: grids.Grid, limit: int = MAX_PROJECT_ROWS, *,
             break
         # Past a totals row: a new header starts a second table; without one, projects typed below
         # the totals still belong to this header (never dropped).
-        found = _find_header(rows, next_row, 3, form) or (next_row - 1, columns)
+        found = _find_header(rows, next_row, 3, form) or (next_row, next_row - 1, columns)
     return tables
+
+
+def _heading_above(rows: list[list[Any]], start: int, top: int) -> tuple[int, int, tuple[int, int]] | None:
+    """(row, มิติ, its cell) of a มิติ heading right above a header (the header typed again under each
+    มิติ's heading, the first heading above the first header): the projects below it are of that มิติ."""
+    for r in range(top - 1, max(start, top - 3) - 1, -1):
+        cells = [(c, v) for c, v in enumerate(rows[r]) if _present(v)]
+        if not cells:
+            continue
+        c, value = cells[0]
+        number = _section_dimension(squeeze(str(value))) if isinstance(value, str) else None
+        texts = {str(v).strip() for _, v in cells}
+        return (r, number, (r, c)) if number and len(texts) == 1 else None
+    return None
+
+
+def _money_unit(rows: list[list[Any]], table: Table, first: Table | None) -> Unit | None:
+    """The budget's unit: stated in a money column's header ("งบประมาณ (พันบาท)", "บาท" under it),
+    else in the title block ("หน่วย : พันบาท"); a later table of the sheet (`first` is the first)
+    keeps the first's."""
+    money = [col for key, col in table.columns.items()
+             if key == "budget" or key.startswith((YEAR_PREFIX, SOURCE_PREFIX))]
+    for col in money:
+        for r in range(table.header_top - 1, table.header_row):
+            value = rows[r][col] if col < len(rows[r]) else None
+            if isinstance(value, str) and (unit := _unit_in(_header_key(value), header=True)):
+                return Unit(unit[0], unit[1], r, col)
+    if first is not None:
+        return first.unit
+    for r in range(0, table.header_top - 1):
+        for c, value in enumerate(rows[r]):
+            if isinstance(value, str) and (unit := _unit_in(_header_key(value), header=False)):
+                return Unit(unit[0], unit[1], r, c)
+    return None
+
+
+_UNIT_WORDS = tuple(word for word, _ in MONEY.units)
+# "หน่วย : พันบาท", "(หน่วย: บาท)", "หน่วย บาท": at the end of its text, the unit one short word after
+# a colon, or a known unit (หน่วยตรวจสอบภายใน is a department).
+_UNIT_SAID = re.compile(rf"{MONEY.unit_said}(?:เงิน)?(?:[:=]([^()\[\]:=]{{1,12}})|({'|'.join(_UNIT_WORDS)}))\)?$")
+
+
+def _unit_in(key: str, header: bool) -> tuple[str, float | None] | None:
+    """(unit, baht per unit) a text states: "หน่วย:พันบาท" anywhere; in a money header also a
+    qualifier "(พันบาท)" or a unit it ends with. A qualifier naming no year, source or number is an
+    unknown unit (baht None)."""
+    key = key.replace("\uff08", "(").replace("\uff09", ")")  # full-width brackets
+    if (said := _UNIT_SAID.search(key)) and (word := (said.group(1) or said.group(2)).strip(":.) ")):
+        return word, MONEY.unit(word)
+    if not header:
+        return None
+    qualifier = re.search(r"\(([^()]*)\)$", key)
+    if qualifier:
+        word = qualifier.group(1).strip(":. ")
+        if MONEY.unit(word) is not None:
+            return word, MONEY.unit(word)
+        if not word or _year_header(word) or _source(word) or re.fullmatch(r"[\d.,\-/]+", word):
+            return None
+        return word, None
+    word = next((w for w in _UNIT_WORDS if key.endswith(w)), None)
+    return (word, MONEY.unit(word)) if word else None
 
 
 def _missing(table: Table, form: Form) -> list[str]:
@@ -542,7 +653,7 @@ def _missing(table: Table, form: Form) -> list[str]:
         have |= {quarter_of_month(k) for k in have if k.startswith("month")}
     if "quarters" in have:
         have |= set(QUARTER_KEYS)
-    if table.budget_year is not None:
+    if table.budget_year is not None or any(k.startswith(SOURCE_PREFIX) for k in have):
         have.add("budget")
     if table.headings or any(k.startswith(DIMENSION_MARK_PREFIX) for k in have):
         have.add("dimension")
@@ -571,14 +682,16 @@ LABEL_KEYS = ("no", "name", "mission")  # what a heading row may hold: its numbe
 
 
 def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited: set, wide: set[int],
-               limit: int, form: Form = PLAN_FORM, defaults: dict[str, str] | None = None) -> tuple[int, bool]:
+               limit: int, form: Form = PLAN_FORM, defaults: dict[str, str] | None = None,
+               section: RawCell | None = None) -> tuple[int, bool]:
     """Read from `first` to the totals row (→ the row after it, False) or the end/footer (→ True).
 
     What a row is comes from what it holds: a row with only a number and a text (a มิติ or ภารกิจ
     heading such as "มิติที่ ๑ …", "๑.๑ การสร้างจิตสำนึก…", "1.2.2 …", or one text merged across the
     table) is a heading; a row with data beyond its name is a project. A cell holding the template's
     pre-filled default (`defaults`: its department) says nothing of what its row is, and a row holding
-    only a department is no project (kept in `table.lone_departments` unless it is the default)."""
+    only a department is no project (kept in `table.lone_departments` unless it is the default).
+    `section`: the มิติ of a heading above the header. What each row was read as goes in `table.roles`."""
     defaults = defaults or {}
 
     def typed(cells: dict[str, RawCell], *keys: str) -> set[str]:
@@ -591,7 +704,12 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     dimension_marks = sorted(k for k in table.columns if k.startswith(DIMENSION_MARK_PREFIX))
     quarters_named = "quarters" in table.columns and not any(q in table.columns for q in QUARTER_KEYS)
     budget_key = f"{YEAR_PREFIX}{table.budget_year}" if table.budget_year is not None else None
-    section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
+    sources = [k for k in table.columns if k.startswith(SOURCE_PREFIX)]
+    money = [k for k in table.columns if k == "budget" or k.startswith((YEAR_PREFIX, SOURCE_PREFIX))]
+    scale = table.unit.baht if table.unit is not None and table.unit.baht not in (None, 1.0) else None
+    header = [rows[r] for r in range(table.header_top - 1, table.header_row)]
+    roles = table.roles
+    numbered = 0  # of table.headings, the ภารกิจ numbers that gave a มิติ
     unevaluated = sheet.unevaluated
     places = [(key, col, _column_letters(col)) for key, col in table.columns.items()]  # cell_address's letters
     for r in range(first, len(rows)):
@@ -605,6 +723,11 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
                 value = None
             place = (r, col)
             cells[key] = RawCell(value, letters + number, place in inherited, place in unevaluated)
+        if scale is not None:
+            for key in money:
+                cells[key].value = _scaled(cells[key].value, scale)
+        if sources:
+            cells["budget"] = _summed([cells[k] for k in sources])
         if months:
             _quarters_from_months(cells, months)
         if dimension_marks:
@@ -617,7 +740,9 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
         # A project may be called รวมใจ…: a totals row has no unit, มิติ, indicator or department.
         if key.startswith(TOTALS_PREFIX) and not typed(cells, *form.totals_free_keys):
             if "มิติ" in key:  # a subtotal of one มิติ: the grand total is further down
+                roles[r] = "subtotal"
                 continue
+            roles[r] = "totals"
             table.totals = RawRow(path, sheet.name, r + 1, cells, label=label)
             return r + 1, False
         if _is_footer(label):
@@ -625,9 +750,17 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
         if quarters_named:  # a totals row's ไตรมาส cell states no quarter: not read as one
             _quarters_from_column(cells)
         own = typed(cells, *cells)
-        if not own or _looks_like_header(values, table.columns, form) or _is_column_numbering(values):
+        if not own:
+            roles[r] = "blank"  # nothing of its own in the table's columns: the ledger looks at the rest
+            continue
+        if _looks_like_header(values, table.columns, form) or _repeats(values, header):
+            roles[r] = "header"
+            continue
+        if _is_column_numbering(values):
+            roles[r] = "numbering"
             continue
         if own == {"department"}:  # a department typed, or changed, in a row left otherwise empty
+            roles[r] = "department-only"
             table.lone_departments.append(RawRow(path, sheet.name, r + 1, {"department": cells["department"]}))
             continue
         if own <= set(LABEL_KEYS):
@@ -637,21 +770,66 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
                 if number:
                     section = RawCell(number, address, inherited=True)
                     table.headings += 1
+                roles[r] = "heading"
                 continue
-        if "mission" in own and (number := _section_dimension(squeeze(str(cells["mission"].value)))):
+        if "mission" in own and (number := _mission_dimension(squeeze(str(cells["mission"].value)),
+                                                              table.headings > numbered)):
+            numbered += not _section_dimension(squeeze(str(cells["mission"].value)))
             section = RawCell(number, cells["mission"].address, inherited=True)
             table.headings += 1
         if own <= form.continuation_keys and table.rows and not _own(cells, "no", "name", *form.quarter_keys):
+            roles[r] = "continuation"
             _join(table.rows[-1], cells, form.continuation_keys)
             continue
         if section is not None and not _present(cells["dimension"].value if "dimension" in cells else None):
             cells["dimension"] = section
         if len(table.rows) >= limit:
             raise TooManyRows
-        table.extra_used.update(c for c in table.extra if c < len(values) and _present(values[c])
-                                and (r, c) not in inherited)
+        roles[r] = "project"
         table.rows.append(RawRow(path, sheet.name, r + 1, cells, hidden=r in sheet.hidden_rows))
     return len(rows), True
+
+
+def _repeats(values: list[Any], header: list[list[Any]]) -> bool:
+    """Whether a row is one of the header's rows typed again (under each มิติ heading, on each page)."""
+    present = [(c, v) for c, v in enumerate(values) if _present(v)]
+    return len(present) >= 2 and any(
+        all(c < len(row) and isinstance(v, str) and isinstance(row[c], str) and v.strip() == row[c].strip()
+            for c, v in present) for row in header)
+
+
+def _scaled(value: Any, scale: float) -> Any:
+    """An amount typed in a stated unit (140 under พันบาท), in baht; what is no amount, as typed."""
+    from .cells import CellError, parse_summed_budget
+
+    try:
+        amount, _ = parse_summed_budget(value)
+    except CellError:
+        return value
+    return value if amount is None else amount * scale
+
+
+def _summed(parts: list[RawCell]) -> RawCell:
+    """One budget from its columns by source, at the first part's cell: their sum; a part that is no
+    amount is the budget's cell as typed, so it is reported at its own cell."""
+    from .cells import CellError, parse_summed_budget
+
+    total, typed, no_budget = 0.0, [], None
+    for part in parts:
+        if part.unevaluated:
+            return part
+        try:
+            amount, none = parse_summed_budget(part.value)
+        except CellError:
+            return part
+        if amount is not None:
+            total += amount
+            typed.append(part)
+        elif none:
+            no_budget = part
+    if typed:
+        return RawCell(total, typed[0].address, all(p.inherited for p in typed))
+    return no_budget or RawCell(None, parts[0].address, all(p.inherited for p in parts))
 
 
 def _quarters_from_months(cells: dict[str, RawCell], months: list[str]) -> None:
@@ -728,24 +906,34 @@ def _heading(cells: dict[str, RawCell], own: set[str], wide: bool) -> tuple[int 
     return None
 
 
-def _extra_columns(rows: list[list[Any]], header_row: int, columns: dict[str, int],
-                   form: Form = PLAN_FORM) -> dict[int, str]:
+def _extra_columns(rows: list[list[Any]], top: int, header_row: int, columns: dict[str, int]) -> dict[int, str]:
     """Columns the clerk added (หมายเหตุ …): their header text, from the header's rows."""
-    top = next((r for r in range(max(0, header_row - 2), header_row + 1) if _names_project(rows[r], form)),
-               header_row)
     matched = set(columns.values())
     extra = {}
     for col in range(len(rows[header_row])):
-        candidates = [rows[r][col] for r in range(header_row, top - 1, -1) if col < len(rows[r])]
-        text = next((str(v).strip() for v in candidates if isinstance(v, str) and v.strip()), "")
-        if text and col not in matched:
-            extra[col] = text
+        # Every text of its header, top down: "งบประมาณ" over "ที่ได้รับ" speaks of money.
+        texts = dict.fromkeys(str(v).strip() for r in range(top, header_row + 1)
+                              if col < len(rows[r]) and isinstance(v := rows[r][col], str) and v.strip())
+        if texts and col not in matched:
+            extra[col] = " ".join(texts)
     return extra
 
 
 _SECTION = re.compile(r"^มิติ(?:ที่)?([1-4])(?!\d)")
 _NUMBERING = re.compile(r"^(\d+[.)]?)")
 _DIMENSION_NAMES = tuple((squeeze(n), d.number) for d in DIMENSIONS for n in (d.name, d.old_name))
+
+
+_MISSION_NUMBER = re.compile(r"^([1-4])\.\d")
+
+
+def _mission_dimension(text: str, headed: bool) -> int | None:
+    """The มิติ a ภารกิจ cell gives the projects beside it: a มิติ it names, or, in a table without
+    มิติ headings (`headed`), its own first number (ภารกิจตามมิติ 1.1 … 4.4 are numbered by มิติ)."""
+    if number := _section_dimension(text):
+        return number
+    match = None if headed else _MISSION_NUMBER.match(to_arabic_digits(text))
+    return int(match.group(1)) if match else None
 
 
 def _section_dimension(label: str) -> int | None:

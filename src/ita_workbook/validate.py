@@ -17,7 +17,7 @@ from .config import Config
 from .form import COLUMN_BY_KEY, FORM_VERSION, OFFERED_COLUMNS, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
-from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbooks
+from .reader import RawRow, Workbook, lacks_problem, read_workbooks
 from .thai import squeeze, to_arabic_digits, whole_number
 
 
@@ -106,7 +106,8 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
             kind = book.metadata.get("kind")
             if kind in outputs and not (accept_master and kind == MASTER_KIND):
                 # A master left in the departments' folder by an earlier run: merging it again would
-                # double every project.
+                # double every project. Its tables are not read, so nothing is said of their cells.
+                file_report.problems = [p for p in file_report.problems if p.sheet is None]
                 file_report.problems.append(Problem(outputs[kind], book.path))
                 continue
             file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
@@ -115,10 +116,6 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
                 if table.layout is not None and table.layout.signature \
                         and (lacking := lacks_problem(book.path, table, form)) is not None:
                     file_report.problems.append(lacking)
-                for col in sorted(table.extra_used):
-                    file_report.problems.append(Problem(
-                        "extra-column", book.path, sheet=table.sheet, row=table.header_row,
-                        cell=cell_address(table.header_row - 1, col), value=table.extra[col]))
                 for key in table.missing:
                     code = "missing-column" if columns[key].required else "missing-optional-column"
                     file_report.problems.append(Problem(code, book.path, sheet=table.sheet, row=table.header_row,
