@@ -189,6 +189,18 @@ CODES: dict[str, Code] = {
                             "is the right plan"),
     "file-not-read": Code(WARNING, "ไม่ได้อ่านไฟล์ \"{value}\" ในโฟลเดอร์: {detail}",
                           "The file '{value}' in the folder was not read: {detail_en}"),
+    "drawn-period-unclear": Code(ERROR, "{detail} จึงอ่านเป็นช่วงเวลาดำเนินการไม่ได้ ลบเส้นที่วาดแล้วใส่ / ในช่องไตรมาส "
+                                        "(หรือเดือน) ที่ดำเนินการแทน",
+                                 "The {detail_en}, so it cannot be read as the period; delete the drawing and put / "
+                                 "in the quarter (or month) cells instead"),
+    "drawing-over-counts": Code(ERROR, "มี{detail}วาดทับช่องที่นำมานับ (ไตรมาส/เดือน งบประมาณ หรือมิติ) ซึ่งโปรแกรมอ่านไม่ได้ "
+                                       "ลบออก แล้วพิมพ์ข้อมูลลงในช่อง",
+                                "A {detail_en} is drawn over columns that are counted (period, budget or dimension) "
+                                "and cannot be read; delete it and type the data in the cells"),
+    "drawing-over-table": Code(WARNING, "มี{detail}วาดทับตาราง ซึ่งโปรแกรมไม่ได้อ่าน ถ้ามีข้อมูลของโครงการ ให้พิมพ์ลงในช่อง",
+                               "A {detail_en} is drawn over the table and was not read; type any project data "
+                               "it holds in the cells"),
+    "drawing-unread": Code(ERROR, "อ่านรูปวาดบนแผ่นงานไม่ได้: {detail}", "The sheet's drawings cannot be read: {detail_en}"),
     "province-as-input": Code(WARNING, "ไฟล์นี้เป็นสรุปของจังหวัด (ไฟล์ที่โปรแกรมสร้าง) ไม่ใช่แผนของหน่วยงาน "
                                        "จึงไม่นำมารวม",
                               "This file is a province consolidation, not an organisation's plan; it was "
