@@ -189,6 +189,10 @@ CODES: dict[str, Code] = {
                             "is the right plan"),
     "file-not-read": Code(WARNING, "ไม่ได้อ่านไฟล์ \"{value}\" ในโฟลเดอร์: {detail}",
                           "The file '{value}' in the folder was not read: {detail_en}"),
+    "sent-twice": Code(ERROR, "ไฟล์นี้ซ้ำกับไฟล์ {value} ({detail}) จึงไม่รวมแผน เพื่อไม่ให้นับโครงการซ้ำ "
+                              "เก็บไว้เฉพาะไฟล์ล่าสุดของแต่ละกอง ย้ายไฟล์อื่นออกจากโฟลเดอร์ แล้วสั่งใหม่",
+                       "This file repeats {value} ({detail_en}), so nothing is merged, never counting a project "
+                       "twice; keep only each department's latest file, move the others out and run again"),
     "drawn-period-unclear": Code(ERROR, "{detail} จึงอ่านเป็นช่วงเวลาดำเนินการไม่ได้ ลบเส้นที่วาดแล้วใส่ / ในช่องไตรมาส "
                                         "(หรือเดือน) ที่ดำเนินการแทน",
                                  "The {detail_en}, so it cannot be read as the period; delete the drawing and put / "

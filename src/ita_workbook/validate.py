@@ -18,6 +18,7 @@ from .form import COLUMN_BY_KEY, FORM_VERSION, OFFERED_COLUMNS, PLAN_FORM, QUART
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
 from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbooks
+from .sent_twice import files_sent_twice
 from .thai import squeeze, to_arabic_digits, whole_number
 
 
@@ -67,6 +68,7 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
     rows = read_rows(paths, config, report, result.metadata, accept_master=accept_master,
                      progress=progress)
     _check_schema(rows, config)
+    files_sent_twice(rows, report, result.metadata, config.match_department)
     result.rows_read = len(rows)
     for row in rows:
         row.report.problems.extend(row.problems)
