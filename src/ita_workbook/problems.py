@@ -130,6 +130,12 @@ CODES: dict[str, Code] = {
                                    "More than one plan of '{value}' was received (also: {detail_en}); the "
                                    "province totals count every file: remove the one that is not the latest "
                                    "and run again"),
+    "plan-sent-twice": Code(ERROR, "แผนนี้มีโครงการเหมือนกับแผนในไฟล์ {value} ทุกโครงการ ({detail} โครงการ: ชื่อ งบประมาณ มิติ "
+                                   "ไตรมาส หน่วยงาน) แม้ชื่อหน่วยงานที่อ่านได้ต่างกัน ตรวจสอบว่าไม่ได้ส่งแผนเดียวกันซ้ำ "
+                                   "ลบไฟล์ที่ไม่ใช่ฉบับล่าสุดแล้วสั่งใหม่",
+                            "This plan's projects are exactly those of {value} ({detail} projects: names, budgets, "
+                            "dimensions, quarters, departments) although the organisations read differ; check the "
+                            "same plan was not sent twice, remove the older file and run again"),
     "wrong-fiscal-year": Code(ERROR, "แผนนี้เป็นของปีงบประมาณ {value} ไม่ใช่ปี {detail} ที่กำลังรวม "
                                      "ขอแผนของปีที่ถูกต้องจากหน่วยงาน",
                               "This plan is for fiscal year {value}, not {detail_en} being consolidated; ask "

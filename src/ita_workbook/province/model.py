@@ -119,6 +119,9 @@ class OrgPlan(Counted):
     # Lines its own texts take on the summary (name, file, อำเภอ without and with the จังหวัด),
     # measured where it was read: measuring Thai text is slow, and there may be thousands of plans.
     lines: tuple[int, int] = (0, 0)
+    # Its projects as a whole (names, budgets, มิติ, quarters, departments): the same plan sent twice
+    # under two names is told by it (checks.check_together). "" for a plan without projects.
+    fingerprint: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         t = self.tally
