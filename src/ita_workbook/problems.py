@@ -318,7 +318,7 @@ class Problem:
 @dataclass
 class FileReport:
     path: str
-    projects: int = 0
+    projects: int | None = 0  # None: not known (the file could not be read as a plan, or was left out)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -350,7 +350,7 @@ class Report:
                        "problems": [p.to_dict() for p in sorted(f.problems, key=_position)]}
                       for f in self.files],
             "problems": [{"path": p.path, **p.to_dict()} for p in self.problems],
-            "summary": {"files": len(self.files), "projects": sum(f.projects for f in self.files),
+            "summary": {"files": len(self.files), "projects": sum(f.projects or 0 for f in self.files),
                         "errors": self.errors, "warnings": self.warnings},
         }
 
@@ -361,7 +361,8 @@ class Report:
     def to_text(self) -> str:
         lines: list[str] = []
         for f in self.files:
-            lines.append(f"■ {f.path} — {f.projects} โครงการ / projects")
+            count = "ไม่ทราบจำนวนโครงการ / projects unknown" if f.projects is None else f"{f.projects} โครงการ / projects"
+            lines.append(f"■ {f.path} — {count}")
             if not f.problems:
                 lines.append("  ✓ ไม่พบปัญหา / no problems")
             for p in sorted(f.problems, key=_position):
@@ -369,7 +370,7 @@ class Report:
         if self.problems:
             lines.append("■ ปัญหาระหว่างไฟล์ / across files")
             lines.extend(_line(p) for p in self.problems)
-        projects = sum(f.projects for f in self.files)
+        projects = sum(f.projects or 0 for f in self.files)  # those read; a file not read says so above
         verdict = "ผ่าน / OK" if self.ok else "ไม่ผ่าน / NOT OK"
         lines.append(f"สรุป: {len(self.files)} ไฟล์, {projects} โครงการ, ข้อผิดพลาด {self.errors}, "
                      f"คำเตือน {self.warnings} — {verdict}")

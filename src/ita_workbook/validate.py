@@ -110,6 +110,7 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
                 # A master left in the departments' folder by an earlier run: merging it again would
                 # double every project.
                 file_report.problems.append(Problem(outputs[kind], book.path))
+                file_report.projects = None  # left out: what it holds is not counted here
                 continue
             file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
             for table in book.tables:
@@ -130,7 +131,8 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
                 row = _parse_row(raw, file_report, form)
                 row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
                 rows.append(row)
-            file_report.projects = len(book.rows)
+            # No table found (a file not read, or no header): how many projects it holds is not known.
+            file_report.projects = len(book.rows) if book.tables else None
             if not book.rows and not any(p.is_error for p in file_report.problems):
                 file_report.problems.append(Problem("no-projects", book.path))
     finally:

@@ -125,12 +125,13 @@ class OrgPlan(Counted):
 
     def to_dict(self) -> dict[str, Any]:
         t = self.tally
+        known = bool(self.read_as) and self.counted  # a file not read, or left out: nothing of it is known
         return {"path": self.path, "organisation": self.organisation, "district": self.district,
                 "province": self.province, "fiscal_year": self.fiscal_year, "read_as": self.read_as or None,
-                "name_from": self.name_from or None, "status": self.status, "projects": t.projects,
+                "name_from": self.name_from or None, "status": self.status, "projects": t.projects if known else None,
                 "layout": self.layout or None,
-                "dimensions": None if "dimension" in self.lacks else list(t.dimensions),
-                "quarters": None if "q1" in self.lacks else list(t.quarters),
-                "budget": None if "budget" in self.lacks else t.budget,
+                "dimensions": list(t.dimensions) if known and "dimension" not in self.lacks else None,
+                "quarters": list(t.quarters) if known and "q1" not in self.lacks else None,
+                "budget": t.budget if known and "budget" not in self.lacks else None,
                 "errors": self.errors, "warnings": self.warnings,
                 "problems": [p.to_dict() for p in self.problems]}
