@@ -36,11 +36,7 @@ _KINDS = {"line": ("เส้นหรือลูกศร", "line or arrow"), 
           "group": ("กลุ่มรูปวาด", "group of shapes"), "textbox": ("กล่องข้อความ", "text box"),
           "picture": ("รูปภาพ", "picture"), "chart": ("แผนภูมิ", "chart"), "shape": ("รูปร่าง", "shape"),
           "other": ("วัตถุ", "object")}
-_UNREAD = {"xls": ("ไฟล์ .xls มีรูปวาดหรือเส้น {n} ชิ้นบนแผ่นงานนี้ ซึ่งโปรแกรมอ่านตำแหน่งไม่ได้ (อาจเป็นลูกศรระบุช่วงเวลา) "
-                   "เปิดใน Excel แล้วบันทึกเป็น .xlsx แล้วส่งใหม่",
-                   "the .xls has {n} drawn objects on this sheet whose place is not read (they may be arrows marking "
-                   "the period); open it in Excel, save it as .xlsx and send it again"),
-           "damaged": ("รูปวาดบนแผ่นงานนี้เสียหาย อ่านไม่ได้ บันทึกไฟล์ใหม่เป็น .xlsx",
+_UNREAD = {"damaged": ("รูปวาดบนแผ่นงานนี้เสียหาย อ่านไม่ได้ บันทึกไฟล์ใหม่เป็น .xlsx",
                        "the drawings of this sheet are damaged; save the file again as .xlsx"),
            "too-many": ("แผ่นงานนี้มีรูปวาดมากผิดปกติ อ่านไม่ได้ ลบรูปวาดที่ไม่ใช้",
                         "this sheet holds an absurd number of drawn objects; delete those not needed")}
@@ -50,10 +46,9 @@ def read_drawn(path: str, sheet: Grid, tables: list[Table]) -> list[Problem]:
     """Marks the periods drawn over `tables` (of `sheet`) on their projects; the problems of what is
     drawn and not read."""
     if sheet.drawings_unread:
-        reason, count = sheet.drawings_unread
+        reason = sheet.drawings_unread
         thai, english = _UNREAD[reason]
-        return [Problem("drawing-unread", path, sheet=sheet.name, value=reason,
-                        detail=thai.format(n=count), detail_en=english.format(n=count))]
+        return [Problem("drawing-unread", path, sheet=sheet.name, value=reason, detail=thai, detail_en=english)]
     if not sheet.drawings or not tables:
         return []
     problems: list[Problem] = []

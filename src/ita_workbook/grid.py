@@ -37,7 +37,7 @@ class Grid:
     unevaluated: set[tuple[int, int]] = field(default_factory=set)  # formula cells with no stored value
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
     drawings: list[drawn.Drawing] = field(default_factory=list)  # objects drawn over the sheet (drawings.py)
-    drawings_unread: tuple[str, int] | None = None  # (why, how many) when they could not be read
+    drawings_unread: str = ""  # why they could not be read ("damaged", "too-many"): drawn_periods names it
 
 
 @dataclass
@@ -126,16 +126,19 @@ def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozense
                 visible.append(meta.name)
         loaded.skipped_sheets = max(0, len(visible) - MAX_SHEETS)
         other_drawings: dict[str, list[drawn.Drawing]] = {}
-        unread: dict[str, tuple[str, int]] = {}
+        unread: dict[str, str] = {}
         if source.zip is None:  # an .xls: calamine gives "" for its error cells too
             names = [meta.name for meta in workbook.sheets_metadata]
             other_errors = _xls_errors(source.data, names, set(visible[:MAX_SHEETS]))
-            unread = {name: ("xls", n) for name, n in drawn.count_xls(source.data, names, set(visible[:MAX_SHEETS])).items()}
+            try:
+                other_drawings = drawn.read_xls(source.data, names, set(visible[:MAX_SHEETS]))
+            except drawn.DrawingsUnread as exc:
+                unread = dict.fromkeys(visible, exc.reason)
         elif scans is None:  # an .ods
             try:
                 other_drawings = drawn.read_ods(source.zip)
             except drawn.DrawingsUnread as exc:
-                unread = {name: (exc.reason, 0) for name in visible}
+                unread = dict.fromkeys(visible, exc.reason)
         budget = MAX_FILE_CELLS
         for name in visible[:MAX_SHEETS]:
             scan = scans.get(name) if scans is not None else None
@@ -162,7 +165,7 @@ def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozense
             loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set(),
                                      scan.hidden_rows if scan else set(),
                                      scan.drawings if scan else other_drawings.get(name, []),
-                                     scan.drawings_unread if scan else unread.get(name)))
+                                     scan.drawings_unread if scan else unread.get(name, "")))
     return loaded
 
 
@@ -239,7 +242,7 @@ class _Scan:
     hidden_rows: set[int]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cells showing #REF!, #N/A …
     drawings: list[drawn.Drawing] = field(default_factory=list)
-    drawings_unread: tuple[str, int] | None = None
+    drawings_unread: str = ""
 
 
 def _scan_xlsx(zf: zipfile.ZipFile, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
@@ -260,7 +263,7 @@ def _scan_xlsx(zf: zipfile.ZipFile, sheets: frozenset[str] | None = None) -> dic
                 try:
                     scans[name].drawings = drawn.read_xlsx(zf, target, part)
                 except drawn.DrawingsUnread as exc:
-                    scans[name].drawings_unread = (exc.reason, exc.count)
+                    scans[name].drawings_unread = exc.reason
     except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError) as exc:
         raise LoadError("corrupt") from exc
     return scans
