@@ -134,3 +134,24 @@ def test_arrows_saved_by_libreoffice_as_xlsx_ods_and_xls_are_read(tmp_path):
         result = check_files([out / f"plan.{suffix}"])
         assert _codes(result.report) == [], suffix
         assert result.tables[0].quarters == (1, 0, 1, 1), suffix
+
+
+def test_province_counts_the_drawn_periods_and_refuses_an_unclear_arrow(tmp_path):
+    """`province` reads the same as `check`: the arrows are the quarters; an unclear one is an error."""
+    import json
+
+    from click.testing import CliRunner
+
+    from ita_workbook.cli import main
+
+    clear = months_plan(tmp_path / "clear.xlsx", stated_months=[1, 1, 1, 0, 0, 0, 1, 1, 1, 2, 2, 2])
+    draw(clear, [Shape(("H4", 0.05), ("J4", 0.95)), Shape(("N5", 0.0), ("S5", 1.0)),
+                 Shape(("Q6", 0.1), ("S6", 0.9), kind="line")])
+    run = CliRunner().invoke(main, ["province", str(clear), "-o", str(tmp_path / "p.xlsx"), "--format", "json"])
+    (org,) = json.loads(run.output)["organisations"]
+    assert org["quarters"] == [1, 0, 1, 2] and org["errors"] == 0
+    unclear = draw(months_plan(tmp_path / "unclear.xlsx", projects=1), [Shape(("H4", 0.05), ("J4", 0.25))])
+    run = CliRunner().invoke(main, ["province", str(unclear), "-o", str(tmp_path / "q.xlsx"), "--format", "json"])
+    (org,) = json.loads(run.output)["organisations"]
+    assert org["status"] == "errors" and [p["code"] for p in org["problems"]][0] == "drawn-period-unclear"
+    assert run.exit_code == 1
