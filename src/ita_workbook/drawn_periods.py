@@ -119,7 +119,7 @@ def _place(path: str, sheet: str, table: Table, drawing: Drawing, rows: list[int
 
     def unclear(why: str, why_en: str) -> Problem:
         return Problem("drawn-period-unclear", path, value=thai, detail=f"{thai}ที่วาดไว้{why}",
-                       detail_en=f"the {english} drawn here {why_en}", **where)
+                       detail_en=f"{english} drawn here {why_en}", **where)
 
     if drawing.kind == "group":
         return unclear("เป็นกลุ่มของรูปวาดหลายชิ้น", "is a group of several shapes")
@@ -136,7 +136,7 @@ def _place(path: str, sheet: str, table: Table, drawing: Drawing, rows: list[int
     if halfway:
         letters = cell_address(0, halfway[0])[:-1]
         return unclear(f"คลุมคอลัมน์ {letters} เพียงบางส่วน ({shares[halfway[0]]:.0%} ของความกว้าง) "
-                       "จึงไม่แน่ชัดว่ารวมช่วงเวลานั้นหรือไม่",
+                       "ไม่แน่ชัดว่ารวมช่วงเวลานั้นหรือไม่",
                        f"covers only {shares[halfway[0]]:.0%} of column {letters}: whether that period is meant "
                        "is unclear")
     for col in touched:
