@@ -8,7 +8,10 @@ under them, and the hidden `_ita_workbook` sheet a template carries.
 Writing 10,000 workbooks with xlsxwriter would take minutes, so a few dozen base workbooks are
 written once and each file is a copy of one with its project names made unique: the names carry a
 marker that is replaced in xl/sharedStrings.xml (duplicate names across files would only be
-warnings, but a real plan has none and the benchmark measures the clean path).
+warnings, but a real plan has none and the benchmark measures the clean path). The hidden sheet's
+department carries the marker too: each file stands for a department of its own, since one
+department's plan in two files is an error (`sent-twice`), and N files of one organisation have
+more departments than any has.
 
     python benchmarks/generate.py N [FOLDER]      # default FOLDER: benchmarks/data/N
 """
@@ -33,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
 # Bump when the files change, so that `make bench` regenerates data left by an older generator.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 PROJECTS_PER_FILE = 10
 SPARE_ROWS = 20
 FIRST_DATA_ROW = 6  # 0-based: four title lines, then the two header rows
@@ -131,7 +134,7 @@ def write_base(path: Path, department: str, typed_department: str, projects: lis
     sheet.set_landscape()
     meta = book.add_worksheet(METADATA_SHEET)
     values = {"form_version": "2566.1", "organisation": ORGANISATION, "fiscal_year": str(YEAR),
-              "department": department, "generated": "2022-09-01T09:00:00+07:00"}
+              "department": f"{department} {MARKER}", "generated": "2022-09-01T09:00:00+07:00"}
     for row, (key, value) in enumerate(values.items()):
         meta.write_string(row, 0, key)
         meta.write_string(row, 1, value)

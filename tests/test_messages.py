@@ -75,8 +75,8 @@ def test_a_refused_merge_counts_the_files_that_have_errors(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     write_form(folder / "ก.xlsx", [good(1, budget="หนึ่งหมื่น"), good(2, dimension=9)])
-    write_form(folder / "ข.xlsx", [good(3)])
-    write_form(folder / "ค.xlsx", [good(4)])
+    write_form(folder / "ข.xlsx", [good(3, department="กองคลัง")])  # three departments: none sent twice
+    write_form(folder / "ค.xlsx", [good(4, department="กองช่าง")])
     code, output = run("merge", folder, "-o", tmp_path / "m.xlsx")
     assert code == 1 and not (tmp_path / "m.xlsx").exists()
     assert ("ไม่ได้เขียนไฟล์: พบข้อผิดพลาด 2 รายการใน 1 ไฟล์ (จากทั้งหมด 3 ไฟล์) แก้ไขแล้วสั่งใหม่ "

@@ -50,7 +50,7 @@ def written(tmp_path_factory) -> dict[str, Path]:
     run("template", "--config", seed.PLAN_TOML, "--from", out / "master.xlsx", "--department", "สำนักปลัด",
         "-o", out / "rolled")
     shutil.copytree(departments, out / "with-error")
-    write_form(out / "with-error" / "ผิด.xlsx", [good(1, budget="หนึ่งหมื่น")])
+    write_form(out / "with-error" / "ผิด.xlsx", [good(1, budget="หนึ่งหมื่น", department="กองช่าง")])
     run("merge", out / "with-error", "--config", seed.PLAN_TOML, "--draft", "-o", out / "draft.xlsx")
     (out / "returned").mkdir()
     saved_by_excel_2010(out / "returned" / "กองคลัง.xlsx")

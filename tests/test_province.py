@@ -592,3 +592,21 @@ def test_an_input_is_found_as_same_file_says_pair_by_pair(tmp_path):
             found[output, Path(paths[-1]).name] = [t.name for t in expected]
     assert found["hard.xlsx", "link.xlsx"] == ["hard.xlsx"] and found["none.xlsx", "none.xlsx"] == ["none.xlsx"]
     assert found["a.xlsx", "a.pdf"] == ["a.pdf"] and found["link.xlsx", "a.pdf"] == []
+
+
+def test_the_same_plan_under_another_name_is_an_error_naming_both_files(tmp_path, seed_projects):
+    """A copy whose title was left out (its file's name stands in for the organisation): the same
+    projects, named. Two organisations naming themselves and sharing a model plan word for word are
+    not (neighbours copy the district's plan)."""
+    write_org(tmp_path / "01.xlsx", seed_projects, "เทศบาลตำบลโพทะเล", "โพทะเล")
+    write_org(tmp_path / "02.xlsx", seed_projects, "เทศบาลตำบลท่าบัว", "โพทะเล")  # a model plan
+    hand = write_typed_plan(tmp_path / "04 อบต.หอไกร.xlsx", ["แผนปฏิบัติการป้องกันการทุจริต ประจำปี พ.ศ. ๒๕๖๖",
+                                                          "องค์การบริหารส่วนตำบลหอไกร", "อำเภอตะพานหิน จังหวัดพิจิตร"],
+                            HAND_ROWS[:4], totals_row(4, (4, 1, 0, 0)))
+    write_typed_plan(tmp_path / "05 สำเนา.xlsx", [], HAND_ROWS[:4], totals_row(4, (4, 1, 0, 0)))
+    assert hand.exists()
+    result = consolidate(collect_files([tmp_path]), tmp_path / "out" / "p.xlsx", as_of=AS_OF)
+    twice = sorted((Path(p.path).name, q.value, q.severity) for p in result.plans for q in p.problems
+                   if q.code == "plan-sent-twice")
+    assert twice == [("04 อบต.หอไกร.xlsx", "05 สำเนา.xlsx", "error"), ("05 สำเนา.xlsx", "04 อบต.หอไกร.xlsx", "error")]
+    assert not result.ok

@@ -198,8 +198,10 @@ def test_no_header_found(tmp_path):
 
 
 def test_duplicate_projects_within_and_across_files_warn(tmp_path):
+    """Two departments each running a project of the same name: a warning (one department's file
+    sent twice is the error `sent-twice`, tests/test_sent_twice.py)."""
     a = write_form(tmp_path / "a.xlsx", [good(1), good(2, name="โครงการทดสอบที่  1")])
-    b = write_form(tmp_path / "b.xlsx", [good(1)])
+    b = write_form(tmp_path / "b.xlsx", [good(1, department="กองคลัง")])
     result = validate_files([a, b])
     dups = problems(result, "duplicate-project")
     assert len(dups) == 3 and all(p.severity == "warning" for p in dups)

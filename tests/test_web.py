@@ -714,3 +714,20 @@ def test_saving_unchanged_settings_leaves_plan_toml_alone(tmp_path):
     fields["issuer"] = "สมศรี ตรวจแผน"
     assert "บันทึกแล้ว" in text_of(tab.post("/settings", fields))
     assert load_config(config).issuer == "สมศรี ตรวจแผน"
+
+
+def test_a_department_sent_twice_is_an_error_on_the_page_and_nothing_is_merged(tmp_path):
+    """The issue's case: a re-downloaded copy among the files gave a plan with "ผ่าน" and the copies'
+    warnings folded away; each copy is now an error row naming the other file."""
+    client = make_client(tmp_path)
+    tab = Tab(client)
+    copy = tmp_path / "กองคลัง (1).xlsx"
+    shutil.copy(EXAMPLE / "departments" / "กองคลัง.xlsx", copy)
+    tab.upload("returned", [*DEPARTMENTS, copy])
+    page = tab.run("/check")
+    rows = re.findall(r'<tr class="(\w+)">(.*?)</tr>', html.unescape(page.text), re.S)
+    twice = [(severity, row) for severity, row in rows if "(sent-twice)" in row]
+    assert [severity for severity, _ in twice] == ["error", "error"]
+    assert "กองคลัง (1).xlsx" in twice[0][1] + twice[1][1] and "ไม่ผ่าน" in text_of(page)
+    merged = text_of(tab.run("/merge"))
+    assert "ไม่ได้เขียนไฟล์" in merged and "ดาวน์โหลดแผนรวม" not in merged

@@ -204,12 +204,14 @@ def test_the_yearly_round_in_a_browser(server, browser, tmp_path):
         assert problem["code"] == "unreadable-file" and problem["message"] in page, problem
     steps.shot("broken-files")
 
-    # The department sends its file again: replace the damaged one, and the check runs again.
+    # A file sent again: replace the damaged one, and the check runs again. It is a copy of a
+    # department's file already there, under another name: both are named as sent twice (errors).
     fixed = tmp_path / "กองช่าง-แก้แล้ว.xlsx"
     fixed.write_bytes(DEPARTMENTS[0].read_bytes())
     row = [r for r in browser.find_elements(By.CSS_SELECTOR, "table.files tbody tr") if "กองช่าง.xlsx" in r.text][0]
     row.find_element(By.CSS_SELECTOR, "input.auto-submit").send_keys(str(fixed))
-    steps.wait_for(".summary", "ข้อผิดพลาด 1")
+    steps.wait_for(".summary", "ข้อผิดพลาด 3")
+    assert browser.find_element(By.ID, "results").text.count("(sent-twice)") == 2
     listed = browser.find_element(By.CSS_SELECTOR, "table.files").text
     assert "กองช่าง-แก้แล้ว.xlsx" in listed and "กองช่าง.xlsx" not in listed
 

@@ -64,7 +64,7 @@ def check_files(paths: list[str | Path], fiscal_year: int | None = None, progres
 
 def check_file(path: str | Path, fiscal_year: int | None = None) -> tuple[FileReport, list[TableCheck]]:
     book = read_workbook(path, fiscal_year=fiscal_year)
-    file_report = FileReport(book.path, problems=list(book.problems))
+    file_report = FileReport(book.path, projects=0 if book.tables else None, problems=list(book.problems))
     checked = []
     for table in book.tables:
         problems, counted = check_table(book.path, table)

@@ -21,7 +21,7 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
-from . import safety
+from . import drawings as drawn, safety
 from .form import INSTRUCTIONS_SHEET, METADATA_SHEET
 
 MAX_SHEET_CELLS = 4_000_000  # rows x columns of one sheet's used area (calamine: 32 bytes a cell)
@@ -36,6 +36,8 @@ class Grid:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based, inclusive
     unevaluated: set[tuple[int, int]] = field(default_factory=set)  # formula cells with no stored value
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
+    drawings: list[drawn.Drawing] = field(default_factory=list)  # objects drawn over the sheet (drawings.py)
+    drawings_unread: str = ""  # why they could not be read ("damaged", "too-many"): drawn_periods names it
 
 
 @dataclass
@@ -123,8 +125,20 @@ def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozense
                     and (sheets is None or meta.name in sheets):
                 visible.append(meta.name)
         loaded.skipped_sheets = max(0, len(visible) - MAX_SHEETS)
+        other_drawings: dict[str, list[drawn.Drawing]] = {}
+        unread: dict[str, str] = {}
         if source.zip is None:  # an .xls: calamine gives "" for its error cells too
-            other_errors = _xls_errors(source.data, [meta.name for meta in workbook.sheets_metadata], set(visible[:MAX_SHEETS]))
+            names = [meta.name for meta in workbook.sheets_metadata]
+            other_errors = _xls_errors(source.data, names, set(visible[:MAX_SHEETS]))
+            try:
+                other_drawings = drawn.read_xls(source.data, names, set(visible[:MAX_SHEETS]))
+            except drawn.DrawingsUnread as exc:
+                unread = dict.fromkeys(visible, exc.reason)
+        elif scans is None:  # an .ods
+            try:
+                other_drawings = drawn.read_ods(source.zip)
+            except drawn.DrawingsUnread as exc:
+                unread = dict.fromkeys(visible, exc.reason)
         budget = MAX_FILE_CELLS
         for name in visible[:MAX_SHEETS]:
             scan = scans.get(name) if scans is not None else None
@@ -149,7 +163,9 @@ def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozense
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
                     rows[r][c] = shown
             loaded.grids.append(Grid(name, rows, merged, scan.unevaluated if scan else set(),
-                                     scan.hidden_rows if scan else set()))
+                                     scan.hidden_rows if scan else set(),
+                                     scan.drawings if scan else other_drawings.get(name, []),
+                                     scan.drawings_unread if scan else unread.get(name, "")))
     return loaded
 
 
@@ -225,6 +241,8 @@ class _Scan:
     unevaluated: set[tuple[int, int]]
     hidden_rows: set[int]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cells showing #REF!, #N/A …
+    drawings: list[drawn.Drawing] = field(default_factory=list)
+    drawings_unread: str = ""
 
 
 def _scan_xlsx(zf: zipfile.ZipFile, sheets: frozenset[str] | None = None) -> dict[str, _Scan]:
@@ -241,6 +259,11 @@ def _scan_xlsx(zf: zipfile.ZipFile, sheets: frozenset[str] | None = None) -> dic
             except KeyError:
                 continue
             scans[name] = _scan_sheet(part)
+            if name != METADATA_SHEET:
+                try:
+                    scans[name].drawings = drawn.read_xlsx(zf, target, part)
+                except drawn.DrawingsUnread as exc:
+                    scans[name].drawings_unread = exc.reason
     except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError) as exc:
         raise LoadError("corrupt") from exc
     return scans

@@ -125,7 +125,8 @@ def merge_files(paths: list[str | Path], output: str | Path, config: Config | No
     heading, problems = _heading(config, overrides, result.metadata, draft)
     report.problems.extend(problems)
     merged = MergeResult(report, heading, files=len(paths), projects_read=result.rows_read, draft=draft)
-    if not report.ok and not draft:
+    # Files sent twice are refused even for a draft: it would count their projects twice.
+    if not report.ok and (not draft or any(p.code == "sent-twice" for p in report.all_problems())):
         return merged
     if len(result.plan.projects) != result.rows_read:
         # Every row read must be in the master: never drop one silently.

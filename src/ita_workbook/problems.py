@@ -158,6 +158,12 @@ CODES: dict[str, Code] = {
                                    "More than one plan of '{value}' was received (also: {detail_en}); the "
                                    "province totals count every file: remove the one that is not the latest "
                                    "and run again"),
+    "plan-sent-twice": Code(ERROR, "แผนนี้มีโครงการเหมือนกับแผนในไฟล์ {value} ทุกโครงการ ({detail} โครงการ: ชื่อ งบประมาณ มิติ "
+                                   "ไตรมาส หน่วยงาน) แม้ชื่อหน่วยงานที่อ่านได้ต่างกัน ตรวจสอบว่าไม่ได้ส่งแผนเดียวกันซ้ำ "
+                                   "ลบไฟล์ที่ไม่ใช่ฉบับล่าสุดแล้วสั่งใหม่",
+                            "This plan's projects are exactly those of {value} ({detail} projects: names, budgets, "
+                            "dimensions, quarters, departments) although the organisations read differ; check the "
+                            "same plan was not sent twice, remove the older file and run again"),
     "wrong-fiscal-year": Code(ERROR, "แผนนี้เป็นของปีงบประมาณ {value} ไม่ใช่ปี {detail} ที่กำลังรวม "
                                      "ขอแผนของปีที่ถูกต้องจากหน่วยงาน",
                               "This plan is for fiscal year {value}, not {detail_en} being consolidated; ask "
@@ -217,6 +223,22 @@ CODES: dict[str, Code] = {
                             "is the right plan"),
     "file-not-read": Code(WARNING, "ไม่ได้อ่านไฟล์ \"{value}\" ในโฟลเดอร์: {detail}",
                           "The file '{value}' in the folder was not read: {detail_en}"),
+    "sent-twice": Code(ERROR, "ไฟล์นี้ซ้ำกับไฟล์ {value} ({detail}) จึงไม่รวมแผน เพื่อไม่ให้นับโครงการซ้ำ "
+                              "เก็บไว้เฉพาะไฟล์ล่าสุดของแต่ละกอง ย้ายไฟล์อื่นออกจากโฟลเดอร์ แล้วสั่งใหม่",
+                       "This file repeats {value} ({detail_en}), so nothing is merged, never counting a project "
+                       "twice; keep only each department's latest file, move the others out and run again"),
+    "drawn-period-unclear": Code(ERROR, "{detail} จึงอ่านเป็นช่วงเวลาดำเนินการไม่ได้ ลบเส้นที่วาดแล้วใส่ / ในช่องไตรมาส "
+                                        "(หรือเดือน) ที่ดำเนินการแทน",
+                                 "The {detail_en}, so it cannot be read as the period; delete the drawing and put / "
+                                 "in the quarter (or month) cells instead"),
+    "drawing-over-counts": Code(ERROR, "มี{detail}วาดทับช่องที่นำมานับ (ไตรมาส/เดือน งบประมาณ หรือมิติ) ซึ่งโปรแกรมอ่านไม่ได้ "
+                                       "ลบออก แล้วพิมพ์ข้อมูลลงในช่อง",
+                                "A {detail_en} is drawn over columns that are counted (period, budget or dimension) "
+                                "and cannot be read; delete it and type the data in the cells"),
+    "drawing-over-table": Code(WARNING, "มี{detail}วาดทับตาราง ซึ่งโปรแกรมไม่ได้อ่าน ถ้ามีข้อมูลของโครงการ ให้พิมพ์ลงในช่อง",
+                               "A {detail_en} is drawn over the table and was not read; type any project data "
+                               "it holds in the cells"),
+    "drawing-unread": Code(ERROR, "อ่านรูปวาดบนแผ่นงานไม่ได้: {detail}", "The sheet's drawings cannot be read: {detail_en}"),
     "province-as-input": Code(WARNING, "ไฟล์นี้เป็นสรุปของจังหวัด (ไฟล์ที่โปรแกรมสร้าง) ไม่ใช่แผนของหน่วยงาน "
                                        "จึงไม่นำมารวม",
                               "This file is a province consolidation, not an organisation's plan; it was "
@@ -328,7 +350,7 @@ class Problem:
 @dataclass
 class FileReport:
     path: str
-    projects: int = 0
+    projects: int | None = 0  # None: not known (the file could not be read as a plan, or was left out)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -360,7 +382,7 @@ class Report:
                        "problems": [p.to_dict() for p in sorted(f.problems, key=_position)]}
                       for f in self.files],
             "problems": [{"path": p.path, **p.to_dict()} for p in self.problems],
-            "summary": {"files": len(self.files), "projects": sum(f.projects for f in self.files),
+            "summary": {"files": len(self.files), "projects": sum(f.projects or 0 for f in self.files),
                         "errors": self.errors, "warnings": self.warnings},
         }
 
@@ -371,7 +393,8 @@ class Report:
     def to_text(self) -> str:
         lines: list[str] = []
         for f in self.files:
-            lines.append(f"■ {f.path} — {f.projects} โครงการ / {counted(f.projects, 'project')}")
+            count = "ไม่ทราบจำนวนโครงการ / projects unknown" if f.projects is None else f"{f.projects} โครงการ / {counted(f.projects, 'project')}"
+            lines.append(f"■ {f.path} — {count}")
             if not f.problems:
                 lines.append("  ✓ ไม่พบปัญหา / no problems")
             for p in sorted(f.problems, key=_position):
@@ -379,7 +402,7 @@ class Report:
         if self.problems:
             lines.append("■ ปัญหาระหว่างไฟล์ / across files")
             lines.extend(_line(p) for p in self.problems)
-        projects = sum(f.projects for f in self.files)
+        projects = sum(f.projects or 0 for f in self.files)  # those read; a file not read says so above
         verdict = "ผ่าน / OK" if self.ok else "ไม่ผ่าน / NOT OK"
         lines.append(f"สรุป: {len(self.files)} ไฟล์, {projects} โครงการ, ข้อผิดพลาด {self.errors}, "
                      f"คำเตือน {self.warnings} — {verdict}")

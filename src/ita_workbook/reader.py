@@ -172,6 +172,7 @@ def _read_loaded(book: Workbook, loaded: grids.Loaded | grids.LoadError | Unread
             tables = read_tables(book.path, sheet, MAX_PROJECT_ROWS - len(book.rows), form=form,
                                  fiscal_year=fiscal_year, defaults=_defaults(book.metadata, form))
             _forget_spread_rows(book, sheet, tables)
+            book.problems.extend(_drawn(book.path, sheet, tables))
             book.tables.extend(tables)
             if tables:
                 from .ledger import account
@@ -194,6 +195,12 @@ def _read_loaded(book: Workbook, loaded: grids.Loaded | grids.LoadError | Unread
     if not book.tables and not book.sheets and not any(p.is_error for p in book.problems):
         book.problems.append(Problem("header-not-found", book.path))
     return book
+
+
+def _drawn(path: str, sheet: grids.Grid, tables: list[Table]) -> list[Problem]:
+    from .drawn_periods import read_drawn  # periods drawn as arrows: marks of their projects, or problems
+
+    return read_drawn(path, sheet, tables)
 
 
 def _defaults(metadata: dict[str, str], form: Form) -> dict[str, str]:

@@ -17,7 +17,8 @@ from .config import Config
 from .form import COLUMN_BY_KEY, FORM_VERSION, OFFERED_COLUMNS, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
-from .reader import RawRow, Workbook, lacks_problem, read_workbooks
+from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbooks
+from .sent_twice import files_sent_twice
 from .thai import squeeze, to_arabic_digits, whole_number
 
 
@@ -67,6 +68,7 @@ def validate_files(paths: list[str | Path], config: Config | None = None, *, kee
     rows = read_rows(paths, config, report, result.metadata, accept_master=accept_master,
                      progress=progress)
     _check_schema(rows, config)
+    files_sent_twice(rows, report, result.metadata, config.match_department)
     result.rows_read = len(rows)
     for row in rows:
         row.report.problems.extend(row.problems)
@@ -109,6 +111,7 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
                 # double every project. Its tables are not read, so nothing is said of their cells.
                 file_report.problems = [p for p in file_report.problems if p.sheet is None]
                 file_report.problems.append(Problem(outputs[kind], book.path))
+                file_report.projects = None  # left out: what it holds is not counted here
                 continue
             file_report.problems.extend(template_problems(book) if template_problems else _template_problems(book, config))
             for table in book.tables:
@@ -125,7 +128,8 @@ def read_rows(paths: list[str | Path], config: Config, report: Report, metadata:
                 row = _parse_row(raw, file_report, form)
                 row.blocked_columns |= {k for sheet, k in missing if sheet == raw.sheet}
                 rows.append(row)
-            file_report.projects = len(book.rows)
+            # No table found (a file not read, or no header): how many projects it holds is not known.
+            file_report.projects = len(book.rows) if book.tables else None
             if not book.rows and not any(p.is_error for p in file_report.problems):
                 file_report.problems.append(Problem("no-projects", book.path))
     finally:

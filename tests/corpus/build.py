@@ -243,8 +243,10 @@ def write_bytes(data: bytes) -> Callable[[Path, Path], None]:
     return lambda path, _: path.write_bytes(data)
 
 
-def good_workbook(path: Path, rows: int = 2) -> Path:
-    return write_form(path, [good(i) for i in range(1, rows + 1)])
+def good_workbook(path: Path, rows: int = 2, department: str = "สำนักปลัด") -> Path:
+    """Rows of `department`: a folder holding two departments' files names one in each (the same
+    department in two files is `sent-twice`)."""
+    return write_form(path, [good(i, department=department) for i in range(1, rows + 1)])
 
 
 def make_truncated(path: Path, folder: Path) -> None:
@@ -959,7 +961,7 @@ def plant_modules(folder: Path) -> None:
 
 def make_planted(count: int) -> Callable[[Path], None]:
     def make(folder: Path) -> None:
-        good_workbook(folder / "กองคลัง.xlsx")
+        good_workbook(folder / "กองคลัง.xlsx", department="กองคลัง")
         make_ods(folder / "กองช่าง.ods", folder)
         source = (folder / "กองคลัง.xlsx").read_bytes()
         for i in range(count):  # enough plans for the province's worker processes
@@ -970,12 +972,12 @@ def make_planted(count: int) -> Callable[[Path], None]:
 
 def make_mixed_folder(folder: Path) -> None:
     """Good files around files that stop a reader: the others must still be reported."""
-    good_workbook(folder / "a-good.xlsx")
+    good_workbook(folder / "a-good.xlsx", department="กองคลัง")
     make_ods_repeat_bomb(folder / "b-ods-repeat-bomb.ods", folder)
     for name, _what, row, cell in FAR_CELLS[:3]:
         make_far_cell(row, cell)(folder / f"c-{name}.xlsx", folder)
     make_ods(folder / "d-good.ods", folder)
-    write_xlsx(folder / "e-good.xlsx", {"แผน": form_sheet([good(7), good(8), good(9)])})
+    write_xlsx(folder / "e-good.xlsx", {"แผน": form_sheet([good(n, department="กองช่าง") for n in (7, 8, 9)])})
 
 
 TIS620_NAME = "กองคลัง.xlsx".encode("cp874")
@@ -985,10 +987,10 @@ def make_tis620_names(folder: Path) -> None:
     """A file named in TIS-620 bytes, as a zip made on Thai Windows unpacks on Linux."""
     import os
 
-    good_workbook(Path(os.fsdecode(bytes(folder) + b"/" + TIS620_NAME)))
+    good_workbook(Path(os.fsdecode(bytes(folder) + b"/" + TIS620_NAME)), department="กองคลัง")
     write_xlsx(Path(os.fsdecode(bytes(folder) + b"/" + "สำนักปลัด ".encode("cp874") + b"x.xlsx")),
                {"แผน": form_sheet([good(1, dimension=9)])})
-    write_xlsx(folder / "กองช่าง.xlsx", {"แผน": form_sheet([good(3), good(4)])})
+    write_xlsx(folder / "กองช่าง.xlsx", {"แผน": form_sheet([good(3, department="กองช่าง"), good(4, department="กองช่าง")])})
 
 
 def make_control_folder(folder: Path) -> None:

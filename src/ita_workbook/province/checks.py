@@ -133,6 +133,21 @@ def check_together(result: ProvinceResult, province: str = "", fiscal_year: int 
             others = ", ".join(Path(o.path).name for o in group if o is not plan)
             plan.problems.append(Problem("duplicate-organisation", plan.path, value=plan.organisation,
                                          detail=others))
+    # The same projects under two names, where one of them is only its file's name (a copy whose
+    # title was left out). Two plans that name their organisations may share a model plan word for
+    # word (neighbours copy the district's): not said.
+    copies: dict[str, list[OrgPlan]] = defaultdict(list)
+    for plan in plans:
+        if plan.fingerprint:
+            copies[plan.fingerprint].append(plan)
+    for group in copies.values():
+        for plan in group if len(group) > 1 else ():
+            named = {o.path for g in same.values() if plan in g for o in g}  # said already as the same organisation
+            others = [o for o in group if o is not plan and o.path not in named
+                      and "file-name" in (plan.name_from, o.name_from)]
+            if others:
+                plan.problems.append(Problem("plan-sent-twice", plan.path, value=", ".join(Path(o.path).name for o in others),
+                                             detail=str(plan.tally.projects)))
     result.plans = sort_plans(result.plans)
 
 

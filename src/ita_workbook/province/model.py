@@ -119,15 +119,19 @@ class OrgPlan(Counted):
     # Lines its own texts take on the summary (name, file, อำเภอ without and with the จังหวัด),
     # measured where it was read: measuring Thai text is slow, and there may be thousands of plans.
     lines: tuple[int, int] = (0, 0)
+    # Its projects as a whole (names, budgets, มิติ, quarters, departments): the same plan sent twice
+    # under two names is told by it (checks.check_together). "" for a plan without projects.
+    fingerprint: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         t = self.tally
+        known = bool(self.read_as) and self.counted  # a file not read, or left out: nothing of it is known
         return {"path": self.path, "organisation": self.organisation, "district": self.district,
                 "province": self.province, "fiscal_year": self.fiscal_year, "read_as": self.read_as or None,
-                "name_from": self.name_from or None, "status": self.status, "projects": t.projects,
+                "name_from": self.name_from or None, "status": self.status, "projects": t.projects if known else None,
                 "layout": self.layout or None,
-                "dimensions": None if "dimension" in self.lacks else list(t.dimensions),
-                "quarters": None if "q1" in self.lacks else list(t.quarters),
-                "budget": None if "budget" in self.lacks else t.budget,
+                "dimensions": list(t.dimensions) if known and "dimension" not in self.lacks else None,
+                "quarters": list(t.quarters) if known and "q1" not in self.lacks else None,
+                "budget": t.budget if known and "budget" not in self.lacks else None,
                 "errors": self.errors, "warnings": self.warnings,
                 "problems": [p.to_dict() for p in self.problems]}

@@ -11,7 +11,7 @@ from typing import Any
 from .. import cells, form
 from ..problems import Problem
 from ..reader import RawRow, Workbook, read_workbook
-from ..thai import to_thai_digits
+from ..thai import squeeze, to_thai_digits
 from .checks import _check_master, _compare_printed
 from .identify import _identify, _name_from_file
 from .model import KIND, MASTER_DATA_SHEET, MASTER_FORM_SHEET, MASTER_KIND, REPORT_SHEET, Entry, OrgPlan, Tally
@@ -82,6 +82,7 @@ def _read_plan(path: Path, fiscal_year: int | None = None, trust_seal: bool = Tr
     else:
         return plan
     plan.tally = Tally.of(plan.projects)
+    plan.fingerprint = _fingerprint(plan.projects)
     _identify(plan, meta, book)
     if plan.read_as == "master":
         _check_master(plan, meta, data_tally or plan.tally)
@@ -313,3 +314,14 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             kept.append(p)
     return kept
+
+
+def _fingerprint(projects: list[Entry]) -> str:
+    """A digest of the projects, in any order, as they count: the same plan read from two files."""
+    if not projects:
+        return ""
+    import hashlib
+
+    lines = sorted(repr((squeeze(p.name), p.budget, p.no_budget, p.dimension, p.q1, p.q2, p.q3, p.q4,
+                         squeeze(p.department))) for p in projects)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()

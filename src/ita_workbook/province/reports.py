@@ -28,6 +28,7 @@ _MONEY = ("budget", "budget_ordinance", "disbursed")
 _NEEDED = ("name", "status", "report_row", *_MONEY)
 _PRINTED = {c.key: i for i, c in enumerate(OFFICIAL_COLUMNS)}  # the printed sheet's columns
 _COMPARED = ("name", "budget_ordinance", "disbursed", "status")
+_FIGURES = tuple(Summary(*(0,) * 9, round=6).to_dict())  # the keys a report's figures take in JSON
 _STORED = {"projects": ("จำนวนโครงการ", "the number of projects"), "done": (DONE, "done"),
            "in_progress": (IN_PROGRESS, "in progress"), "cannot": (CANNOT, "could not be done"),
            "not_started": (NOT_STARTED, "not started"), "not_reported": (NOT_REPORTED, "awaiting a report"),
@@ -58,7 +59,8 @@ class OrgReport(Counted):
         return {"path": self.path, "organisation": self.organisation, "district": self.district,
                 "province": self.province, "fiscal_year": self.fiscal_year, "round": self.round,
                 "status": self.status, "plan": self.plan or None,
-                **(self.summary.to_dict() if self.summary else {}),
+                # Not read (or not as a report): its figures are not known, never 0.
+                **(self.summary.to_dict() if self.summary else dict.fromkeys(_FIGURES)),
                 "disbursed_percent": None if share is None else round(share, 2),
                 "errors": self.errors, "warnings": self.warnings,
                 "problems": [p.to_dict() for p in self.problems]}

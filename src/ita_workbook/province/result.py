@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import form
 from ..problems import Problem, _line, counted
 from ..report_form import Summary
 from .model import OrgPlan, Tally
@@ -108,8 +109,9 @@ class ProvinceResult:
                             "left_out": groups["left-out"], "projects": self.projects,
                             "budget": self.total.budget,
                             "errors": self.errors, "warnings": self.warnings,
-                            "totals": {"all_plans": _tally_json(self.total),
-                                       "plans_without_errors": _tally_json(self.clean_total),
+                            "totals": {"all_plans": _tally_json(self.total, self.counted),
+                                       "plans_without_errors": _tally_json(
+                                           self.clean_total, [p for p in self.counted if p.read_as and not p.errors]),
                                        "includes": self.totals_text()[1]},
                             "reports": len(self.counted_reports), "reports_missing": len(self.reports_missing),
                             "report_totals": self.report_total.to_dict() if self.reports else None},
@@ -206,9 +208,13 @@ def _report_figures(report: OrgReport | None) -> dict[str, Any] | None:
                                                                      "province")}
 
 
-def _tally_json(t: Tally) -> dict[str, Any]:
-    return {"projects": t.projects, "dimensions": list(t.dimensions), "quarters": list(t.quarters),
-            "budget": t.budget}
+def _tally_json(t: Tally, plans: list[OrgPlan]) -> dict[str, Any]:
+    """A total; what one of its plans does not carry (its layout-lacks) makes that part of the total
+    unknown: null, never the sum of the others."""
+    lacks = set().union(*(p.lacks for p in plans if p.read_as))
+    return {"projects": t.projects, "dimensions": None if "dimension" in lacks else list(t.dimensions),
+            "quarters": None if lacks & set(form.QUARTER_KEYS) else list(t.quarters),
+            "budget": None if "budget" in lacks else t.budget}
 
 
 def _position(p: Problem) -> tuple:

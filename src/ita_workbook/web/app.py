@@ -449,8 +449,10 @@ class _State(ReportRoutes):
 
         def work(job: Job) -> None:
             result = check_files([f.path for f in files], progress=job.progress)
+            # What a table's layout does not carry is blank, never zeros (its layout-lacks problem says why).
             tables = [{"name": ws.name_of(t.path), "sheet": t.sheet, "projects": t.projects,
-                       "quarters": t.quarters, "budget": t.budget, "has_totals": t.has_totals}
+                       "quarters": None if set(t.lacks) & {"q1", "q2", "q3", "q4"} else t.quarters,
+                       "budget": None if "budget" in t.lacks else t.budget, "has_totals": t.has_totals}
                       for t in result.tables]
             ws.results["plan-check"] = {"report": _named(result.report.to_dict(), ws), "tables": tables}
 
