@@ -17,9 +17,9 @@ from .config import Config
 from .form import COLUMN_BY_KEY, FORM_VERSION, OFFERED_COLUMNS, PLAN_FORM, QUARTER_KEYS, Form
 from .plan import Plan, Project, Source
 from .problems import FileReport, Problem, Report
-from .reader import RawRow, Workbook, cell_address, lacks_problem, read_workbooks
+from .reader import RawRow, Workbook, lacks_problem, read_workbooks
 from .sent_twice import files_sent_twice
-from .thai import squeeze, to_arabic_digits, whole_number
+from .thai import squeeze, whole_number
 
 
 MASTER_KIND = "master"  # the `kind` a master's hidden sheet carries

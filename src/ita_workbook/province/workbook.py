@@ -57,7 +57,6 @@ def write_province(result: ProvinceResult, target: str | Path, as_of: dt.date, *
     from ..xlsx_style import Formats, measuring
 
     target = Path(target)
-    plans = result.plans
     with tempfile.TemporaryDirectory(prefix=".ita-province-", dir=target.parent) as folder:
         plain = Path(folder) / "plain.xlsx"
         workbook = xlsxwriter.Workbook(str(plain), workbook_options())
