@@ -47,7 +47,7 @@ def test_validate_and_check_give_null_projects_for_a_file_not_read(tmp_path):
         assert files == {"สำนักปลัด.xlsx": 2, "กองคลัง.xlsx": None}, command
     text = CliRunner().invoke(main, ["validate", str(good_file), str(renamed)]).output
     assert f"■ {renamed} — ไม่ทราบจำนวนโครงการ / projects unknown" in text
-    assert f"■ {good_file} — 2 โครงการ / projects" in text
+    assert f"■ {good_file} — 2 โครงการ / 2 projects" in text
 
 
 def test_a_master_left_in_the_folder_has_no_count_in_validates_report(tmp_path):
