@@ -84,6 +84,8 @@ def test_merge_refuses_a_department_sent_twice_even_as_a_draft(tmp_path):
     for draft in (False, True):
         merged = merge_files([first, tmp_path / "in" / "กองคลัง (1).xlsx"], tmp_path / "แผน.xlsx", draft=draft)
         assert not merged.written and not (tmp_path / "แผน.xlsx").exists()
+        said = merged.summary()  # what to do: one file per department; a draft would not help
+        assert "เหลือกองละไฟล์เดียว" in said and "--draft" not in said
     run = CliRunner().invoke(main, ["merge", str(tmp_path / "in"), "-o", str(tmp_path / "แผน.xlsx"), "--format", "json"])
     assert run.exit_code == 1
     report = json.loads(run.output)

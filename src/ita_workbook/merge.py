@@ -49,10 +49,17 @@ class MergeResult:
             return self.write_error
         if not self.written:
             errors, faulty = self.report.errors, self.files_with_errors
+            if any(p.code == "sent-twice" for p in self.report.all_problems()):  # a draft is refused too
+                todo = ("เอาไฟล์ที่ซ้ำออกให้เหลือกองละไฟล์เดียวแล้วสั่งใหม่",
+                        "keep one file per department (see sent-twice) and run again")
+            elif self.draft:
+                todo = "แก้ไขแล้วสั่งใหม่", "fix them and run again"
+            else:
+                todo = "แก้ไขแล้วสั่งใหม่ หรือใช้ --draft เพื่อดูฉบับร่าง", "fix them and run again, or use --draft for a draft"
             return (f"ไม่ได้เขียนไฟล์: พบข้อผิดพลาด {errors} รายการใน {faulty} ไฟล์ (จากทั้งหมด {self.files} ไฟล์) "
-                    f"แก้ไขแล้วสั่งใหม่ หรือใช้ --draft เพื่อดูฉบับร่าง\n"
+                    f"{todo[0]}\n"
                     f"Nothing written: {counted(errors, 'error')} in {faulty} of {counted(self.files, 'file')}; "
-                    "fix them and run again, or use --draft for a draft")
+                    f"{todo[1]}")
         kind = " (ฉบับร่าง)" if self.draft else ""
         line = (f"รวมแล้ว{kind}: อ่าน {self.files} ไฟล์ {self.projects_read} โครงการ "
                 f"เขียน {self.projects_written} โครงการ → {self.output}")
