@@ -604,7 +604,8 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             if isinstance(value, str) and not value.strip():
                 value = None
             place = (r, col)
-            cells[key] = RawCell(value, letters + number, place in inherited, place in unevaluated)
+            address = letters + number if sheet.pages is None else sheet.place(r, col)  # a PDF: page, row, column
+            cells[key] = RawCell(value, address, place in inherited, place in unevaluated)
         if months:
             _quarters_from_months(cells, months)
         if dimension_marks:
