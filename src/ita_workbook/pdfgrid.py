@@ -147,7 +147,8 @@ def _read_page(doc, index: int) -> _Page:
         if not (0 < width <= MAX_PAGE_SIDE and 0 < height <= MAX_PAGE_SIDE):
             raise _refused(f"หน้า {index + 1} ของ PDF มีขนาดผิดปกติ จึงไม่อ่าน",
                            f"page {index + 1} of the PDF has an absurd size; not read", "too-large")
-        rotation = page.get_rotation() % 360
+        textpage = page.get_textpage()
+        rotation = _text_rotation(textpage, raw, page.get_rotation() % 360)
 
         def place(x: float, y: float) -> tuple[float, float]:
             x, y = x - left, y - bottom
@@ -164,9 +165,8 @@ def _read_page(doc, index: int) -> _Page:
             return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
         result = _Page(index + 1)
-        _read_rules(page, box, result, raw)
-        textpage = page.get_textpage()
         try:
+            _read_rules(page, box, result, raw)
             _read_letters(textpage, box, result, raw)
         finally:
             textpage.close()
@@ -174,6 +174,22 @@ def _read_page(doc, index: int) -> _Page:
         page.close()
     _find_edges(result)
     return result
+
+
+def _text_rotation(textpage, raw, rotate: int) -> int:
+    """How far the page is turned (clockwise, 0/90/180/270) so that its text reads left to right: from
+    the letters' own angle (a landscape table is often drawn turned on a portrait page, with or
+    without /Rotate to show it upright), else the page's /Rotate."""
+    import math
+
+    votes: Counter = Counter()
+    count = textpage.count_chars()
+    for i in range(0, count, max(1, count // 200)):
+        if not raw.FPDFText_IsGenerated(textpage.raw, i):
+            angle = raw.FPDFText_GetCharAngle(textpage.raw, i)
+            if angle >= 0:
+                votes[-round(math.degrees(angle) / 90) % 4 * 90] += 1  # PDFium's angle turns clockwise
+    return votes.most_common(1)[0][0] if votes else rotate
 
 
 def _read_rules(page, box, result: _Page, raw) -> None:
