@@ -129,12 +129,15 @@ def load_pdf(source: Input) -> Loaded:
     return Loaded(grids=[grid], kind="pdf")
 
 
+_LATIN1_KEPT = frozenset("°·×÷«»©®")  # signs a plan may hold
+
+
 def _undecodable(ch: str) -> bool:
     """A letter no plan's text holds: private use (a font with no Unicode map), replacement, control
-    characters, or Latin-1 letters (a Thai legacy font read as Latin: ¡ÒÃ for การ)."""
+    characters, or Latin-1 signs and letters (a Thai legacy font read as Latin: ¡ÒÃ for การ)."""
     code = ord(ch)
     return (0xE000 <= code <= 0xF8FF or code == 0xFFFD or code < 0x20 or 0x7F <= code < 0xA0
-            or 0xC0 <= code <= 0xFF and code not in (0xD7, 0xF7) or 0xF0000 <= code)
+            or 0xA1 <= code <= 0xFF and ch not in _LATIN1_KEPT or 0xF0000 <= code)
 
 
 def _read_page(doc, index: int) -> _Page:
@@ -223,6 +226,8 @@ def _read_letters(textpage, box, result: _Page, raw) -> None:
         code = raw.FPDFText_GetUnicode(handle, i)
         if code == 0 or 0xD800 <= code <= 0xDFFF:
             continue
+        if code == 2:  # PDFium's mark for a hyphen ending a line (E-|Service): a hyphen as printed
+            code = 0x2D
         ch = chr(code)
         x0, y0, x1, y1 = box(*textpage.get_charbox(i))
         if unicodedata.category(ch) == "Mn" and clusters and not clusters[-1].space:
@@ -426,7 +431,7 @@ def _text(lines: list[list[_Cluster]]) -> str:
             text += c.text
             prev, gap_pending = c, False
         if text:
-            if out and not (_thai(out[-1]) and _thai(text[0])):
+            if out and not (_thai(out[-1]) and _thai(text[0])) and out[-1] != "-":
                 out += " "
             out += text
     return out

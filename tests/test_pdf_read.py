@@ -1,0 +1,314 @@
+"""Plans published as PDF are read into the same grid as a workbook (pdfgrid.py), or refused by name.
+
+The PDFs are made here: the tool's own (merge --pdf, the seed's published table through LibreOffice,
+in Sarabun and in the Thai fonts of fonts-thai-tlwg), turned pages (pypdfium2 turns the content and
+sets /Rotate), and small hand-written ones (`_pdf`) for a scan, a garbled text layer and hostile files.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import shutil
+import tempfile
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ita_workbook.check import check_files
+from ita_workbook.cli import main
+from ita_workbook.config import load_config
+from ita_workbook.pdf import print_font, to_pdf
+from ita_workbook.thai import squeeze
+from ita_workbook.validate import validate_files
+from seed import EXAMPLE_DIR, PLAN_TOML, write_published_plan
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                                   reason="LibreOffice makes the PDFs")
+FIELDS = ("name", "unit", "quantity", "budget", "dimension", "indicator", "outcome", "quarters", "department")
+
+
+def same(project) -> tuple:
+    """A project's fields, texts without their spaces: a PDF does not say whether a line its text
+    wrapped at had a space (LibreOffice drops it), so spaces are the one thing a PDF cannot carry."""
+    return tuple(squeeze(v) if isinstance(v, str) else v for v in (getattr(project, k) for k in FIELDS))
+
+
+def _problems(path) -> list[tuple]:
+    return [(p.code, p.sheet, p.cell, p.column, p.value, p.detail) for p in check_files([path]).report.all_problems()]
+
+
+def _published_pdf(folder: Path, font: str = "TH SarabunPSK", **kwargs) -> Path:
+    xlsx = write_published_plan(folder / "plan.xlsx", **kwargs)
+    if font != "TH SarabunPSK":
+        import openpyxl
+
+        book = openpyxl.load_workbook(xlsx)
+        for row in book.active.iter_rows():
+            for cell in row:
+                cell.font = cell.font.copy(name=font)
+        book.save(xlsx)
+    shown, files = print_font(font)
+    return to_pdf(xlsx, folder / "plan.pdf", fonts=files)
+
+
+@pytest.fixture(scope="module")
+def seed_pdf(tmp_path_factory) -> Path:
+    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        pytest.skip("LibreOffice makes the PDFs")
+    return _published_pdf(tmp_path_factory.mktemp("seed"))
+
+
+# --- the seed's own table, published ------------------------------------------------------------
+
+PLACE = re.compile(r"^หน้า (\d+) แถว (\d+) คอลัมน์ (\d+) / page \1 row \2 column \3$")
+
+
+def test_check_of_the_seeds_pdf_finds_the_wrong_q2_and_q4_totals_at_their_page_row_and_column(seed_pdf):
+    found = _problems(seed_pdf)
+    assert [(code, sheet, column, value, detail) for code, sheet, _, column, value, detail in found] == [
+        ("total-mismatch", "PDF", "q2", "31", "34"), ("total-mismatch", "PDF", "q4", "12", "9")]
+    places = [PLACE.match(cell) for _, _, cell, *_ in found]
+    assert all(places) and [m[3] for m in places] == ["10", "12"]  # ไตรมาส ๒ and ๔: the 10th and 12th column
+    assert places[0][1] == places[1][1] == str(_pages(seed_pdf))  # the totals row: on the last page
+    (table,) = check_files([seed_pdf]).tables
+    assert (table.projects, table.quarters, table.budget) == (41, (27, 34, 15, 9), 140_000)
+
+
+def _pages(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(str(path)) as doc:
+        return len(doc)
+
+
+def test_the_cli_places_the_problem_at_page_row_and_column_in_text_and_json(seed_pdf):
+    run = CliRunner().invoke(main, ["check", str(seed_pdf)])
+    assert run.exit_code == 1, run.output
+    assert re.search(r"\[PDF!หน้า \d+ แถว \d+ คอลัมน์ 10 / page \d+ row \d+ column 10\] ยอดรวม \"ไตรมาส ๒\" "
+                     r"ที่ระบุไว้คือ 31 แต่นับจากรายการได้ 34", run.output)
+    run = CliRunner().invoke(main, ["check", str(seed_pdf), "--format", "json"])
+    import json
+
+    (problem, _) = json.loads(run.output)["files"][0]["problems"]
+    assert PLACE.match(problem["cell"]) and problem["sheet"] == "PDF" and problem["column"] == "q2"
+
+
+def test_the_seeds_pdf_reads_as_its_41_projects(seed_pdf):
+    from seed import seed_rows
+
+    config = load_config(PLAN_TOML)
+    result = validate_files([seed_pdf], config)
+    rows = seed_rows()
+    assert len(result.plan.projects) == 41
+    assert [squeeze(p.name) for p in result.plan.projects] == [squeeze(r["name"]) for r in rows]
+    assert [squeeze(p.indicator) for p in result.plan.projects] == [squeeze(r["indicator"]) for r in rows]
+    assert sum(p.budget or 0 for p in result.plan.projects) == 140_000
+
+
+def test_template_from_a_pdf_prefills_last_years_projects(seed_pdf, tmp_path):
+    run = CliRunner().invoke(main, ["template", "--config", str(PLAN_TOML), "--from", str(seed_pdf),
+                                    "-o", str(tmp_path / "t")])
+    assert run.exit_code == 0, run.output
+    config = load_config(PLAN_TOML)
+    read = validate_files(sorted((tmp_path / "t").glob("*.xlsx")), config)
+    assert len(read.plan.projects) == 41
+    assert sorted(squeeze(p.name) for p in read.plan.projects) == \
+        sorted(squeeze(p.name) for p in validate_files([seed_pdf], config).plan.projects)
+
+
+def test_report_template_takes_a_pdf_plan(seed_pdf, tmp_path):
+    run = CliRunner().invoke(main, ["report-template", "--plan", str(seed_pdf), "--round", "6",
+                                    "--config", str(PLAN_TOML), "-o", str(tmp_path / "r")])
+    assert run.exit_code == 0, run.output
+    assert "(13 โครงการ / projects)" in run.output  # สำนักปลัดฯ's 13 projects
+
+
+def test_province_reads_a_folder_of_pdfs_with_the_organisation_from_the_title(seed_pdf, tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(seed_pdf, folder / "โพทะเล.pdf")
+    run = CliRunner().invoke(main, ["province", str(folder), "-o", str(tmp_path / "p.xlsx")])
+    assert "เทศบาลตำบลโพทะเล (อ.โพทะเล) — 41 โครงการ/projects" in run.output, run.output
+    assert "31 แต่นับจากรายการได้ 34" in run.output
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_turned_page_reads_as_upright(seed_pdf, tmp_path, turn):
+    turned = _turned(seed_pdf, tmp_path / f"turned{turn}.pdf", turn)
+    assert [p[3:] for p in _problems(turned)] == [("q2", "31", "34"), ("q4", "12", "9")]
+
+
+def _turned(source: Path, target: Path, degrees: int) -> Path:
+    """Every page's content turned anticlockwise, and /Rotate turning the page back for the eye."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(str(source))
+    for page in doc:
+        w, h = page.get_size()
+        matrix = raw.FS_MATRIX(*{90: (0, 1, -1, 0, h, 0), 180: (-1, 0, 0, -1, w, h), 270: (0, -1, 1, 0, 0, w)}[degrees])
+        raw.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(matrix), None)
+        if degrees != 180:
+            page.set_mediabox(0, 0, h, w)
+            page.set_cropbox(0, 0, h, w)
+        page.set_rotation(degrees)
+    doc.save(str(target))
+    doc.close()
+    return target
+
+
+@needs_soffice
+@pytest.mark.parametrize("font", ["Laksaman", "Garuda", "Loma", "Norasi"])
+def test_the_seed_printed_in_other_thai_fonts_reads_the_same(tmp_path, font):
+    path = _published_pdf(tmp_path, font)
+    assert [p[3:] for p in _problems(path)] == [("q2", "31", "34"), ("q4", "12", "9")]
+
+
+# --- round trip: the tool's own PDFs --------------------------------------------------------------
+
+@needs_soffice
+def test_merge_pdf_of_the_seed_reads_back_as_the_masters_projects(tmp_path):
+    from ita_workbook.merge import merge_files
+
+    config = load_config(PLAN_TOML)
+    out = tmp_path / "master.xlsx"
+    merged = merge_files(sorted((EXAMPLE_DIR / "departments").glob("*.xlsx")), out, config, pdf=True)
+    assert merged.pdf, merged.pdf_error
+    master = validate_files([out], config, accept_master=True)
+    published = validate_files([merged.pdf], config)
+    assert [p.code for p in published.report.all_problems() if p.is_error] == []
+    assert len(published.plan.projects) == 41
+    assert [same(p) for p in published.plan.projects] == [same(p) for p in master.plan.projects]
+
+
+@needs_soffice
+@settings(deadline=None, max_examples=3, derandomize=True)
+@given(st.data())
+def test_generated_plans_read_back_from_their_pdf(data):
+    from test_properties import CONFIG, projects  # the master round trip's plans
+
+    from ita_workbook.master import Heading, write_master
+    from ita_workbook.plan import Plan
+    from ita_workbook.thai import to_thai_digits
+
+    plan = data.draw(st.lists(st.sampled_from(CONFIG.department_names).flatmap(projects), min_size=1, max_size=8))
+    whole = Plan(projects=plan, organisation=CONFIG.organisation, fiscal_year=CONFIG.fiscal_year)
+    font, files = print_font("TH SarabunPSK")
+    with tempfile.TemporaryDirectory() as folder:
+        xlsx = Path(folder) / "master.xlsx"
+        write_master(whole, xlsx, Heading(organisation=CONFIG.organisation, fiscal_year=CONFIG.fiscal_year),
+                     department_order=CONFIG.department_names, font=font, form_only=True)
+        pdf = to_pdf(xlsx, Path(folder) / "master.pdf", fonts=files)
+        result = validate_files([pdf], CONFIG)
+    assert [p.code for p in result.report.all_problems() if p.is_error] == []
+    ordered = whole.ordered(CONFIG.department_names)
+    expected = [tuple(to_thai_digits(v) if isinstance(v, str) else v for v in same(p)) for p in ordered]
+    assert [same(p) for p in result.plan.projects] == expected
+
+
+# --- refused by name -----------------------------------------------------------------------------
+
+def _pdf(*objects: bytes, pages: bytes = b"[3 0 R]", count: int = 1) -> bytes:
+    """A PDF of these objects from 3 on (1: the catalogue, 2: the page tree), with its cross-reference table."""
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids %s /Count %d >>" % (pages, count),
+              *objects]
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents 4 0 R /Resources %s >>"
+
+
+def _unreadable(path: Path) -> tuple[str, str]:
+    (problem,) = [p for p in check_files([path]).report.all_problems() if p.code == "unreadable-file"]
+    return problem.value, f"{problem.message} / {problem.message_en}"
+
+
+def test_a_scan_is_refused_by_name_never_zero_projects(tmp_path, seed_pdf):
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(str(seed_pdf)) as doc:  # the seed's first page as a scanner gives it: pixels
+        image = doc[0].render(scale=1, grayscale=True).to_numpy()
+    height, width = image.shape[:2]
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_pdf(PAGE % b"<< /XObject << /Im1 5 0 R >> >>", _stream(b"q 842 0 0 595 0 0 cm /Im1 Do Q"),
+                          _stream(image.tobytes(), b"/Type /XObject /Subtype /Image /Width %d /Height %d "
+                                  b"/ColorSpace /DeviceGray /BitsPerComponent 8" % (width, height))))
+    reason, message = _unreadable(path)
+    assert reason == "pdf-scan" and "ภาพสแกน" in message and "scan" in message
+    run = CliRunner().invoke(main, ["check", str(path)])
+    assert run.exit_code == 1 and "(unreadable-file)" in run.output and "ไม่ผ่าน / NOT OK" in run.output
+
+
+def _text_page(text: bytes) -> list[bytes]:
+    lines = b"".join(b"BT /F1 12 Tf 50 %d Td <%s> Tj ET\n" % (500 - 20 * k, text.hex().encode()) for k in range(10))
+    return [PAGE % b"<< /Font << /F1 5 0 R >> >>", _stream(lines),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+
+
+def test_a_garbled_text_layer_is_refused_by_name(tmp_path):
+    # Thai in a legacy 8-bit font without a Unicode map: every reader sees Latin-1 (¡ÒÃ for การ).
+    path = tmp_path / "garbled.pdf"
+    path.write_bytes(_pdf(*_text_page("แผนปฏิบัติการป้องกันการทุจริต".encode("tis-620"))))
+    reason, message = _unreadable(path)
+    assert reason == "pdf-garbled" and "ถอดเป็นตัวอักษรไม่ได้" in message and "cannot be decoded" in message
+
+
+def test_a_pdf_with_text_but_no_table_is_refused_by_name(tmp_path):
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(_pdf(*_text_page(b"Dear colleagues, please find the plan attached.")))
+    reason, message = _unreadable(path)
+    assert reason == "pdf-no-table" and "ไม่พบตาราง" in message
+
+
+def test_the_header_may_come_after_junk_as_readers_accept(tmp_path):
+    path = tmp_path / "junk-first.pdf"
+    path.write_bytes(b"\xef\xbb\xbfjunk\n" + _pdf(*_text_page(b"no table here, only words on the page")))
+    assert _unreadable(path)[0] == "pdf-no-table"  # read as a PDF, not refused as no workbook
+
+
+# --- hostile PDFs: one file's problem, never the run's ---------------------------------------------
+
+def _bomb() -> bytes:
+    """A content stream of 1 KB that inflates to 1 GB."""
+    packer, parts = zlib.compressobj(9), []
+    block = b"0 0 m\n" * (2**20 // 6)
+    for _ in range(1024):
+        parts.append(packer.compress(block))
+    data = b"".join(parts) + packer.flush()
+    return _stream(data, b"/Filter /FlateDecode")
+
+
+@pytest.mark.parametrize("name, build, reasons", [
+    ("bomb", lambda: _pdf(PAGE % b"<< >>", _bomb()), {"pdf-scan", "limit", "crashed"}),
+    ("deep", lambda: _pdf(PAGE % (b"<< /X " + b"[" * 200_000 + b"]" * 200_000 + b" >>"), _stream(b"")),
+     {"pdf-scan", "corrupt", "limit", "crashed"}),
+    ("pages", lambda: _pdf(PAGE % b"<< >>", _stream(b""), pages=b"[" + b"3 0 R " * 5000 + b"]", count=5000),
+     {"too-large", "pdf-scan", "limit"}),
+    ("huge-page", lambda: _pdf((PAGE % b"<< >>").replace(b"842 595", b"9999999 9999999"), _stream(b"")),
+     {"too-large", "pdf-scan"}),
+    ("damaged", lambda: b"%PDF-1.4\n1 0 obj << /Type /Catalog", {"corrupt"}),
+])
+def test_a_hostile_pdf_costs_that_file_alone(tmp_path, seed_pdf, name, build, reasons):
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(build())
+    report = check_files([path, seed_pdf]).report
+    hostile, good = report.files
+    assert {p.value for p in hostile.problems if p.code == "unreadable-file"} <= reasons
+    assert [p.code for p in hostile.problems] == ["unreadable-file"]
+    assert good.projects == 41  # the next file is read as ever
