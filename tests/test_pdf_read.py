@@ -171,6 +171,77 @@ def test_the_seed_printed_in_other_thai_fonts_reads_the_same(tmp_path, font):
     assert [p[3:] for p in _problems(path)] == [("q2", "31", "34"), ("q4", "12", "9")]
 
 
+# --- plans in other layouts, printed as their organisations print them ---------------------------
+
+def _layout_variants():
+    import layouts
+
+    every = layouts.variants()
+    chosen = [next(v for v in every if v.family == family) for family in ("yearly", "months", "four-year", "e-plannacc")]
+    chosen.append(next(v for v in every if v.merged_headings and v.subheadings == "merged" and v.department_merged))
+    chosen.append(next(v for v in every if v.header_rows == 2 and v.headings and v.totals == "wrong"))
+    return chosen
+
+
+def _printed(variant, folder: Path) -> tuple[Path, Path]:
+    """The layout's workbook (tests/layouts.py) as a clerk prints it: ruled, text wrapped in rows tall
+    enough, the columns fitted to an A4 landscape page, the header rows repeated on every page."""
+    import math
+
+    import layouts
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.utils import get_column_letter
+
+    xlsx = layouts.render(folder / f"{variant.name}.xlsx", variant)
+    book = openpyxl.load_workbook(xlsx)
+    ws = book.active
+    top = len(layouts.TITLE) + 1
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=top):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = {}
+    for col in range(1, ws.max_column + 1):
+        letter = get_column_letter(col)
+        longest = max((len(str(c.value)) for c in ws[letter][top - 1:] if c.value is not None), default=4)
+        widths[col] = ws.column_dimensions[letter].width = min(max(6, longest), 30)
+    for r in range(top, ws.max_row + 1):
+        lines = max((math.ceil(len(str(ws.cell(r, c).value)) * 0.8 / widths[c]) for c in widths
+                     if ws.cell(r, c).value is not None), default=1)
+        ws.row_dimensions[r].height = 16 * max(lines, 1) + 4
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = f"{top}:{top + (1 if ws.cell(top + 1, 1).value is None else 0)}"
+    book.save(xlsx)
+    return xlsx, to_pdf(xlsx, folder / f"{variant.name}.pdf")
+
+
+@needs_soffice
+@pytest.mark.parametrize("variant", _layout_variants(), ids=lambda v: v.name)
+def test_a_layouts_pdf_reads_as_its_workbook(tmp_path, variant):
+    """Merged headings across the table, departments merged down across page breaks, a header of two
+    rows repeated on each page, months, the 4-year plan's year columns, e-PlanNACC's lists."""
+    from ita_workbook.check import check_file
+
+    import layouts
+
+    year = layouts.FISCAL_YEAR if variant.family == "four-year" else None
+    xlsx, pdf = _printed(variant, tmp_path)
+    (xlsx_report, xlsx_tables), (pdf_report, pdf_tables) = check_file(xlsx, year), check_file(pdf, year)
+    want = layouts.expected(variant)
+    assert [(t.projects, t.dimensions, t.budget) for t in pdf_tables] == \
+        [(len(want.names), want.dimension_totals, want.budget)]
+    assert [(t.quarters) for t in pdf_tables] == [t.quarters for t in xlsx_tables]
+    assert sorted((p.code, p.column) for p in pdf_report.problems) == \
+        sorted((p.code, p.column) for p in xlsx_report.problems)
+    config = load_config(PLAN_TOML)
+    assert [same(p) for p in validate_files([pdf], config, keep_invalid=True).plan.projects] == \
+        [same(p) for p in validate_files([xlsx], config, keep_invalid=True).plan.projects]
+
+
 # --- round trip: the tool's own PDFs --------------------------------------------------------------
 
 @needs_soffice
@@ -312,3 +383,20 @@ def test_a_hostile_pdf_costs_that_file_alone(tmp_path, seed_pdf, name, build, re
     assert {p.value for p in hostile.problems if p.code == "unreadable-file"} <= reasons
     assert [p.code for p in hostile.problems] == ["unreadable-file"]
     assert good.projects == 41  # the next file is read as ever
+
+
+# --- the web page: the same functions, so PDFs are taken there too ---------------------------------
+
+def test_the_page_checks_an_uploaded_pdf_and_reads_it_for_the_province(tmp_path, seed_pdf):
+    pytest.importorskip("starlette")
+    from test_web import Tab, make_client, text_of
+
+    tab = Tab(make_client(tmp_path))
+    assert 'accept=".xlsx,.xlsm,.xls,.xlsb,.ods,.pdf"' in tab.client.get(tab.url + "/check").text
+    tab.upload("plans", [seed_pdf])
+    shown = text_of(tab.run("/plan-check"))
+    assert "27 / 34 / 15 / 9" in shown and "ที่ระบุไว้คือ 31 แต่นับจากรายการได้ 34" in shown
+    assert re.search(r"หน้า \d+ แถว \d+ คอลัมน์ 10 / page \d+ row \d+ column 10", shown)
+    tab.upload("masters", [seed_pdf])
+    shown = text_of(tab.run("/province", {"province": "พิจิตร", "year": "2566"}))
+    assert "1 หน่วยงาน, 41 โครงการ" in shown and "เทศบาลตำบลโพทะเล" in shown

@@ -27,6 +27,7 @@ which clean every source's text the same way.
 from __future__ import annotations
 
 import bisect
+import ctypes
 import re
 import unicodedata
 from collections import Counter
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 
 from .grid import Grid, Loaded
 from .safety import Input, Unreadable
+from .thai import squeeze
 
 MAX_PAGES = 300  # a plan is a few to a few dozen pages
 MAX_PAGE_SIDE = 14_400  # points: PDF's own limit (200 inches); more is a forged page
@@ -56,6 +58,7 @@ class _Cluster:
     y1: float
     size: float
     space: bool = False
+    clip: tuple[float, float, float, float] | None = None  # the rectangle its text is clipped to
 
     @property
     def cx(self) -> float:
@@ -214,12 +217,24 @@ def _read_rules(page, box, result: _Page, raw) -> None:
 
 
 def _read_letters(textpage, box, result: _Page, raw) -> None:
+    import pypdfium2 as pdfium
+
     count = textpage.count_chars()
     if count > MAX_PAGE_CHARS:
         raise _refused(f"หน้า {result.number} ของ PDF มีข้อความมากผิดปกติ จึงไม่อ่าน",
                        f"page {result.number} of the PDF holds an absurd amount of text; not read", "too-large")
     handle = textpage.raw
     clusters = result.clusters
+    strays: list[tuple[_Cluster, _Cluster | None]] = []  # marks, each with the letter before it
+    letter: _Cluster | None = None
+    clips: dict[int, tuple[float, float, float, float] | None] = {}
+
+    def clip_of(i: int) -> tuple[float, float, float, float] | None:
+        obj = raw.FPDFText_GetTextObject(handle, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if key not in clips:
+            clips[key] = _clip_box(obj, box, raw) if key else None
+        return clips[key]
     for i in range(count):
         if raw.FPDFText_IsGenerated(handle, i):  # PDFium's guessed spaces and line ends: ours are measured
             continue
@@ -229,9 +244,16 @@ def _read_letters(textpage, box, result: _Page, raw) -> None:
         if code == 2:  # PDFium's mark for a hyphen ending a line (E-|Service): a hyphen as printed
             code = 0x2D
         ch = chr(code)
-        x0, y0, x1, y1 = box(*textpage.get_charbox(i))
-        if unicodedata.category(ch) == "Mn" and clusters and not clusters[-1].space:
-            clusters[-1].text += ch  # a mark above or below: with its letter, wherever its box is drawn
+        try:
+            x0, y0, x1, y1 = box(*textpage.get_charbox(i))
+        except pdfium.PdfiumError:
+            continue  # a letter without a place (none seen in a plan): not on the page
+        if unicodedata.category(ch) == "Mn":  # a mark above or below: with the letter it is drawn on
+            mark = _Cluster(ch, x0, y0, x1, y1, 0.0)
+            if clusters and not clusters[-1].space and _on(mark, clusters[-1]):
+                clusters[-1].text += ch
+            else:
+                strays.append((mark, letter))
             continue
         if ch in "\r\n":
             continue
@@ -239,7 +261,41 @@ def _read_letters(textpage, box, result: _Page, raw) -> None:
         space = ch.isspace()
         if space and clusters:  # a space's box has no height: it stands on the line of the letter before
             y0, y1 = clusters[-1].y0, clusters[-1].y1
-        clusters.append(_Cluster(ch, x0, y0, x1, y1, size, space=space))
+        clusters.append(_Cluster(ch, x0, y0, x1, y1, size, space=space, clip=clip_of(i)))
+        letter = clusters[-1] if unicodedata.category(ch)[0] in "LN" else letter  # not a quote: it sits high
+    # Marks not drawn on the letter before them in the file (a font lacking them is replaced, for the
+    # marks alone, by another, written out after the letters): on the letter they sit on.
+    for mark, before in strays:
+        under = [c for c in clusters if not c.space and _on(mark, c)
+                 and (before is None or abs(c.y1 - before.y1) <= (before.y1 - before.y0) / 2)]  # on its line
+        if under:
+            min(under, key=lambda c: abs(c.cx - mark.cx) + abs(c.cy - mark.cy)).text += mark.text
+        elif before is not None:  # on no letter (typed after a space): with the letter before, as
+            before.text += mark.text  # thai.clean_text joins a workbook's "ท ุ"
+        else:
+            clusters.append(_Cluster(mark.text, mark.x0, mark.y0, mark.x1, mark.y1, 1.0))
+
+
+def _clip_box(obj, box, raw) -> tuple[float, float, float, float] | None:
+    """The rectangle a text object is clipped to (a cell), or None if it is not clipped."""
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip or raw.FPDFClipPath_CountPaths(clip) != 1:
+        return None
+    xs, ys = [], []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for k in range(min(raw.FPDFClipPath_CountPathSegments(clip, 0), 10)):
+        if raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, 0, k), x, y):
+            xs.append(x.value)
+            ys.append(y.value)
+    if not xs:
+        return None
+    return box(min(xs), min(ys), max(xs), max(ys))
+
+
+def _on(mark: _Cluster, letter: _Cluster) -> bool:
+    """Whether a mark's box sits on a letter: over its width, and above or below it by at most its height."""
+    height = max(letter.y1 - letter.y0, 1.0)
+    return letter.x0 - 1 <= mark.cx <= letter.x1 + 1 and letter.y0 - height <= mark.cy <= letter.y1 + height
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -284,16 +340,25 @@ def _stack(pages: list[_Page]) -> Grid | None:
     # header or footer), or a page number, is the page's, not the plan's: only its first showing
     # above the first table is kept (the plan's title repeated on every page).
     seen = Counter(key for *_, above, below in around for key in {_furniture_key(t) for t in above + below})
-    kept_title = False
+    header: list[list[str]] = []  # the first page's table rows, to know its header repeated on the next pages
+    before: set[str] = set()  # the texts of the table on the page before
     for page, owner, cells, above, below in around:
         for n, text in enumerate(above, 1):
-            if _is_furniture(text, seen) and (kept_title or not page.xs):
-                continue
+            if _is_furniture(text, seen) and (header or not page.xs) or squeeze(text) in before:
+                continue  # ... or a cell merged over the page break, its text printed again above the table
             rows.append([text] + [""] * (width - 1))
             places.append((page.number, -n))
-        kept_title = kept_title or bool(page.xs)
         if page.xs:
-            _table_rows(page, owner, cells, columns, rows, places, merged)
+            table, merges = _table_rows(page, owner, cells, columns)
+            # The header printed again at the top of each page: the first page's rows, as they are.
+            skip = 0 if not header else next((k for k in range(min(6, len(table), len(header)), 0, -1)
+                                              if table[:k] == header[:k]), 0)
+            header = header or table
+            first = len(rows) - skip
+            rows.extend(table[skip:])
+            places.extend((page.number, i + 1) for i in range(skip, len(table)))
+            merged.extend(((first + r0, c0), (first + r1, c1)) for (r0, c0), (r1, c1) in merges if r0 >= skip)
+            before = {squeeze(text) for row in table for text in row if text}
         for n, text in enumerate(below, 1):
             if not _is_furniture(text, seen):
                 rows.append([text] + [""] * (width - 1))
@@ -333,60 +398,80 @@ def _owners(page: _Page) -> list[list[tuple[int, int]]]:
 def _assign(page: _Page, owner) -> tuple[dict[tuple[int, int], list[_Cluster]], list[_Cluster], list[_Cluster]]:
     """The page's letters by the cell they are in, and those above and below the table.
 
-    A spreadsheet prints a cell's text whole even when its row is too short for it: the last lines
-    run over the rule into the row below (or under the table). Such a line follows its cell's text in
-    the file, a line or so under it, in the same column: it is given back to that cell."""
+    A spreadsheet prints a cell's text whole even when its row is too short for it, cut to the cell
+    by a clipping path: the lines past the rule are in the file, though not seen. Such a letter is in
+    the cell of its clipping path, not in the row its box runs into."""
     xs, ys = page.xs, page.ys
     cells: dict[tuple[int, int], list[_Cluster]] = {}
     above: list[_Cluster] = []
     below: list[_Cluster] = []
-    before: tuple[_Cluster, tuple[int, int]] | None = None  # the last letter placed in a cell
     for c in page.clusters:
-        where = None
-        if xs and ys[0] <= c.cy <= ys[-1] and xs[0] <= c.cx <= xs[-1]:
-            i = min(bisect.bisect_right(ys, c.cy) - 1, len(ys) - 2)
-            j = min(bisect.bisect_right(xs, c.cx) - 1, len(xs) - 2)
-            where = owner[i][j]
-        if before is not None and not c.space:
-            last, cell = before
-            i, j = cell
-            if (where is None or (where[0] > i and owner[where[0]][where[1]][1] == j)) \
-                    and -0.6 * c.size < c.y1 - last.y1 <= 2 * max(c.size, last.size) and xs[j] <= c.cx <= xs[j + 1] \
-                    and c.cy > ys[i + 1] - SNAP - 2 * c.size:
-                where = cell  # a line run over the cell's bottom rule
-        if where is None:
+        where = _cell_at(page, owner, c.cx, c.cy)
+        if c.clip is not None and xs:
+            x0, y0, x1, y1 = c.clip
+            if (clipped := _cell_at(page, owner, *c.clip)) is not None:
+                where = clipped
+            elif not (x0 <= c.cx <= x1 and y0 <= c.cy <= y1):
+                # Not seen: cut off by a clip wider than a cell (a cell merged over the page break,
+                # centred on all of it): it is in the cell where the clip lets it show on this page.
+                x, y = min(max(c.cx, x0, xs[0]), x1, xs[-1]), min(max(c.cy, y0, ys[0]), y1, ys[-1])
+                where = _cell_at(page, owner, x, y) or where
+        if where is not None:
+            cells.setdefault(where, []).append(c)
+        else:
             (above if not xs or c.cy < ys[0] else below).append(c)
-            before = None if not c.space else before
-            continue
-        cells.setdefault(where, []).append(c)
-        if not c.space:
-            before = (c, where)
     return cells, above, below
 
 
-def _table_rows(page: _Page, owner, cells: dict[tuple[int, int], list[_Cluster]], columns: list[float],
-                rows: list[list[str]], places: list[tuple[int, int]], merged: list) -> None:
+def _cell_at(page: _Page, owner, x: float, y: float, x1: float | None = None,
+             y1: float | None = None) -> tuple[int, int] | None:
+    """The cell at a point, or the cell a rectangle is (within a rule's width) — None if none."""
+    xs, ys = page.xs, page.ys
+    if x1 is not None:  # a cell merged over a page break is clipped to all of it: its part on this page
+        if not xs:
+            return None
+        x, y, x1, y1 = max(x, xs[0]), max(y, ys[0]), min(x1, xs[-1]), min(y1, ys[-1])
+        if x >= x1 or y >= y1:
+            return None
+        cell = _cell_at(page, owner, (x + x1) / 2, (y + y1) / 2)
+        if cell is None:
+            return None
+        (i, j), (i1, j1) = cell, next((r, c) for r in range(len(owner) - 1, -1, -1)
+                                      for c in range(len(owner[r]) - 1, -1, -1) if owner[r][c] == cell)
+        inside = xs[j] - RULE <= x and x1 <= xs[j1 + 1] + RULE and ys[i] - RULE <= y and y1 <= ys[i1 + 1] + RULE
+        return cell if inside else None
+    if not xs or not (ys[0] <= y <= ys[-1] and xs[0] <= x <= xs[-1]):
+        return None
+    i = min(bisect.bisect_right(ys, y) - 1, len(ys) - 2)
+    j = min(bisect.bisect_right(xs, x) - 1, len(xs) - 2)
+    return owner[i][j]
+
+
+def _table_rows(page: _Page, owner, cells: dict[tuple[int, int], list[_Cluster]],
+                columns: list[float]) -> tuple[list[list[str]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The page's table as rows of the grid's columns, and its merged cells (rows counted on the page)."""
     xs, ys = page.xs, page.ys
     nrows, ncols = len(ys) - 1, len(xs) - 1
     # Which of the grid's columns each page column spans.
     span = [(_nearest(columns, xs[j]), _nearest(columns, xs[j + 1]) - 1) for j in range(ncols)]
-    first = len(rows)
     width = len(columns) - 1
     extent: dict[tuple[int, int], tuple[int, int]] = {}
     for i in range(nrows):
         for j in range(ncols):
             extent[owner[i][j]] = (i, j)  # the last box of each cell: its bottom-right
+    rows = []
     for i in range(nrows):
         row = [""] * width
         for j in range(ncols):
             if owner[i][j] == (i, j) and (i, j) in cells:
                 row[span[j][0]] = _text(_lines(cells[(i, j)]))
         rows.append(row)
-        places.append((page.number, i + 1))
+    merges = []
     for (i, j), (i1, j1) in extent.items():
         c0, c1 = span[j][0], span[j1][1]
         if (i1, c1) != (i, c0):
-            merged.append(((first + i, c0), (first + i1, c1)))
+            merges.append(((i, c0), (i1, c1)))
+    return rows, merges
 
 
 def _nearest(values: list[float], x: float) -> int:
