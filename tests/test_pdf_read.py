@@ -353,6 +353,56 @@ def test_the_header_may_come_after_junk_as_readers_accept(tmp_path):
     assert _unreadable(path)[0] == "pdf-no-table"  # read as a PDF, not refused as no workbook
 
 
+def _table_pdf(rows: list[list[str]], widths: list[int], *, order=lambda cells: cells) -> bytes:
+    """A ruled table drawn by hand: each cell's text with a font whose codes name Unicode letters
+    (/uniXXXX), so that the text layer holds exactly these letters; `order` orders the (row, column,
+    text) drawn, to draw a table in another order than it reads."""
+    chars = sorted({ch for row in rows for text in row for ch in text if ch != " "})
+    code = {ch: 33 + k for k, ch in enumerate(chars)} | {" ": 32}
+    xs = [50]
+    for width in widths:
+        xs.append(xs[-1] + width)
+    top, height = 500, 40
+    ops = [b"%d %d m %d %d l S" % (x, top, x, top - height * len(rows)) for x in xs]
+    ops += [b"%d %d m %d %d l S" % (xs[0], top - r * height, xs[-1], top - r * height) for r in range(len(rows) + 1)]
+    for r, c, text in order([(r, c, text) for r, row in enumerate(rows) for c, text in enumerate(row) if text]):
+        ops.append(b"BT /F1 10 Tf %d %d Td <%s> Tj ET" % (xs[c] + 3, top - r * height - 15,
+                                                         bytes(code[ch] for ch in text).hex().encode()))
+    font = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar %d /Widths [%s] "
+            b"/Encoding << /Type /Encoding /Differences [33 %s 32 /space] >> >>"
+            % (33 + len(chars), b" ".join([b"500"] * (len(chars) + 2)), b" ".join(b"/uni%04X" % ord(ch) for ch in chars)))
+    return _pdf(PAGE % b"<< /Font << /F1 5 0 R >> >>", _stream(b"\n".join(ops)), font)
+
+
+ROWS = [["ที่ข้อ", "มาตรการป\uf70bองกัน", "ทํางาน"], ["ข้อหนึ่ง", "โครงการ ปลูกจิต", "หน่วยงาน"]]
+
+
+def test_thai_marks_a_font_draws_from_private_use_are_the_marks_they_draw(tmp_path):
+    from ita_workbook.grid import load_here
+    from ita_workbook.thai import clean_text
+
+    path = tmp_path / "pua.pdf"
+    path.write_bytes(_table_pdf(ROWS, [60, 200, 80]))
+    (grid,) = load_here(str(path)).grids
+    assert grid.rows == [["ที่ข้อ", "มาตรการป้องกัน", "ทํางาน"], ["ข้อหนึ่ง", "โครงการ ปลูกจิต", "หน่วยงาน"]]
+    assert clean_text(grid.rows[0][2]) == "ทำงาน"  # ํ+า: as the cell parsers clean every source's text
+    assert grid.place(1, 2) == "หน้า 1 แถว 2 คอลัมน์ 3 / page 1 row 2 column 3"
+
+
+def test_a_table_drawn_in_another_order_than_it_reads_reads_the_same(tmp_path):
+    from ita_workbook.grid import load_here
+
+    path = tmp_path / "backwards.pdf"
+    path.write_bytes(_table_pdf(ROWS, [60, 200, 80], order=lambda cells: sorted(cells, key=lambda t: (-t[1], -t[0]))))
+    assert load_here(str(path)).grids[0].rows[1] == ["ข้อหนึ่ง", "โครงการ ปลูกจิต", "หน่วยงาน"]
+
+
+def test_letters_from_no_plans_alphabet_are_refused_as_garbled(tmp_path):
+    path = tmp_path / "no-map.pdf"  # glyph numbers taken as codes: private use, CJK, Cyrillic
+    path.write_bytes(_table_pdf([["\ue011\ue022\ue033\ue044", "あいうえお", "Джон"]] * 3, [60, 200, 80]))
+    assert _unreadable(path)[0] == "pdf-garbled"
+
+
 # --- hostile PDFs: one file's problem, never the run's ---------------------------------------------
 
 def _bomb() -> bytes:
@@ -400,3 +450,39 @@ def test_the_page_checks_an_uploaded_pdf_and_reads_it_for_the_province(tmp_path,
     tab.upload("masters", [seed_pdf])
     shown = text_of(tab.run("/province", {"province": "พิจิตร", "year": "2566"}))
     assert "1 หน่วยงาน, 41 โครงการ" in shown and "เทศบาลตำบลโพทะเล" in shown
+
+
+# --- text as PDFs give it -------------------------------------------------------------------------
+
+def _line(*words: str, gap: float, word_gap: float, spaces: bool = False) -> list:
+    """Letters 4 pt wide, size 12, `gap` apart within a word and `word_gap` between words; with
+    `spaces`, a space character typed between every two letters (as justifying programs write)."""
+    from ita_workbook.pdfgrid import _Cluster
+
+    out, x = [], 0.0
+    for w, word in enumerate(words):
+        if w:
+            x += word_gap - gap
+        for k, letter in enumerate(word):
+            if k and spaces:
+                out.append(_Cluster(" ", x, 0, x, 8, 12, space=True))
+            out.append(_Cluster(letter, x, 0, x + 4, 8, 12))
+            x += 4 + gap
+    return out
+
+
+@pytest.mark.parametrize("spaces", [False, True])
+def test_letters_spaced_apart_are_joined_and_the_words_kept(spaces):
+    from ita_workbook.pdfgrid import _text
+
+    assert _text([_line("ชีวิต", "และการ", gap=3.5, word_gap=8, spaces=spaces)]) == "ชีวิต และการ"
+    assert _text([_line("ชีวิต", "และการ", gap=0.5, word_gap=5)]) == "ชีวิต และการ"  # as most text is set
+    assert _text([_line("ชีวิต", "และการ", gap=0.5, word_gap=2)]) == "ชีวิตและการ"  # no space: Thai runs on
+
+
+def test_a_cells_wrapped_lines_join_without_a_space_inside_thai_and_with_one_elsewhere():
+    from ita_workbook.pdfgrid import _text
+
+    assert _text([_line("โครงการ", gap=0.5, word_gap=5), _line("ปลูกจิต", gap=0.5, word_gap=5)]) == "โครงการปลูกจิต"
+    assert _text([_line("E-", gap=0.5, word_gap=5), _line("Service", gap=0.5, word_gap=5)]) == "E-Service"
+    assert _text([_line("ร้อยละ", gap=0.5, word_gap=5), _line("80", gap=0.5, word_gap=5)]) == "ร้อยละ 80"

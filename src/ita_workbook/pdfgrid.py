@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from .grid import Grid, Loaded
 from .safety import Input, Unreadable
-from .thai import squeeze
+from .thai import THAI_PRIVATE_USE, squeeze
 
 MAX_PAGES = 300  # a plan is a few to a few dozen pages
 MAX_PAGE_SIDE = 14_400  # points: PDF's own limit (200 inches); more is a forged page
@@ -59,6 +59,12 @@ class _Cluster:
     size: float
     space: bool = False
     clip: tuple[float, float, float, float] | None = None  # the rectangle its text is clipped to
+
+    def add(self, mark: _Cluster) -> None:
+        """A mark drawn on this letter; a font that moves the pen for a mark (none should) moves the letter's end."""
+        self.text += mark.text
+        if mark.x1 - mark.x0 > 0.2 * self.size and mark.x0 <= self.x1 + 1:
+            self.x1 = max(self.x1, mark.x1)
 
     @property
     def cx(self) -> float:
@@ -132,15 +138,18 @@ def load_pdf(source: Input) -> Loaded:
     return Loaded(grids=[grid], kind="pdf")
 
 
-_LATIN1_KEPT = frozenset("°·×÷«»©®")  # signs a plan may hold
+_LATIN1_KEPT = frozenset("\u00a0°·×÷«»©®±¼½¾")  # signs a plan may hold
+# Where a Thai plan's letters come from: ASCII, Thai, and punctuation, currency, arrows, maths, boxes,
+# ticks and other signs. A font without a Unicode map gives letters from elsewhere (private use,
+# Latin-1 for a legacy Thai font: ¡ÒÃ for การ, CJK or Cyrillic for glyph numbers taken as codes).
+_PLAN_RANGES = ((0x20, 0x7E), (0x0E01, 0x0E5B), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x22FF),
+                (0x2460, 0x27BF), (0x3000, 0x3000), (0xFF01, 0xFF5E))
 
 
 def _undecodable(ch: str) -> bool:
-    """A letter no plan's text holds: private use (a font with no Unicode map), replacement, control
-    characters, or Latin-1 signs and letters (a Thai legacy font read as Latin: ¡ÒÃ for การ)."""
+    """A letter no plan's text holds (outside _PLAN_RANGES and the Latin-1 signs)."""
     code = ord(ch)
-    return (0xE000 <= code <= 0xF8FF or code == 0xFFFD or code < 0x20 or 0x7F <= code < 0xA0
-            or 0xA1 <= code <= 0xFF and ch not in _LATIN1_KEPT or 0xF0000 <= code)
+    return ch not in _LATIN1_KEPT and not any(lo <= code <= hi for lo, hi in _PLAN_RANGES)
 
 
 def _read_page(doc, index: int) -> _Page:
@@ -243,7 +252,7 @@ def _read_letters(textpage, box, result: _Page, raw) -> None:
             continue
         if code == 2:  # PDFium's mark for a hyphen ending a line (E-|Service): a hyphen as printed
             code = 0x2D
-        ch = chr(code)
+        ch = chr(code).translate(THAI_PRIVATE_USE) if 0xF700 <= code <= 0xF71A else chr(code)
         try:
             x0, y0, x1, y1 = box(*textpage.get_charbox(i))
         except pdfium.PdfiumError:
@@ -251,13 +260,15 @@ def _read_letters(textpage, box, result: _Page, raw) -> None:
         if unicodedata.category(ch) == "Mn":  # a mark above or below: with the letter it is drawn on
             mark = _Cluster(ch, x0, y0, x1, y1, 0.0)
             if clusters and not clusters[-1].space and _on(mark, clusters[-1]):
-                clusters[-1].text += ch
+                clusters[-1].add(mark)
             else:
                 strays.append((mark, letter))
             continue
         if ch in "\r\n":
             continue
         size = raw.FPDFText_GetFontSize(handle, i) or (y1 - y0) or 1.0
+        if y1 - y0 < size / 4:  # a font without glyph boxes: a letter's height on its baseline
+            y0 = y1 - size * 0.6
         space = ch.isspace()
         if space and clusters:  # a space's box has no height: it stands on the line of the letter before
             y0, y1 = clusters[-1].y0, clusters[-1].y1
@@ -269,9 +280,9 @@ def _read_letters(textpage, box, result: _Page, raw) -> None:
         under = [c for c in clusters if not c.space and _on(mark, c)
                  and (before is None or abs(c.y1 - before.y1) <= (before.y1 - before.y0) / 2)]  # on its line
         if under:
-            min(under, key=lambda c: abs(c.cx - mark.cx) + abs(c.cy - mark.cy)).text += mark.text
+            min(under, key=lambda c: abs(c.cx - mark.cx) + abs(c.cy - mark.cy)).add(mark)
         elif before is not None:  # on no letter (typed after a space): with the letter before, as
-            before.text += mark.text  # thai.clean_text joins a workbook's "ท ุ"
+            before.add(mark)  # thai.clean_text joins a workbook's "ท ุ"
         else:
             clusters.append(_Cluster(mark.text, mark.x0, mark.y0, mark.x1, mark.y1, 1.0))
 
@@ -504,14 +515,22 @@ def _thai(ch: str) -> bool:
 
 
 def _text(lines: list[list[_Cluster]]) -> str:
+    """The lines' text. A space is where the file has one or the gap is over a third of the letter's
+    size; but in a line whose letters are spaced apart (justified Thai: most gaps a sixth of the size or
+    more, spaces typed between letters or not), only a gap clearly wider than the usual one is a space."""
     out = ""
     for line in lines:
+        letters = [c for c in line if not c.space]
+        gaps = sorted(b.x0 - a.x1 for a, b in zip(letters, letters[1:]))
+        usual = gaps[len(gaps) // 2] if len(gaps) >= 4 else 0.0
+        spaced = usual > letters[0].size / 6 if letters else False
         text, prev, gap_pending = "", None, False
         for c in line:
             if c.space:
                 gap_pending = True
                 continue
-            if prev is not None and (gap_pending or c.x0 - prev.x1 > c.size / 3):
+            if prev is not None and (c.x0 - prev.x1 > usual + c.size / 4 if spaced
+                                     else gap_pending or c.x0 - prev.x1 > c.size / 3):
                 text += " "
             text += c.text
             prev, gap_pending = c, False
