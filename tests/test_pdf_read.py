@@ -259,6 +259,46 @@ def test_merge_pdf_of_the_seed_reads_back_as_the_masters_projects(tmp_path):
     assert [same(p) for p in published.plan.projects] == [same(p) for p in master.plan.projects]
 
 
+def _as_read(value) -> object:
+    """A cell's value as the parsers see it: a number typed with Thai digits and commas is that number
+    (a workbook stores 10000.0, its PDF prints ๑๐,๐๐๐), a text its letters without spaces."""
+    from ita_workbook.thai import parse_number, to_arabic_digits
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    number = parse_number(to_arabic_digits(value).rstrip("."))
+    return number if number is not None else squeeze(value)
+
+
+@needs_soffice
+def test_report_pdf_reads_back_as_the_reports_rows(tmp_path):
+    """The result report's PDF (report --pdf: its report sheet) read with the report form gives the
+    report sheet's 41 rows, value for value."""
+    from seed import load_example_script
+
+    from ita_workbook.reader import read_workbook
+    from ita_workbook.report_form import report_form
+
+    def run(*args):
+        done = CliRunner().invoke(main, [str(a) for a in args])
+        assert done.exit_code == 0, done.output
+
+    run("merge", EXAMPLE_DIR / "departments", "--config", PLAN_TOML, "-o", tmp_path / "master.xlsx")
+    run("report-template", "--plan", tmp_path / "master.xlsx", "--round", "6", "--config", PLAN_TOML,
+        "-o", tmp_path / "forms")
+    load_example_script("fill_reports.py").fill_reports(tmp_path / "forms", tmp_path / "returned")
+    run("report", tmp_path / "returned", "--plan", tmp_path / "master.xlsx", "--round", "6", "--config", PLAN_TOML,
+        "-o", tmp_path / "report.xlsx", "--pdf")
+    form = report_form(6)
+    (sheet, *_) = read_workbook(tmp_path / "report.xlsx", form=form).tables
+    published = read_workbook(tmp_path / "report.pdf", form=form)
+    assert published.problems == [] and len(published.rows) == len(sheet.rows) == 41
+    assert [[_as_read(r.value(k)) for k in form.column_by_key] for r in published.rows] == \
+        [[_as_read(r.value(k)) for k in form.column_by_key] for r in sheet.rows]
+
+
 @needs_soffice
 @settings(deadline=None, max_examples=3, derandomize=True)
 @given(st.data())
