@@ -497,7 +497,7 @@ def test_the_page_checks_an_uploaded_pdf_and_reads_it_for_the_province(tmp_path,
 def _line(*words: str, gap: float, word_gap: float, spaces: bool = False) -> list:
     """Letters 4 pt wide, size 12, `gap` apart within a word and `word_gap` between words; with
     `spaces`, a space character typed between every two letters (as justifying programs write)."""
-    from ita_workbook.pdfgrid import _Cluster
+    from ita_workbook.pdftext import Cluster
 
     out, x = [], 0.0
     for w, word in enumerate(words):
@@ -505,24 +505,24 @@ def _line(*words: str, gap: float, word_gap: float, spaces: bool = False) -> lis
             x += word_gap - gap
         for k, letter in enumerate(word):
             if k and spaces:
-                out.append(_Cluster(" ", x, 0, x, 8, 12, space=True))
-            out.append(_Cluster(letter, x, 0, x + 4, 8, 12))
+                out.append(Cluster(" ", x, 0, x, 8, 12, space=True))
+            out.append(Cluster(letter, x, 0, x + 4, 8, 12))
             x += 4 + gap
     return out
 
 
 @pytest.mark.parametrize("spaces", [False, True])
 def test_letters_spaced_apart_are_joined_and_the_words_kept(spaces):
-    from ita_workbook.pdfgrid import _text
+    from ita_workbook.pdftext import text
 
-    assert _text([_line("ชีวิต", "และการ", gap=3.5, word_gap=8, spaces=spaces)]) == "ชีวิต และการ"
-    assert _text([_line("ชีวิต", "และการ", gap=0.5, word_gap=5)]) == "ชีวิต และการ"  # as most text is set
-    assert _text([_line("ชีวิต", "และการ", gap=0.5, word_gap=2)]) == "ชีวิตและการ"  # no space: Thai runs on
+    assert text([_line("ชีวิต", "และการ", gap=3.5, word_gap=8, spaces=spaces)]) == "ชีวิต และการ"
+    assert text([_line("ชีวิต", "และการ", gap=0.5, word_gap=5)]) == "ชีวิต และการ"  # as most text is set
+    assert text([_line("ชีวิต", "และการ", gap=0.5, word_gap=2)]) == "ชีวิตและการ"  # no space: Thai runs on
 
 
 def test_a_cells_wrapped_lines_join_without_a_space_inside_thai_and_with_one_elsewhere():
-    from ita_workbook.pdfgrid import _text
+    from ita_workbook.pdftext import text
 
-    assert _text([_line("โครงการ", gap=0.5, word_gap=5), _line("ปลูกจิต", gap=0.5, word_gap=5)]) == "โครงการปลูกจิต"
-    assert _text([_line("E-", gap=0.5, word_gap=5), _line("Service", gap=0.5, word_gap=5)]) == "E-Service"
-    assert _text([_line("ร้อยละ", gap=0.5, word_gap=5), _line("80", gap=0.5, word_gap=5)]) == "ร้อยละ 80"
+    assert text([_line("โครงการ", gap=0.5, word_gap=5), _line("ปลูกจิต", gap=0.5, word_gap=5)]) == "โครงการปลูกจิต"
+    assert text([_line("E-", gap=0.5, word_gap=5), _line("Service", gap=0.5, word_gap=5)]) == "E-Service"
+    assert text([_line("ร้อยละ", gap=0.5, word_gap=5), _line("80", gap=0.5, word_gap=5)]) == "ร้อยละ 80"
