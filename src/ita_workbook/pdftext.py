@@ -9,6 +9,7 @@ the usual one; a cell's lines are joined with a space, or with nothing between t
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import unicodedata
 from collections import Counter
@@ -31,6 +32,7 @@ class Cluster:
     size: float
     space: bool = False
     clip: tuple[float, float, float, float] | None = None  # the rectangle its text is clipped to
+    order: int = 0  # its place in the file's text
 
     def add(self, mark: Cluster) -> None:
         """A mark drawn on this letter; a font that moves the pen for a mark (none should) moves the letter's end."""
@@ -126,7 +128,7 @@ def read_letters(textpage, box, raw, number: int) -> list[Cluster]:
         space = ch.isspace()
         if space and clusters:  # a space's box has no height: it stands on the line of the letter before
             y0, y1 = clusters[-1].y0, clusters[-1].y1
-        clusters.append(Cluster(ch, x0, y0, x1, y1, size, space=space, clip=clip_of(i)))
+        clusters.append(Cluster(ch, x0, y0, x1, y1, size, space=space, clip=clip_of(i), order=i))
         letter = clusters[-1] if unicodedata.category(ch)[0] in "LN" else letter  # not a quote: it sits high
     # Marks not drawn on the letter before them in the file (a font lacking them is replaced, for the
     # marks alone, by another, written out after the letters): on the letter they sit on.
@@ -165,18 +167,46 @@ def _on(mark: Cluster, letter: Cluster) -> bool:
 
 
 def lines(clusters: list[Cluster]) -> list[list[Cluster]]:
-    """Letters grouped into lines (a letter whose height overlaps the line's by a third joins it:
-    a quotation mark or a full stop sits high or low), top to bottom, each left to right."""
+    """Letters grouped into lines, top to bottom, each left to right: letters and digits whose heights
+    overlap by a third make a line; a sign (a quotation mark or an apostrophe sits high, a full stop
+    low, above or below a Thai letter's box) joins the line nearest to it."""
+    letters = [c for c in clusters if c.text[:1].isalnum()]
     found: list[list[Cluster]] = []
-    top = bottom = 0.0
-    for c in sorted(clusters, key=lambda c: c.cy):
+    bands: list[list[float]] = []
+    for c in sorted(letters or clusters, key=lambda c: c.cy):
         height = max(c.y1 - c.y0, 0.5)
-        if found and min(c.y1, bottom) - max(c.y0, top) >= 0.3 * min(height, max(bottom - top, 0.5)):
+        if found and min(c.y1, bands[-1][1]) - max(c.y0, bands[-1][0]) >= \
+                0.3 * min(height, max(bands[-1][1] - bands[-1][0], 0.5)):
             found[-1].append(c)
-            top, bottom = min(top, c.y0), max(bottom, c.y1)
+            bands[-1] = [min(bands[-1][0], c.y0), max(bands[-1][1], c.y1)]
         else:
             found.append([c])
-            top, bottom = c.y0, c.y1
+            bands.append([c.y0, c.y1])
+    if letters:
+        line_of = {id(d): k for k, line in enumerate(found) for d in line}
+        by_order = sorted(letters, key=lambda d: d.order)
+        orders = [d.order for d in by_order]
+        for c in clusters:
+            if not c.text[:1].isalnum():
+                # Written right after a letter it stands beside (a closing quote, a full stop), or right
+                # before one (an opening quote): on that letter's line.
+                at = bisect.bisect_left(orders, c.order)
+                before = by_order[at - 1] if at else None
+                after = by_order[at] if at < len(by_order) else None
+                if before is not None and abs(c.x0 - before.x1) <= c.size and abs(c.cy - before.cy) <= c.size:
+                    found[line_of[id(before)]].append(c)
+                    continue
+                if after is not None and abs(after.x0 - c.x1) <= c.size and abs(c.cy - after.cy) <= c.size:
+                    found[line_of[id(after)]].append(c)
+                    continue
+                def away(k: int) -> float:  # from the line's band; a line it fits in (beside a letter of
+                    # it, on none: two letters of one line are never drawn over each other) first
+                    width = max(c.x1 - c.x0, 0.1)
+                    beside = any(d.x0 - c.size <= c.cx <= d.x1 + c.size for d in found[k])
+                    over = any(min(c.x1, d.x1) - max(c.x0, d.x0) > 0.3 * width for d in found[k])
+                    return max(bands[k][0] - c.cy, c.cy - bands[k][1], 0) + (0 if beside and not over else 1000)
+
+                found[min(range(len(bands)), key=away)].append(c)
     for line in found:
         line.sort(key=lambda c: c.x0)
     return found
