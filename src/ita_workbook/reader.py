@@ -594,6 +594,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     section: RawCell | None = None  # the มิติ of a heading row such as "มิติที่ ๑ การสร้าง…"
     unevaluated = sheet.unevaluated
     places = [(key, col, _column_letters(col)) for key, col in table.columns.items()]  # cell_address's letters
+    on_pages = sheet.pages is not None  # a PDF's grid: a cell is placed at its page, row and column
     for r in range(first, len(rows)):
         values = rows[r]
         width = len(values)
@@ -604,7 +605,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             if isinstance(value, str) and not value.strip():
                 value = None
             place = (r, col)
-            address = letters + number if sheet.pages is None else sheet.place(r, col)  # a PDF: page, row, column
+            address = letters + number if not on_pages else sheet.place(r, col)
             cells[key] = RawCell(value, address, place in inherited, place in unevaluated)
         if months:
             _quarters_from_months(cells, months)
