@@ -446,7 +446,7 @@ def test_letters_from_no_plans_alphabet_are_refused_as_garbled(tmp_path):
 # --- hostile PDFs: one file's problem, never the run's ---------------------------------------------
 
 def _bomb() -> bytes:
-    """A content stream of 1 KB that inflates to 1 GB."""
+    """A content stream of 1.5 MB that inflates to 1 GB (the reader child stops at its memory limit)."""
     packer, parts = zlib.compressobj(9), []
     block = b"0 0 m\n" * (2**20 // 6)
     for _ in range(1024):
