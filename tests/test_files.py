@@ -23,7 +23,7 @@ def only_problem(path):
     ("empty.xlsx", b"", "empty"),
     ("page.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "not-a-workbook"),
     ("data.xlsx", "ที่,โครงการ\n1,ก\n".encode(), "not-a-workbook"),
-    ("doc.xlsx", b"%PDF-1.4 ...", "not-a-workbook"),
+    ("doc.xlsx", b"%PDF-1.4 ...", "corrupt"),  # read as the PDF it is (pdfgrid.py): a damaged one
     ("bin.xlsx", bytes(range(256)) * 4, "not-a-workbook"),
 ])
 def test_not_a_workbook(tmp_path, name, content, reason):

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from corpus.build import (INJECTED, LAUGHS_DTD, form_sheet, make_injection, make_many_rows, make_xlsm, package_parts,
                           sheet_xml, stored_entry, write_raw_zip, write_xlsx)
-from ita_workbook import annotate, cells, grid, pdf, reader, safety, sandbox
+from ita_workbook import annotate, cells, grid, pdf, pdfgrid, pdftext, reader, safety, sandbox
 from ita_workbook import config as plan_config
 from ita_workbook.cli import main
 from ita_workbook.validate import validate_files
@@ -336,7 +336,7 @@ def test_entity_expansion_is_refused_not_performed(tmp_path):
 
 LIMIT_ROW = re.compile(r"^\| ([^|]+?) \| `(\w+)\.(\w+)` \|", re.M)
 MODULES = {"safety": safety, "grid": grid, "reader": reader, "cells": cells, "annotate": annotate, "pdf": pdf,
-           "config": plan_config, "sandbox": sandbox}
+           "config": plan_config, "sandbox": sandbox, "pdfgrid": pdfgrid, "pdftext": pdftext}
 UNITS = {"GB": 2**30, "MB": 2**20, "KB": 2**10}
 
 

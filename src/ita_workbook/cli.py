@@ -199,7 +199,7 @@ def check(plans: tuple[str, ...], fiscal_year: str | None, fmt: str) -> None:
     """
     from .check import check_files, summary_text
 
-    files, skipped = _input_files(plans)
+    files, skipped = _input_files(plans, pdf=True)
     result = check_files(files, _parse_year(fiscal_year))
     result.report.problems.extend(skipped)
     if fmt == "json":
@@ -211,12 +211,13 @@ def check(plans: tuple[str, ...], fiscal_year: str | None, fmt: str) -> None:
     click.get_current_context().exit(0 if result.report.ok else 1)
 
 
-def _input_files(args: tuple[str, ...]):
+def _input_files(args: tuple[str, ...], pdf: bool = False):
     """The files named, folders expanded, and a `file-not-read` problem for each file of a folder
-    left out (every command reports them); a folder without any workbook is a command-line error."""
+    left out (every command reports them); a folder without any workbook is a command-line error.
+    `pdf`: a folder's PDFs are read too (published plans)."""
     from .validate import folder_files
 
-    files, skipped = folder_files(args)
+    files, skipped = folder_files(args, pdf)
     if not files:
         named = "".join(f"\n  {p.value}: {p.detail} / {p.detail_en}" for p in skipped)
         raise click.UsageError(f"ไม่พบไฟล์ Excel (.xlsx .xls .ods) ใน {', '.join(args)} / "
@@ -390,7 +391,7 @@ def province(plans: tuple[str, ...], output: str, fiscal_year: str | None, provi
 
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, stop) if in_main else None
-    paths, skipped = _input_files(plans)
+    paths, skipped = _input_files(plans, pdf=True)
     try:
         result = consolidate(paths, output, province=(province_name or "").strip(),
                              fiscal_year=year, as_of=day, pdf=make_pdf, round_=int(round_) if round_ else None)

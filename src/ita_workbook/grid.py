@@ -38,6 +38,18 @@ class Grid:
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
     drawings: list[drawn.Drawing] = field(default_factory=list)  # objects drawn over the sheet (drawings.py)
     drawings_unread: str = ""  # why they could not be read ("damaged", "too-many"): drawn_periods names it
+    # A PDF's grid (pdfgrid.py): each row's page and its row in that page's table (n > 0), or its
+    # line of text above the table (-n) or below it (-1000 - n). None for a workbook's sheet.
+    pages: list[tuple[int, int]] | None = None
+
+    def place(self, row: int, col: int) -> str:
+        """Where a PDF's cell is, for a person (Thai, then English): its page, row and column."""
+        page, n = self.pages[row]
+        if n > 0:
+            return f"หน้า {page} แถว {n} คอลัมน์ {col + 1} / page {page} row {n} column {col + 1}"
+        if n > -1000:
+            return f"หน้า {page} บรรทัด {-n} / page {page} line {-n}"
+        return f"หน้า {page} บรรทัด {-1000 - n} ใต้ตาราง / page {page} line {-1000 - n} below the table"
 
 
 @dataclass
@@ -90,6 +102,10 @@ def load_here(path: str, sheets: frozenset[str] | None = None, sealed: str | Non
     """The same, in this process (what the child runs): the file is read once, and its bytes feed
     the safety checks, the seal, the xlsx scan and calamine."""
     with safety.read_input(Path(path)) as source:
+        if source.kind == "pdf":
+            from .pdfgrid import load_pdf
+
+            return load_pdf(source)
         if source.kind in ("xlsx", "xlsm"):
             unread = sealed if sealed and sheets and sealed in sheets and _seal_holds(source.zip, sealed) else ""
             if unread:

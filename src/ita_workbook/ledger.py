@@ -70,8 +70,10 @@ def filled_cells(sheet: Grid) -> list[tuple[int, int]]:
 
 def account(path: str, sheet: Grid, tables: list) -> Ledger:
     """The ledger of one sheet whose `tables` the reader found."""
-    from .reader import cell_address
+    from .reader import cell_address as workbook_address
 
+    # A PDF's grid places a cell at its page, row and column, as the reader's values are placed.
+    cell_address = sheet.place if sheet.pages is not None else workbook_address
     ledger = Ledger(path, sheet.name)
     of_row: dict[int, Any] = {}
     key_of: dict[int, dict[int, str]] = {}  # id(table) → column → key

@@ -719,6 +719,7 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
     numbered = 0  # of table.headings, the ภารกิจ numbers that gave a มิติ
     unevaluated = sheet.unevaluated
     places = [(key, col, _column_letters(col)) for key, col in table.columns.items()]  # cell_address's letters
+    on_pages = sheet.pages is not None  # a PDF's grid: a cell is placed at its page, row and column
     for r in range(first, len(rows)):
         values = rows[r]
         width = len(values)
@@ -729,7 +730,8 @@ def _read_rows(path: str, sheet: grids.Grid, table: Table, first: int, inherited
             if isinstance(value, str) and not value.strip():
                 value = None
             place = (r, col)
-            cells[key] = RawCell(value, letters + number, place in inherited, place in unevaluated)
+            address = letters + number if not on_pages else sheet.place(r, col)
+            cells[key] = RawCell(value, address, place in inherited, place in unevaluated)
         if scale is not None:
             for key in money:
                 cells[key].value = _scaled(cells[key].value, scale)

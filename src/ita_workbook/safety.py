@@ -38,12 +38,12 @@ class Input:
     """A file read once: its bytes, its format and, for a zip, the zip opened over those bytes (the
     checks, the xlsx scan and calamine all read these bytes; the file is not opened again)."""
     data: bytes
-    kind: str  # 'xlsx', 'xlsm', 'xls', 'xlsb' or 'ods'
+    kind: str  # 'xlsx', 'xlsm', 'xls', 'xlsb', 'ods' or 'pdf' (pdfgrid.py reads it)
     zip: zipfile.ZipFile | None = None
 
 
 def inspect_file(path: Path) -> str:
-    """'xlsx', 'xlsm', 'xls', 'xlsb' or 'ods' — or Unreadable."""
+    """'xlsx', 'xlsm', 'xls', 'xlsb', 'ods' or 'pdf' — or Unreadable."""
     with read_input(path) as source:
         return source.kind
 
@@ -82,6 +82,8 @@ def read_input(path: Path) -> Iterator[Input]:
             yield _inspect_zip(data)
         elif data.startswith(OLE_MAGIC):
             yield _inspect_ole(data)
+        elif b"%PDF-" in data[:1024]:  # readers accept the header anywhere in the first 1 KB
+            yield Input(data, "pdf")
         else:
             raise _not_a_workbook(data[:2048])
 
@@ -194,8 +196,6 @@ def _not_a_workbook(start: bytes) -> Unreadable:
                           "บันทึกเป็น (Save As) .xlsx แล้วส่งใหม่",
                           "an HTML/XML page named like a workbook; open it in Excel, Save As .xlsx and "
                           "send it again", "not-a-workbook")
-    if start.startswith(b"%PDF"):
-        return _save_as("ไฟล์ PDF", "a PDF")
     if start.startswith(b"{\\rtf"):
         return _save_as("เอกสาร RTF", "an RTF document")
     if b"\x00" not in start:

@@ -24,6 +24,18 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u0
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _ALL_SPACE = re.compile(r"\s+")
 
+# Windows' and Adobe's Thai fonts draw shifted marks (a tone mark lowered where no vowel is above, a
+# vowel moved left of a tall consonant) and ฐ ญ without their tail with glyphs in the private use area;
+# a PDF made with such a font may give those codes as the text. Each is the letter it draws.
+THAI_PRIVATE_USE = str.maketrans({
+    0xF700: "ฐ", 0xF701: "\u0e34", 0xF702: "\u0e35", 0xF703: "\u0e36", 0xF704: "\u0e37",
+    0xF705: "\u0e48", 0xF706: "\u0e49", 0xF707: "\u0e4a", 0xF708: "\u0e4b", 0xF709: "\u0e4c",
+    0xF70A: "\u0e48", 0xF70B: "\u0e49", 0xF70C: "\u0e4a", 0xF70D: "\u0e4b", 0xF70E: "\u0e4c",
+    0xF70F: "ญ", 0xF710: "\u0e31", 0xF711: "\u0e4d", 0xF712: "\u0e47", 0xF713: "\u0e48",
+    0xF714: "\u0e49", 0xF715: "\u0e4a", 0xF716: "\u0e4b", 0xF717: "\u0e4c", 0xF718: "\u0e38",
+    0xF719: "\u0e39", 0xF71A: "\u0e3a",
+})
+
 THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
                "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 

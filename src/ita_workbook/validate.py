@@ -150,17 +150,21 @@ _NOT_READ = {
     "annotated": ("เป็นสำเนาที่ระบายสีปัญหาไว้ (--annotate) ไม่ใช่ไฟล์ที่ส่งมา", "a marked-up copy written by --annotate"),
     "folder": ("เป็นโฟลเดอร์ย่อย ซึ่งไม่ได้อ่าน ย้ายไฟล์ในนั้นออกมาหรือระบุโฟลเดอร์นั้นด้วย",
                "a subfolder, not searched; move its files up or name it too"),
+    "pdf": ("เป็นไฟล์ PDF ซึ่งคำสั่งนี้ไม่อ่านจากโฟลเดอร์ (อาจเป็น PDF ที่โปรแกรมสร้างจากแผนรวม) ถ้าเป็นแผน ให้ระบุชื่อไฟล์นั้นโดยตรง",
+            "a PDF, which this command does not take from a folder (it may be the PDF made of the master); "
+            "name the file itself if it is a plan"),
     "not-a-workbook": ("ไม่ใช่ไฟล์ Excel (อ่านเฉพาะ .xlsx .xlsm .xls .xlsb .ods) ถ้าเป็นแผน ให้เปิดแล้วบันทึกเป็น .xlsx",
                        "not a workbook (only .xlsx .xlsm .xls .xlsb .ods are read); if it is a plan, save it as .xlsx"),
 }
 
 
-def folder_files(args: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+def folder_files(args: list[str | Path], pdf: bool = False) -> tuple[list[Path], list[Problem]]:
     """`collect_files`, and a `file-not-read` problem naming each file of a folder left out, and why:
     a .docx, .pdf or .csv among the returned files never disappears from the report. Excel's lock
     files and hidden files are nobody's returned work: left out unsaid. An entry named like a workbook
     that is no regular file (a dangling link, a FIFO, a link to a device, a folder) is kept: reading
-    it reports what it is, as when it is named directly."""
+    it reports what it is, as when it is named directly. `pdf`: a folder's PDFs are read too (check
+    and province read published plans; merge's folder holds the master's own PDF)."""
     files: list[Path] = []
     skipped: list[Problem] = []
     for arg in map(Path, args):
@@ -170,14 +174,15 @@ def folder_files(args: list[str | Path]) -> tuple[list[Path], list[Problem]]:
         for child in sorted(arg.iterdir()):
             if child.name.startswith(("~$", ".")):
                 continue
-            workbook_name = child.suffix.lower() in WORKBOOK_SUFFIXES
+            suffix = child.suffix.lower()
+            workbook_name = suffix in WORKBOOK_SUFFIXES or pdf and suffix == ".pdf"
             if workbook_name and "(ตรวจแล้ว)" in child.stem:
                 reason = "annotated"
             elif workbook_name:
                 files.append(child)
                 continue
             else:
-                reason = "folder" if _is_dir(child) else "not-a-workbook"
+                reason = "folder" if _is_dir(child) else "pdf" if suffix == ".pdf" else "not-a-workbook"
             thai, english = _NOT_READ[reason]
             skipped.append(Problem("file-not-read", str(child), value=child.name, detail=thai, detail_en=english))
     return files, skipped
