@@ -127,7 +127,7 @@ def test_report_template_takes_a_pdf_plan(seed_pdf, tmp_path):
     run = CliRunner().invoke(main, ["report-template", "--plan", str(seed_pdf), "--round", "6",
                                     "--config", str(PLAN_TOML), "-o", str(tmp_path / "r")])
     assert run.exit_code == 0, run.output
-    assert "(13 โครงการ / projects)" in run.output  # สำนักปลัดฯ's 13 projects
+    assert "(13 โครงการ / 13 projects)" in run.output  # สำนักปลัดฯ's 13 projects
 
 
 def test_province_reads_a_folder_of_pdfs_with_the_organisation_from_the_title(seed_pdf, tmp_path):

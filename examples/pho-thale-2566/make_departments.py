@@ -186,7 +186,7 @@ def _row_height(values: dict[str, object]) -> float:
     """Neither Excel nor LibreOffice fits rows to wrapped Thai text: estimate the lines."""
     lines = 1
     for key, value in values.items():
-        per_line = max(1, int(COLUMN_BY_KEY[key].width * 0.8))
+        per_line = max(1, int(COLUMN_BY_KEY[key].width * 0.7))
         lines = max(lines, -(-_visible_length(str(value)) // per_line))
     return 20 * lines + 6
 

@@ -182,6 +182,7 @@ def lines(clusters: list[Cluster]) -> list[list[Cluster]]:
         else:
             found.append([c])
             bands.append([c.y0, c.y1])
+    alone: list[Cluster] = []
     if letters:
         line_of = {id(d): k for k, line in enumerate(found) for d in line}
         by_order = sorted(letters, key=lambda d: d.order)
@@ -206,7 +207,12 @@ def lines(clusters: list[Cluster]) -> list[list[Cluster]]:
                     over = any(min(c.x1, d.x1) - max(c.x0, d.x0) > 0.3 * width for d in found[k])
                     return max(bands[k][0] - c.cy, c.cy - bands[k][1], 0) + (0 if beside and not over else 1000)
 
-                found[min(range(len(bands)), key=away)].append(c)
+                k = min(range(len(bands)), key=away)
+                if max(bands[k][0] - c.cy, c.cy - bands[k][1]) > 0.5 * c.size:
+                    alone.append(c)  # a sign on a line of its own ("-" wrapped alone): no letter's line
+                else:
+                    found[k].append(c)
+        found = sorted(found + lines(alone), key=lambda line: sum(c.cy for c in line) / len(line)) if alone else found
     for line in found:
         line.sort(key=lambda c: c.x0)
     return found

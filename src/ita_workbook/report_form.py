@@ -82,7 +82,10 @@ def _columns(round_: int) -> tuple[Column, ...]:
                english="In the ordinance"),
         Column("budget_ordinance", "งบประมาณตามข้อบัญญัติ/ เทศบัญญัติ (บาท)", AMOUNT, 12, value_required=False,
                aliases=("งบประมาณตามข้อบัญญัติ", "งบประมาณตามเทศบัญญัติ", "งบประมาณตามข้อบัญญัติ/เทศบัญญัติ",
-                        "งบประมาณที่ได้รับ"), english="Ordinance budget (baht)"),
+                        "งบประมาณที่ได้รับ",
+                        # the report as published: this column under the group งบประมาณ (บาท)
+                        "ตามข้อบัญญัติ/ เทศบัญญัติ", "งบประมาณ (บาท) ตามข้อบัญญัติ/ เทศบัญญัติ"),
+               english="Ordinance budget (baht)"),
         Column("disbursed", "เบิกจ่าย (บาท)", AMOUNT, 11, value_required=False,
                aliases=("เบิกจ่าย", "งบประมาณที่เบิกจ่าย", "เบิกจ่ายจริง", "งบประมาณที่ใช้จริง"),
                english="Disbursed (baht)"),
