@@ -21,7 +21,7 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
-from . import drawings as drawn, safety
+from . import biff, drawings as drawn, safety
 from .form import INSTRUCTIONS_SHEET, METADATA_SHEET
 
 MAX_SHEET_CELLS = 4_000_000  # rows x columns of one sheet's used area (calamine: 32 bytes a cell)
@@ -145,11 +145,13 @@ def _load(source: safety.Input, scans: dict[str, _Scan] | None, sheets: frozense
         unread: dict[str, str] = {}
         if source.zip is None:  # an .xls: calamine gives "" for its error cells too
             names = [meta.name for meta in workbook.sheets_metadata]
-            other_errors = _xls_errors(source.data, names, set(visible[:MAX_SHEETS]))
-            try:
-                other_drawings = drawn.read_xls(source.data, names, set(visible[:MAX_SHEETS]))
-            except drawn.DrawingsUnread as exc:
-                unread = dict.fromkeys(visible, exc.reason)
+            stream = biff.workbook_stream(source.data)  # taken out of the OLE file once, for both
+            if stream is not None:
+                other_errors = _xls_errors(stream, names, set(visible[:MAX_SHEETS]))
+                try:
+                    other_drawings = drawn.read_xls(stream, names, set(visible[:MAX_SHEETS]))
+                except drawn.DrawingsUnread as exc:
+                    unread = dict.fromkeys(visible, exc.reason)
         elif scans is None:  # an .ods
             try:
                 other_drawings = drawn.read_ods(source.zip)
@@ -653,48 +655,27 @@ def _ods_merges_and_errors(zf: zipfile.ZipFile) -> tuple[dict[str, list] | None,
     return merges, errors
 
 
-# BIFF record types of an .xls (MS-XLS 2.3): a sheet's place in the stream, a formula with its last
-# value, a constant error or boolean, the end of a substream; and the error codes (MS-XLS 2.5.97.2).
-_BOUNDSHEET, _FORMULA, _BOOLERR, _EOF = 0x0085, 0x0006, 0x0205, 0x000A
+# BIFF record types of an .xls (MS-XLS 2.3): a formula with its last value, a constant error or
+# boolean; and the error codes (MS-XLS 2.5.97.2).
+_FORMULA, _BOOLERR = 0x0006, 0x0205
 _XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 
 
-def _xls_errors(xls: bytes, sheet_names: list[str], wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+def _xls_errors(stream: bytes, sheet_names: list[str], wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
     """The cells of an .xls showing an error (calamine gives "" for them), by sheet and (row,
     column): formulas whose last value is an error, and errors typed as values. Sheets are matched
     to `sheet_names` (calamine's, in the workbook's order) by their order in the workbook stream;
     only the `wanted` ones are scanned, and no record twice (an honest file's sheets never overlap)."""
     import struct
 
-    import olefile
-
-    try:
-        with olefile.OleFileIO(io.BytesIO(xls)) as ole:
-            stream = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
-            data = ole.openstream(stream).read() if stream else b""
-    except (OSError, ValueError, IndexError, TypeError, struct.error):  # olefile's own errors are OSErrors
-        return {}  # calamine read it: an .xls olefile cannot read is one calamine reads differently
-
-    budget = len(data) // 4  # records scanned in all: a forged file's sheets all pointing at its start cost one pass
-
-    def records(pos: int):
-        nonlocal budget
-        while pos + 4 <= len(data) and budget > 0:
-            budget -= 1
-            kind, size = struct.unpack_from("<HH", data, pos)
-            yield kind, data[pos + 4:pos + 4 + size]
-            if kind == _EOF:
-                return
-            pos += 4 + size
-
-    starts = [struct.unpack_from("<I", body)[0] for kind, body in records(0) if kind == _BOUNDSHEET and len(body) >= 4]
+    records = biff.Records(stream)
     errors: dict[str, dict[tuple[int, int], str]] = {}
     found = 0
-    for name, start in zip(sheet_names, starts):
+    for name, start in zip(sheet_names, records.sheet_starts()):
         if name not in wanted:
             continue
-        for kind, body in records(start):
+        for kind, body in records.at(start):
             code = None
             if kind == _FORMULA and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
                 code = body[8]

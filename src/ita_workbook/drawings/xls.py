@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import struct
 
+from .. import biff
 from . import DEFAULT_ROW_EMU, MAX_DRAWINGS, Drawing, DrawingsUnread
 
 # A sheet's drawing is an OfficeArt (Escher) stream cut into its MSODRAWING records, each shape's
@@ -14,7 +14,7 @@ from . import DEFAULT_ROW_EMU, MAX_DRAWINGS, Drawing, DrawingsUnread
 # (OfficeArtClientAnchorSheet: the cells of its corners, x in 1/1024 of a column's width, y in 1/256
 # of a row's height). Text in text boxes is not read.
 
-_OBJ, _BOUNDSHEET, _EOF, _MSODRAWING = 0x005D, 0x0085, 0x000A, 0x00EC
+_OBJ, _MSODRAWING = 0x005D, 0x00EC
 # OBJ record object types (MS-XLS 2.5.143 ftCmo.ot) that are no drawing over the table: a comment's
 # note, and the drop-down arrow of an autofilter or a validation list.
 _NOT_DRAWN = {0x19, 0x14}
@@ -27,38 +27,19 @@ _XLS_ARROWS = {13, 15, 55, 66, 69, 76, 77, 78, 93, 94}
 _XLS_KINDS = {75: "picture", 202: "textbox"}
 
 
-def read_xls(xls: bytes, sheet_names: list[str], wanted: set[str]) -> dict[str, list[Drawing]]:
-    """Sheet name → the objects drawn on it, of the `wanted` sheets of an .xls (comments and drop-down
-    arrows aside). Raises DrawingsUnread("damaged") for a drawing stream that cannot be walked."""
-    import olefile
-
-    try:
-        with olefile.OleFileIO(io.BytesIO(xls)) as ole:
-            stream = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
-            data = ole.openstream(stream).read() if stream else b""
-    except (OSError, ValueError, IndexError, TypeError, struct.error):
-        return {}
-    budget = len(data) // 4
-
-    def records(pos: int):
-        nonlocal budget
-        while pos + 4 <= len(data) and budget > 0:
-            budget -= 1
-            kind, size = struct.unpack_from("<HH", data, pos)
-            yield kind, data[pos + 4:pos + 4 + size]
-            if kind == _EOF:
-                return
-            pos += 4 + size
-
-    starts = [struct.unpack_from("<I", body)[0] for kind, body in records(0) if kind == _BOUNDSHEET and len(body) >= 4]
+def read_xls(stream: bytes, sheet_names: list[str], wanted: set[str]) -> dict[str, list[Drawing]]:
+    """Sheet name → the objects drawn on it, of the `wanted` sheets of an .xls's workbook stream
+    (biff.workbook_stream; comments and drop-down arrows aside). Raises DrawingsUnread("damaged")
+    for a drawing stream that cannot be walked."""
+    records = biff.Records(stream)
     found: dict[str, list[Drawing]] = {}
-    for name, begin in zip(sheet_names, starts):
+    for name, begin in zip(sheet_names, records.sheet_starts()):
         if name not in wanted:
             continue
         drawings: list[Drawing] = []
         shape: dict | None = None
         group_at = None  # index in `drawings` of the group whose children follow
-        for kind, body in records(begin):
+        for kind, body in records.at(begin):
             if kind == _MSODRAWING:
                 shape = _escher_shapes(body, shape)
             elif kind == _OBJ and len(body) >= 6:
