@@ -30,7 +30,7 @@ from ..output import safe_filename, write_text_atomic
 from ..problems import counted, shown_value
 from ..thai import thai_date, to_arabic_digits
 from .guard import SECURITY_HEADERS, Guard, Settings, wants_json
-from .helpers import named as _named, to_job as _to_job, when as _date
+from .helpers import marked_up, named as _named, to_job as _to_job, when as _date
 from .report import ROUNDS, ReportRoutes, plan_source, previous_source, why_not
 from .workspace import BINS, EXPIRED, Job, Limits, Refused, Workspace, Workspaces, safe_name
 
@@ -377,7 +377,6 @@ class _State(ReportRoutes):
         return _to_job(ws, job)
 
     async def run_check(self, request: Request) -> Response:
-        from ..annotate import annotate_files, marked_name
         from ..validate import validate_files
 
         ws = self.workspace(request)
@@ -389,16 +388,9 @@ class _State(ReportRoutes):
 
         def work(job: Job) -> None:
             result = validate_files([f.path for f in files], config, progress=job.progress)
-            folder = ws.new_folder()
-            notes = [line.replace(str(folder) + "/", "") for line in annotate_files(result.report, folder)]
-            marked = {}
-            for f in files:
-                copy = folder / marked_name(f.path)
-                if copy.is_file():
-                    marked[f.name] = ws.offer(copy)
+            marked, notes = marked_up(ws, files, result.report)
             ws.results["check"] = {"report": _named(result.report.to_dict(), ws), "marked": marked,
-                                   "notes": [n for n in notes if not n.startswith("สำเนาที่")],
-                                   "rows": result.rows_read, "names": [f.name for f in files]}
+                                   "notes": notes, "rows": result.rows_read, "names": [f.name for f in files]}
 
         job = ws.start("ตรวจไฟล์ / checking the files", work, f"/w/{ws.id}/check#results")
         return _to_job(ws, job)

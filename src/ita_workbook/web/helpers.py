@@ -1,5 +1,5 @@
-"""Small pieces every page's routes share: a task's address, a report as the page shows it, a
-date field."""
+"""Small pieces every page's routes share: a task's address, a report as the page shows it, the
+marked-up copies of checked files, a date field."""
 
 from __future__ import annotations
 
@@ -22,6 +22,22 @@ def named(report: dict, ws: Workspace) -> dict:
     for problem in report["problems"]:
         problem["name"] = ws.name_of(problem["path"]) if problem.get("path") else ""
     return report
+
+
+def marked_up(ws: Workspace, files: list, report) -> tuple[dict[str, str], list[str]]:
+    """The checked files marked up where their problems are: each person's file name → its copy's
+    download key, and what annotate had to say (less its line per copy, which the page shows as
+    links)."""
+    from ..annotate import annotate_files, marked_name
+
+    folder = ws.new_folder()
+    notes = [line.replace(str(folder) + "/", "") for line in annotate_files(report, folder)]
+    marked = {}
+    for f in files:
+        copy = folder / marked_name(f.path)
+        if copy.is_file():
+            marked[f.name] = ws.offer(copy)
+    return marked, [n for n in notes if not n.startswith("สำเนาที่")]
 
 
 def when(value: str) -> dt.date | None:

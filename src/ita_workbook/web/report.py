@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .helpers import named, to_job, when
+from .helpers import marked_up, named, to_job, when
 from .workspace import Job, Refused, Workspace, safe_name
 
 ROUNDS = {"report-6": 6, "report-12": 12}
@@ -122,7 +122,6 @@ class ReportRoutes:
         return to_job(ws, job)
 
     async def report_check(self, request: Request) -> Response:
-        from ..annotate import annotate_files
         from ..report import compile_report
 
         ws = self.workspace(request)
@@ -137,15 +136,8 @@ class ReportRoutes:
             plan = self._plan(ws, config)
             job.progress(0, len(files))
             result = compile_report([f.path for f in files], plan, round_, config)
-            folder = ws.new_folder()
-            notes = [line.replace(str(folder) + "/", "") for line in annotate_files(result.report, folder)]
-            marked = {}
-            for f in files:
-                copy = folder / f"{f.path.stem} (ตรวจแล้ว).xlsx"
-                if copy.is_file():
-                    marked[f.name] = ws.offer(copy)
-            ws.results[page] = {"report": named(result.to_dict(), ws), "marked": marked,
-                                "notes": [n for n in notes if not n.startswith("สำเนาที่")],
+            marked, notes = marked_up(ws, files, result.report)
+            ws.results[page] = {"report": named(result.to_dict(), ws), "marked": marked, "notes": notes,
                                 "summary": result.summary().to_dict(), "text": result.summary_text(),
                                 "plan": plan_source(ws)[1]}
 
