@@ -36,6 +36,15 @@ def test_template_refuses_inits_sample_organisation_and_names_the_line_to_edit(t
     assert sample_settings(load_config(config)) == ""
 
 
+def test_the_sample_lines_are_named_in_a_notepad_ansi_plan_toml(tmp_path):
+    """Notepad's ANSI on Thai Windows is cp874: the lines are found as load_config reads the file."""
+    config = tmp_path / "plan.toml"
+    assert run("init", "-o", config)[0] == 0
+    config.write_bytes(config.read_text(encoding="utf-8").encode("cp874", errors="replace"))
+    said = sample_settings(load_config(config))
+    assert "บรรทัดที่ 5 name = \"เทศบาลตำบลตัวอย่าง\", บรรทัดที่ 6 district = \"เมือง\"" in said
+
+
 def test_the_sample_is_found_whatever_its_spacing_and_without_a_file():
     said = sample_settings(Config(organisation="เทศบาลตำบล ตัวอย่าง", district="เมือง"))
     assert said.startswith("ไฟล์ตั้งค่า plan.toml ยังเป็นหน่วยงานตัวอย่าง") and "district = \"เมือง\"" in said

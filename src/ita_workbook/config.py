@@ -399,9 +399,9 @@ def sample_settings(config: Config) -> str:
         return ""
     where = config.path or Path("plan.toml")
     lines = []
-    try:
-        text = where.read_text(encoding="utf-8-sig") if config.path else ""
-    except (OSError, UnicodeDecodeError):
+    try:  # read as load_config read it: a Notepad ANSI (cp874) file's lines are found too
+        text = read_config_text(config.path) if config.path else ""
+    except ConfigError:
         text = ""
     for key, value in SAMPLE_ORGANISATION.items():
         if key != "name" and getattr(config, key) != value:
