@@ -232,8 +232,9 @@ def closest(text: str, choices: list[str]) -> str | None:
         shorter, longer = sorted((text, choice), key=len)
         cut_short = longer.startswith(shorter) and len(shorter) * 2 >= len(longer)
         distance = _edits(text, choice)
-        if cut_short or distance <= max(1, len(shorter) // 4):
-            found.append((0 if distance <= max(1, len(shorter) // 4) else 1, distance, choice))
+        typo = distance <= max(1, len(shorter) // 4)
+        if typo or cut_short:
+            found.append((0 if typo else 1, distance, choice))  # a typo before a name cut short
     return min(found)[2] if found else None
 
 
