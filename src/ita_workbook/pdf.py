@@ -139,7 +139,7 @@ def _only_these_fonts(profile: Path, folder: Path) -> Path:
     a workbook names (its default Arial, the form's font, a chart's, the footer's) then resolves to
     the shipped font, and so does every character, so that the PDF's pages and lines are the same
     whatever fonts the machine has (Liberation and DejaVu had the seed's master print on 8 pages or 7;
-    tests/test_print.py renders it under several font sets)."""
+    tests/test_same_pdf.py renders it under three font sets)."""
     config = profile / "fonts.conf"
     config.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
