@@ -824,18 +824,23 @@ def _chart(workbook, ws, font: str, kind: str, title: str, header_row: int, last
 
 # --- the data sheet --------------------------------------------------------------------------------
 
+def data_header(ws, styles: Formats, keys: Iterable[str], headers: Mapping[str, str], size: float) -> None:
+    """A data sheet's first row: each cell holds its column's key, which programs read, and shows and
+    prints its Thai header (a number format's text section replaces the text it formats)."""
+    for col, key in enumerate(keys):
+        shown = '"' + headers[key].replace('"', "") + '"'
+        ws.write_string(0, col, key, styles(font_size=size, bold=True, bg_color="#D9D9D9", text_wrap=True,
+                                            num_format=f";;;{shown}"))
+
+
 def _data_sheet(workbook, styles: Formats, projects: list[Project], layout: Layout,
                 by_project: dict[int, list[Problem]], file_names: Mapping[str, str]) -> None:
     ws = workbook.add_worksheet(DATA_SHEET, worksheet_class=StreamedRows)
     size = 14
     plain = styles(font_size=size)
     ws.set_default_row(row_height([("ก", 10)], size))
+    data_header(ws, styles, DATA_COLUMNS, DATA_HEADERS, size)
     for col, name in enumerate(DATA_COLUMNS):
-        # The cell holds the column's name, which programs read; it shows and prints its Thai header
-        # (a number format's text section replaces the text it formats).
-        shown = '"' + DATA_HEADERS[name].replace('"', "") + '"'
-        ws.write_string(0, col, name, styles(font_size=size, bold=True, bg_color="#D9D9D9", text_wrap=True,
-                                            num_format=f";;;{shown}"))
         ws.set_column(col, col, 30 if name in ("name", "indicator", "outcome", "source_file", "problems") else 12)
     ws.set_row(0, row_height([(DATA_HEADERS[n], 12) for n in DATA_COLUMNS], size, bold=True))
     def rows():

@@ -243,10 +243,15 @@ def _totals(ws, styles: Formats, row: int, first_data: int, result, widths: list
 
 def score_line(summary) -> str:
     """The round's score and its colour as the printed report states them (the summary sheet's figures)."""
-    green, orange = LIGHTS[summary.round]
     return (f"ผลการนำแผนไปสู่การปฏิบัติ ร้อยละ {to_thai_digits(f'{summary.score:.2f}')} ระดับ "
-            f"{LIGHT_THAI[summary.light]} (เกณฑ์รอบ {to_thai_digits(summary.round)} เดือน: เขียว ≥ "
-            f"{to_thai_digits(int(green))} ส้ม ≥ {to_thai_digits(int(orange))} แดง ต่ำกว่า {to_thai_digits(int(orange))})")
+            f"{LIGHT_THAI[summary.light]} ({_criteria(summary.round)})")
+
+
+def _criteria(round_: int) -> str:
+    """The round's colours and the scores they start at."""
+    green, orange = LIGHTS[round_]
+    return (f"เกณฑ์รอบ {to_thai_digits(round_)} เดือน: เขียว ≥ {to_thai_digits(int(green))} ส้ม ≥ "
+            f"{to_thai_digits(int(orange))} แดง ต่ำกว่า {to_thai_digits(int(orange))}")
 
 
 def _score(ws, styles: Formats, row: int, summary, full: float) -> None:
@@ -315,9 +320,8 @@ def _summary_sheet(workbook, styles: Formats, result, heading: Heading) -> None:
     green, orange = LIGHTS[heading.round]
     score_cell = xl_rowcol_to_cell(row - 2, len(SUMMARY_HEADERS) - 1)
     light_text = LIGHT_THAI[summary.light]
-    lines = [f"ผลการนำแผนไปสู่การปฏิบัติ = (แล้วเสร็จ × ๑ + อยู่ระหว่างดำเนินการ × ๐.๕) ÷ จำนวนโครงการทั้งหมด × ๑๐๐",
-             f"เกณฑ์รอบ {to_thai_digits(heading.round)} เดือน: เขียว ≥ {to_thai_digits(int(green))} ส้ม ≥ "
-             f"{to_thai_digits(int(orange))} แดง ต่ำกว่า {to_thai_digits(int(orange))}"]
+    lines = ["ผลการนำแผนไปสู่การปฏิบัติ = (แล้วเสร็จ × ๑ + อยู่ระหว่างดำเนินการ × ๐.๕) ÷ จำนวนโครงการทั้งหมด × ๑๐๐",
+             _criteria(heading.round)]
     ws.write_string(row, 1, "ระดับ (สี) / light", styles.cell("left", font_size=size, bold=True))
     ws.write_formula(row, 2, f'=IF({score_cell}>={green},"{LIGHT_THAI["green"]}",IF({score_cell}>={orange},'
                              f'"{LIGHT_THAI["orange"]}","{LIGHT_THAI["red"]}"))',
@@ -402,12 +406,7 @@ def _eplan_sheet(workbook, styles: Formats, result) -> None:
 def _data_sheet(workbook, styles: Formats, result, report_rows: dict[int, int]) -> None:
     ws = workbook.add_worksheet(DATA_SHEET)
     plain = styles(font_size=12)
-    for col, key in enumerate(DATA_COLUMNS):
-        # As the master's data sheet: the cell holds the key, which programs read; it shows and prints
-        # its Thai header (a number format's text section replaces the text it formats).
-        shown = '"' + DATA_HEADERS[key].replace('"', "") + '"'
-        ws.write_string(0, col, key, styles(font_size=12, bold=True, bg_color="#D9D9D9", text_wrap=True,
-                                            num_format=f";;;{shown}"))
+    master.data_header(ws, styles, DATA_COLUMNS, DATA_HEADERS, 12)  # as the master's data sheet
     for i, e in enumerate(result.entries, start=1):
         p, raw = e.project, e.source
         name_cell = raw.cells.get("name") if raw else None
