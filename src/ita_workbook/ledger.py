@@ -24,6 +24,7 @@ from typing import Any
 from .form import MONEY, QUARTER_KEYS, SOURCE_PREFIX, YEAR_PREFIX
 from .grid import Grid
 from .problems import Problem
+from .reader import _present, cell_address as reader_address  # reader imports this module only when it reads
 from .thai import parse_number, squeeze, to_arabic_digits
 
 VALUE = "value"
@@ -70,10 +71,8 @@ def filled_cells(sheet: Grid) -> list[tuple[int, int]]:
 
 def account(path: str, sheet: Grid, tables: list) -> Ledger:
     """The ledger of one sheet whose `tables` the reader found."""
-    from .reader import cell_address as workbook_address
-
     # A PDF's grid places a cell at its page, row and column, as the reader's values are placed.
-    cell_address = sheet.place if sheet.pages is not None else workbook_address
+    cell_address = sheet.place if sheet.pages is not None else reader_address
     ledger = Ledger(path, sheet.name)
     of_row: dict[int, Any] = {}
     key_of: dict[int, dict[int, str]] = {}  # id(table) → column → key
@@ -218,7 +217,3 @@ def could_count(value: Any) -> bool:
 def _shown(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 200 else text[:200] + "…"
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
