@@ -28,7 +28,7 @@ from ita_workbook.province import (CHART_SHEET, DATA_COLUMNS, DATA_SHEET, PROBLE
                                    consolidate, organisation_key, parse_title, read_plan, read_plans)
 from ita_workbook.validate import collect_files, validate_files
 from seed import PLAN_TOML, write_department_workbooks, write_published_plan
-from workbooks import HEADER_BOTTOM, HEADER_MERGES, HEADER_TOP, KEYS, good
+from workbooks import HEADER_BOTTOM, HEADER_MERGES, HEADER_TOP, good, write_without
 
 AS_OF = dt.date(2023, 3, 22)
 FIRST_ROW = 7  # the summary's first organisation row (1-based): three title lines, a gap, two header rows
@@ -250,17 +250,7 @@ def test_a_typed_plan_on_a_sheet_named_like_a_masters_data_sheet_is_read_as_a_fo
 
 
 def test_a_typed_plan_without_the_dimension_column_says_so(tmp_path):
-    rows = [[v for k, v in zip(KEYS, good(n)) if k != "dimension"] for n in (1, 2)]
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.append(["แผนปฏิบัติการป้องกันการทุจริต ประจำปี พ.ศ. ๒๕๖๖"])
-    ws.append(["เทศบาลตำบลท่าฬ่อ อำเภอเมืองพิจิตร จังหวัดพิจิตร"])
-    ws.append([h for k, h in zip(KEYS, HEADER_TOP) if k != "dimension"])
-    ws.append([h for k, h in zip(KEYS, HEADER_BOTTOM) if k != "dimension"])
-    for row in rows:
-        ws.append(row)
-    ws.append(["รวมทั้งสิ้น 2 โครงการ"])
-    book.save(tmp_path / "p.xlsx")
+    write_without(tmp_path / "p.xlsx", "dimension", [good(1), good(2)], totals=["รวมทั้งสิ้น 2 โครงการ"])
     plan = read_plan(tmp_path / "p.xlsx")
     assert (plan.organisation, plan.district, plan.fiscal_year) == ("เทศบาลตำบลท่าฬ่อ", "เมืองพิจิตร", 2566)
     # One problem naming what the table lacks, not a column and four มิติ counted as none.

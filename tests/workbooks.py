@@ -59,3 +59,19 @@ def write_form(path: Path, rows: list[list[Any]], *, sheet: str = "แผน", t
     if own:
         book.save(path)
     return path
+
+
+def write_without(path: Path, key: str, rows: list[list[Any]], *, totals: list[Any] | None = None) -> Path:
+    """ท่าฬ่อ's plan typed without one of the form's columns (`key`): its titles, the two-row header
+    unmerged, `rows` (full form rows, that column taken out) and a totals row if given."""
+    keep = [i for i, k in enumerate(KEYS) if k != key]
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["แผนปฏิบัติการป้องกันการทุจริต ประจำปี พ.ศ. ๒๕๖๖"])
+    ws.append(["เทศบาลตำบลท่าฬ่อ อำเภอเมืองพิจิตร จังหวัดพิจิตร"])
+    for r in (HEADER_TOP, HEADER_BOTTOM, *rows):
+        ws.append([r[i] for i in keep])
+    if totals is not None:
+        ws.append(totals)
+    book.save(path)
+    return path
