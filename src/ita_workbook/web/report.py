@@ -15,8 +15,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..output import safe_filename
 from .helpers import marked_up, named, to_job, when
-from .workspace import Job, Refused, Workspace, safe_name
+from .workspace import Job, Refused, Workspace
 
 ROUNDS = {"report-6": 6, "report-12": 12}
 
@@ -163,8 +164,8 @@ class ReportRoutes:
             result = compile_report([f.path for f in files], plan, round_, config)
             folder = ws.new_folder()
             title = "ฉบับร่าง " if draft else ""
-            name = safe_name(f"รายงานผล{round_}เดือน {title}{plan.organisation} {plan.fiscal_year or ''}".strip())
-            output = folder / f"{name}.xlsx"
+            output = folder / safe_filename(f"รายงานผล{round_}เดือน {title}{plan.organisation} {plan.fiscal_year or ''}"
+                                            .strip(), ".xlsx")
             compiled = {"report": named(result.to_dict(), ws), "summary": result.summary().to_dict(),
                         "text": result.summary_text(), "draft": draft, "written": False, "xlsx": None,
                         "pdf": None, "pdf_error": "", "message": "", "xlsx_name": output.name}
