@@ -26,7 +26,7 @@ from .drawings import Drawing
 from .form import QUARTER_KEYS, YEAR_PREFIX, quarter_of_month
 from .grid import Grid
 from .problems import Problem
-from .reader import DIMENSION_MARK_PREFIX, RawCell, RawRow, Table, cell_address
+from .reader import DIMENSION_MARK_PREFIX, RawCell, RawRow, Table, _column_letters, cell_address
 
 MARKED_SHARE = 1 / 3  # of a period column's width, covered: marked
 TIP_SHARE = 1 / 10  # or less: not touched (an arrow's tip over the border)
@@ -130,11 +130,11 @@ def _place(path: str, sheet: str, table: Table, drawing: Drawing, rows: list[int
         return unclear("ไม่ได้อยู่บนแถวของโครงการเดียว", "does not lie on the row(s) of one project")
     outside = [col for col in touched if col not in periods]
     if outside:
-        return unclear(f"ยาวเลยช่องระยะเวลาไปถึงคอลัมน์ {cell_address(0, outside[0])[:-1]}",
-                       f"runs past the period columns into column {cell_address(0, outside[0])[:-1]}")
+        return unclear(f"ยาวเลยช่องระยะเวลาไปถึงคอลัมน์ {_column_letters(outside[0])}",
+                       f"runs past the period columns into column {_column_letters(outside[0])}")
     halfway = [col for col in touched if col in periods and shares[col] < MARKED_SHARE]
     if halfway:
-        letters = cell_address(0, halfway[0])[:-1]
+        letters = _column_letters(halfway[0])
         return unclear(f"คลุมคอลัมน์ {letters} เพียงบางส่วน ({shares[halfway[0]]:.0%} ของความกว้าง) "
                        "ไม่แน่ชัดว่ารวมช่วงเวลานั้นหรือไม่",
                        f"covers only {shares[halfway[0]]:.0%} of column {letters}: whether that period is meant "
