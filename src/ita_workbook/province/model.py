@@ -65,6 +65,14 @@ class Tally(NamedTuple):
                    sum(p.budget or 0.0 for p in projects),
                    tuple(sum(p.budget or 0.0 for p in projects if p.dimension == d) for d in numbers))
 
+    def known(self, lacks: Iterable[str]) -> dict[str, Any]:
+        """As JSON: what a table that `lacks` these columns cannot tell (its layout-lacks) is null,
+        never counted as zero."""
+        lacks = set(lacks)
+        return {"projects": self.projects, "dimensions": None if "dimension" in lacks else list(self.dimensions),
+                "quarters": None if lacks & set(form.QUARTER_KEYS) else list(self.quarters),
+                "budget": None if "budget" in lacks else self.budget}
+
     @classmethod
     def total(cls, tallies: Iterable[Tally]) -> Tally:
         found = list(tallies)
@@ -124,14 +132,12 @@ class OrgPlan(Counted):
     fingerprint: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        t = self.tally
-        known = bool(self.read_as) and self.counted  # a file not read, or left out: nothing of it is known
+        # A file not read, or left out: nothing of it is known.
+        counts = self.tally.known(self.lacks) if self.read_as and self.counted else \
+            dict.fromkeys(("projects", "dimensions", "quarters", "budget"))
         return {"path": self.path, "organisation": self.organisation, "district": self.district,
                 "province": self.province, "fiscal_year": self.fiscal_year, "read_as": self.read_as or None,
-                "name_from": self.name_from or None, "status": self.status, "projects": t.projects if known else None,
-                "layout": self.layout or None,
-                "dimensions": list(t.dimensions) if known and "dimension" not in self.lacks else None,
-                "quarters": list(t.quarters) if known and "q1" not in self.lacks else None,
-                "budget": t.budget if known and "budget" not in self.lacks else None,
-                "errors": self.errors, "warnings": self.warnings,
+                "name_from": self.name_from or None, "status": self.status, "projects": counts["projects"],
+                "layout": self.layout or None, "dimensions": counts["dimensions"], "quarters": counts["quarters"],
+                "budget": counts["budget"], "errors": self.errors, "warnings": self.warnings,
                 "problems": [p.to_dict() for p in self.problems]}

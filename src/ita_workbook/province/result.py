@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import form
 from ..problems import Problem, _line, counted
 from ..report_form import Summary
 from .model import OrgPlan, Tally
@@ -211,10 +210,7 @@ def _report_figures(report: OrgReport | None) -> dict[str, Any] | None:
 def _tally_json(t: Tally, plans: list[OrgPlan]) -> dict[str, Any]:
     """A total; what one of its plans does not carry (its layout-lacks) makes that part of the total
     unknown: null, never the sum of the others."""
-    lacks = set().union(*(p.lacks for p in plans if p.read_as))
-    return {"projects": t.projects, "dimensions": None if "dimension" in lacks else list(t.dimensions),
-            "quarters": None if lacks & set(form.QUARTER_KEYS) else list(t.quarters),
-            "budget": None if "budget" in lacks else t.budget}
+    return t.known(set().union(*(p.lacks for p in plans if p.read_as)))
 
 
 def _position(p: Problem) -> tuple:
